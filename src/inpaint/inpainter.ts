@@ -1,0 +1,37 @@
+/**
+ * One inpainting problem of the LDI engine: a rectangular crop around one depth edge in which the
+ * context pixels are known background and the synthesis pixels must be invented. Pixels in neither mask
+ * (foreground, or outside the edge's reach) must not be read: reading them is how foreground colour
+ * bleeds into what is hidden behind it.
+ */
+export interface InpaintRegion {
+	/** Crop size in pixels. */
+	width: number;
+	height: number;
+	/** RGB, 3 bytes per pixel; meaningful where `contextMask` is 1. */
+	color: Uint8Array;
+	/**
+	 * Normalized disparity (larger = nearer); meaningful where `contextMask` is 1, and, once
+	 * {@link inpaintDisparity} has run, where `synthesisMask` is 1 too.
+	 */
+	disparity: Float32Array;
+	/** 1 where the pixel is known background that may be used as a source. */
+	contextMask: Uint8Array;
+	/** 1 where the pixel must be synthesized. Disjoint from `contextMask`. */
+	synthesisMask: Uint8Array;
+	/**
+	 * Per pixel, the largest disparity a synthesized pixel may take: the occluding foreground's disparity
+	 * minus a margin, so hidden surfaces stay behind what hides them. +Infinity where unconstrained.
+	 */
+	disparityCeiling: Float32Array;
+}
+
+/** A colour inpainter: fills `synthesisMask` pixels of `region.color` from the context only. */
+export interface ColorInpainter {
+	readonly name: string;
+	/**
+	 * Returns a new RGB buffer of the crop's size whose synthesis pixels are filled; other pixels are
+	 * copied from the input. May assume `region.disparity` is already filled in the synthesis region.
+	 */
+	inpaintColor(region: InpaintRegion): Promise<Uint8Array>;
+}

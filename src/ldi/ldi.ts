@@ -1,0 +1,188 @@
+import type {FloatImage, RgbImage} from '../image/raster.js';
+
+/**
+ * The Layered Depth Image: any number of pixels per lattice position, each with colour, disparity, the
+ * layer (pass) that made it, and up to four links to neighbours (Shih et al. 2020, §3). Stored as
+ * struct-of-arrays typed arrays that grow by doubling, so a 1024-px photo with its inpainted layers is a
+ * handful of allocations rather than millions of objects.
+ *
+ * Coordinates are photo pixels: (0, 0) is the top-left photo pixel. Pixels of the border extension have
+ * x < 0, y < 0, x >= width or y >= height, down to -border and up to width - 1 + border.
+ *
+ * ```ts
+ * const ldi = ldiFromImage(photo.image, disparity);   // one fully linked layer
+ * const p = pixelAt(ldi, 10, 20);                       // first pixel stored at (10, 20)
+ * const right = ldi.links[p * 4 + LINK_RIGHT];          // NO_LINK where cut
+ * ```
+ */
+export interface Ldi {
+	/** Photo size in pixels. */
+	width: number;
+	height: number;
+	/** How far (pixels) the lattice extends past each side of the photo. */
+	border: number;
+	/** Number of pixels in use. */
+	count: number;
+	x: Int32Array;
+	y: Int32Array;
+	/** RGB, 3 bytes per pixel. */
+	color: Uint8Array;
+	/** Normalized disparity in [0, 1], larger = nearer. */
+	disparity: Float32Array;
+	/** 0 = the photo, k = made by inpainting pass k (the border extension counts as a pass too). */
+	layerIndex: Uint16Array;
+	/** 4 per pixel, in the order LINK_LEFT, LINK_UP, LINK_RIGHT, LINK_DOWN; NO_LINK where absent. */
+	links: Int32Array;
+	/** First pixel at each lattice position ((y + border) * latticeWidth + x + border), or NO_LINK. */
+	firstAtPosition: Int32Array;
+	/** Next pixel at the same position, or NO_LINK. */
+	nextAtPosition: Int32Array;
+}
+
+export const NO_LINK = -1;
+export const LINK_LEFT = 0;
+export const LINK_UP = 1;
+export const LINK_RIGHT = 2;
+export const LINK_DOWN = 3;
+/** Opposite direction of each link direction (left↔right, up↔down). */
+export const OPPOSITE_LINK = [LINK_RIGHT, LINK_DOWN, LINK_LEFT, LINK_UP] as const;
+/** Lattice step of each link direction. */
+export const LINK_DX = [-1, 0, 1, 0] as const;
+export const LINK_DY = [0, -1, 0, 1] as const;
+
+export function latticeWidth(ldi: Ldi): number {
+	return ldi.width + 2 * ldi.border;
+}
+
+export function latticeHeight(ldi: Ldi): number {
+	return ldi.height + 2 * ldi.border;
+}
+
+/** Index into `firstAtPosition` of photo coordinate (x, y), or -1 outside the lattice. */
+export function positionIndex(ldi: Ldi, x: number, y: number): number {
+	const lx = x + ldi.border;
+	const ly = y + ldi.border;
+	const lw = latticeWidth(ldi);
+	if (lx < 0 || ly < 0 || lx >= lw || ly >= latticeHeight(ldi)) return -1;
+	return ly * lw + lx;
+}
+
+/** An empty LDI with room for `capacity` pixels before it grows. */
+export function createLdi(width: number, height: number, border = 0, capacity = width * height): Ldi {
+	const positions = (width + 2 * border) * (height + 2 * border);
+	const cap = Math.max(16, capacity);
+	return {
+		width,
+		height,
+		border,
+		count: 0,
+		x: new Int32Array(cap),
+		y: new Int32Array(cap),
+		color: new Uint8Array(cap * 3),
+		disparity: new Float32Array(cap),
+		layerIndex: new Uint16Array(cap),
+		links: new Int32Array(cap * 4).fill(NO_LINK),
+		firstAtPosition: new Int32Array(positions).fill(NO_LINK),
+		nextAtPosition: new Int32Array(cap).fill(NO_LINK),
+	};
+}
+
+function grow(ldi: Ldi, minCapacity: number): void {
+	let cap = ldi.x.length;
+	while (cap < minCapacity) cap *= 2;
+	if (cap === ldi.x.length) return;
+	const copy = <T extends Int32Array | Uint8Array | Float32Array | Uint16Array>(a: T, n: number, fill?: number): T => {
+		const b = new (a.constructor as new (length: number) => T)(n);
+		if (fill !== undefined) b.fill(fill);
+		b.set(a);
+		return b;
+	};
+	ldi.x = copy(ldi.x, cap);
+	ldi.y = copy(ldi.y, cap);
+	ldi.color = copy(ldi.color, cap * 3);
+	ldi.disparity = copy(ldi.disparity, cap);
+	ldi.layerIndex = copy(ldi.layerIndex, cap);
+	ldi.links = copy(ldi.links, cap * 4, NO_LINK);
+	ldi.nextAtPosition = copy(ldi.nextAtPosition, cap, NO_LINK);
+}
+
+/**
+ * Adds an unlinked pixel at (x, y) and returns its index. It is appended to the end of the position's
+ * list, so pixels at one position stay in the order they were made (layer 0 first).
+ */
+export function addPixel(
+	ldi: Ldi, x: number, y: number, r: number, g: number, b: number, disparity: number, layerIndex: number,
+): number {
+	const position = positionIndex(ldi, x, y);
+	if (position < 0) throw new RangeError(`LDI pixel (${x}, ${y}) is outside the lattice`);
+	if (ldi.count === ldi.x.length) grow(ldi, ldi.count + 1);
+	const p = ldi.count++;
+	ldi.x[p] = x;
+	ldi.y[p] = y;
+	ldi.color[p * 3] = r;
+	ldi.color[p * 3 + 1] = g;
+	ldi.color[p * 3 + 2] = b;
+	ldi.disparity[p] = disparity;
+	ldi.layerIndex[p] = layerIndex;
+	let tail = ldi.firstAtPosition[position];
+	if (tail === NO_LINK) {
+		ldi.firstAtPosition[position] = p;
+	} else {
+		while (ldi.nextAtPosition[tail] !== NO_LINK) tail = ldi.nextAtPosition[tail];
+		ldi.nextAtPosition[tail] = p;
+	}
+	return p;
+}
+
+/** Links `a` to `b` in `direction` (and `b` to `a` in the opposite one). */
+export function linkPixels(ldi: Ldi, a: number, b: number, direction: number): void {
+	ldi.links[a * 4 + direction] = b;
+	ldi.links[b * 4 + OPPOSITE_LINK[direction]] = a;
+}
+
+/** Removes the link of `a` in `direction` and its reverse. */
+export function cutLink(ldi: Ldi, a: number, direction: number): void {
+	const b = ldi.links[a * 4 + direction];
+	if (b === NO_LINK) return;
+	ldi.links[a * 4 + direction] = NO_LINK;
+	if (ldi.links[b * 4 + OPPOSITE_LINK[direction]] === a) ldi.links[b * 4 + OPPOSITE_LINK[direction]] = NO_LINK;
+}
+
+/** First pixel stored at (x, y), or NO_LINK. */
+export function pixelAt(ldi: Ldi, x: number, y: number): number {
+	const position = positionIndex(ldi, x, y);
+	return position < 0 ? NO_LINK : ldi.firstAtPosition[position];
+}
+
+/** Number of pixels of each layer, indexed by layer. */
+export function pixelsPerLayer(ldi: Ldi): number[] {
+	const counts: number[] = [];
+	for (let p = 0; p < ldi.count; p++) {
+		const layer = ldi.layerIndex[p];
+		while (counts.length <= layer) counts.push(0);
+		counts[layer]++;
+	}
+	return counts;
+}
+
+/**
+ * The trivial LDI of Shih et al.: one pixel per photo position (index = y * width + x), layer 0, every
+ * pixel linked to its four neighbours.
+ */
+export function ldiFromImage(image: RgbImage, disparity: FloatImage, border = 0): Ldi {
+	const {width, height} = image;
+	if (disparity.width !== width || disparity.height !== height) {
+		throw new RangeError(`disparity is ${disparity.width}x${disparity.height}, image is ${width}x${height}`);
+	}
+	const ldi = createLdi(width, height, border, Math.ceil(width * height * 1.5));
+	const rgb = image.data;
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const i = y * width + x;
+			addPixel(ldi, x, y, rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], disparity.data[i], 0);
+			if (x > 0) linkPixels(ldi, i, i - 1, LINK_LEFT);
+			if (y > 0) linkPixels(ldi, i, i - width, LINK_UP);
+		}
+	}
+	return ldi;
+}
