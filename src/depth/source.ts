@@ -1,0 +1,25 @@
+import type {FloatImage, Photo} from '../image/raster.js';
+
+/** What every depth source returns: disparity at the photo's size plus where it came from. */
+export interface DepthEstimate {
+	/** Disparity normalized to [0, 1] (min → 0, max → 1), larger = nearer, at the photo's working size. */
+	disparity: FloatImage;
+	/**
+	 * Raw disparity that normalized 0 and 1 stand for, in the source's units (model output units, or the
+	 * map's value after `--depth-kind` conversion), so raw = rawMin + d * (rawMax - rawMin).
+	 */
+	rawMin: number;
+	rawMax: number;
+	/** 'model' for an ONNX estimator, 'file' for a supplied map. */
+	kind: 'model' | 'file';
+	/** Registry name or file name of the model, or the path of the supplied map. */
+	source: string;
+	/** Milliseconds per step (e.g. preprocess, inference, postprocess, read). */
+	timingsMs: Record<string, number>;
+}
+
+/** A named way of getting disparity for a photo (an ONNX model, a supplied map, a plugin's). */
+export interface DepthSource {
+	readonly name: string;
+	estimate(photo: Photo): Promise<DepthEstimate>;
+}
