@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: runs every benchmark script in this folder one after another (each in its own process,
+ * so peak RSS figures are per script) and prints their figures. `npm run bench -- --write` also records
+ * the output in bench/RESULTS.md with the machine and the date.
+ */
+import {spawnSync} from 'node:child_process';
+import {existsSync, writeFileSync} from 'node:fs';
+import {cpus, totalmem} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const scripts = ['input.ts', 'depth.ts', 'ldi.ts', 'inpaint.ts', 'mesh.ts', 'build.ts', 'render.ts'];
+const write = process.argv.includes('--write');
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
+const sections: string[] = [];
+let failed = false;
+for (const script of scripts) {
+	const path = join(benchDir, script);
+	if (!existsSync(path)) continue;
+	console.log(`\n## ${script}\n`);
+	const result = spawnSync(process.execPath, ['--import=tsx', '--expose-gc', path], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']});
+	process.stdout.write(result.stdout);
+	if (result.status !== 0) {
+		failed = true;
+		console.log(`(${script} exited with ${result.status})`);
+	}
+	sections.push(`## ${script}\n\n\`\`\`\n${result.stdout.trim()}\n\`\`\`\n`);
+}
+
+if (write) {
+	const date = new Date().toISOString().slice(0, 10);
+	writeFileSync(join(benchDir, 'RESULTS.md'), `# Benchmark results\n\nMachine: ${machine}\nDate: ${date}\nCommand: \`npm run bench -- --write\`\n\n${sections.join('\n')}`);
+}
+process.exitCode = failed ? 1 : 0;
