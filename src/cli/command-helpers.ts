@@ -1,0 +1,49 @@
+import {access, constants, mkdir, stat} from 'node:fs/promises';
+
+import type {DownloadResult} from '../depth/download.js';
+import type {ModelEntry} from '../depth/models.js';
+import {resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
+import {fileError} from '../errors.js';
+import {describeSystemError} from '../io/atomic.js';
+import {depthOptionsFromFlags, type DepthFlagValues} from './depth-flags.js';
+import {createProgress, type Progress} from './progress.js';
+
+/**
+ * The depth source a command's flags ask for, downloading the model on first use with a visible
+ * progress line (a bar on a TTY) unless offline; `say` prints informational lines.
+ */
+export async function resolveDepthSourceForCommand(
+	flags: DepthFlagValues,
+	say: (message: string) => void,
+	silent: boolean,
+): Promise<ResolvedDepthSource> {
+	let progress: Progress | undefined;
+	return resolveDepthSource(depthOptionsFromFlags(flags, {
+		onDownloadStart: (entry: ModelEntry, url: string) => {
+			say(`${entry.name} is not installed: downloading it once from ${url}`);
+			progress = createProgress({label: `downloading ${entry.name}`, unit: 'bytes', silent});
+		},
+		onProgress: ({receivedBytes, totalBytes}) => progress?.update(receivedBytes, totalBytes),
+		onDownloaded: (result: DownloadResult) => {
+			progress?.finish(`downloaded ${result.path} (${(result.bytes / 1e6).toFixed(1)} MB)`);
+			if (!result.sha256Verified) say(`sha256 ${result.sha256} (the registry has no checksum for this model yet)`);
+		},
+	}));
+}
+
+/** Creates the output directory and fails before any work when it is unwritable (not after a long build). */
+export async function prepareOutputDirectory(directory: string): Promise<void> {
+	try {
+		await mkdir(directory, {recursive: true});
+		if (!(await stat(directory)).isDirectory()) throw Object.assign(new Error('not a directory'), {code: 'ENOTDIR'});
+		await access(directory, constants.W_OK);
+	} catch (error) {
+		const reason = (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'not a directory' : describeSystemError(error);
+		throw fileError(directory, `cannot write output here (${reason})`, error);
+	}
+}
+
+/** Milliseconds rounded to 0.1 for reports. */
+export function roundMs(ms: number): number {
+	return Math.round(ms * 10) / 10;
+}

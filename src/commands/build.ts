@@ -1,0 +1,224 @@
+import {existsSync} from 'node:fs';
+import {readdir, stat} from 'node:fs/promises';
+import {basename, dirname, extname, join, resolve} from 'node:path';
+
+import {Flags} from '@oclif/core';
+
+import {BaseCommand} from '../cli/base-command.js';
+import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {depthFlags} from '../cli/depth-flags.js';
+import {fileError, UserError} from '../errors.js';
+import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
+import {writeFileAtomic} from '../io/atomic.js';
+import {writeDebugImages} from '../io/debug-dir.js';
+import {buildScene, type BuildStage} from '../pipeline/build-scene.js';
+import {encodeScene} from '../pipeline/encode-scene.js';
+import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
+import {TOOL_VERSION} from '../version.js';
+
+/** One photo's record in `ldi-gltf build --json`. */
+export interface BuildRecord {
+	input: string;
+	/** Files written (the .glb, or the .gltf with its .bin and images). */
+	outputs: string[];
+	bytes: number;
+	triangles: number;
+	vertices: number;
+	layers: number;
+	textureSizes: Array<[number, number]>;
+	timingsMs: Record<string, number>;
+	error?: string;
+}
+
+export default class Build extends BaseCommand {
+	static override description = `Turn photos into layered, inpainted 3D scenes: one optimized, meshopt-compressed .glb per photo.
+
+For each photo: depth (a model, or --depth FILE), a layered depth image cut at depth edges with colour and depth inpainted behind every foreground edge, one simplified textured mesh per layer, and a glTF with a camera that reproduces the photo. Existing outputs are overwritten (as make-style pipelines expect); --no-overwrite refuses instead. A photo that fails is reported and skipped; the exit code is non-zero if any failed.`;
+
+	static override examples = [
+		{description: 'The bundled sample with its own depth map (no download)', command: '<%= config.bin %> <%= command.id %> assets/sample.jpg --depth assets/sample-depth.png -o sample.glb'},
+		{description: 'Every JPEG of a folder into out/, depth from the default model', command: '<%= config.bin %> <%= command.id %> photos/*.jpg --out-dir out'},
+		{description: 'For Unity (JPEG textures, power-of-two) with a stored camera path', command: '<%= config.bin %> <%= command.id %> room.jpg --preset unity --camera-path circle'},
+		{description: 'Plain glTF without meshopt/quantization, with debug images', command: '<%= config.bin %> <%= command.id %> room.jpg --no-compress --format gltf --debug-dir debug'},
+		{description: 'Machine-readable report', command: '<%= config.bin %> <%= command.id %> a.jpg b.jpg --json'},
+	];
+
+	static override enableJsonFlag = true;
+	static override strict = false;
+
+	static override args = {};
+
+	static override flags = {
+		out: Flags.string({char: 'o', description: 'Output file (one photo only; default <photo-name>.glb in --out-dir).'}),
+		'out-dir': Flags.string({description: 'Directory for outputs (created when missing).', default: '.'}),
+		overwrite: Flags.boolean({description: 'Replace existing outputs (--no-overwrite: fail for that photo instead).', default: true, allowNo: true}),
+		...depthFlags,
+		near: Flags.custom<number>({description: 'Depth of the nearest point, metres.', default: 1, parse: async (input) => positiveNumber(input, '--near')})(),
+		far: Flags.custom<number>({description: 'Depth of the farthest point, metres (> --near).', default: 10, parse: async (input) => positiveNumber(input, '--far')})(),
+		inpainter: Flags.string({description: 'Colour inpainter: patch (texture synthesis), diffusion (smooth, fast) or onnx (with --inpaint-model).', default: 'patch'}),
+		'inpaint-model': Flags.string({description: 'Image-inpainting ONNX network for --inpainter onnx (image + mask in, image out; LaMa / MI-GAN style).'}),
+		passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: 2, min: 0, max: 8}),
+		'extend-border': Flags.boolean({description: 'Extend the scene past the frame so camera moves reveal no empty space.', default: true, allowNo: true}),
+		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic).'})(),
+		'texture-quality': Flags.integer({description: 'WebP/JPEG quality, 1-100.', default: 90, min: 1, max: 100}),
+		'max-texture-size': Flags.integer({description: 'Largest texture side, texels.', default: 4096, min: 64}),
+		'simplify-error': Flags.custom<number>({description: 'Largest simplification error, pixels of parallax (0 = no simplification).', default: 0.5, parse: async (input) => nonNegativeNumber(input, '--simplify-error')})(),
+		compress: Flags.boolean({description: 'Quantize and meshopt-compress (--no-compress: plain glTF for tools without decoders).', default: true, allowNo: true}),
+		format: Flags.option({options: ['glb', 'gltf'] as const, default: 'glb' as const, description: 'glb: one binary file; gltf: .gltf + .bin + texture images.'})(),
+		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),
+		'camera-path': Flags.option({options: CAMERA_PATH_NAMES, description: 'Store this camera path as a glTF animation of the camera node.'})(),
+		'debug-dir': Flags.string({description: 'Write debug images (filtered disparity, edges, regions, layers) to DIR/<photo-name>/.'}),
+		jobs: Flags.integer({description: 'Photos built at the same time.', default: 1, min: 1, max: 16}),
+	};
+
+	async run(): Promise<BuildRecord[]> {
+		const {argv, flags} = await this.parse(Build);
+		const inputs = await expandInputs(argv as string[]);
+		if (inputs.length === 0) throw new UserError('no photo given (usage: ldi-gltf build <photo...>)');
+		if (flags.out && inputs.length > 1) throw new UserError(`-o ${flags.out}: one output file for ${inputs.length} photos; use --out-dir`);
+		if (flags.depth && inputs.length > 1) throw new UserError(`--depth ${flags.depth}: one depth map for ${inputs.length} photos; build them one by one`);
+		if (flags.far <= flags.near) throw new UserError(`--far ${flags.far} must be larger than --near ${flags.near}`);
+		if (flags.inpainter === 'onnx' && !flags['inpaint-model']) throw new UserError('--inpainter onnx needs --inpaint-model FILE.onnx');
+
+		const silent = flags.quiet || this.jsonEnabled();
+		const {source, model} = await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent);
+		const preset = presetByName(flags.preset);
+		const outDir = resolve(flags['out-dir']);
+		const total = inputs.length;
+		const records: BuildRecord[] = new Array(total);
+		let next = 0;
+
+		const buildOne = async (index: number): Promise<void> => {
+			const input = inputs[index];
+			const stem = basename(input, extname(input));
+			const primary = resolve(flags.out ?? join(outDir, `${stem}.${flags.format}`));
+			const record: BuildRecord = {input: resolve(input), outputs: [], bytes: 0, triangles: 0, vertices: 0, layers: 0, textureSizes: [], timingsMs: {}};
+			records[index] = record;
+			const say = (stage: string): void => this.info(`[${index + 1}/${total}] ${input}: ${stage}`);
+			const started = performance.now();
+			try {
+				if (!flags.overwrite && existsSync(primary)) throw fileError(primary, 'exists (use --overwrite, the default, to replace it)');
+				await prepareOutputDirectory(dirname(primary));
+				const built = await buildScene(input, {
+					photo: {maxSize: flags['max-size'], fovDegrees: flags.fov},
+					depth: source,
+					ldi: {
+						inpainter: flags.inpainter,
+						inpainterOptions: flags['inpaint-model'] ? {modelPath: flags['inpaint-model']} : {},
+						passes: flags.passes,
+						extendBorder: flags['extend-border'],
+						debug: flags['debug-dir'] !== undefined,
+					},
+					mesh: {simplifyErrorPixels: flags['simplify-error'], maxTextureSize: flags['max-texture-size'], powerOfTwo: preset.powerOfTwo},
+					depthRange: {nearMeters: flags.near, farMeters: flags.far},
+					onStage: (stage: BuildStage) => say(stage),
+				});
+				say('glTF');
+				const encodeStart = performance.now();
+				const files = await encodeScene(built.scene, {
+					toolVersion: TOOL_VERSION,
+					sourceFile: basename(input),
+					depthSource: built.depth.kind === 'file' ? 'supplied' : model,
+					...(built.depth.kind === 'file' ? {depthFile: basename(built.depth.source)} : {}),
+					options: {
+						maxSize: flags['max-size'], inpainter: flags.inpainter, passes: flags.passes, extendBorder: flags['extend-border'],
+						simplifyErrorPixels: flags['simplify-error'], preset: flags.preset, compress: flags.compress,
+					},
+					layerStats: built.meshStats.layers,
+				}, basename(primary, extname(primary)), {
+					preset: flags.preset,
+					textureFormat: flags['texture-format'],
+					textureQuality: flags['texture-quality'],
+					compress: flags.compress,
+					format: flags.format,
+					cameraPath: flags['camera-path'],
+				});
+				const encodeMs = performance.now() - encodeStart;
+				const writeStart = performance.now();
+				for (const [name, bytes] of files) {
+					const path = join(dirname(primary), name);
+					await writeFileAtomic(path, bytes);
+					record.outputs.push(path);
+					record.bytes += bytes.length;
+				}
+				if (flags['debug-dir'] && built.debugImages) {
+					await writeDebugImages(join(resolve(flags['debug-dir']), stem), built.debugImages);
+				}
+				record.triangles = built.meshStats.triangles;
+				record.vertices = built.meshStats.vertices;
+				record.layers = built.scene.layers.length;
+				record.textureSizes = built.scene.layers.map((layer) => [layer.texture.width, layer.texture.height]);
+				const ldiMs = built.ldiStats.timingsMs;
+				record.timingsMs = Object.fromEntries(Object.entries({
+					decode: built.timingsMs.decode,
+					depth: built.timingsMs.depth,
+					ldiFilter: ldiMs.filter,
+					ldiEdges: ldiMs.edges,
+					ldiRegions: ldiMs.regions,
+					inpaint: ldiMs.inpaint,
+					ldiMerge: ldiMs.merge,
+					triangulate: built.meshStats.triangulateMs,
+					simplify: built.meshStats.simplifyMs,
+					textures: built.meshStats.texturesMs,
+					gltf: encodeMs,
+					write: performance.now() - writeStart,
+					total: performance.now() - started,
+				}).map(([stage, ms]) => [stage, roundMs(ms)]));
+				this.info(`[${index + 1}/${total}] ${input} → ${record.outputs[0]} (${(record.bytes / 1e6).toFixed(2)} MB, ${record.layers} layers, ${record.triangles} triangles, ${(record.timingsMs.total / 1000).toFixed(2)} s)`);
+			} catch (error) {
+				if (!(error instanceof UserError) && this.argv.includes('--verbose')) this.logToStderr((error as Error).stack ?? String(error));
+				record.error = error instanceof UserError ? error.message : `internal error: ${(error as Error).message}`;
+				this.logToStderr(`ldi-gltf: ${record.error}`);
+			}
+		};
+
+		const worker = async (): Promise<void> => {
+			while (next < total) await buildOne(next++);
+		};
+		await Promise.all(Array.from({length: Math.min(flags.jobs, total)}, worker));
+
+		const failed = records.filter((record) => record.error !== undefined).length;
+		if (failed > 0) {
+			process.exitCode = 1;
+			if (total > 1) this.info(`${failed} of ${total} photos failed`);
+		}
+		return records;
+	}
+}
+
+async function positiveNumber(input: string, flag: string): Promise<number> {
+	const value = Number(input);
+	if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} ${input}: expected a positive number`);
+	return value;
+}
+
+async function nonNegativeNumber(input: string, flag: string): Promise<number> {
+	const value = Number(input);
+	if (!Number.isFinite(value) || value < 0) throw new Error(`${flag} ${input}: expected a number ≥ 0`);
+	return value;
+}
+
+/**
+ * Photo arguments with quoted globs expanded (`'photos/*.jpg'`: `*` and `?` in the file-name part only;
+ * shells expand unquoted globs themselves). A pattern that matches nothing is kept, so it fails with
+ * "no such file" under its own name.
+ */
+async function expandInputs(patterns: string[]): Promise<string[]> {
+	const inputs: string[] = [];
+	for (const pattern of patterns) {
+		const name = basename(pattern);
+		if (!/[*?]/.test(name)) {
+			inputs.push(pattern);
+			continue;
+		}
+		const directory = dirname(pattern);
+		const matcher = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+		const entries = await readdir(directory).catch(() => [] as string[]);
+		const matches: string[] = [];
+		for (const entry of entries.sort()) {
+			if (matcher.test(entry) && (await stat(join(directory, entry))).isFile()) matches.push(join(directory, entry));
+		}
+		inputs.push(...(matches.length > 0 ? matches : [pattern]));
+	}
+	return inputs;
+}

@@ -1,0 +1,84 @@
+import type {DepthSource, DepthEstimate} from '../depth/source.js';
+import {resolveDepthSource, type ResolveDepthOptions} from '../depth/resolve.js';
+import {loadPhoto, type LoadPhotoOptions} from '../image/load.js';
+import type {Photo} from '../image/raster.js';
+import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js';
+import type {LdiDebugImages} from '../ldi/debug.js';
+import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
+import type {DepthRange, Scene} from '../scene/scene.js';
+
+/** The stages of {@link buildScene}, in order, as reported to `onStage` and in `timingsMs`. */
+export type BuildStage = 'decode' | 'depth' | 'ldi' | 'mesh';
+
+/** Options for {@link buildScene}. */
+export interface BuildSceneOptions {
+	/** Photo decoding: working size, field of view, pixel limit. */
+	photo: Partial<LoadPhotoOptions>;
+	/**
+	 * Where disparity comes from. A {@link DepthSource} is used as is (create it once with
+	 * resolveDepthSource to reuse a model session across photos); options are resolved per call.
+	 */
+	depth: DepthSource | Partial<ResolveDepthOptions>;
+	/** LDI engine options (inpainter, passes, thresholds, border extension, debug images). */
+	ldi: Partial<BuildLdiOptions>;
+	/** Meshing options (simplification error, texture size). */
+	mesh: Partial<LdiToSceneOptions>;
+	/** Metric depth of disparity 1 and 0; {@link defaultDepthRange} when absent. */
+	depthRange?: DepthRange;
+	/** Called when a stage starts, for progress display. */
+	onStage?: (stage: BuildStage) => void;
+}
+
+export const BUILD_SCENE_DEFAULTS: BuildSceneOptions = {photo: {}, depth: {}, ldi: {}, mesh: {}};
+
+/** Everything {@link buildScene} made, with figures. */
+export interface BuildSceneResult {
+	photo: Photo;
+	depth: DepthEstimate;
+	scene: Scene;
+	ldiStats: LdiStats;
+	meshStats: SceneMeshStats;
+	/** Present when `ldi.debug` was set. */
+	debugImages?: LdiDebugImages;
+	/** Milliseconds per stage. */
+	timingsMs: Record<BuildStage, number>;
+}
+
+function isDepthSource(value: BuildSceneOptions['depth']): value is DepthSource {
+	return typeof (value as DepthSource).estimate === 'function';
+}
+
+/**
+ * Photo → 3D scene: decode and resize the photo, estimate (or read) its disparity, build the layered
+ * depth image with inpainted hidden layers, and turn every layer into a simplified textured mesh. The
+ * `build` command is this plus {@link encodeScene}; `stereo` and `render` draw the same scene.
+ *
+ * ```ts
+ * const {scene, meshStats} = await buildScene('photo.jpg', {depth: {depthPath: 'photo-depth.png'}});
+ * console.log(meshStats.triangles, 'triangles in', scene.layers.length, 'layers');
+ * ```
+ */
+export async function buildScene(input: string | Photo, options: Partial<BuildSceneOptions> = {}): Promise<BuildSceneResult> {
+	const settings = {...BUILD_SCENE_DEFAULTS, ...options};
+	const timingsMs: Record<BuildStage, number> = {decode: 0, depth: 0, ldi: 0, mesh: 0};
+	const time = async <T>(stage: BuildStage, work: () => Promise<T>): Promise<T> => {
+		settings.onStage?.(stage);
+		const start = performance.now();
+		const result = await work();
+		timingsMs[stage] = performance.now() - start;
+		return result;
+	};
+
+	const photo = typeof input === 'string' ? await time('decode', () => loadPhoto(input, settings.photo)) : input;
+	const depth = await time('depth', async () => {
+		const source = isDepthSource(settings.depth) ? settings.depth : (await resolveDepthSource(settings.depth)).source;
+		return source.estimate(photo);
+	});
+	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(photo.image, depth.disparity, {
+		disparityName: depth.kind === 'file' ? depth.source : `disparity of ${photo.sourcePath || 'the photo'}`,
+		...settings.ldi,
+	}));
+	const depthRange = settings.depthRange ?? defaultDepthRange();
+	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, settings.mesh));
+	return {photo, depth, scene, ldiStats, meshStats, debugImages, timingsMs};
+}

@@ -1,0 +1,71 @@
+import {addCameraAnimation} from '../gltf/camera-animation.js';
+import {sceneToDocument, type SceneMetadata} from '../gltf/document.js';
+import {optimizeDocument} from '../gltf/optimize.js';
+import {presetByName, type PresetName} from '../gltf/presets.js';
+import type {TextureFormat} from '../gltf/texture-encode.js';
+import {writeGlb, writeGltfFiles} from '../gltf/write.js';
+import {CAMERA_PATH_PERIODIC, cameraPath, cameraPathReferenceDepth, type CameraPathName} from '../render/camera-path.js';
+import type {Scene} from '../scene/scene.js';
+
+/** Options for {@link encodeScene}. */
+export interface EncodeSceneOptions {
+	/** Target engine: texture format and power-of-two policy (see src/gltf/presets.ts). */
+	preset: PresetName;
+	/** Texture image format; the preset's when absent. */
+	textureFormat?: TextureFormat;
+	/** Lossy texture quality, 1–100. */
+	textureQuality: number;
+	/** false: plain glTF without quantization or meshopt, for tools without decoders and for validation. */
+	compress: boolean;
+	/** 'glb': one binary file; 'gltf': .gltf + .bin + one image per layer. */
+	format: 'glb' | 'gltf';
+	/** Store this camera path as an animation of the camera node. */
+	cameraPath?: CameraPathName;
+	/** Frames of the stored camera path. */
+	cameraPathFrames: number;
+	/** Frames per second of the stored camera path. */
+	cameraPathFps: number;
+}
+
+export const ENCODE_SCENE_DEFAULTS: EncodeSceneOptions = {
+	preset: 'three',
+	textureQuality: 90,
+	compress: true,
+	format: 'glb',
+	cameraPathFrames: 90,
+	cameraPathFps: 30,
+};
+
+/**
+ * Scene → glTF files (name → bytes, names relative to the output directory): the document with its
+ * camera, per-layer meshes and textures, optionally a camera-path animation, optimized for the preset.
+ *
+ * ```ts
+ * const files = await encodeScene(scene, metadata, 'moon', {preset: 'unity'});
+ * for (const [name, bytes] of files) await writeFileAtomic(join(outDir, name), bytes);
+ * ```
+ */
+export async function encodeScene(
+	scene: Scene,
+	metadata: SceneMetadata,
+	baseName: string,
+	options: Partial<EncodeSceneOptions> = {},
+): Promise<Map<string, Uint8Array>> {
+	const settings = {...ENCODE_SCENE_DEFAULTS, ...options};
+	const preset = presetByName(settings.preset);
+	const document = await sceneToDocument(scene, metadata, {
+		textureFormat: settings.textureFormat ?? preset.textureFormat,
+		textureQuality: settings.textureQuality,
+	});
+	if (settings.cameraPath) {
+		const poses = cameraPath(settings.cameraPath, {
+			frames: settings.cameraPathFrames,
+			referenceDepthMeters: cameraPathReferenceDepth(scene),
+			fovYRadians: scene.camera.fovYRadians,
+		});
+		addCameraAnimation(document, poses, {fps: settings.cameraPathFps, name: settings.cameraPath, loop: CAMERA_PATH_PERIODIC[settings.cameraPath]});
+	}
+	await optimizeDocument(document, {preset: settings.preset, compress: settings.compress});
+	if (settings.format === 'gltf') return writeGltfFiles(document, baseName);
+	return new Map([[`${baseName}.glb`, await writeGlb(document)]]);
+}

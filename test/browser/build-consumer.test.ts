@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {promisify} from 'node:util';
+
+import {getBounds} from '@gltf-transform/core';
+
+import {loadPhoto} from '../../src/image/load.js';
+import {psnr} from '../../src/image/metrics.js';
+import {repoRoot, sharedFile} from '../helpers/shared.js';
+import {countTransparentPixels, meanAbsoluteDifference, rgbFromRgba} from './pixels.js';
+import {createNodeIo} from './quad-scene.js';
+import {useBrowserHarness} from './three-harness.js';
+
+/** The stereo default: at most 2.5 % of the image width of parallax between the nearest and farthest point. */
+const COMFORT_PARALLAX_FRACTION = 0.025;
+
+const BUILD_SOURCES = ['src/pipeline/build-scene.ts', 'src/commands/build.ts'];
+
+describe('three.js renders the real `ldi-gltf build` output', function () {
+	this.timeout(120_000);
+	const missing = BUILD_SOURCES.filter((path) => !existsSync(join(repoRoot, path)));
+	let workDir = '';
+
+	// Registered before the harness's hooks so a missing writer skips without launching the browser.
+	before(async function () {
+		if (missing.length > 0) {
+			console.log(`      skipped: ${missing.join(', ')} not written yet`);
+			this.skip();
+		}
+		workDir = await mkdtemp(join(tmpdir(), 'ldi-gltf-build-consumer-'));
+	});
+	const harness = useBrowserHarness();
+
+	after(async () => {
+		if (workDir !== '') await rm(workDir, {recursive: true, force: true});
+	});
+
+	async function build(photoPath: string, depthPath: string, outName: string, extraArgs: string[]): Promise<Uint8Array> {
+		const glbPath = join(workDir, outName);
+		await promisify(execFile)(
+			process.execPath,
+			['--import=tsx', join(repoRoot, 'bin', 'dev.js'), 'build', photoPath, '--depth', depthPath, '-o', glbPath, '--quiet', ...extraArgs],
+			{cwd: repoRoot, maxBuffer: 16 << 20},
+		);
+		return new Uint8Array(await readFile(glbPath));
+	}
+
+	it('moon.jpg + its depth: the own camera reproduces the photo (≥ 30 dB), a sideways move differs and has no holes', async function () {
+		const photoPath = sharedFile(this, 'photos/moon.jpg');
+		const depthPath = sharedFile(this, 'photos/moon_depth_midas.png');
+		const glb = await build(photoPath, depthPath, 'moon.glb', []);
+		const photo = await loadPhoto(photoPath, {maxSize: 1024});
+		const {width, height} = photo.image;
+
+		const started = performance.now();
+		const result = await harness().renderGlbInBrowserWithLog(glb, {width, height, background: [255, 0, 255, 0]});
+		const renderMs = performance.now() - started;
+		assert.equal(result.cameraCount, 1);
+		assert.deepEqual(result.warnings.filter((warning) => /unknown extension/i.test(warning)), [], 'three.js knows every required extension');
+		const ownCameraDb = psnr(rgbFromRgba(result.image).data, photo.image.data, {channels: 3});
+		const ownHoles = countTransparentPixels(result.image);
+		console.log(`      own camera: ${ownCameraDb.toFixed(2)} dB vs the photo, ${ownHoles} empty pixels, ${renderMs.toFixed(0)} ms`);
+		assert.ok(ownCameraDb >= 30, `PSNR ${ownCameraDb.toFixed(2)} dB < 30 dB`);
+
+		// Sideways move of the comfort range: parallax f·t·(1/near − 1/far) = 2.5 % of the width.
+		const document = await (await createNodeIo()).readBinary(glb);
+		const root = document.getRoot();
+		const bounds = getBounds(root.getDefaultScene() ?? root.listScenes()[0]);
+		const nearMeters = -bounds.max[2];
+		const farMeters = -bounds.min[2];
+		assert.ok(nearMeters > 0 && farMeters > nearMeters, `scene depth range ${nearMeters}..${farMeters} m`);
+		const yfov = root.listCameras()[0].getYFov();
+		const focalPixels = height / 2 / Math.tan(yfov / 2);
+		const offsetMeters = (COMFORT_PARALLAX_FRACTION * width) / (focalPixels * (1 / nearMeters - 1 / farMeters));
+		for (const direction of [-1, 1]) {
+			const moved = await harness().renderGlbInBrowser(glb, {width, height, background: [255, 0, 255, 0], cameraOffsetMeters: [direction * offsetMeters, 0, 0]});
+			const holes = countTransparentPixels(moved);
+			const difference = meanAbsoluteDifference(moved.data, result.image.data);
+			console.log(`      moved ${(direction * offsetMeters).toFixed(3)} m: ${holes} empty pixels, mean difference ${difference.toFixed(2)} levels`);
+			assert.ok(difference > 0.5, 'a sideways move must change the image (the scene is 3D)');
+			assert.equal(holes, 0, `${holes} empty pixels after a sideways move of ${offsetMeters.toFixed(3)} m`);
+		}
+	});
+
+	it('`build --camera-path circle`: AnimationMixer drives the camera and the frames differ', async function () {
+		const command = await readFile(join(repoRoot, 'src/commands/build.ts'), 'utf8');
+		if (!command.includes("'camera-path'")) {
+			console.log('      skipped: `ldi-gltf build` has no --camera-path flag yet');
+			this.skip();
+		}
+		const photoPath = sharedFile(this, 'photos/moon.jpg');
+		const depthPath = sharedFile(this, 'photos/moon_depth_midas.png');
+		const glb = await build(photoPath, depthPath, 'moon-circle.glb', ['--camera-path', 'circle']);
+		const document = await (await createNodeIo()).readBinary(glb);
+		const animations = document.getRoot().listAnimations();
+		assert.equal(animations.length, 1);
+		const durationSeconds = Math.max(...animations[0].listSamplers().map((sampler) => sampler.getInput()?.getMax([])[0] ?? 0));
+		assert.ok(durationSeconds > 0);
+		const width = 256;
+		const height = 256;
+		const quarter = await harness().renderGlbInBrowser(glb, {width, height, animationTimeSeconds: durationSeconds / 4});
+		const threeQuarters = await harness().renderGlbInBrowser(glb, {width, height, animationTimeSeconds: (3 * durationSeconds) / 4});
+		const difference = meanAbsoluteDifference(quarter.data, threeQuarters.data);
+		console.log(`      circle at 1/4 vs 3/4 of ${durationSeconds.toFixed(2)} s: mean difference ${difference.toFixed(2)} levels`);
+		assert.ok(difference > 0.5, 'the camera animation must move the view');
+	});
+});
