@@ -168,7 +168,8 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 			} catch (error) {
 				if (!(error instanceof UserError) && this.argv.includes('--verbose')) this.logToStderr((error as Error).stack ?? String(error));
 				record.error = error instanceof UserError ? error.message : `internal error: ${(error as Error).message}`;
-				this.logToStderr(`ldi-gltf: ${record.error}`);
+				// Even under --json: a pipeline's log should say which photo failed, not only its JSON.
+				process.stderr.write(`ldi-gltf: ${record.error}\n`);
 			}
 		};
 

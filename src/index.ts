@@ -1,0 +1,54 @@
+/**
+ * ldi-gltf's public library API: everything the commands use, for scripts that want the same results
+ * without the CLI.
+ *
+ * ```ts
+ * import {buildScene, encodeScene} from 'ldi-gltf';
+ * const {scene, meshStats} = await buildScene('photo.jpg', {depth: {depthPath: 'photo-depth.png'}});
+ * const files = await encodeScene(scene, {toolVersion: '0.1.0', sourceFile: 'photo.jpg', depthSource: 'supplied'}, 'photo');
+ * ```
+ */
+
+export {UserError, fileError} from './errors.js';
+export {TOOL_VERSION} from './version.js';
+
+export type {FloatImage, Photo, RgbImage, RgbaImage} from './image/raster.js';
+export {createFloatImage, createRgbImage, createRgbaImage} from './image/raster.js';
+export {LOAD_PHOTO_DEFAULTS, decodePhoto, loadPhoto, type LoadPhotoOptions} from './image/load.js';
+export {
+	DEFAULT_LONG_SIDE_FOV_DEGREES, FULL_FRAME_DIAGONAL_MM, fovYFromFocalLength35mm, fovYFromLongSideFov, readFocalLength35mm,
+} from './image/fov.js';
+export {VIRIDIS_LUT, encodeDisparityPng16, encodeDisparityPreview, encodePfm, encodeRgbPng, encodeRgbaPng} from './image/encode.js';
+export {resizeFloatImage} from './image/resize.js';
+
+export type {DepthEstimate, DepthSource} from './depth/source.js';
+export {decodePfm, isPfm} from './depth/pfm.js';
+export {normalizeDisparity, type NormalizedDisparity} from './depth/normalize.js';
+export {
+	SUPPLIED_DEPTH_DEFAULTS, createSuppliedDepthSource, decodeDepthMap, decodeRawDepthMap, fillUnknownDisparity, rawToDisparity, readDepthMap,
+	type RawDepthMap, type SuppliedDepthOptions,
+} from './depth/supplied.js';
+export {RESOLVE_DEPTH_DEFAULTS, resolveDepthSource, type ResolveDepthOptions, type ResolvedDepthSource} from './depth/resolve.js';
+
+export * from './ldi/ldi.js';
+export {BUILD_LDI_DEFAULTS, buildLdi, type BuildLdiOptions, type BuildLdiResult, type LdiStats} from './ldi/build-ldi.js';
+export type {ColorInpainter, InpaintRegion} from './inpaint/inpainter.js';
+
+export * from './scene/scene.js';
+export {DEFAULT_DEPTH_RANGE_DEFAULTS, LDI_TO_SCENE_DEFAULTS, defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from './mesh/build-scene-mesh.js';
+
+export {SCENE_TO_DOCUMENT_DEFAULTS, sceneToDocument, type SceneMetadata, type SceneToDocumentOptions} from './gltf/document.js';
+export {OPTIMIZE_DEFAULTS, optimizeDocument, type OptimizeOptions} from './gltf/optimize.js';
+export {PRESETS, PRESET_NAMES, presetByName, type Preset, type PresetName} from './gltf/presets.js';
+export {writeGlb, writeGltfFiles} from './gltf/write.js';
+export {readSceneFromGlb} from './gltf/read.js';
+export {CAMERA_ANIMATION_DEFAULTS, addCameraAnimation, type CameraAnimationOptions} from './gltf/camera-animation.js';
+
+export {
+	CAMERA_PATH_AMPLITUDE_DEFAULTS, CAMERA_PATH_DEFAULTS, CAMERA_PATH_NAMES, CAMERA_PATH_PERIODIC, cameraPath, cameraPathReferenceDepth, cameraPoseRotation,
+	renderCameraForPose, type CameraPathName, type CameraPathOptions, type CameraPose, type Quaternion, type Vec3,
+} from './render/camera-path.js';
+
+export {BUILD_SCENE_DEFAULTS, buildScene, type BuildSceneOptions, type BuildSceneResult, type BuildStage} from './pipeline/build-scene.js';
+export {ENCODE_SCENE_DEFAULTS, encodeScene, type EncodeSceneOptions} from './pipeline/encode-scene.js';
+export {writeFileAtomic} from './io/atomic.js';

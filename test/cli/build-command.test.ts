@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+import {readSceneFromGlb} from '../../src/gltf/read.js';
+import {channelMeanModel} from '../fixtures/onnx-builder.js';
+import {assertOneLineError, runCli} from '../helpers/cli.js';
+import {repoRoot} from '../helpers/shared.js';
+
+const samplePhoto = join(repoRoot, 'assets', 'sample.jpg');
+const sampleDepth = join(repoRoot, 'assets', 'sample-depth.png');
+
+interface BuildRecord {
+	input: string;
+	outputs: string[];
+	bytes: number;
+	triangles: number;
+	layers: number;
+	textureSizes: Array<[number, number]>;
+	timingsMs: Record<string, number>;
+	error?: string;
+}
+
+describe('ldi-gltf build (CLI)', function () {
+	this.timeout(180_000);
+	let workDir = '';
+	before(() => {
+		workDir = mkdtempSync(join(tmpdir(), 'ldi-gltf-build-'));
+	});
+	after(() => rmSync(workDir, {recursive: true, force: true}));
+
+	it('builds the bundled sample into a layered .glb whose contents match the --json report', async () => {
+		const out = join(workDir, 'sample.glb');
+		const result = await runCli(['build', samplePhoto, '--depth', sampleDepth, '-o', out, '--json', '--max-size', '320'], {cwd: workDir});
+		assert.equal(result.code, 0, result.stderr);
+		const [record] = JSON.parse(result.stdout) as BuildRecord[];
+		assert.equal(record.error, undefined);
+		assert.deepEqual(record.outputs, [out]);
+		const bytes = readFileSync(out);
+		assert.equal(record.bytes, bytes.length);
+		assert.ok(record.layers >= 2, `inpainted layers exist (${record.layers} layers)`);
+		for (const stage of ['decode', 'depth', 'inpaint', 'simplify', 'gltf', 'total']) assert.ok(stage in record.timingsMs, stage);
+
+		const scene = await readSceneFromGlb(new Uint8Array(bytes));
+		assert.equal(scene.layers.length, record.layers);
+		assert.equal(scene.layers.reduce((sum, layer) => sum + layer.indices.length / 3, 0), record.triangles);
+		assert.deepEqual(scene.layers.map((layer) => [layer.texture.width, layer.texture.height]), record.textureSizes);
+		assert.equal(scene.layers[0].texture.width, 320, 'layer 0 is the photo at --max-size');
+		assert.deepEqual(readdirSync(workDir).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
+	});
+
+	it('writes .gltf + .bin + one image per layer with --format gltf --no-compress', async () => {
+		const outDir = join(workDir, 'gltf');
+		const result = await runCli(['build', samplePhoto, '--depth', sampleDepth, '--out-dir', outDir, '--format', 'gltf', '--no-compress', '--max-size', '256', '--quiet'], {cwd: workDir});
+		assert.equal(result.code, 0, result.stderr);
+		const names = readdirSync(outDir).sort();
+		assert.ok(names.includes('sample.gltf') && names.includes('sample.bin'), names.join(', '));
+		const gltf = JSON.parse(readFileSync(join(outDir, 'sample.gltf'), 'utf8')) as {images: Array<{uri: string}>; extensionsUsed?: string[]};
+		for (const image of gltf.images) assert.ok(names.includes(image.uri), `${image.uri} written`);
+		assert.ok(!(gltf.extensionsUsed ?? []).includes('EXT_meshopt_compression'));
+	});
+
+	it('reports a bad photo, still builds the good one (depth from an ONNX model), and exits non-zero', async () => {
+		const bad = join(workDir, 'notes.jpg');
+		writeFileSync(bad, 'this is text, not a JPEG\n');
+		const model = join(workDir, 'channel-mean.onnx');
+		writeFileSync(model, channelMeanModel(true));
+		const outDir = join(workDir, 'batch');
+		const result = await runCli(['build', bad, samplePhoto, '--out-dir', outDir, '--max-size', '256', '--json', '--model', model, '--model-size', '140'], {cwd: workDir});
+		assert.notEqual(result.code, 0, 'one photo failed');
+		const records = JSON.parse(result.stdout) as BuildRecord[];
+		assert.equal(records.length, 2);
+		assert.match(records[0].error ?? '', /notes\.jpg/);
+		assert.equal(records[1].error, undefined, records[1].error);
+		assert.ok(existsSync(join(outDir, 'sample.glb')), 'the good photo is written');
+		assert.ok(!existsSync(join(outDir, 'notes.glb')), 'nothing for the bad one');
+		assert.match(result.stderr, /notes\.jpg/, 'the failure is reported on stderr');
+	});
+
+	it('offline without model weights: one line that says how to get them', async () => {
+		const result = await runCli(['build', samplePhoto, '--out-dir', join(workDir, 'offline'), '--offline', '--quiet'],
+			{cwd: workDir, env: {LDI_GLTF_CACHE_DIR: join(workDir, 'empty-cache')}});
+		assert.notEqual(result.code, 0);
+		assert.match(result.stderr, /models pull/);
+		assert.match(result.stderr, /--depth/);
+		assert.ok(!/\n\s+at /.test(result.stderr), 'no stack trace');
+	});
+
+	it('fails per photo, keeps going, and names each file (supplied depth for one photo)', async () => {
+		const bad = join(workDir, 'empty.jpg');
+		writeFileSync(bad, '');
+		const outDir = join(workDir, 'mixed');
+		const result = await runCli(['build', bad, '--depth', sampleDepth, '--out-dir', outDir, '--max-size', '256', '--quiet'], {cwd: workDir});
+		assertOneLineError(result, 'empty.jpg', /empty|not an image/);
+		assert.ok(!existsSync(join(outDir, 'empty.glb')), 'nothing written for the bad photo');
+	});
+
+	it('refuses to replace an existing output with --no-overwrite', async () => {
+		const out = join(workDir, 'keep.glb');
+		writeFileSync(out, 'precious');
+		const result = await runCli(['build', samplePhoto, '--depth', sampleDepth, '-o', out, '--no-overwrite', '--max-size', '128'], {cwd: workDir});
+		assertOneLineError(result, 'keep.glb', /exists/);
+		assert.equal(readFileSync(out, 'utf8'), 'precious');
+	});
+
+	it('rejects contradictory flags in one line', async () => {
+		const result = await runCli(['build', samplePhoto, samplePhoto, '-o', join(workDir, 'x.glb'), '--depth', sampleDepth], {cwd: workDir});
+		assertOneLineError(result, 'x.glb', /one output file/);
+	});
+});
