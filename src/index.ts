@@ -28,7 +28,21 @@ export {
 	SUPPLIED_DEPTH_DEFAULTS, createSuppliedDepthSource, decodeDepthMap, decodeRawDepthMap, fillUnknownDisparity, rawToDisparity, readDepthMap,
 	type RawDepthMap, type SuppliedDepthOptions,
 } from './depth/supplied.js';
-export {RESOLVE_DEPTH_DEFAULTS, resolveDepthSource, type ResolveDepthOptions, type ResolvedDepthSource} from './depth/resolve.js';
+export {
+	RESOLVE_DEPTH_DEFAULTS, isModelFile, parseChannelTriple, parseModelSize, readModelSpecFile, resolveDepthSource,
+	type ResolveDepthOptions, type ResolvedDepthSource,
+} from './depth/resolve.js';
+export {ONNX_DEPTH_DEFAULTS, OnnxDepthEstimator, depthModelIo, loadOnnxSession, type DepthModelIo, type OnnxDepthOptions} from './depth/onnx.js';
+export {MODEL_INPUT_SPEC_DEFAULTS, imageToTensor, modelInputSize, rgbToNormalizedPlanes, type InputSizeRule, type ModelInputSpec} from './depth/preprocess.js';
+export {DEPTH_SOURCE_DEFAULTS, createDepthSource, depthSourceNames, registerDepthSource, type DepthSourceFactory, type DepthSourceOptions} from './depth/registry.js';
+export {
+	MODEL_REGISTRY_PATH, defaultModelName, findModel, isEntryInstalled, isInstalled, listModels, loadModelRegistry, modelCacheDir, modelPath,
+	type CacheDirContext, type ModelEntry, type ModelRegistry,
+} from './depth/models.js';
+export {
+	DOWNLOAD_MODEL_DEFAULTS, ENSURE_MODEL_DEFAULTS, downloadModel, ensureModel, isOffline, modelUrl, offlineModelError,
+	type DownloadModelOptions, type DownloadProgress, type DownloadResult, type EnsureModelOptions,
+} from './depth/download.js';
 
 export * from './ldi/ldi.js';
 export {BUILD_LDI_DEFAULTS, buildLdi, type BuildLdiOptions, type BuildLdiResult, type LdiStats} from './ldi/build-ldi.js';
