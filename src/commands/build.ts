@@ -9,8 +9,13 @@ import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../
 import {depthFlags} from '../cli/depth-flags.js';
 import {fileError, UserError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
+import {DEFAULT_COLOR_INPAINTER} from '../inpaint/registry.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {writeDebugImages} from '../io/debug-dir.js';
+import {BUILD_LDI_DEFAULTS} from '../ldi/build-ldi.js';
+import {DEFAULT_DEPTH_RANGE_DEFAULTS} from '../mesh/build-scene-mesh.js';
+import {SIMPLIFY_DEFAULTS} from '../mesh/simplify.js';
+import {TEXTURE_DEFAULTS} from '../mesh/texture.js';
 import {buildScene, type BuildStage} from '../pipeline/build-scene.js';
 import {encodeScene} from '../pipeline/encode-scene.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
@@ -53,16 +58,16 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		'out-dir': Flags.string({description: 'Directory for outputs (created when missing).', default: '.'}),
 		overwrite: Flags.boolean({description: 'Replace existing outputs (--no-overwrite: fail for that photo instead).', default: true, allowNo: true}),
 		...depthFlags,
-		near: Flags.custom<number>({description: 'Depth of the nearest point, metres.', default: 1, parse: async (input) => positiveNumber(input, '--near')})(),
-		far: Flags.custom<number>({description: 'Depth of the farthest point, metres (> --near).', default: 10, parse: async (input) => positiveNumber(input, '--far')})(),
-		inpainter: Flags.string({description: 'Colour inpainter: patch (texture synthesis), diffusion (smooth, fast) or onnx (with --inpaint-model).', default: 'patch'}),
+		near: Flags.custom<number>({description: 'Depth of the nearest point, metres.', default: DEFAULT_DEPTH_RANGE_DEFAULTS.nearMeters, parse: async (input) => positiveNumber(input, '--near')})(),
+		far: Flags.custom<number>({description: 'Depth of the farthest point, metres (> --near).', default: DEFAULT_DEPTH_RANGE_DEFAULTS.nearMeters * DEFAULT_DEPTH_RANGE_DEFAULTS.depthRatio, parse: async (input) => positiveNumber(input, '--far')})(),
+		inpainter: Flags.string({description: 'Colour inpainter: patch (texture synthesis), diffusion (smooth, fast) or onnx (with --inpaint-model).', default: DEFAULT_COLOR_INPAINTER}),
 		'inpaint-model': Flags.string({description: 'Image-inpainting ONNX network for --inpainter onnx (image + mask in, image out; LaMa / MI-GAN style).'}),
-		passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: 2, min: 0, max: 8}),
+		passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: BUILD_LDI_DEFAULTS.passes, min: 0, max: 8}),
 		'extend-border': Flags.boolean({description: 'Extend the scene past the frame so camera moves reveal no empty space.', default: true, allowNo: true}),
 		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic).'})(),
 		'texture-quality': Flags.integer({description: 'WebP/JPEG quality, 1-100.', default: 90, min: 1, max: 100}),
-		'max-texture-size': Flags.integer({description: 'Largest texture side, texels.', default: 4096, min: 64}),
-		'simplify-error': Flags.custom<number>({description: 'Largest simplification error, pixels of parallax (0 = no simplification).', default: 0.5, parse: async (input) => nonNegativeNumber(input, '--simplify-error')})(),
+		'max-texture-size': Flags.integer({description: 'Largest texture side, texels.', default: TEXTURE_DEFAULTS.maxTextureSize, min: 64}),
+		'simplify-error': Flags.custom<number>({description: 'Largest simplification error, pixels of parallax (0 = no simplification).', default: SIMPLIFY_DEFAULTS.simplifyErrorPixels, parse: async (input) => nonNegativeNumber(input, '--simplify-error')})(),
 		compress: Flags.boolean({description: 'Quantize and meshopt-compress (--no-compress: plain glTF for tools without decoders).', default: true, allowNo: true}),
 		format: Flags.option({options: ['glb', 'gltf'] as const, default: 'glb' as const, description: 'glb: one binary file; gltf: .gltf + .bin + texture images.'})(),
 		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),
