@@ -45,7 +45,11 @@ export {
 } from './depth/download.js';
 
 export * from './ldi/ldi.js';
-export {BUILD_LDI_DEFAULTS, buildLdi, type BuildLdiOptions, type BuildLdiResult, type LdiStats} from './ldi/build-ldi.js';
+export {BUILD_LDI_DEFAULTS, buildLdi, normalizeDisparity as normalizeDisparityToUnit, type BuildLdiOptions, type BuildLdiResult, type LdiStats, type LdiTimings} from './ldi/build-ldi.js';
+export {DEPTH_EDGE_DEFAULTS, cutDepthEdges, detectDepthEdges, type DepthEdgeOptions, type DepthEdges} from './ldi/depth-edges.js';
+export {renderDebugImages, type DebugImage, type LdiDebugImages} from './ldi/debug.js';
+export {writeDebugImages} from './io/debug-dir.js';
+export {BILATERAL_MEDIAN_DEFAULTS, bilateralMedianFilter, type BilateralMedianOptions} from './image/bilateral-median.js';
 export type {ColorInpainter, InpaintRegion} from './inpaint/inpainter.js';
 
 export * from './scene/scene.js';
@@ -66,3 +70,19 @@ export {
 export {BUILD_SCENE_DEFAULTS, buildScene, type BuildSceneOptions, type BuildSceneResult, type BuildStage} from './pipeline/build-scene.js';
 export {ENCODE_SCENE_DEFAULTS, encodeScene, type EncodeSceneOptions} from './pipeline/encode-scene.js';
 export {writeFileAtomic} from './io/atomic.js';
+
+export {PSNR_DEFAULTS, SSIM_DEFAULTS, psnr, ssim, type PsnrOptions, type SsimOptions} from './image/metrics.js';
+export {
+	IDENTITY_ROTATION, cameraFocalLengthPixels, cameraFromPose, lookAtRotation, photoCamera, rotationMatrix, type LookAtPose, type RenderCamera,
+} from './render/camera.js';
+export {RENDER_DEFAULTS, renderScene, type RenderOptions, type RenderResult} from './render/rasterize.js';
+export {
+	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras,
+	type StereoCameras, type StereoEyes, type StereoOptions, type StereoPair,
+} from './render/stereo.js';
+export {
+	COLOR_RED_CYAN, DUBOIS_RED_CYAN, IMAGE_STEREO_LAYOUTS, anaglyph, composeStereo, rgbFromRgba, type AnaglyphMatrix, type ImageStereoLayout,
+} from './render/layouts.js';
+export {ANIMATION_DEFAULTS, WIGGLE_DEFAULTS, encodeAnimation, encodeWiggle, type AnimationOptions} from './render/animation.js';
+export {MPO_DEFAULTS, encodeMpo, type MpoOptions} from './render/mpo.js';
+export {GRID_SCENE_DEFAULTS, gridScene, type GridSceneOptions} from './render/grid-scene.js';

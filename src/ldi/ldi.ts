@@ -175,14 +175,28 @@ export function ldiFromImage(image: RgbImage, disparity: FloatImage, border = 0)
 		throw new RangeError(`disparity is ${disparity.width}x${disparity.height}, image is ${width}x${height}`);
 	}
 	const ldi = createLdi(width, height, border, Math.ceil(width * height * 1.5));
+	// Written directly rather than through addPixel/linkPixels (one pixel per position, no lists to
+	// walk), same result: at 1024² with a 64-px border 73–177 ms instead of 264–335 ms, most of what is
+	// left being the allocation of the arrays.
 	const rgb = image.data;
+	const lw = latticeWidth(ldi);
+	const {x: xs, y: ys, links, firstAtPosition} = ldi;
+	ldi.color.set(rgb.subarray(0, width * height * 3));
+	ldi.disparity.set(disparity.data.subarray(0, width * height));
 	for (let y = 0; y < height; y++) {
+		const rowStart = (y + border) * lw + border;
 		for (let x = 0; x < width; x++) {
 			const i = y * width + x;
-			addPixel(ldi, x, y, rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], disparity.data[i], 0);
-			if (x > 0) linkPixels(ldi, i, i - 1, LINK_LEFT);
-			if (y > 0) linkPixels(ldi, i, i - width, LINK_UP);
+			xs[i] = x;
+			ys[i] = y;
+			firstAtPosition[rowStart + x] = i;
+			const l = i * 4;
+			links[l + LINK_LEFT] = x > 0 ? i - 1 : NO_LINK;
+			links[l + LINK_UP] = y > 0 ? i - width : NO_LINK;
+			links[l + LINK_RIGHT] = x + 1 < width ? i + 1 : NO_LINK;
+			links[l + LINK_DOWN] = y + 1 < height ? i + width : NO_LINK;
 		}
 	}
+	ldi.count = width * height;
 	return ldi;
 }

@@ -1,0 +1,85 @@
+/**
+ * LDI engine benchmark: per stage (filter, edges, regions, inpaint, merge) milliseconds and peak RSS of
+ * buildLdi on the shared photos with their real depth maps at 1024 px, and on a 4096-px upscale of one.
+ * Photos come from ../shared (skipped with a message when absent). Run alone with
+ * `node --import=tsx --expose-gc bench/ldi.ts [--inpainter patch|diffusion] [--large-inpainter NAME] [--debug-dir DIR]
+ * [--no-4k]`.
+ */
+import {existsSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+import sharp from 'sharp';
+
+import type {FloatImage, RgbImage} from '../src/image/raster.js';
+import {writeDebugImages} from '../src/io/debug-dir.js';
+import {buildLdi} from '../src/ldi/build-ldi.js';
+
+const sharedDir = process.env.LDI_GLTF_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
+const argument = (name: string): string | undefined => {
+	const i = process.argv.indexOf(name);
+	return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const inpainter = argument('--inpainter') ?? 'patch';
+// Patch synthesis over a 4096-px photo's regions takes many minutes on 2 cores; the upscale measures the
+// engine's own stages and memory, so it uses the diffusion inpainter unless told otherwise.
+const largeInpainter = argument('--large-inpainter') ?? 'diffusion';
+const debugDir = argument('--debug-dir');
+
+interface Case {
+	name: string;
+	photo: string;
+	depth: string;
+	nearIsBright: boolean;
+	longSide: number;
+	inpainter: string;
+}
+
+const cases: Case[] = [
+	{name: 'moon', photo: 'moon.jpg', depth: 'moon_depth_midas.png', nearIsBright: true, longSide: 1024, inpainter},
+	{name: 'depthy_shelf', photo: 'depthy_shelf.jpg', depth: 'depthy_shelf_depth.jpg', nearIsBright: false, longSide: 1024, inpainter},
+	{name: 'depthy_hut', photo: 'depthy_hut.jpg', depth: 'depthy_hut_depth.jpg', nearIsBright: false, longSide: 1024, inpainter},
+];
+if (!process.argv.includes('--no-4k')) cases.push({...cases[0], name: `moon 4096 ${largeInpainter}`, longSide: 4096, inpainter: largeInpainter});
+
+async function load(c: Case): Promise<{image: RgbImage; disparity: FloatImage}> {
+	const photo = await sharp(join(sharedDir, 'photos', c.photo))
+		.resize({width: c.longSide, height: c.longSide, fit: 'inside'})
+		.removeAlpha().raw().toBuffer({resolveWithObject: true});
+	const {width, height} = photo.info;
+	const depth = await sharp(join(sharedDir, 'photos', c.depth))
+		.resize(width, height, {fit: 'fill'})
+		.toColourspace('grey16').raw({depth: 'ushort'}).toBuffer({resolveWithObject: true});
+	const grey = new Uint16Array(depth.data.buffer, depth.data.byteOffset, width * height);
+	const disparity = new Float32Array(width * height);
+	for (let i = 0; i < disparity.length; i++) disparity[i] = c.nearIsBright ? grey[i] : 65535 - grey[i];
+	return {image: {width, height, data: new Uint8Array(photo.data.buffer, photo.data.byteOffset, width * height * 3)}, disparity: {width, height, data: disparity}};
+}
+
+if (!existsSync(join(sharedDir, 'photos'))) {
+	console.log(`skipped: ${sharedDir}/photos is missing`);
+} else {
+	console.log(`buildLdi, inpainter ${inpainter} (4096 px: ${largeInpainter}), passes 2, border on; wall-clock ms per stage, CPU ms of the whole call (user + system, all threads: the fair figure on a busy machine); peak RSS of the process so far`);
+	console.log('case                  size       filter  edges  regions  inpaint  merge   total  cpu ms  edges kept/found  pixels per layer               peak RSS');
+	for (const c of cases) {
+		const {image, disparity} = await load(c);
+		const gc = (globalThis as {gc?: () => void}).gc;
+		gc?.();
+		const cpuBefore = process.cpuUsage();
+		const {stats, debug} = await buildLdi(image, disparity, {inpainter: c.inpainter, debug: debugDir !== undefined});
+		const cpu = process.cpuUsage(cpuBefore);
+		if (debug && debugDir) await writeDebugImages(join(debugDir, c.name.replace(/\s+/g, '-')), debug);
+		const t = stats.timingsMs;
+		const row = [
+			c.name.padEnd(20),
+			`${image.width}x${image.height}`.padEnd(10),
+			t.filter.toFixed(0).padStart(6), t.edges.toFixed(0).padStart(6), t.regions.toFixed(0).padStart(8),
+			t.inpaint.toFixed(0).padStart(8), t.merge.toFixed(0).padStart(6), t.total.toFixed(0).padStart(7),
+			((cpu.user + cpu.system) / 1000).toFixed(0).padStart(7),
+			`${stats.edgesKept}/${stats.edgesFound}`.padStart(17),
+			`  ${stats.pixelsPerLayer.join(' ')}`.padEnd(31),
+			`${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+		];
+		console.log(row.join(' '));
+	}
+}

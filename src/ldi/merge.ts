@@ -1,0 +1,61 @@
+/**
+ * Puts an inpainted region into the LDI: one new pixel per synthesized position, linked to its
+ * synthesized 4-neighbours and to the context pixels it continues (Shih et al. 2020, §3.3). A link is
+ * made only where the two disparities differ by at most the threshold, so a discontinuity the depth
+ * inpainter produced stays cut and becomes a silhouette for the next pass. Links are always made in both
+ * directions and only into free slots, so every link is symmetric and joins lattice neighbours — the
+ * mesher's triangles follow them.
+ */
+import {LINK_DOWN, LINK_DX, LINK_DY, LINK_RIGHT, NO_LINK, OPPOSITE_LINK, type Ldi, addPixel, linkPixels} from './ldi.js';
+import type {EdgeRegion} from './regions.js';
+
+/**
+ * Adds the pixels of `edgeRegion.newPixelMask` with the inpainted `disparity` (clamped to the region's
+ * ceiling) and `color`, in layer `layerIndex`; returns how many were added.
+ *
+ * ```ts
+ * const added = mergeRegion(ldi, edgeRegion, filledDisparity, filledColor, pass, 0.02);
+ * ```
+ */
+export function mergeRegion(
+	ldi: Ldi, edgeRegion: EdgeRegion, disparity: Float32Array, color: Uint8Array, layerIndex: number, thresholdDisparity: number,
+): number {
+	const {region, originX, originY, newPixelMask, contextPixel} = edgeRegion;
+	const {width, height} = region;
+	const newPixel = new Int32Array(width * height).fill(-1);
+	let added = 0;
+	for (let c = 0; c < width * height; c++) {
+		if (newPixelMask[c] === 0) continue;
+		// An inpainter's NaN must not reach the mesh: treat it as the far end, which is always behind.
+		const d = Math.min(Number.isFinite(disparity[c]) ? Math.max(disparity[c], 0) : 0, region.disparityCeiling[c]);
+		const x = originX + (c % width);
+		const y = originY + Math.floor(c / width);
+		newPixel[c] = addPixel(ldi, x, y, color[c * 3], color[c * 3 + 1], color[c * 3 + 2], d, layerIndex);
+		added++;
+	}
+	for (let c = 0; c < width * height; c++) {
+		const p = newPixel[c];
+		if (p < 0) continue;
+		const cx = c % width;
+		const cy = Math.floor(c / width);
+		for (let k = 0; k < 4; k++) {
+			const nx = cx + LINK_DX[k];
+			const ny = cy + LINK_DY[k];
+			if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+			const n = ny * width + nx;
+			const neighbour = newPixel[n];
+			if (neighbour >= 0) {
+				// Each pair of new pixels is visited twice; link it once, from its left or upper member.
+				if ((k === LINK_RIGHT || k === LINK_DOWN) && Math.abs(ldi.disparity[p] - ldi.disparity[neighbour]) <= thresholdDisparity) {
+					linkPixels(ldi, p, neighbour, k);
+				}
+				continue;
+			}
+			const q = contextPixel[n];
+			if (q < 0 || ldi.links[q * 4 + OPPOSITE_LINK[k]] !== NO_LINK || ldi.links[p * 4 + k] !== NO_LINK) continue;
+			if (Math.abs(ldi.disparity[p] - ldi.disparity[q]) > thresholdDisparity) continue;
+			linkPixels(ldi, p, q, k);
+		}
+	}
+	return added;
+}

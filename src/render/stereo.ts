@@ -1,0 +1,150 @@
+import type {RgbaImage} from '../image/raster.js';
+import type {DepthRange, Scene} from '../scene/scene.js';
+import {cameraFocalLengthPixels, photoCamera, type RenderCamera} from './camera.js';
+import {renderScene, type RenderOptions} from './rasterize.js';
+
+/**
+ * Stereo pairs from a scene: two parallel cameras offset along X with shifted principal points
+ * (off-axis projection, the geometry of a real stereo rig and of stereoscopic displays; toe-in would add
+ * vertical parallax at the image corners).
+ *
+ * Parallax of a point at depth Z between the two views is p(Z) = f·B·(1/Z − 1/Zc) pixels (f focal
+ * length in pixels, B baseline, Zc the convergence depth). `divergencePercent` fixes the parallax range
+ * over the scene's depth range, f·B·(1/near − 1/far) = divergence × width, which gives B;
+ * `convergence` picks Zc by interpolating 1/Z between the nearest (0) and the farthest (1) depth, the
+ * same disparity scale the rest of the pipeline uses. The default 0.5 puts the zero-parallax plane at
+ * mid-disparity, so the scene straddles the screen and neither eye's frame edge cuts far into the
+ * nearest objects (2.5 % is the default of the established 2D-to-3D converters).
+ */
+
+/** Which eyes are rendered and where the photo's camera sits between them. */
+export type StereoEyes = 'both' | 'left' | 'right';
+
+/** Options for {@link stereoCameras} and {@link renderStereo}. */
+export interface StereoOptions {
+	/** Parallax between the nearest and the farthest point of the scene, percent of the image width. */
+	divergencePercent: number;
+	/** Depth with zero parallax: 0 = the nearest point, 1 = the farthest, in disparity (1/Z) steps. */
+	convergence: number;
+	/**
+	 * `both`: the eyes sit symmetrically around the photo's camera; `left` / `right`: the photo is that
+	 * eye and the other is rendered a full baseline away.
+	 */
+	eyes: StereoEyes;
+}
+
+export const STEREO_DEFAULTS: StereoOptions = {divergencePercent: 2.5, convergence: 0.5, eyes: 'both'};
+
+/** The two cameras of a stereo pair and the geometry they imply. */
+export interface StereoCameras {
+	left: RenderCamera;
+	right: RenderCamera;
+	/** Distance between the two camera centres, metres (scene units). */
+	baselineMeters: number;
+	/** Depth of the zero-parallax plane, metres. */
+	convergenceDepthMeters: number;
+}
+
+/** The rendered pair. */
+export interface StereoPair {
+	left: RgbaImage;
+	right: RgbaImage;
+	cameras: StereoCameras;
+}
+
+/**
+ * The left and right cameras for `scene` (see the file header for the geometry).
+ *
+ * ```ts
+ * const {left, right, baselineMeters} = stereoCameras(scene, {divergencePercent: 2.5, eyes: 'left'});
+ * ```
+ */
+export function stereoCameras(scene: Scene, options: Partial<StereoOptions> = {}, base: RenderCamera = photoCamera(scene)): StereoCameras {
+	const {divergencePercent, convergence, eyes} = {...STEREO_DEFAULTS, ...options};
+	if (!(divergencePercent >= 0)) throw new Error(`stereoCameras: divergence must be ≥ 0 %, got ${divergencePercent}`);
+	if (!(convergence >= 0 && convergence <= 1)) throw new Error(`stereoCameras: convergence must be in [0, 1], got ${convergence}`);
+	const focal = cameraFocalLengthPixels(base);
+	const {nearMeters, farMeters} = scene.depthRange;
+	// A (nearly) flat scene has no parallax range to fill: treat it as if far were ≥ 1.01 × near, which
+	// caps the baseline instead of sending the eyes off to infinity.
+	const inverseDepthSpan = Math.max(1 / nearMeters - 1 / farMeters, 0.01 / nearMeters);
+	const baselineMeters = ((divergencePercent / 100) * base.width) / (focal * inverseDepthSpan);
+	const convergenceDepthMeters = 1 / ((1 - convergence) / nearMeters + convergence / farMeters);
+	const leftOffset = eyes === 'both' ? -baselineMeters / 2 : eyes === 'left' ? 0 : -baselineMeters;
+	const rightOffset = leftOffset + baselineMeters;
+	return {
+		left: offsetCamera(base, leftOffset, focal / convergenceDepthMeters),
+		right: offsetCamera(base, rightOffset, focal / convergenceDepthMeters),
+		baselineMeters,
+		convergenceDepthMeters,
+	};
+}
+
+/**
+ * Renders both eyes of `scene` (see {@link stereoCameras}); `render` options apply to each eye. Unless
+ * `render.fillEmptyPixels` says otherwise every gap is filled, so a pair has no empty pixel even where
+ * the scene has no layer for a disocclusion or a frame-border band.
+ *
+ * ```ts
+ * const {left, right} = renderStereo(scene, {divergencePercent: 3}, {ssaa: 2});
+ * ```
+ */
+export function renderStereo(scene: Scene, options: Partial<StereoOptions> = {}, render: Partial<RenderOptions> = {}): StereoPair {
+	const cameras = stereoCameras(scene, options);
+	const renderOptions = {fillEmptyPixels: Number.POSITIVE_INFINITY, ...render};
+	return {
+		left: renderScene(scene, cameras.left, renderOptions).image,
+		right: renderScene(scene, cameras.right, renderOptions).image,
+		cameras,
+	};
+}
+
+/**
+ * The depth range that makes a scene's normalized disparity an exact pixel disparity: a photo pixel
+ * with raw disparity r px (`rawMinPx ≤ r ≤ rawMaxPx`), normalized as d = (r − rawMin) / (rawMax −
+ * rawMin), lands at depth z with f·B / z = r, so the camera {@link exactDisparityRightCamera} returns
+ * sees it exactly r pixels to the left. Since 1/z = d/near + (1 − d)/far, near = f·B / rawMax and
+ * far = f·B / rawMin. A raw minimum ≤ 0 (points at infinity) is raised to rawMax / 1000, which leaves
+ * every disparity within 1/1000 of its value.
+ *
+ * ```ts
+ * const range = depthRangeForPixelDisparity(minPx, maxPx, focalLengthPixels(height, fovY), 1);
+ * ```
+ */
+export function depthRangeForPixelDisparity(rawMinPx: number, rawMaxPx: number, focalPx: number, baselineMeters: number): DepthRange {
+	if (!(rawMaxPx > 0)) throw new Error(`depthRangeForPixelDisparity: the largest disparity must be > 0 px, got ${rawMaxPx}`);
+	if (!(focalPx > 0) || !(baselineMeters > 0)) throw new Error('depthRangeForPixelDisparity: focal length and baseline must be > 0');
+	const minPx = Math.min(rawMaxPx, Math.max(rawMinPx, rawMaxPx / 1000));
+	return {nearMeters: (focalPx * baselineMeters) / rawMaxPx, farMeters: (focalPx * baselineMeters) / minPx};
+}
+
+/**
+ * The right camera of exact-disparity mode: the photo is the left view, and a photo pixel with disparity
+ * d px (see {@link depthRangeForPixelDisparity}, same `baselineMeters`) appears at (x − d, y), the
+ * Middlebury convention. No principal-point shift: infinity has zero disparity.
+ *
+ * ```ts
+ * const right = renderScene(scene, exactDisparityRightCamera(scene, 1)).image;
+ * ```
+ */
+export function exactDisparityRightCamera(scene: Scene, baselineMeters: number, base: RenderCamera = photoCamera(scene)): RenderCamera {
+	return offsetCamera(base, baselineMeters, 0);
+}
+
+/**
+ * `base` moved `offsetMeters` along its own X axis, with its principal point shifted so that depth
+ * f / `shiftPerMeter` keeps the screen position it has from `base`.
+ */
+function offsetCamera(base: RenderCamera, offsetMeters: number, shiftPerMeter: number): RenderCamera {
+	const [x, y, z, w] = base.rotation;
+	// The camera's X axis in scene space is the first column of its rotation matrix.
+	const axisX = 1 - 2 * (y * y + z * z);
+	const axisY = 2 * (x * y + z * w);
+	const axisZ = 2 * (x * z - y * w);
+	const [px, py, pz] = base.positionMeters;
+	return {
+		...base,
+		positionMeters: [px + axisX * offsetMeters, py + axisY * offsetMeters, pz + axisZ * offsetMeters],
+		principalPointShiftPixels: [base.principalPointShiftPixels[0] + shiftPerMeter * offsetMeters, base.principalPointShiftPixels[1]],
+	};
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+
+import {bilateralMedianFilter} from '../../src/image/bilateral-median.js';
+
+/** Brute-force weighted median of one window, for comparison. */
+function naiveFilter(data: Float32Array, width: number, height: number, radius: number, sigmaS: number, sigmaI: number): Float32Array {
+	const out = new Float32Array(data.length);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const center = data[y * width + x];
+			const pairs: [number, number][] = [];
+			for (let dy = -radius; dy <= radius; dy++) {
+				for (let dx = -radius; dx <= radius; dx++) {
+					const xx = x + dx;
+					const yy = y + dy;
+					if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+					const v = data[yy * width + xx];
+					pairs.push([v, Math.exp(-(dx * dx + dy * dy) / (2 * sigmaS * sigmaS)) * Math.exp(-((v - center) ** 2) / (2 * sigmaI * sigmaI))]);
+				}
+			}
+			pairs.sort((a, b) => a[0] - b[0]);
+			const half = pairs.reduce((s, p) => s + p[1], 0) / 2;
+			let cumulative = 0;
+			let chosen = pairs[pairs.length - 1][0];
+			for (const [v, w] of pairs) {
+				cumulative += w;
+				if (cumulative >= half) {
+					chosen = v;
+					break;
+				}
+			}
+			out[y * width + x] = chosen;
+		}
+	}
+	return out;
+}
+
+describe('bilateralMedianFilter', () => {
+	it('matches a brute-force weighted median on random data', () => {
+		const width = 23;
+		const height = 17;
+		const data = new Float32Array(width * height);
+		let seed = 12345;
+		for (let i = 0; i < data.length; i++) {
+			seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+			data[i] = (seed >>> 8) / 2 ** 24;
+		}
+		const filtered = bilateralMedianFilter({width, height, data}, {windowSizes: [7], discontinuityThreshold: 0, referenceSizePixels: 23});
+		const expected = naiveFilter(data, width, height, 3, 4, 0.5);
+		let mismatches = 0;
+		// The filter quantizes the range weight to 1/1024 steps; a tie at the half weight may pick a neighbour.
+		for (let i = 0; i < data.length; i++) if (Math.abs(filtered.data[i] - expected[i]) > 0.05) mismatches++;
+		assert.ok(mismatches <= data.length * 0.01, `${mismatches} of ${data.length} pixels differ`);
+	});
+
+	it('removes speckles beside a depth step and keeps the step one pixel wide', () => {
+		const width = 64;
+		const height = 32;
+		const data = new Float32Array(width * height);
+		for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = x < 32 ? 0.8 : 0.2;
+		const speckles = [[20, 10], [40, 20], [29, 5], [35, 25]];
+		for (const [x, y] of speckles) data[y * width + x] = data[y * width + x] > 0.5 ? 0.3 : 0.7;
+		const filtered = bilateralMedianFilter({width, height, data}, {referenceSizePixels: 64});
+		for (const [x, y] of speckles) {
+			assert.equal(filtered.data[y * width + x], Math.fround(x < 32 ? 0.8 : 0.2), `speckle at (${x}, ${y}) survived`);
+		}
+		for (let y = 0; y < height; y++) {
+			assert.equal(filtered.data[y * width + 31], Math.fround(0.8));
+			assert.equal(filtered.data[y * width + 32], Math.fround(0.2));
+		}
+	});
+
+	it('leaves smooth maps unchanged and is deterministic', () => {
+		const width = 40;
+		const height = 30;
+		const data = new Float32Array(width * height);
+		for (let i = 0; i < data.length; i++) data[i] = (i % width) * 0.001;
+		const a = bilateralMedianFilter({width, height, data});
+		const b = bilateralMedianFilter({width, height, data});
+		assert.deepEqual(a.data, data);
+		assert.deepEqual(a.data, b.data);
+	});
+});
