@@ -53,9 +53,20 @@ export {BILATERAL_MEDIAN_DEFAULTS, bilateralMedianFilter, type BilateralMedianOp
 export type {ColorInpainter, InpaintRegion} from './inpaint/inpainter.js';
 
 export * from './scene/scene.js';
-export {DEFAULT_DEPTH_RANGE_DEFAULTS, LDI_TO_SCENE_DEFAULTS, defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from './mesh/build-scene-mesh.js';
+export {
+	DEFAULT_DEPTH_RANGE_DEFAULTS, LDI_TO_SCENE_DEFAULTS, defaultDepthRange, ldiToScene,
+	type DefaultDepthRangeOptions, type LayerMeshStats, type LdiToSceneOptions, type SceneMeshStats,
+} from './mesh/build-scene-mesh.js';
+export {TRIANGULATE_DEFAULTS, triangulateLdi, type LayerTriangles, type TriangulateOptions} from './mesh/triangulate.js';
+export {
+	SIMPLIFY_DEFAULTS, resolveParallaxRangePixels, simplifyLayer, simplifyLayers, type SimplifiedLayer, type SimplifyOptions, type UnprojectCamera,
+} from './mesh/simplify.js';
+export {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './mesh/split-charts.js';
+export {TEXTURE_DEFAULTS, bakeLayerTexture, layerZeroTexture, type BakedTexture, type TextureOptions} from './mesh/texture.js';
+export {measureLayerError, type LayerError} from './mesh/measure-error.js';
 
-export {SCENE_TO_DOCUMENT_DEFAULTS, sceneToDocument, type SceneMetadata, type SceneToDocumentOptions} from './gltf/document.js';
+export {SCENE_TO_DOCUMENT_DEFAULTS, layerNodeName, sceneToDocument, type SceneMetadata, type SceneToDocumentOptions} from './gltf/document.js';
+export {ENCODE_TEXTURE_DEFAULTS, TEXTURE_MIME_TYPES, encodeTexture, type EncodeTextureOptions, type TextureFormat} from './gltf/texture-encode.js';
 export {OPTIMIZE_DEFAULTS, optimizeDocument, type OptimizeOptions} from './gltf/optimize.js';
 export {PRESETS, PRESET_NAMES, presetByName, type Preset, type PresetName} from './gltf/presets.js';
 export {writeGlb, writeGltfFiles} from './gltf/write.js';

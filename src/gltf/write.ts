@@ -1,0 +1,38 @@
+import {type Document, NodeIO} from '@gltf-transform/core';
+import {ALL_EXTENSIONS} from '@gltf-transform/extensions';
+import {MeshoptEncoder} from 'meshoptimizer';
+
+/** A NodeIO that knows every extension the writer may use, with the meshopt encoder registered. */
+async function createWriterIo(): Promise<NodeIO> {
+	await MeshoptEncoder.ready;
+	return new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({'meshopt.encoder': MeshoptEncoder});
+}
+
+/**
+ * Serializes `document` as a binary glTF (.glb). The caller writes the bytes (atomically).
+ *
+ * ```ts
+ * await writeFileAtomic('moon.glb', await writeGlb(document));
+ * ```
+ */
+export async function writeGlb(document: Document): Promise<Uint8Array> {
+	return (await createWriterIo()).writeBinary(document);
+}
+
+/**
+ * Serializes `document` as `<baseName>.gltf` + `<baseName>.bin` + one image file per texture, returned
+ * as file name → bytes (names relative to the .gltf) for the caller to write atomically.
+ *
+ * ```ts
+ * for (const [name, bytes] of await writeGltfFiles(document, 'moon')) await writeFileAtomic(join(dir, name), bytes);
+ * ```
+ */
+export async function writeGltfFiles(document: Document, baseName: string): Promise<Map<string, Uint8Array>> {
+	const io = await createWriterIo();
+	for (const buffer of document.getRoot().listBuffers()) buffer.setURI(`${baseName}.bin`);
+	const {json, resources} = await io.writeJSON(document, {basename: baseName});
+	const files = new Map<string, Uint8Array>();
+	files.set(`${baseName}.gltf`, new TextEncoder().encode(JSON.stringify(json, null, 2)));
+	for (const [name, bytes] of Object.entries(resources)) files.set(name, bytes);
+	return files;
+}

@@ -1,0 +1,149 @@
+import type {Ldi} from '../ldi/ldi.js';
+import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
+import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions} from './simplify.js';
+import {bakeLayerTexture, layerZeroTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
+import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
+import {triangulateLdi} from './triangulate.js';
+
+/**
+ * Options for {@link ldiToScene}: simplification, texture and chart options together
+ * (`tileSizePixels` 0 keeps whole connected components as charts).
+ */
+export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, SplitChartsOptions {}
+
+export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS};
+
+/** Figures of one layer, before and after simplification. */
+export interface LayerMeshStats {
+	layerIndex: number;
+	trianglesBeforeSimplify: number;
+	verticesBeforeSimplify: number;
+	triangles: number;
+	vertices: number;
+	/** Error meshoptimizer reports, pixels of parallax. */
+	simplifyErrorPixels: number;
+	textureWidth: number;
+	textureHeight: number;
+	chartCount: number;
+}
+
+/** What {@link ldiToScene} did and how long each step took. */
+export interface SceneMeshStats {
+	layers: LayerMeshStats[];
+	triangles: number;
+	vertices: number;
+	triangulateMs: number;
+	simplifyMs: number;
+	texturesMs: number;
+}
+
+/** Options for {@link defaultDepthRange}. */
+export interface DefaultDepthRangeOptions {
+	/** Depth of disparity 1, metres. */
+	nearMeters: number;
+	/** far / near. */
+	depthRatio: number;
+}
+
+export const DEFAULT_DEPTH_RANGE_DEFAULTS: DefaultDepthRangeOptions = {nearMeters: 1, depthRatio: 10};
+
+/**
+ * The depth range used when the depth source has no metric scale: disparity 1 at 1 m, disparity 0 at
+ * 10 m. Why 10: parallax between near and far is proportional to 1/near - 1/far, and a ratio of 10
+ * already gives 90% of what an infinitely far background would, while keeping the scene compact enough
+ * that 16-bit KHR_mesh_quantization of a layer spanning 10 m moves a vertex at 1 m by less than
+ * 0.2 pixel at 1024 px (a ratio of 100 would be ~1.6 px, visibly shearing the texture). 1 m for the
+ * nearest point gives engine-scale motion: a 5 cm head move shifts the nearest point by ~5% of the
+ * image width with the default field of view.
+ *
+ * ```ts
+ * const range = defaultDepthRange();            // {nearMeters: 1, farMeters: 10}
+ * const wide = defaultDepthRange({depthRatio: 20});
+ * ```
+ */
+export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {}): DepthRange {
+	const {nearMeters, depthRatio} = {...DEFAULT_DEPTH_RANGE_DEFAULTS, ...options};
+	return {nearMeters, farMeters: nearMeters * depthRatio};
+}
+
+/**
+ * LDI → {@link Scene}: triangulates every layer from its links, splits inpainted layers into tiled
+ * charts, simplifies each layer with the error bounded in pixels of parallax, unprojects it to metres
+ * and bakes one texture per layer (layer 0 = the photo). Asynchronous because meshoptimizer's
+ * WebAssembly must be ready and the simplifier's tile pass may run on a worker thread. Stats'
+ * `triangulateMs` includes the chart split.
+ *
+ * ```ts
+ * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());
+ * console.log(stats.triangles, 'triangles in', stats.layers.length, 'layers');
+ * ```
+ */
+export async function ldiToScene(
+	ldi: Ldi,
+	camera: {fovYRadians: number},
+	depthRange: DepthRange,
+	options: Partial<LdiToSceneOptions> = {},
+): Promise<{scene: Scene; stats: SceneMeshStats}> {
+	const settings = {...LDI_TO_SCENE_DEFAULTS, ...options};
+	const intrinsics = {width: ldi.width, height: ldi.height, fovYRadians: camera.fovYRadians};
+
+	let start = performance.now();
+	const triangulated = triangulateLdi(ldi).map((layer) => (layer.layerIndex > 0 && settings.tileSizePixels > 0
+		? splitLayerIntoTiles(ldi, layer, settings)
+		: layer));
+	const triangulateMs = performance.now() - start;
+
+	start = performance.now();
+	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, settings);
+	const simplifyMs = performance.now() - start;
+
+	start = performance.now();
+	const layers: LayerMesh[] = [];
+	const layerStats: LayerMeshStats[] = [];
+	for (let i = 0; i < triangulated.length; i++) {
+		const source = triangulated[i];
+		const kept = simplified[i];
+		const baked = source.layerIndex === 0
+			? layerZeroTexture(ldi, source, settings)
+			: bakeLayerTexture(ldi, source, settings);
+		const uvs = new Float32Array(kept.sourceVertices.length * 2);
+		for (let v = 0; v < kept.sourceVertices.length; v++) {
+			uvs[v * 2] = baked.uvs[kept.sourceVertices[v] * 2];
+			uvs[v * 2 + 1] = baked.uvs[kept.sourceVertices[v] * 2 + 1];
+		}
+		layers.push({layerIndex: source.layerIndex, positions: kept.positions, uvs, indices: kept.indices, texture: baked.texture});
+		layerStats.push({
+			layerIndex: source.layerIndex,
+			trianglesBeforeSimplify: source.indices.length / 3,
+			verticesBeforeSimplify: source.vertexPixels.length,
+			triangles: kept.indices.length / 3,
+			vertices: kept.vertexPixels.length,
+			simplifyErrorPixels: kept.errorPixels,
+			textureWidth: baked.texture.width,
+			textureHeight: baked.texture.height,
+			chartCount: baked.chartCount,
+		});
+	}
+	const texturesMs = performance.now() - start;
+
+	const scene: Scene = {
+		camera: {
+			width: ldi.width,
+			height: ldi.height,
+			fovYRadians: camera.fovYRadians,
+			znearMeters: depthRange.nearMeters / 2,
+			zfarMeters: depthRange.farMeters * 2,
+		},
+		depthRange: {...depthRange},
+		layers,
+	};
+	const stats: SceneMeshStats = {
+		layers: layerStats,
+		triangles: layerStats.reduce((sum, layer) => sum + layer.triangles, 0),
+		vertices: layerStats.reduce((sum, layer) => sum + layer.vertices, 0),
+		triangulateMs,
+		simplifyMs,
+		texturesMs,
+	};
+	return {scene, stats};
+}

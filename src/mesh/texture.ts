@@ -1,0 +1,277 @@
+import type {RgbaImage} from '../image/raster.js';
+import type {Ldi} from '../ldi/ldi.js';
+import type {LayerTriangles} from './triangulate.js';
+
+/**
+ * Per-layer textures.
+ *
+ * Layer 0 is the photo itself at working resolution with UV = pixel centre / size, so the original view
+ * is reproduced texel for texel. Every other layer gets an atlas of its own pixels only: charts are the
+ * connected components of the layer's triangles (stitch corners borrowed from lower layers included,
+ * so the seam samples the right colour), each cropped to its bounding box, surrounded by an apron and
+ * packed by a shelf packer (charts sorted by height, shelves filled left to right). The apron is filled
+ * by dilating chart colours outwards, so bilinear filtering and the first mip levels never fetch a
+ * neighbour's colour. When the atlas would exceed `maxTextureSize`, charts are scaled down together
+ * (nearest-pixel resampling) until it fits.
+ *
+ * Measured (bench/mesh.ts, moon.jpg at 1024 px through buildLdi, 3 inpainted layers): with whole
+ * connected components as charts the atlases were 890×959 (165 charts), 1005×1069 (241) and 1243×1160
+ * (3: the frame extension, a ring whose bounding box is the whole frame) with only 30%, 30% and 20% of
+ * their texels holding a pixel; ldiToScene therefore first splits inpainted layers into 256-px tiles
+ * (split-charts.ts): 880×923, 983×983 and 686×749, 35%, 34% and 55% in use. All textures of that scene
+ * take 0.35–0.95 s wall on the loaded 2-core machine, most of it in the whole-atlas dilation.
+ */
+
+/** Options for {@link layerZeroTexture} and {@link bakeLayerTexture}. */
+export interface TextureOptions {
+	/** Largest width or height of any texture, texels; charts are scaled down to fit. */
+	maxTextureSize: number;
+	/** Round texture sizes up to powers of two (for engines that want them). */
+	powerOfTwo: boolean;
+	/** Texels of padding around every chart, filled by dilation (≥ 2 so bilinear + 1 mip level are safe). */
+	apronPixels: number;
+}
+
+export const TEXTURE_DEFAULTS: TextureOptions = {
+	maxTextureSize: 4096,
+	powerOfTwo: false,
+	apronPixels: 4,
+};
+
+/** A texture and the UV (glTF convention, v = 0 at the top) of every vertex of the layer it was baked for. */
+export interface BakedTexture {
+	texture: RgbaImage;
+	/** u, v per vertex of the triangulated layer. */
+	uvs: Float32Array;
+	/** Number of charts (1 for layer 0). */
+	chartCount: number;
+	/** Factor charts were scaled by to fit `maxTextureSize` (1 = full resolution). */
+	scale: number;
+}
+
+function nextPowerOfTwo(n: number): number {
+	let p = 1;
+	while (p < n) p *= 2;
+	return p;
+}
+
+/**
+ * Layer 0's texture: the LDI's layer-0 colours on the photo grid (alpha 255 where a layer-0 pixel
+ * exists), padded with replicated edges to a power of two when asked, and UVs for `layer`'s vertices.
+ *
+ * ```ts
+ * const {texture, uvs} = layerZeroTexture(ldi, triangles[0]);
+ * ```
+ */
+export function layerZeroTexture(ldi: Ldi, layer: LayerTriangles, options: Partial<TextureOptions> = {}): BakedTexture {
+	const {maxTextureSize, powerOfTwo} = {...TEXTURE_DEFAULTS, ...options};
+	const {width, height} = ldi;
+	const scale = Math.min(1, maxTextureSize / Math.max(width, height));
+	const contentWidth = Math.max(1, Math.round(width * scale));
+	const contentHeight = Math.max(1, Math.round(height * scale));
+	const textureWidth = powerOfTwo ? nextPowerOfTwo(contentWidth) : contentWidth;
+	const textureHeight = powerOfTwo ? nextPowerOfTwo(contentHeight) : contentHeight;
+	const grid = new Int32Array(width * height).fill(-1);
+	for (let p = 0; p < ldi.count; p++) {
+		if (ldi.layerIndex[p] !== 0) continue;
+		const x = ldi.x[p];
+		const y = ldi.y[p];
+		if (x >= 0 && y >= 0 && x < width && y < height && grid[y * width + x] < 0) grid[y * width + x] = p;
+	}
+	const data = new Uint8Array(textureWidth * textureHeight * 4);
+	for (let ty = 0; ty < textureHeight; ty++) {
+		const y = Math.min(height - 1, Math.floor((Math.min(ty, contentHeight - 1) + 0.5) / scale));
+		for (let tx = 0; tx < textureWidth; tx++) {
+			const x = Math.min(width - 1, Math.floor((Math.min(tx, contentWidth - 1) + 0.5) / scale));
+			const p = grid[y * width + x];
+			if (p < 0) continue;
+			const o = (ty * textureWidth + tx) * 4;
+			data[o] = ldi.color[p * 3];
+			data[o + 1] = ldi.color[p * 3 + 1];
+			data[o + 2] = ldi.color[p * 3 + 2];
+			data[o + 3] = tx < contentWidth && ty < contentHeight ? 255 : 0;
+		}
+	}
+	const uScale = contentWidth / textureWidth / width;
+	const vScale = contentHeight / textureHeight / height;
+	const uvs = new Float32Array(layer.vertexPixels.length * 2);
+	for (let v = 0; v < layer.vertexPixels.length; v++) {
+		const p = layer.vertexPixels[v];
+		uvs[v * 2] = (ldi.x[p] + 0.5) * uScale;
+		uvs[v * 2 + 1] = (ldi.y[p] + 0.5) * vScale;
+	}
+	return {texture: {width: textureWidth, height: textureHeight, data}, uvs, chartCount: 1, scale};
+}
+
+/** Connected components of a triangle list over its vertices (union-find), as a chart id per vertex. */
+function chartOfVertex(vertexCount: number, indices: Uint32Array): {chart: Int32Array; chartCount: number} {
+	const parent = new Int32Array(vertexCount);
+	for (let v = 0; v < vertexCount; v++) parent[v] = v;
+	const find = (v: number): number => {
+		while (parent[v] !== v) {
+			parent[v] = parent[parent[v]];
+			v = parent[v];
+		}
+		return v;
+	};
+	for (let i = 0; i < indices.length; i += 3) {
+		const a = find(indices[i]);
+		const b = find(indices[i + 1]);
+		const c = find(indices[i + 2]);
+		parent[b] = a;
+		parent[c] = a;
+	}
+	const chart = new Int32Array(vertexCount).fill(-1);
+	let chartCount = 0;
+	const idOfRoot = new Int32Array(vertexCount).fill(-1);
+	for (let v = 0; v < vertexCount; v++) {
+		const root = find(v);
+		if (idOfRoot[root] < 0) idOfRoot[root] = chartCount++;
+		chart[v] = idOfRoot[root];
+	}
+	return {chart, chartCount};
+}
+
+/** Shelf packing of rectangles; returns x, y per rectangle and the atlas size. */
+function shelfPack(
+	rectWidths: Int32Array, rectHeights: Int32Array,
+): {x: Int32Array; y: Int32Array; width: number; height: number} {
+	const n = rectWidths.length;
+	const order = Array.from({length: n}, (_, i) => i).sort((a, b) => rectHeights[b] - rectHeights[a] || rectWidths[b] - rectWidths[a]);
+	let area = 0;
+	let widest = 0;
+	for (let i = 0; i < n; i++) {
+		area += rectWidths[i] * rectHeights[i];
+		widest = Math.max(widest, rectWidths[i]);
+	}
+	const shelfWidth = Math.max(widest, Math.ceil(Math.sqrt(area) * 1.1));
+	const x = new Int32Array(n);
+	const y = new Int32Array(n);
+	let cursorX = 0;
+	let shelfY = 0;
+	let shelfHeight = 0;
+	let usedWidth = 0;
+	for (const i of order) {
+		if (cursorX + rectWidths[i] > shelfWidth) {
+			shelfY += shelfHeight;
+			cursorX = 0;
+			shelfHeight = 0;
+		}
+		x[i] = cursorX;
+		y[i] = shelfY;
+		cursorX += rectWidths[i];
+		shelfHeight = Math.max(shelfHeight, rectHeights[i]);
+		usedWidth = Math.max(usedWidth, cursorX);
+	}
+	return {x, y, width: Math.max(1, usedWidth), height: Math.max(1, shelfY + shelfHeight)};
+}
+
+/**
+ * Fills texels with alpha 0 by averaging their already-filled 4-neighbours, `iterations` times, so
+ * charts grow an apron of their own colours. Alpha stays 0 on the apron.
+ */
+function dilate(texture: RgbaImage, iterations: number): void {
+	const {width, height, data} = texture;
+	const filled = new Uint8Array(width * height);
+	for (let i = 0; i < width * height; i++) filled[i] = data[i * 4 + 3] === 0 ? 0 : 1;
+	const next = new Uint8Array(filled.length);
+	for (let iteration = 0; iteration < iterations; iteration++) {
+		next.set(filled);
+		let grew = false;
+		for (let y = 0; y < height; y++) {
+			for (let x = 0; x < width; x++) {
+				const i = y * width + x;
+				if (filled[i]) continue;
+				let r = 0;
+				let g = 0;
+				let b = 0;
+				let n = 0;
+				if (x > 0 && filled[i - 1]) { r += data[i * 4 - 4]; g += data[i * 4 - 3]; b += data[i * 4 - 2]; n++; }
+				if (x + 1 < width && filled[i + 1]) { r += data[i * 4 + 4]; g += data[i * 4 + 5]; b += data[i * 4 + 6]; n++; }
+				if (y > 0 && filled[i - width]) {
+					const o = (i - width) * 4;
+					r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
+				}
+				if (y + 1 < height && filled[i + width]) {
+					const o = (i + width) * 4;
+					r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
+				}
+				if (n === 0) continue;
+				data[i * 4] = Math.round(r / n);
+				data[i * 4 + 1] = Math.round(g / n);
+				data[i * 4 + 2] = Math.round(b / n);
+				next[i] = 1;
+				grew = true;
+			}
+		}
+		filled.set(next);
+		if (!grew) break;
+	}
+}
+
+/**
+ * An atlas holding only `layer`'s pixels (charts cropped, packed, with a dilated apron) and UVs for its
+ * vertices. For inpainted layers; layer 0 uses {@link layerZeroTexture}.
+ *
+ * ```ts
+ * const {texture, uvs, chartCount} = bakeLayerTexture(ldi, triangles[1], {powerOfTwo: true});
+ * ```
+ */
+export function bakeLayerTexture(ldi: Ldi, layer: LayerTriangles, options: Partial<TextureOptions> = {}): BakedTexture {
+	const {maxTextureSize, powerOfTwo, apronPixels} = {...TEXTURE_DEFAULTS, ...options};
+	const {vertexPixels, indices} = layer;
+	const vertexCount = vertexPixels.length;
+	const {chart, chartCount} = chartOfVertex(vertexCount, indices);
+	const minX = new Int32Array(chartCount).fill(2 ** 30);
+	const minY = new Int32Array(chartCount).fill(2 ** 30);
+	const maxX = new Int32Array(chartCount).fill(-(2 ** 30));
+	const maxY = new Int32Array(chartCount).fill(-(2 ** 30));
+	for (let v = 0; v < vertexCount; v++) {
+		const c = chart[v];
+		const p = vertexPixels[v];
+		minX[c] = Math.min(minX[c], ldi.x[p]);
+		minY[c] = Math.min(minY[c], ldi.y[p]);
+		maxX[c] = Math.max(maxX[c], ldi.x[p]);
+		maxY[c] = Math.max(maxY[c], ldi.y[p]);
+	}
+
+	let scale = 1;
+	let packing: ReturnType<typeof shelfPack>;
+	let atlasWidth: number;
+	let atlasHeight: number;
+	const rectWidths = new Int32Array(chartCount);
+	const rectHeights = new Int32Array(chartCount);
+	for (;;) {
+		for (let c = 0; c < chartCount; c++) {
+			rectWidths[c] = Math.ceil((maxX[c] - minX[c] + 1) * scale) + 2 * apronPixels;
+			rectHeights[c] = Math.ceil((maxY[c] - minY[c] + 1) * scale) + 2 * apronPixels;
+		}
+		packing = shelfPack(rectWidths, rectHeights);
+		atlasWidth = powerOfTwo ? nextPowerOfTwo(packing.width) : packing.width;
+		atlasHeight = powerOfTwo ? nextPowerOfTwo(packing.height) : packing.height;
+		if (Math.max(atlasWidth, atlasHeight) <= maxTextureSize || scale < 1e-3) break;
+		scale *= Math.min(0.95, maxTextureSize / Math.max(atlasWidth, atlasHeight));
+	}
+
+	const data = new Uint8Array(atlasWidth * atlasHeight * 4);
+	const uvs = new Float32Array(vertexCount * 2);
+	for (let v = 0; v < vertexCount; v++) {
+		const c = chart[v];
+		const p = vertexPixels[v];
+		const localX = (ldi.x[p] - minX[c] + 0.5) * scale;
+		const localY = (ldi.y[p] - minY[c] + 0.5) * scale;
+		const u = packing.x[c] + apronPixels + localX;
+		const w = packing.y[c] + apronPixels + localY;
+		uvs[v * 2] = u / atlasWidth;
+		uvs[v * 2 + 1] = w / atlasHeight;
+		const o = (Math.floor(w) * atlasWidth + Math.floor(u)) * 4;
+		data[o] = ldi.color[p * 3];
+		data[o + 1] = ldi.color[p * 3 + 1];
+		data[o + 2] = ldi.color[p * 3 + 2];
+		data[o + 3] = 255;
+	}
+	const texture = {width: atlasWidth, height: atlasHeight, data};
+	// 4-neighbour growth covers the square apron corners after 2·apron steps.
+	dilate(texture, 2 * apronPixels + Math.ceil(1 / scale));
+	return {texture, uvs, chartCount, scale};
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+
+import {defaultDepthRange, ldiToScene} from '../../src/mesh/build-scene-mesh.js';
+import {focalLengthPixels} from '../../src/scene/scene.js';
+import {steppedLdi} from './ldi-fixtures.js';
+
+describe('ldiToScene', () => {
+	it('defaults to disparity 1 at 1 m and disparity 0 at 10 m', () => {
+		assert.deepEqual(defaultDepthRange(), {nearMeters: 1, farMeters: 10});
+		assert.deepEqual(defaultDepthRange({nearMeters: 2, depthRatio: 5}), {nearMeters: 2, farMeters: 10});
+	});
+
+	it('builds one textured mesh per layer, reports consistent stats, and keeps the stitch seam closed', async () => {
+		const ldi = steppedLdi(64, 48, 40, 8);
+		const range = defaultDepthRange();
+		const {scene, stats} = await ldiToScene(ldi, {fovYRadians: 1}, range);
+		assert.deepEqual(scene.layers.map((layer) => layer.layerIndex), [0, 1]);
+		assert.equal(scene.camera.width, 64);
+		assert.equal(scene.camera.height, 48);
+		assert.ok(scene.camera.znearMeters < range.nearMeters && scene.camera.zfarMeters > range.farMeters);
+		scene.layers.forEach((layer, i) => {
+			assert.equal(layer.indices.length / 3, stats.layers[i].triangles);
+			assert.equal(layer.positions.length / 3, stats.layers[i].vertices);
+			assert.equal(layer.uvs.length / 2, stats.layers[i].vertices);
+			assert.ok(stats.layers[i].triangles < stats.layers[i].trianglesBeforeSimplify);
+			assert.deepEqual([layer.texture.width, layer.texture.height], [stats.layers[i].textureWidth, stats.layers[i].textureHeight]);
+			for (const z of layer.positions.filter((_, k) => k % 3 === 2)) {
+				assert.ok(-z >= range.nearMeters - 1e-5 && -z <= range.farMeters + 1e-5);
+			}
+		});
+		assert.deepEqual([scene.layers[0].texture.width, scene.layers[0].texture.height], [64, 48]);
+		assert.equal(stats.triangles, stats.layers[0].triangles + stats.layers[1].triangles);
+
+		// The seam: the layer-0 context column x = 40 keeps all 48 vertices, and layer 1 uses the very same points.
+		const key = (p: Float32Array, v: number): string => [0, 1, 2].map((c) => p[v * 3 + c].toFixed(5)).join(',');
+		const layerOne = new Set(Array.from({length: scene.layers[1].positions.length / 3}, (_, v) => key(scene.layers[1].positions, v)));
+		const seamRatio = (40.5 - 32) / focalLengthPixels(48, 1);
+		const layerZero = scene.layers[0].positions;
+		let seamVertices = 0;
+		for (let v = 0; v < layerZero.length / 3; v++) {
+			if (Math.abs(layerZero[v * 3] / -layerZero[v * 3 + 2] - seamRatio) > 1e-4) continue;
+			seamVertices++;
+			assert.ok(layerOne.has(key(layerZero, v)), `seam vertex ${key(layerZero, v)} is missing from layer 1 (crack)`);
+		}
+		assert.equal(seamVertices, 48);
+	});
+});

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+
+import {cutLink, LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, pixelAt, type Ldi} from '../../src/ldi/ldi.js';
+import {triangulateLdi, type LayerTriangles} from '../../src/mesh/triangulate.js';
+import {gridLdi, steppedLdiWithLayer} from './ldi-fixtures.js';
+
+/** Corner pixels of every triangle of a layer. */
+function trianglePixels(layer: LayerTriangles): number[][] {
+	const triangles: number[][] = [];
+	for (let i = 0; i < layer.indices.length; i += 3) {
+		triangles.push([0, 1, 2].map((k) => layer.vertexPixels[layer.indices[i + k]]));
+	}
+	return triangles;
+}
+
+/** Signed area in image coordinates (y down): negative = counter-clockwise seen from the camera. */
+function imageSignedArea(ldi: Ldi, [a, b, c]: number[]): number {
+	return ((ldi.x[b] - ldi.x[a]) * (ldi.y[c] - ldi.y[a]) - (ldi.y[b] - ldi.y[a]) * (ldi.x[c] - ldi.x[a])) / 2;
+}
+
+function linked(ldi: Ldi, a: number, b: number): boolean {
+	for (let direction = 0; direction < 4; direction++) if (ldi.links[a * 4 + direction] === b) return true;
+	return false;
+}
+
+/** Every triangle: camera-facing, half a pixel² in area, and its two lattice-adjacent sides are links. */
+function assertWellFormed(ldi: Ldi, layers: LayerTriangles[]): void {
+	for (const layer of layers) {
+		for (const triangle of trianglePixels(layer)) {
+			assert.equal(imageSignedArea(ldi, triangle), -0.5, `triangle ${triangle} must face the camera`);
+			for (let k = 0; k < 3; k++) {
+				const a = triangle[k];
+				const b = triangle[(k + 1) % 3];
+				const steps = Math.abs(ldi.x[a] - ldi.x[b]) + Math.abs(ldi.y[a] - ldi.y[b]);
+				if (steps === 1) assert.ok(linked(ldi, a, b), `side ${a}-${b} crosses a missing link`);
+			}
+		}
+	}
+}
+
+/** How many triangles of a layer cover each of the 4 quarter points of every cell: never more than 1. */
+function assertNoOverlap(ldi: Ldi, layer: LayerTriangles): void {
+	const covered = new Map<string, number>();
+	for (const [a, b, c] of trianglePixels(layer)) {
+		const xs = [ldi.x[a], ldi.x[b], ldi.x[c]];
+		const ys = [ldi.y[a], ldi.y[b], ldi.y[c]];
+		for (let sy = Math.min(...ys); sy < Math.max(...ys); sy++) {
+			for (let sx = Math.min(...xs); sx < Math.max(...xs); sx++) {
+				for (const [qx, qy] of [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
+					const px = sx + qx;
+					const py = sy + qy;
+					const inside = [0, 1, 2].every((k) => {
+						const x0 = xs[k], y0 = ys[k], x1 = xs[(k + 1) % 3], y1 = ys[(k + 1) % 3];
+						return (x1 - x0) * (py - y0) - (y1 - y0) * (px - x0) <= 0;
+					});
+					if (!inside) continue;
+					const key = `${px},${py}`;
+					covered.set(key, (covered.get(key) ?? 0) + 1);
+				}
+			}
+		}
+	}
+	for (const [point, count] of covered) assert.equal(count, 1, `point ${point} is covered ${count} times (both diagonals)`);
+}
+
+describe('triangulateLdi', () => {
+	it('makes two triangles per fully linked 2×2 block, facing the camera', () => {
+		const ldi = gridLdi(5, 4, () => 0.5);
+		const layers = triangulateLdi(ldi);
+		assert.equal(layers.length, 1);
+		assert.equal(layers[0].indices.length / 3, 2 * 4 * 3);
+		assert.equal(layers[0].vertexPixels.length, 20);
+		assertWellFormed(ldi, layers);
+		assertNoOverlap(ldi, layers[0]);
+	});
+
+	it('puts nothing across a cut', () => {
+		const ldi = gridLdi(4, 3, (x) => (x >= 2 ? 0.9 : 0.1));
+		for (let y = 0; y < 3; y++) cutLink(ldi, pixelAt(ldi, 1, y), LINK_RIGHT);
+		const layers = triangulateLdi(ldi);
+		assert.equal(layers[0].indices.length / 3, 4 + 4);
+		assertWellFormed(ldi, layers);
+		for (const triangle of trianglePixels(layers[0])) {
+			const xs = triangle.map((p) => ldi.x[p]);
+			assert.ok(Math.max(...xs) <= 1 || Math.min(...xs) >= 2, `triangle ${triangle} spans the cut`);
+		}
+	});
+
+	it('makes one triangle where three pixels are linked and never both diagonals', () => {
+		// A 3×3 grid whose centre pixel is cut off: each of the 4 cells keeps 3 linked corners.
+		const ldi = gridLdi(3, 3, () => 0.5);
+		const centre = pixelAt(ldi, 1, 1);
+		for (const direction of [LINK_LEFT, LINK_UP, LINK_RIGHT, LINK_DOWN]) cutLink(ldi, centre, direction);
+		const layers = triangulateLdi(ldi);
+		assert.equal(layers[0].indices.length / 3, 4);
+		assertWellFormed(ldi, layers);
+		assertNoOverlap(ldi, layers[0]);
+	});
+
+	it('keeps one of the two triangles of a cell with three links (a U)', () => {
+		// 4×4 grid, one horizontal link cut: the two cells sharing it have 3 links and 4 corners.
+		const ldi = gridLdi(4, 4, () => 0.5);
+		cutLink(ldi, pixelAt(ldi, 1, 1), LINK_RIGHT);
+		assert.equal(ldi.links[pixelAt(ldi, 2, 1) * 4 + LINK_LEFT], NO_LINK);
+		const layers = triangulateLdi(ldi);
+		assert.equal(layers[0].indices.length / 3, 2 * 9 - 2);
+		assertWellFormed(ldi, layers);
+		assertNoOverlap(ldi, layers[0]);
+	});
+
+	it('gives a triangle with corners in several layers to the highest layer, stitch corners included', () => {
+		const {ldi, layerOnePixels} = steppedLdiWithLayer();
+		const layers = triangulateLdi(ldi);
+		assert.deepEqual(layers.map((layer) => layer.layerIndex), [0, 1]);
+		assert.equal(layers[0].indices.length / 3, 8);
+		assert.equal(layers[1].indices.length / 3, 4);
+		assertWellFormed(ldi, layers);
+		assertNoOverlap(ldi, layers[1]);
+		const layerOneVertices = [...layers[1].vertexPixels];
+		for (const p of layerOnePixels) assert.ok(layerOneVertices.includes(p));
+		const stitch = [0, 1, 2].map((y) => pixelAt(ldi, 1, y));
+		for (const p of stitch) {
+			const v = layerOneVertices.indexOf(p);
+			assert.ok(v >= 0, `context pixel ${p} must be a stitch corner of layer 1`);
+			assert.equal(layers[1].sharedVertices[v], 1);
+		}
+		assert.equal(layerOneVertices.length, 6);
+	});
+
+	it('triangulates a 512×512 layer in well under a second', function () {
+		const ldi = gridLdi(512, 512, (x, y) => (x * y) / 512 / 512);
+		const start = performance.now();
+		const layers = triangulateLdi(ldi);
+		const elapsedMs = performance.now() - start;
+		assert.equal(layers[0].indices.length / 3, 2 * 511 * 511);
+		assert.ok(elapsedMs < 1000, `took ${elapsedMs.toFixed(0)} ms`);
+	});
+});
