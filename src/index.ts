@@ -51,6 +51,12 @@ export {renderDebugImages, type DebugImage, type LdiDebugImages} from './ldi/deb
 export {writeDebugImages} from './io/debug-dir.js';
 export {BILATERAL_MEDIAN_DEFAULTS, bilateralMedianFilter, type BilateralMedianOptions} from './image/bilateral-median.js';
 export type {ColorInpainter, InpaintRegion} from './inpaint/inpainter.js';
+export {INPAINT_DISPARITY_DEFAULTS, evaluatePlane, fitContextPlane, inpaintDisparity, type DisparityPlane, type InpaintDisparityOptions} from './inpaint/depth.js';
+export {DEFAULT_COLOR_INPAINTER, getColorInpainter, listColorInpainters, registerColorInpainter, type ColorInpainterFactory} from './inpaint/registry.js';
+export {DIFFUSION_INPAINTER_DEFAULTS, DiffusionInpainter, diffuseColor, type DiffusionInpainterOptions} from './inpaint/diffusion.js';
+export {PATCH_INPAINTER_DEFAULTS, PatchInpainter, synthesizePatches, type PatchInpainterOptions} from './inpaint/patch.js';
+export {ONNX_INPAINTER_DEFAULTS, OnnxInpainter, inpaintModelIo, type InpaintModelIo, type OnnxInpainterOptions} from './inpaint/onnx.js';
+export {MEMBRANE_DEFAULTS, fillMembrane, type MembraneOptions} from './inpaint/membrane.js';
 
 export * from './scene/scene.js';
 export {

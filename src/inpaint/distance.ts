@@ -1,0 +1,44 @@
+/** Chamfer distance transforms over masks, used to measure how far pixels are from a region. */
+
+const ORTHOGONAL_STEP = 1;
+const DIAGONAL_STEP = Math.SQRT2;
+
+/**
+ * Approximate Euclidean distance (3×3 chamfer, two passes, within ~8% of exact) from every pixel to the
+ * nearest pixel where `mask` is non-zero; +Infinity everywhere when the mask is empty.
+ *
+ * ```ts
+ * const toHole = chamferDistance(region.synthesisMask, region.width, region.height);
+ * ```
+ */
+export function chamferDistance(mask: Uint8Array, width: number, height: number): Float32Array {
+	const distance = new Float32Array(width * height);
+	for (let i = 0; i < distance.length; i++) distance[i] = mask[i] ? 0 : Infinity;
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const i = y * width + x;
+			let best = distance[i];
+			if (x > 0) best = Math.min(best, distance[i - 1] + ORTHOGONAL_STEP);
+			if (y > 0) {
+				best = Math.min(best, distance[i - width] + ORTHOGONAL_STEP);
+				if (x > 0) best = Math.min(best, distance[i - width - 1] + DIAGONAL_STEP);
+				if (x < width - 1) best = Math.min(best, distance[i - width + 1] + DIAGONAL_STEP);
+			}
+			distance[i] = best;
+		}
+	}
+	for (let y = height - 1; y >= 0; y--) {
+		for (let x = width - 1; x >= 0; x--) {
+			const i = y * width + x;
+			let best = distance[i];
+			if (x < width - 1) best = Math.min(best, distance[i + 1] + ORTHOGONAL_STEP);
+			if (y < height - 1) {
+				best = Math.min(best, distance[i + width] + ORTHOGONAL_STEP);
+				if (x < width - 1) best = Math.min(best, distance[i + width + 1] + DIAGONAL_STEP);
+				if (x > 0) best = Math.min(best, distance[i + width - 1] + DIAGONAL_STEP);
+			}
+			distance[i] = best;
+		}
+	}
+	return distance;
+}
