@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {crc32, deflateSync} from 'node:zlib';
 
 import sharp from 'sharp';
 
@@ -10,6 +9,7 @@ import {UserError} from '../../src/errors.js';
 import {DEFAULT_LONG_SIDE_FOV_DEGREES, FULL_FRAME_DIAGONAL_MM, readFocalLength35mm} from '../../src/image/fov.js';
 import {decodePhoto, loadPhoto} from '../../src/image/load.js';
 import type {Photo} from '../../src/image/raster.js';
+import {pngHeaderOnly} from '../fixtures/png-header.js';
 import {sharedFile} from '../helpers/shared.js';
 
 /** A solid-colour raw RGB buffer. */
@@ -76,22 +76,6 @@ function withExifSegment(jpeg: Buffer, exif: Buffer): Buffer {
 }
 
 /** PNG header declaring a `width`×`height` image with no pixel data: what a decompression bomb looks like before decoding. */
-function pngHeaderOnly(width: number, height: number): Buffer {
-	const chunk = (type: string, data: Buffer) => {
-		const length = Buffer.alloc(4);
-		length.writeUInt32BE(data.length);
-		const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(typeAndData));
-		return Buffer.concat([length, typeAndData, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr.set([8, 2, 0, 0, 0], 8);
-	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(16))), chunk('IEND', Buffer.alloc(0))]);
-}
-
 describe('image/load', function () {
 	let dir: string;
 
