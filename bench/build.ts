@@ -1,0 +1,72 @@
+/**
+ * The whole `ldi-gltf build` process on real photos with supplied depth, as a pipeline runs it: the
+ * compiled CLI (dist/, `npm run build` first) in a fresh process per photo. Prints wall time, the
+ * per-stage split from --json, triangles, bytes, peak RSS, and the PSNR of the photo's own view
+ * rendered from the written .glb by the software renderer — each beside its target (issue 4).
+ */
+import {spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+import {readSceneFromGlb} from '../src/gltf/read.js';
+import {loadPhoto} from '../src/image/load.js';
+import {psnr} from '../src/image/metrics.js';
+import {photoCamera} from '../src/render/camera.js';
+import {rgbFromRgba} from '../src/render/layouts.js';
+import {renderScene} from '../src/render/rasterize.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sharedDir = process.env.LDI_GLTF_SHARED_DIR ?? join(repoRoot, '..', 'shared');
+const cli = join(repoRoot, 'bin', 'run.js');
+if (!existsSync(join(repoRoot, 'dist', 'commands', 'build.js'))) {
+	console.log('dist/ is missing: run `npm run build` first');
+	process.exit(1);
+}
+
+interface Case {
+	name: string;
+	photo: string;
+	depth: string;
+	extra: string[];
+}
+
+const cases: Case[] = [
+	{name: 'moon', photo: 'photos/moon.jpg', depth: 'photos/moon_depth_midas.png', extra: []},
+	{name: 'shelf', photo: 'photos/depthy_shelf.jpg', depth: 'photos/depthy_shelf_depth.jpg', extra: ['--depth-invert']},
+	{name: 'hut', photo: 'photos/depthy_hut.jpg', depth: 'photos/depthy_hut_depth.jpg', extra: ['--depth-invert']},
+	{name: 'moon 4096', photo: 'photos/moon.jpg', depth: 'photos/moon_depth_midas.png', extra: ['--max-size', '4096']},
+];
+
+const outDir = mkdtempSync(join(tmpdir(), 'ldi-gltf-bench-build-'));
+console.log('targets at 1024 px: wall ≤ 1.5 s (stretch 1 s), ≤ 150 k triangles, ≤ 2.5 MB, own-view PSNR ≥ 32 dB, peak RSS ≤ 1 GB; 4096 px: finishes, ≤ 4 GB');
+console.log('anchor: the paper\'s public code takes minutes per photo and writes ~4 triangles per pixel (millions) as ASCII PLY\n');
+console.log('case       wall s  triangles  MB     layers  PSNR dB  RSS MB  stages ms');
+for (const entry of cases) {
+	const photo = join(sharedDir, entry.photo);
+	const depth = join(sharedDir, entry.depth);
+	if (!existsSync(photo) || !existsSync(depth)) {
+		console.log(`${entry.name.padEnd(10)} skipped: ${existsSync(photo) ? depth : photo} is missing`);
+		continue;
+	}
+	const output = join(outDir, `${entry.name.replace(' ', '-')}.glb`);
+	const started = performance.now();
+	const result = spawnSync(process.execPath, ['--import', join(repoRoot, 'bench', 'report-rss.js'), cli, 'build', photo, '--depth', depth, '-o', output, '--json', ...entry.extra], {encoding: 'utf8', maxBuffer: 64 << 20});
+	const wallSeconds = (performance.now() - started) / 1000;
+	if (result.status !== 0) {
+		console.log(`${entry.name.padEnd(10)} failed: ${result.stderr.trim().split('\n')[0]}`);
+		continue;
+	}
+	const [record] = JSON.parse(result.stdout) as Array<{triangles: number; bytes: number; layers: number; timingsMs: Record<string, number>}>;
+	const rssMb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1] ?? 0) / 1024;
+	let ownViewDb = Number.NaN;
+	if (!entry.name.includes('4096')) {
+		const scene = await readSceneFromGlb(new Uint8Array(readFileSync(output)));
+		const reference = await loadPhoto(photo, {maxSize: 1024});
+		ownViewDb = psnr(rgbFromRgba(renderScene(scene, photoCamera(scene)).image).data, reference.image.data, {channels: 3});
+	}
+	const stages = Object.entries(record.timingsMs).filter(([stage]) => stage !== 'total').map(([stage, ms]) => `${stage} ${Math.round(ms)}`).join(', ');
+	console.log(`${entry.name.padEnd(10)} ${wallSeconds.toFixed(2).padStart(6)}  ${String(record.triangles).padStart(9)}  ${(record.bytes / 1e6).toFixed(2).padStart(5)}  ${String(record.layers).padStart(6)}  ${Number.isNaN(ownViewDb) ? '    —  ' : ownViewDb.toFixed(2).padStart(7)}  ${rssMb.toFixed(0).padStart(6)}  ${stages}`);
+}
+rmSync(outDir, {recursive: true, force: true});
