@@ -7,8 +7,7 @@
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 
 import {readSceneFromGlb} from '../src/gltf/read.js';
 import {loadPhoto} from '../src/image/load.js';
@@ -16,9 +15,8 @@ import {psnr} from '../src/image/metrics.js';
 import {photoCamera} from '../src/render/camera.js';
 import {rgbFromRgba} from '../src/render/layouts.js';
 import {renderScene} from '../src/render/rasterize.js';
+import {repoRoot, sharedDir} from './common.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sharedDir = process.env.LDI_GLTF_SHARED_DIR ?? join(repoRoot, '..', 'shared');
 const cli = join(repoRoot, 'bin', 'run.js');
 if (!existsSync(join(repoRoot, 'dist', 'commands', 'build.js'))) {
 	console.log('dist/ is missing: run `npm run build` first');

@@ -14,23 +14,11 @@ import sharp from 'sharp';
 import {OnnxDepthEstimator} from '../src/depth/onnx.js';
 import {imageToTensor, MODEL_INPUT_SPEC_DEFAULTS, modelInputSize} from '../src/depth/preprocess.js';
 import {loadPhoto} from '../src/image/load.js';
+import {timeMedian} from './common.js';
 import {channelMeanModel} from '../test/fixtures/onnx-builder.js';
 
 const runs = Number(process.argv[2] ?? 9);
 
-async function median(label: string, task: () => Promise<unknown>): Promise<number> {
-	for (let i = 0; i < 2; i++) await task();
-	const times: number[] = [];
-	for (let i = 0; i < runs; i++) {
-		const started = performance.now();
-		await task();
-		times.push(performance.now() - started);
-	}
-	times.sort((a, b) => a - b);
-	const result = times[Math.floor(times.length / 2)]!;
-	console.log(`${label.padEnd(66)} ${result.toFixed(1).padStart(7)} ms  (median of ${runs}; min ${times[0]!.toFixed(1)}, max ${times.at(-1)!.toFixed(1)})`);
-	return result;
-}
 
 /** A photo-like JPEG: smooth gradients plus noise, so the encoder and resizers do real work. */
 async function syntheticJpeg(width: number, height: number): Promise<Buffer> {
@@ -63,14 +51,14 @@ try {
 		const size = modelInputSize(photo.image, MODEL_INPUT_SPEC_DEFAULTS.size);
 		console.log(`\n${width}×${height} photo → model input ${size.width}×${size.height}`);
 
-		await median(`loadPhoto + model input (resize, /255, mean/std, NCHW)`, async () => {
+		await timeMedian(`loadPhoto + model input (resize, /255, mean/std, NCHW)`, runs, async () => {
 			const loaded = await loadPhoto(jpeg, {maxSize: width});
 			await imageToTensor(loaded.image, modelInputSize(loaded.image, MODEL_INPUT_SPEC_DEFAULTS.size), MODEL_INPUT_SPEC_DEFAULTS);
 		});
-		await median(`model input only (from the decoded photo)`, () => imageToTensor(photo.image, size, MODEL_INPUT_SPEC_DEFAULTS));
+		await timeMedian(`model input only (from the decoded photo)`, runs, () => imageToTensor(photo.image, size, MODEL_INPUT_SPEC_DEFAULTS));
 
 		const steps: Record<string, number[]> = {preprocess: [], inference: [], postprocess: [], overhead: []};
-		await median(`estimate() total`, async () => {
+		await timeMedian(`estimate() total`, runs, async () => {
 			const started = performance.now();
 			const estimate = await estimator.estimate(photo);
 			const total = performance.now() - started;
