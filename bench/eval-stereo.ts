@@ -11,22 +11,20 @@
  *   farther end), to check this harness against the README's figures;
  * - `grid`: the software renderer on a one-layer pixel grid cut at disparity steps (no inpainting; its
  *   gaps are filled the same way by the renderer), i.e. the renderer without the LDI engine;
- * - `ldi (inpainter)`: the product path, buildLdi → ldiToScene (depth range from
- *   depthRangeForPixelDisparity) → renderScene from exactDisparityRightCamera, once with the product's
- *   default colour inpainter (patch) and once with diffusion.
+ * - `ldi (inpainter)`: the product path, exactly what `ldi-gltf stereo left.png --depth disp_left.png
+ *   --depth-unit px --depth-scale 1/factor --layout right` runs: buildScene in exact-disparity mode
+ *   (src/pipeline/exact-disparity.ts: the map read and its unknowns filled by the supplied-map reader,
+ *   depth range from depthRangeForPixelDisparity, exact mode's LDI and mesh settings), then renderScene
+ *   from exactDisparityRightCamera; once with the product's default colour inpainter (patch) and once
+ *   with diffusion.
  *
- * Exact-disparity settings for buildLdi: no bilateral median (it is for blurred, estimated depth; these
- * maps are true disparity), the depth-edge threshold and the simplification error in real pixels of this
- * camera move. Edge threshold sweep, diffusion inpainter, mean disoccluded gain over the README DIBR
- * figures: 1 px +0.31 dB, 1.5 px +0.53, 3 px +0.83, 4 px +1.10, 5 px +0.84, 8 px +0.21 (smaller
- * thresholds cut slanted, quantized surfaces into strips; larger ones stretch real edges). 4 px is the
- * default; it was chosen on these same four scenes, so read the gain as an upper estimate.
+ * Exact mode's settings and the sweep that chose them are in the header of src/pipeline/exact-disparity.ts.
  *
  * Options (environment): EVAL_OUT=dir writes each scene's renders and disocclusion mask there (PNG);
  * EVAL_SSAA=2 renders supersampled; EVAL_INPAINTER=name runs that colour inpainter only;
- * EVAL_EDGE_PX (default 4) is the disparity step, in pixels, that is a depth edge; EVAL_SIMPLIFY_PX
- * (default 0.25) the simplification error in pixels of this parallax; EVAL_FILTER=1 keeps the bilateral
- * median filter.
+ * EVAL_EDGE_PX is the disparity step, in pixels, that is a depth edge, EVAL_SIMPLIFY_PX the
+ * simplification error in pixels of this parallax (both default to exact mode's defaults);
+ * EVAL_FILTER=1 keeps the bilateral median filter.
  */
 import {existsSync} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
@@ -38,8 +36,8 @@ import sharp from 'sharp';
 import {psnr, ssim} from '../src/image/metrics.js';
 import type {RgbImage} from '../src/image/raster.js';
 import {DEFAULT_COLOR_INPAINTER} from '../src/inpaint/registry.js';
-import {buildLdi} from '../src/ldi/build-ldi.js';
-import {ldiToScene} from '../src/mesh/build-scene-mesh.js';
+import {buildScene} from '../src/pipeline/build-scene.js';
+import {EXACT_DISPARITY_DEFAULTS, type ExactDisparityOptions} from '../src/pipeline/exact-disparity.js';
 import {gridScene} from '../src/render/grid-scene.js';
 import {rgbFromRgba} from '../src/render/layouts.js';
 import {renderScene} from '../src/render/rasterize.js';
@@ -51,9 +49,11 @@ const stereoDir = join(sharedDir, 'eval', 'stereo');
 const outDir = process.env.EVAL_OUT;
 const ssaa = Number(process.env.EVAL_SSAA ?? 1);
 const inpainters = process.env.EVAL_INPAINTER ? [process.env.EVAL_INPAINTER] : [DEFAULT_COLOR_INPAINTER, 'diffusion'];
-const keepFilter = process.env.EVAL_FILTER === '1';
-const edgeThresholdPx = Number(process.env.EVAL_EDGE_PX ?? 4);
-const simplifyErrorPx = Number(process.env.EVAL_SIMPLIFY_PX ?? 0.25);
+const exactOptions: Partial<ExactDisparityOptions> = {
+	filter: process.env.EVAL_FILTER === '1',
+	edgeThresholdPixels: Number(process.env.EVAL_EDGE_PX ?? EXACT_DISPARITY_DEFAULTS.edgeThresholdPixels),
+	simplifyErrorPixels: Number(process.env.EVAL_SIMPLIFY_PX ?? EXACT_DISPARITY_DEFAULTS.simplifyErrorPixels),
+};
 
 /** The README's scenes, disparity factors and classic DIBR figures (all / disoccluded PSNR, dB). */
 const SCENES = [
@@ -63,7 +63,7 @@ const SCENES = [
 	{name: 'venus', factor: 8, baseline: [29.72, 19.56]},
 ] as const;
 
-/** Baseline of the cameras, metres: any value works, depths scale with it. */
+/** Baseline of the grid method's cameras, metres: any value works, depths scale with it. */
 const BASELINE_METERS = 0.1;
 
 async function readRgb(path: string): Promise<RgbImage> {
@@ -200,25 +200,14 @@ function exactScene(left: RgbImage, disparityPx: Float32Array, fovYRadians: numb
 	return {...gridScene(left, depth, {fovYRadians, maxDepthRatio: 1 + 1 / Math.max(1, minPx)}), depthRange: range};
 }
 
-async function ldiScene(left: RgbImage, disparityPx: Float32Array, fovYRadians: number, inpainter: string): Promise<Scene> {
-	let minPx = Infinity;
-	let maxPx = 0;
-	for (const d of disparityPx) {
-		minPx = Math.min(minPx, d);
-		maxPx = Math.max(maxPx, d);
-	}
-	const {width, height} = left;
-	const spanPx = Math.max(1e-6, maxPx - minPx);
-	// Exact-disparity settings: the map is true disparity, so no bilateral median (it is for estimated,
-	// blurred depth), depth edges and simplification error in real pixels of this camera move.
-	const {ldi} = await buildLdi(left, {width, height, data: disparityPx}, {
-		inpainter,
-		...(keepFilter ? {} : {filter: {windowSizes: []}}),
-		thresholdDisparity: edgeThresholdPx / spanPx,
+/** The product's exact-disparity path (the stereo command's): the scene and the right view's baseline. */
+async function ldiScene(dir: string, factor: number, inpainter: string): Promise<{scene: Scene; baselineMeters: number}> {
+	const built = await buildScene(join(dir, 'left.png'), {
+		depth: {depthPath: join(dir, 'disp_left.png')},
+		exactDisparity: {...exactOptions, pixelsPerUnit: 1 / factor},
+		ldi: {inpainter},
 	});
-	const range = depthRangeForPixelDisparity(minPx, maxPx, focalLengthPixels(height, fovYRadians), BASELINE_METERS);
-	const {scene} = await ldiToScene(ldi, {fovYRadians}, range, {parallaxRangePixels: spanPx, simplifyErrorPixels: simplifyErrorPx});
-	return scene;
+	return {scene: built.scene, baselineMeters: built.exactDisparity!.baselineMeters};
 }
 
 async function writePng(name: string, image: RgbImage): Promise<string> {
@@ -268,10 +257,10 @@ for (const {name, factor, baseline} of SCENES) {
 	const ldiRenders: RgbImage[] = [];
 	for (const inpainter of inpainters) {
 		start = performance.now();
-		const layered = await ldiScene(left, disparity.data, fovYRadians, inpainter);
+		const {scene: layered, baselineMeters} = await ldiScene(dir, factor, inpainter);
 		const buildMs = performance.now() - start;
 		start = performance.now();
-		const ldiRender = rgbFromRgba(renderScene(layered, exactDisparityRightCamera(layered, BASELINE_METERS), {ssaa, fillEmptyPixels: Infinity}).image);
+		const ldiRender = rgbFromRgba(renderScene(layered, exactDisparityRightCamera(layered, baselineMeters), {ssaa, fillEmptyPixels: Infinity}).image);
 		const renderMs = performance.now() - start;
 		ldiRenders.push(ldiRender);
 		const ldiScores = score(ldiRender, right, disoccluded);

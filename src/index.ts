@@ -103,3 +103,7 @@ export {
 export {ANIMATION_DEFAULTS, WIGGLE_DEFAULTS, encodeAnimation, encodeWiggle, type AnimationOptions} from './render/animation.js';
 export {MPO_DEFAULTS, encodeMpo, type MpoOptions} from './render/mpo.js';
 export {GRID_SCENE_DEFAULTS, gridScene, type GridSceneOptions} from './render/grid-scene.js';
+export {LOAD_SCENE_DEFAULTS, isSceneFile, loadScene, type LoadSceneOptions, type LoadedScene} from './pipeline/scene-input.js';
+export {
+	EXACT_DISPARITY_DEFAULTS, exactDisparitySetup, type ExactDisparityOptions, type ExactDisparityPhoto, type ExactDisparitySetup,
+} from './pipeline/exact-disparity.js';

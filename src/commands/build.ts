@@ -6,16 +6,11 @@ import {Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
-import {depthFlags} from '../cli/depth-flags.js';
+import {checkSceneFlags, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
-import {DEFAULT_COLOR_INPAINTER} from '../inpaint/registry.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {writeDebugImages} from '../io/debug-dir.js';
-import {BUILD_LDI_DEFAULTS} from '../ldi/build-ldi.js';
-import {DEFAULT_DEPTH_RANGE_DEFAULTS} from '../mesh/build-scene-mesh.js';
-import {SIMPLIFY_DEFAULTS} from '../mesh/simplify.js';
-import {TEXTURE_DEFAULTS} from '../mesh/texture.js';
 import {buildScene, type BuildStage} from '../pipeline/build-scene.js';
 import {encodeScene} from '../pipeline/encode-scene.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
@@ -57,17 +52,9 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		out: Flags.string({char: 'o', description: 'Output file (one photo only; default <photo-name>.glb in --out-dir).'}),
 		'out-dir': Flags.string({description: 'Directory for outputs (created when missing).', default: '.'}),
 		overwrite: Flags.boolean({description: 'Replace existing outputs (--no-overwrite: fail for that photo instead).', default: true, allowNo: true}),
-		...depthFlags,
-		near: Flags.custom<number>({description: 'Depth of the nearest point, metres.', default: DEFAULT_DEPTH_RANGE_DEFAULTS.nearMeters, parse: async (input) => positiveNumber(input, '--near')})(),
-		far: Flags.custom<number>({description: 'Depth of the farthest point, metres (> --near).', default: DEFAULT_DEPTH_RANGE_DEFAULTS.nearMeters * DEFAULT_DEPTH_RANGE_DEFAULTS.depthRatio, parse: async (input) => positiveNumber(input, '--far')})(),
-		inpainter: Flags.string({description: 'Colour inpainter: patch (texture synthesis), diffusion (smooth, fast) or onnx (with --inpaint-model).', default: DEFAULT_COLOR_INPAINTER}),
-		'inpaint-model': Flags.string({description: 'Image-inpainting ONNX network for --inpainter onnx (image + mask in, image out; LaMa / MI-GAN style).'}),
-		passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: BUILD_LDI_DEFAULTS.passes, min: 0, max: 8}),
-		'extend-border': Flags.boolean({description: 'Extend the scene past the frame so camera moves reveal no empty space.', default: true, allowNo: true}),
+		...sceneFlags,
 		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic).'})(),
 		'texture-quality': Flags.integer({description: 'WebP/JPEG quality, 1-100.', default: 90, min: 1, max: 100}),
-		'max-texture-size': Flags.integer({description: 'Largest texture side, texels.', default: TEXTURE_DEFAULTS.maxTextureSize, min: 64}),
-		'simplify-error': Flags.custom<number>({description: 'Largest simplification error, pixels of parallax (0 = no simplification).', default: SIMPLIFY_DEFAULTS.simplifyErrorPixels, parse: async (input) => nonNegativeNumber(input, '--simplify-error')})(),
 		compress: Flags.boolean({description: 'Quantize and meshopt-compress (--no-compress: plain glTF for tools without decoders).', default: true, allowNo: true}),
 		format: Flags.option({options: ['glb', 'gltf'] as const, default: 'glb' as const, description: 'glb: one binary file; gltf: .gltf + .bin + texture images.'})(),
 		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),
@@ -82,12 +69,12 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		if (inputs.length === 0) throw new UserError('no photo given (usage: ldi-gltf build <photo...>)');
 		if (flags.out && inputs.length > 1) throw new UserError(`-o ${flags.out}: one output file for ${inputs.length} photos; use --out-dir`);
 		if (flags.depth && inputs.length > 1) throw new UserError(`--depth ${flags.depth}: one depth map for ${inputs.length} photos; build them one by one`);
-		if (flags.far <= flags.near) throw new UserError(`--far ${flags.far} must be larger than --near ${flags.near}`);
-		if (flags.inpainter === 'onnx' && !flags['inpaint-model']) throw new UserError('--inpainter onnx needs --inpaint-model FILE.onnx');
+		checkSceneFlags(flags);
 
 		const silent = flags.quiet || this.jsonEnabled();
 		const {source, model} = await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent);
 		const preset = presetByName(flags.preset);
+		const sceneOptions = sceneOptionsFromFlags(flags);
 		const outDir = resolve(flags['out-dir']);
 		const total = inputs.length;
 		const records: BuildRecord[] = new Array(total);
@@ -105,17 +92,10 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 				if (!flags.overwrite && existsSync(primary)) throw fileError(primary, 'exists (use --overwrite, the default, to replace it)');
 				await prepareOutputDirectory(dirname(primary));
 				const built = await buildScene(input, {
-					photo: {maxSize: flags['max-size'], fovDegrees: flags.fov},
+					...sceneOptions,
 					depth: source,
-					ldi: {
-						inpainter: flags.inpainter,
-						inpainterOptions: flags['inpaint-model'] ? {modelPath: flags['inpaint-model']} : {},
-						passes: flags.passes,
-						extendBorder: flags['extend-border'],
-						debug: flags['debug-dir'] !== undefined,
-					},
-					mesh: {simplifyErrorPixels: flags['simplify-error'], maxTextureSize: flags['max-texture-size'], powerOfTwo: preset.powerOfTwo},
-					depthRange: {nearMeters: flags.near, farMeters: flags.far},
+					ldi: {...sceneOptions.ldi, debug: flags['debug-dir'] !== undefined},
+					mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo},
 					onStage: (stage: BuildStage) => say(stage),
 				});
 				say('glTF');
@@ -190,18 +170,6 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		}
 		return records;
 	}
-}
-
-async function positiveNumber(input: string, flag: string): Promise<number> {
-	const value = Number(input);
-	if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} ${input}: expected a positive number`);
-	return value;
-}
-
-async function nonNegativeNumber(input: string, flag: string): Promise<number> {
-	const value = Number(input);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`${flag} ${input}: expected a number ≥ 0`);
-	return value;
 }
 
 /**

@@ -1,19 +1,23 @@
-import {readFile} from 'node:fs/promises';
-import {basename, extname, join, resolve} from 'node:path';
+import {basename, dirname, extname, join, resolve} from 'node:path';
 
 import {Args, Flags} from '@oclif/core';
 import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {fileError} from '../errors.js';
-import {readSceneFromGlb} from '../gltf/read.js';
+import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {checkSceneFlags, exactDisparityFlags, exactDisparityFromFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
+import {fileError, UserError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
-import {describeSystemError, writeFileAtomic} from '../io/atomic.js';
+import {writeFileAtomic} from '../io/atomic.js';
+import type {BuildStage} from '../pipeline/build-scene.js';
+import {EXACT_DISPARITY_DEFAULTS, type ExactDisparityOptions} from '../pipeline/exact-disparity.js';
+import {isSceneFile, loadScene} from '../pipeline/scene-input.js';
 import {encodeWiggle} from '../render/animation.js';
 import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba} from '../render/layouts.js';
 import {encodeMpo} from '../render/mpo.js';
-import {renderStereo, STEREO_DEFAULTS, type StereoEyes} from '../render/stereo.js';
-import type {Scene} from '../scene/scene.js';
+import {photoCamera} from '../render/camera.js';
+import {renderScene} from '../render/rasterize.js';
+import {exactDisparityRightCamera, STEREO_DEFAULTS, stereoCameras, type StereoEyes} from '../render/stereo.js';
 
 const LAYOUTS = [...IMAGE_STEREO_LAYOUTS, 'separate', 'wiggle', 'mpo'] as const;
 type Layout = (typeof LAYOUTS)[number];
@@ -23,34 +27,42 @@ export interface StereoCommandResult {
 	input: string;
 	outputs: string[];
 	layout: Layout;
+	/** 'glb': a scene file was read; 'photo': the scene was built from the photo. */
+	inputKind: 'glb' | 'photo';
 	/** Size of each eye's view, pixels. */
 	width: number;
 	height: number;
 	baselineMeters: number;
-	convergenceDepthMeters: number;
+	/** Depth of the zero-parallax plane, metres; null in exact-disparity mode (zero parallax at infinity). */
+	convergenceDepthMeters: number | null;
+	/** Exact-disparity mode only: the disparity range of the map, pixels at the working size. */
+	exactDisparity?: {minPixels: number; maxPixels: number};
 	timingsMs: Record<string, number>;
 }
 
 export default class Stereo extends BaseCommand {
-	static override description = `Render a stereo pair from a scene written by \`ldi-gltf build\`.
+	static override description = `Render a stereo pair from a photo or from a scene written by \`ldi-gltf build\`.
 
-Both eyes are rendered from the layered, inpainted scene with parallel cameras and shifted principal points (off-axis), so what is hidden behind foreground edges is really there. The output format follows --layout; image layouts are written as PNG, JPEG or WebP by the output's extension.`;
+Both eyes are rendered from the layered, inpainted scene with parallel cameras and shifted principal points (off-axis), so what is hidden behind foreground edges is really there. A photo is built into a scene in memory with the same flags as \`build\` (depth model or --depth FILE, --inpainter, --passes, --max-size, ...); a .glb is read as built, so those flags cannot apply to it and are refused. The output format follows --layout; image layouts are written as PNG, JPEG or WebP by the output's extension.
+
+Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's value × S is the true disparity in pixels from the photo (the left view) to the right view, a left pixel (x, y) landing at (x − d, y) as in Middlebury's data; unknown values (0) are filled from the far side, not trusted. The photo is then the left eye and the right eye is exactly that right view (--layout right writes it alone); --divergence, --convergence, --eyes, --near, --far and --simplify-error do not apply. Exact mode builds without the bilateral filter, cuts depth edges at disparity steps of ${EXACT_DISPARITY_DEFAULTS.edgeThresholdPixels} px and simplifies to ${EXACT_DISPARITY_DEFAULTS.simplifyErrorPixels} px (the settings measured best by \`npm run eval:stereo\`).`;
 
 	static override examples = [
-		{description: 'Full side-by-side PNG beside the scene (scene.sbs.png)', command: '<%= config.bin %> <%= command.id %> scene.glb'},
-		{description: 'Red-cyan anaglyph with more depth, nearest point at the screen', command: '<%= config.bin %> <%= command.id %> scene.glb --layout anaglyph --divergence 4 --convergence 0 -o anaglyph.jpg'},
+		{description: 'Full side-by-side PNG of a photo with its depth map (photo.sbs.png)', command: '<%= config.bin %> <%= command.id %> photo.jpg --depth photo-depth.png'},
+		{description: 'From a built scene: red-cyan anaglyph with more depth, nearest point at the screen', command: '<%= config.bin %> <%= command.id %> scene.glb --layout anaglyph --divergence 4 --convergence 0 -o anaglyph.jpg'},
 		{description: 'Keep the photo as the left eye and write both views as separate files', command: '<%= config.bin %> <%= command.id %> scene.glb --eyes left --layout separate -o pair.png'},
 		{description: 'A wiggle GIF and an MPO for 3D displays', command: '<%= config.bin %> <%= command.id %> scene.glb --layout wiggle -o wiggle.gif && <%= config.bin %> <%= command.id %> scene.glb --layout mpo'},
+		{description: 'The true right view of a Middlebury pair (disparity stored ×4)', command: '<%= config.bin %> <%= command.id %> left.png --depth disp_left.png --depth-unit px --depth-scale 0.25 --layout right -o right.png'},
 	];
 
 	static override enableJsonFlag = true;
 
 	static override args = {
-		scene: Args.string({description: 'Scene written by `ldi-gltf build` (.glb).', required: true}),
+		input: Args.string({description: 'A photo (built into a scene in memory) or a scene written by `ldi-gltf build` (.glb).', required: true}),
 	};
 
 	static override flags = {
-		out: Flags.string({char: 'o', description: 'Output file (default: <scene-name>.<layout>.png, <scene-name>.wiggle.webp, <scene-name>.mpo). With --layout separate, -L and -R are added before the extension.'}),
+		out: Flags.string({char: 'o', description: 'Output file (default: <input-name>.<layout>.png, <input-name>.wiggle.webp, <input-name>.mpo). With --layout separate, -L and -R are added before the extension.'}),
 		layout: Flags.option({options: LAYOUTS, default: 'sbs' as const, description: 'sbs, half-sbs, tb, half-tb, cross (cross-eyed), anaglyph (red-cyan, Dubois), anaglyph-color, left, right, separate (two files), wiggle (animated WebP/GIF), mpo (multi-picture JPEG).'})(),
 		divergence: Flags.custom<number>({
 			description: 'Parallax between the nearest and the farthest point, percent of the image width.',
@@ -65,21 +77,51 @@ Both eyes are rendered from the layered, inpainted scene with parallel cameras a
 		eyes: Flags.option({options: ['both', 'left', 'right'] as const, default: 'both' as const, description: 'both: eyes symmetric around the photo; left / right: the photo is that eye.'})(),
 		ssaa: Flags.integer({description: 'Supersampling per axis (2 = 4 samples per pixel).', default: 1, min: 1, max: 4}),
 		'wiggle-delay': Flags.integer({description: 'Milliseconds per frame of the wiggle animation.', default: 150, min: 10, max: 10000}),
+		...sceneFlags,
+		...exactDisparityFlags,
 	};
 
 	async run(): Promise<StereoCommandResult> {
-		const {args, flags} = await this.parse(Stereo);
+		const {args, flags, raw} = await this.parse(Stereo);
 		const started = performance.now();
+		const {input} = args;
+		const given = givenFlags(raw);
 		const layout = flags.layout as Layout;
-		const output = resolve(flags.out ?? join('.', defaultOutputName(basename(args.scene, extname(args.scene)), layout)));
+		const output = resolve(flags.out ?? join('.', defaultOutputName(basename(input, extname(input)), layout)));
 		checkOutputFormat(layout, output);
-		const scene = await readScene(args.scene);
+		const glb = isSceneFile(input);
+		let exactDisparity: Partial<ExactDisparityOptions> | undefined;
+		if (glb) {
+			refuseBuildFlagsForScene(input, given);
+		} else {
+			checkSceneFlags(flags);
+			exactDisparity = exactDisparityFromFlags(flags, given);
+			const geometry = ['divergence', 'convergence', 'eyes'].filter((name) => given.has(name));
+			if (exactDisparity && geometry.length > 0) {
+				throw new UserError(`--depth-unit px renders the true right view; ${geometry.map((name) => `--${name}`).join(', ')} cannot apply`);
+			}
+		}
+		await prepareOutputDirectory(dirname(output));
+
+		const silent = flags.quiet || this.jsonEnabled();
+		const build = glb ? {} : {
+			...sceneOptionsFromFlags(flags),
+			depth: (await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent)).source,
+			exactDisparity,
+			// Stage lines are progress for a person watching; in logs the summary line says it all.
+			onStage: process.stderr.isTTY ? (stage: BuildStage) => this.info(`${input}: ${stage}`) : undefined,
+		};
+		const loadStarted = performance.now();
+		const {scene, kind, built, timingsMs: loadMs} = await loadScene(input, {build});
 		const loaded = performance.now();
 
-		const pair = renderStereo(scene, {divergencePercent: flags.divergence, convergence: flags.convergence, eyes: flags.eyes as StereoEyes}, {ssaa: flags.ssaa});
-		const {cameras} = pair;
-		const left = rgbFromRgba(pair.left);
-		const right = rgbFromRgba(pair.right);
+		const exact = built?.exactDisparity;
+		const cameras = exact
+			? {left: photoCamera(scene), right: exactDisparityRightCamera(scene, exact.baselineMeters), baselineMeters: exact.baselineMeters, convergenceDepthMeters: null}
+			: stereoCameras(scene, {divergencePercent: flags.divergence, convergence: flags.convergence, eyes: flags.eyes as StereoEyes});
+		const renderOptions = {ssaa: flags.ssaa, fillEmptyPixels: Number.POSITIVE_INFINITY};
+		const left = rgbFromRgba(renderScene(scene, cameras.left, renderOptions).image);
+		const right = rgbFromRgba(renderScene(scene, cameras.right, renderOptions).image);
 		const rendered = performance.now();
 
 		const files = await encodeLayout(left, right, layout, output, flags['wiggle-delay'], cameras.baselineMeters);
@@ -88,37 +130,26 @@ Both eyes are rendered from the layered, inpainted scene with parallel cameras a
 		const finished = performance.now();
 
 		const outputs = files.map(([path]) => path);
-		this.info(`${args.scene}: ${layout} stereo (${left.width}x${left.height} per eye) → ${outputs.join(', ')}`);
+		this.info(`${input}: ${layout} stereo (${left.width}x${left.height} per eye${exact ? ', exact disparity' : ''}) → ${outputs.join(', ')}`);
 		return {
-			input: resolve(args.scene),
+			input: resolve(input),
 			outputs,
 			layout,
+			inputKind: kind,
 			width: left.width,
 			height: left.height,
 			baselineMeters: cameras.baselineMeters,
 			convergenceDepthMeters: cameras.convergenceDepthMeters,
-			timingsMs: {
-				load: round(loaded - started),
-				render: round(rendered - loaded),
-				encode: round(encoded - rendered),
-				write: round(finished - encoded),
-				total: round(finished - started),
-			},
+			...(exact ? {exactDisparity: {minPixels: exact.minPixels, maxPixels: exact.maxPixels}} : {}),
+			timingsMs: Object.fromEntries(Object.entries({
+				setup: loadStarted - started,
+				...loadMs,
+				render: rendered - loaded,
+				encode: encoded - rendered,
+				write: finished - encoded,
+				total: finished - started,
+			}).map(([stage, ms]) => [stage, roundMs(ms)])),
 		};
-	}
-}
-
-async function readScene(path: string): Promise<Scene> {
-	let bytes: Uint8Array;
-	try {
-		bytes = await readFile(path);
-	} catch (error) {
-		throw fileError(path, `cannot read (${describeSystemError(error)})`, error);
-	}
-	try {
-		return await readSceneFromGlb(bytes);
-	} catch (error) {
-		throw fileError(path, `not a glTF binary scene (${error instanceof Error ? error.message : String(error)})`, error);
 	}
 }
 
@@ -167,8 +198,4 @@ function parseNumber(input: string, flag: string, min: number, max: number): num
 	const value = Number(input);
 	if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${flag} must be a number from ${min} to ${max}, got "${input}"`);
 	return value;
-}
-
-function round(ms: number): number {
-	return Math.round(ms * 10) / 10;
 }

@@ -6,6 +6,7 @@ import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js
 import type {LdiDebugImages} from '../ldi/debug.js';
 import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
+import {exactDisparitySetup, type ExactDisparityOptions, type ExactDisparitySetup} from './exact-disparity.js';
 
 /** The stages of {@link buildScene}, in order, as reported to `onStage` and in `timingsMs`. */
 export type BuildStage = 'decode' | 'depth' | 'ldi' | 'mesh';
@@ -25,6 +26,12 @@ export interface BuildSceneOptions {
 	mesh: Partial<LdiToSceneOptions>;
 	/** Metric depth of disparity 1 and 0; {@link defaultDepthRange} when absent. */
 	depthRange?: DepthRange;
+	/**
+	 * Exact-disparity mode: the depth source's raw values are true pixel disparities to a right view
+	 * (see exact-disparity.ts). Its depth range and LDI/mesh settings override `depthRange` and the same
+	 * fields of `ldi` and `mesh`.
+	 */
+	exactDisparity?: Partial<ExactDisparityOptions>;
 	/** Called when a stage starts, for progress display. */
 	onStage?: (stage: BuildStage) => void;
 }
@@ -40,6 +47,8 @@ export interface BuildSceneResult {
 	meshStats: SceneMeshStats;
 	/** Present when `ldi.debug` was set. */
 	debugImages?: LdiDebugImages;
+	/** Present in exact-disparity mode: the pixel disparity range and the right view's baseline. */
+	exactDisparity?: ExactDisparitySetup;
 	/** Milliseconds per stage. */
 	timingsMs: Record<BuildStage, number>;
 }
@@ -74,11 +83,14 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		const source = isDepthSource(settings.depth) ? settings.depth : (await resolveDepthSource(settings.depth)).source;
 		return source.estimate(photo);
 	});
+	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
 	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(photo.image, depth.disparity, {
 		disparityName: depth.kind === 'file' ? depth.source : `disparity of ${photo.sourcePath || 'the photo'}`,
 		...settings.ldi,
+		...exactDisparity?.ldi,
 	}));
-	const depthRange = settings.depthRange ?? defaultDepthRange();
-	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, settings.mesh));
-	return {photo, depth, scene, ldiStats, meshStats, debugImages, timingsMs};
+	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
+	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh};
+	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, meshOptions));
+	return {photo, depth, scene, ldiStats, meshStats, debugImages, exactDisparity, timingsMs};
 }
