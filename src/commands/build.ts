@@ -6,13 +6,13 @@ import {Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {depthOptionsFromFlags} from '../cli/depth-flags.js';
 import {checkSceneFlags, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
 import {writeFileAtomic} from '../io/atomic.js';
-import {writeDebugImages} from '../io/debug-dir.js';
-import {buildScene, type BuildStage} from '../pipeline/build-scene.js';
-import {encodeScene} from '../pipeline/encode-scene.js';
+import {buildPhoto, type BuildPhotoOptions} from '../pipeline/build-photo.js';
+import {PhotoBuildPool} from '../pipeline/photo-pool.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
 import {TOOL_VERSION} from '../version.js';
 
@@ -60,7 +60,7 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),
 		'camera-path': Flags.option({options: CAMERA_PATH_NAMES, description: 'Store this camera path as a glTF animation of the camera node.'})(),
 		'debug-dir': Flags.string({description: 'Write debug images (filtered disparity, edges, regions, layers) to DIR/<photo-name>/.'}),
-		jobs: Flags.integer({description: 'Photos built at the same time.', default: 1, min: 1, max: 16}),
+		jobs: Flags.integer({description: 'Photos built at the same time, each in a worker thread of its own (2 on a 2-core machine roughly halves the time of a batch).', default: 1, min: 1, max: 16}),
 	};
 
 	async run(): Promise<BuildRecord[]> {
@@ -77,75 +77,53 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		const sceneOptions = sceneOptionsFromFlags(flags);
 		const outDir = resolve(flags['out-dir']);
 		const total = inputs.length;
-		const records: BuildRecord[] = new Array(total);
-		let next = 0;
+		const jobs = Math.min(flags.jobs, total);
+		// Workers resolve their own depth source from plain options; the model is installed by now.
+		const pool = jobs > 1 ? new PhotoBuildPool(jobs) : undefined;
+		const optionsFor = (baseName: string): BuildPhotoOptions => ({
+			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo}},
+			depth: pool ? depthOptionsFromFlags(flags, {offline: true}) : source,
+			encode: {
+				preset: flags.preset,
+				textureFormat: flags['texture-format'],
+				textureQuality: flags['texture-quality'],
+				compress: flags.compress,
+				format: flags.format,
+				cameraPath: flags['camera-path'],
+			},
+			baseName,
+			toolVersion: TOOL_VERSION,
+			depthModelName: model,
+			recordedOptions: {
+				maxSize: flags['max-size'], inpainter: flags.inpainter, passes: flags.passes, extendBorder: flags['extend-border'],
+				simplifyErrorPixels: flags['simplify-error'], preset: flags.preset, compress: flags.compress,
+			},
+			debug: flags['debug-dir'] !== undefined,
+		});
 
-		const buildOne = async (index: number): Promise<void> => {
+		const buildOne = async (index: number): Promise<BuildRecord> => {
 			const input = inputs[index];
 			const stem = basename(input, extname(input));
 			const primary = resolve(flags.out ?? join(outDir, `${stem}.${flags.format}`));
 			const record: BuildRecord = {input: resolve(input), outputs: [], bytes: 0, triangles: 0, vertices: 0, layers: 0, textureSizes: [], timingsMs: {}};
-			records[index] = record;
 			const say = (stage: string): void => this.info(`[${index + 1}/${total}] ${input}: ${stage}`);
 			const started = performance.now();
 			try {
 				if (!flags.overwrite && existsSync(primary)) throw fileError(primary, 'exists (use --overwrite, the default, to replace it)');
 				await prepareOutputDirectory(dirname(primary));
-				const built = await buildScene(input, {
-					...sceneOptions,
-					depth: source,
-					ldi: {...sceneOptions.ldi, debug: flags['debug-dir'] !== undefined},
-					mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo},
-					onStage: (stage: BuildStage) => say(stage),
-				});
-				say('glTF');
-				const encodeStart = performance.now();
-				const files = await encodeScene(built.scene, {
-					toolVersion: TOOL_VERSION,
-					sourceFile: basename(input),
-					depthSource: built.depth.kind === 'file' ? 'supplied' : model,
-					...(built.depth.kind === 'file' ? {depthFile: basename(built.depth.source)} : {}),
-					options: {
-						maxSize: flags['max-size'], inpainter: flags.inpainter, passes: flags.passes, extendBorder: flags['extend-border'],
-						simplifyErrorPixels: flags['simplify-error'], preset: flags.preset, compress: flags.compress,
-					},
-					layerStats: built.meshStats.layers,
-				}, basename(primary, extname(primary)), {
-					preset: flags.preset,
-					textureFormat: flags['texture-format'],
-					textureQuality: flags['texture-quality'],
-					compress: flags.compress,
-					format: flags.format,
-					cameraPath: flags['camera-path'],
-				});
-				const encodeMs = performance.now() - encodeStart;
+				const options = optionsFor(basename(primary, extname(primary)));
+				const built = pool ? await pool.build(input, options, say) : await buildPhoto(input, options, say);
 				const writeStart = performance.now();
-				for (const [name, bytes] of files) {
+				for (const [name, bytes] of built.files) {
 					const path = join(dirname(primary), name);
 					await writeFileAtomic(path, bytes);
 					record.outputs.push(path);
 					record.bytes += bytes.length;
 				}
-				if (flags['debug-dir'] && built.debugImages) {
-					await writeDebugImages(join(resolve(flags['debug-dir']), stem), built.debugImages);
-				}
-				record.triangles = built.meshStats.triangles;
-				record.vertices = built.meshStats.vertices;
-				record.layers = built.scene.layers.length;
-				record.textureSizes = built.scene.layers.map((layer) => [layer.texture.width, layer.texture.height]);
-				const ldiMs = built.ldiStats.timingsMs;
+				for (const [name, bytes] of built.debugFiles) await writeFileAtomic(join(resolve(flags['debug-dir'] ?? '.'), stem, name), bytes);
+				Object.assign(record, {triangles: built.triangles, vertices: built.vertices, layers: built.layers, textureSizes: built.textureSizes});
 				record.timingsMs = Object.fromEntries(Object.entries({
-					decode: built.timingsMs.decode,
-					depth: built.timingsMs.depth,
-					ldiFilter: ldiMs.filter,
-					ldiEdges: ldiMs.edges,
-					ldiRegions: ldiMs.regions,
-					inpaint: ldiMs.inpaint,
-					ldiMerge: ldiMs.merge,
-					triangulate: built.meshStats.triangulateMs,
-					simplify: built.meshStats.simplifyMs,
-					textures: built.meshStats.texturesMs,
-					gltf: encodeMs,
+					...built.timingsMs,
 					write: performance.now() - writeStart,
 					total: performance.now() - started,
 				}).map(([stage, ms]) => [stage, roundMs(ms)]));
@@ -156,12 +134,19 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 				// Even under --json: a pipeline's log should say which photo failed, not only its JSON.
 				process.stderr.write(`ldi-gltf: ${record.error}\n`);
 			}
+			return record;
 		};
 
-		const worker = async (): Promise<void> => {
-			while (next < total) await buildOne(next++);
-		};
-		await Promise.all(Array.from({length: Math.min(flags.jobs, total)}, worker));
+		const records: BuildRecord[] = [];
+		if (pool) {
+			try {
+				records.push(...await Promise.all(inputs.map((_, index) => buildOne(index))));
+			} finally {
+				await pool.close();
+			}
+		} else {
+			for (let index = 0; index < total; index++) records.push(await buildOne(index));
+		}
 
 		const failed = records.filter((record) => record.error !== undefined).length;
 		if (failed > 0) {

@@ -78,6 +78,26 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.match(result.stderr, /notes\.jpg/, 'the failure is reported on stderr');
 	});
 
+	it('--jobs 2 builds in worker threads with the same bytes as one job, and --debug-dir writes the debug images', async () => {
+		const model = join(workDir, 'mean-jobs.onnx');
+		writeFileSync(model, channelMeanModel(true));
+		const photos = ['first.jpg', 'second.jpg'].map((name) => {
+			const path = join(workDir, name);
+			writeFileSync(path, readFileSync(samplePhoto));
+			return path;
+		});
+		const common = ['--model', model, '--model-size', '140', '--max-size', '192', '--quiet'];
+		const serial = await runCli(['build', ...photos, '--out-dir', join(workDir, 'serial'), ...common], {cwd: workDir});
+		assert.equal(serial.code, 0, serial.stderr);
+		const parallel = await runCli(['build', ...photos, '--out-dir', join(workDir, 'parallel'), '--jobs', '2', '--debug-dir', join(workDir, 'debug'), ...common], {cwd: workDir});
+		assert.equal(parallel.code, 0, parallel.stderr);
+		for (const name of ['first.glb', 'second.glb']) {
+			assert.ok(readFileSync(join(workDir, 'serial', name)).equals(readFileSync(join(workDir, 'parallel', name))), `${name} is the same`);
+		}
+		const debugNames = readdirSync(join(workDir, 'debug', 'second'));
+		for (const name of ['disparity-filtered.png', 'edges.png', 'regions.png', 'layer-1-color.png']) assert.ok(debugNames.includes(name), `${name} in ${debugNames.join(', ')}`);
+	});
+
 	it('offline without model weights: one line that says how to get them', async () => {
 		const result = await runCli(['build', samplePhoto, '--out-dir', join(workDir, 'offline'), '--offline', '--quiet'],
 			{cwd: workDir, env: {LDI_GLTF_CACHE_DIR: join(workDir, 'empty-cache')}});
