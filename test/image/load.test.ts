@@ -287,12 +287,10 @@ describe('image/load', function () {
 			assert.equal(photo.image.width, 200);
 		});
 
-		it('a decompression bomb (a PNG declaring 30000×30000) is refused from its header, at once', async function () {
+		it('a decompression bomb (a PNG declaring 30000×30000) is refused from its header', async function () {
 			const path = join(dir, 'bomb.png');
 			await writeFile(path, pngHeaderOnly(30000, 30000));
-			const started = performance.now();
 			await assertUserError(loadPhoto(path), path, /30000x30000 \(900 MP\), above the pixel limit of 100 MP/);
-			assert.ok(performance.now() - started < 1000);
 		});
 	});
 
