@@ -75,7 +75,6 @@ function withExifSegment(jpeg: Buffer, exif: Buffer): Buffer {
 	return Buffer.concat([jpeg.subarray(0, 2), header, exif, jpeg.subarray(2)]);
 }
 
-/** PNG header declaring a `width`×`height` image with no pixel data: what a decompression bomb looks like before decoding. */
 describe('image/load', function () {
 	let dir: string;
 
