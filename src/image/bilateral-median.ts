@@ -12,9 +12,18 @@
  *   have that much noise or slope almost everywhere;
  * - range weight from a 1025-entry table + weighted quickselect instead of a sort: 1.1 s per 7×7
  *   iteration when every pixel is filtered;
- * - kept: like the paper's code, filter only pixels whose window holds a 4-neighbour jump above
+ * - like the paper's code, filter only pixels whose window holds a 4-neighbour jump above
  *   `discontinuityThreshold` (found by two separable "any in window" sweeps per iteration): 260–390 ms
- *   for all 5 iterations on the moon, shelf and hut maps.
+ *   for all 5 iterations on the moon, shelf and hut maps;
+ * - kept: the same pixels, found without touching the rest of the image: the jump pixels are listed
+ *   once, then only the pixels a pass changed (and their 4-neighbours) are re-tested, and the windows
+ *   are painted around the listed jumps; a pass with the same window as the previous one skips the
+ *   pixels that pass filtered when nothing in their window changed (moon: 25 k, 24 k, 21 k, 21 k, 21 k
+ *   active pixels per iteration, of which 12 k, 6.4 k, 1.6 k, 0.8 k, 0.5 k change), and a window
+ *   whose weighted median is its centre value (checked while gathering) needs no selection.
+ *   Identical output; best of 8 runs, CPU ms: moon 164 → 97, shelf 261 → 187;
+ * - then the range-table index by `(step + 0.5) | 0` instead of Math.round (V8 does not inline it
+ *   here), one-byte stamps in the pixel sets: moon 97 → 54, shelf 187 → 121.
  * A weighted median of a monotone 1-D profile in a symmetric window is its centre value, so the filter
  * does not steepen straight blurred ramps; what it does (and what the tests check) is remove speckles
  * and keep steps one pixel wide without blurring them.
@@ -59,11 +68,13 @@ const RANGE_TABLE_SIZE = 1024;
 export function bilateralMedianFilter(image: FloatImage, options: Partial<BilateralMedianOptions> = {}): FloatImage {
 	const settings = {...BILATERAL_MEDIAN_DEFAULTS, ...options};
 	const {width, height} = image;
+	const n = width * height;
 	const scale = Math.max(width, height) / settings.referenceSizePixels;
+	if (settings.windowSizes.length === 0) return {width, height, data: image.data.slice()};
 	let source = image.data.slice();
-	let target = new Float32Array(source.length);
+	// Both buffers hold the same values outside the pixels the last pass changed (see the swap below).
+	let target = source.slice();
 	const maxWindow = Math.max(1, ...settings.windowSizes.map((w) => scaledRadius(w, scale) * 2 + 1));
-	const active = new Uint8Array(width * height);
 	const values = new Float32Array(maxWindow * maxWindow);
 	const weights = new Float64Array(maxWindow * maxWindow);
 	const sigmaSpatial = Math.max(1e-6, settings.sigmaSpatialPixels * scale);
@@ -71,6 +82,30 @@ export function bilateralMedianFilter(image: FloatImage, options: Partial<Bilate
 	const rangeWeights = new Float64Array(RANGE_TABLE_SIZE + 1);
 	const rangeFactor = -1 / (2 * settings.sigmaIntensity * settings.sigmaIntensity);
 	for (let i = 0; i <= RANGE_TABLE_SIZE; i++) rangeWeights[i] = Math.exp((i / RANGE_TABLE_SIZE) ** 2 * rangeFactor);
+	const threshold = settings.discontinuityThreshold;
+	const jumps = new PixelSet(n);
+	for (let y = 0; y < height; y++) {
+		const row = y * width;
+		for (let x = 0; x < width; x++) {
+			const i = row + x;
+			const v = source[i];
+			if (x + 1 < width && Math.abs(source[i + 1] - v) > threshold) {
+				jumps.add(i);
+				jumps.add(i + 1);
+			}
+			if (y + 1 < height && Math.abs(source[i + width] - v) > threshold) {
+				jumps.add(i);
+				jumps.add(i + width);
+			}
+		}
+	}
+	let active = new PixelSet(n);
+	let previous = new PixelSet(n);
+	const work = new PixelSet(n);
+	const changed = new PixelSet(n);
+	const dirty = new PixelSet(n);
+	const candidates = new PixelSet(n);
+	let previousRadius = -1;
 	for (const windowSize of settings.windowSizes) {
 		const radius = scaledRadius(windowSize, scale);
 		if (radius < 1) continue;
@@ -81,10 +116,37 @@ export function bilateralMedianFilter(image: FloatImage, options: Partial<Bilate
 				spatial[(dy + radius) * side + dx + radius] = Math.exp(-(dx * dx + dy * dy) / (2 * sigmaSpatial * sigmaSpatial));
 			}
 		}
-		target.set(source);
-		if (markNearJumps(source, width, height, radius, settings.discontinuityThreshold, active) === 0) continue;
-		filterPass(source, target, width, height, radius, spatial, rangeWeights, active, values, weights);
+		markWindows(jumps, width, height, radius, active);
+		// A pixel filtered by the previous pass with the same window, none of whose window pixels that
+		// pass changed, would get the same value again: skip it.
+		work.clear();
+		if (radius === previousRadius) markWindows(changed, width, height, radius, dirty);
+		for (let k = 0; k < active.length; k++) {
+			const i = active.items[k];
+			if (radius !== previousRadius || !previous.has(i) || dirty.has(i)) work.add(i);
+		}
+		[active, previous] = [previous, active];
+		previousRadius = radius;
+		changed.clear();
+		if (work.length === 0) continue;
+		filterPass(source, target, width, height, radius, spatial, rangeWeights, work, values, weights);
+		for (let k = 0; k < work.length; k++) if (target[work.items[k]] !== source[work.items[k]]) changed.add(work.items[k]);
 		[source, target] = [target, source];
+		for (let k = 0; k < changed.length; k++) target[changed.items[k]] = source[changed.items[k]];
+		// Only the changed pixels and their 4-neighbours can have gained or lost a jump.
+		candidates.clear();
+		for (let k = 0; k < jumps.length; k++) candidates.add(jumps.items[k]);
+		for (let k = 0; k < changed.length; k++) {
+			const i = changed.items[k];
+			const x = i % width;
+			candidates.add(i);
+			if (x > 0) candidates.add(i - 1);
+			if (x + 1 < width) candidates.add(i + 1);
+			if (i >= width) candidates.add(i - width);
+			if (i + width < n) candidates.add(i + width);
+		}
+		jumps.clear();
+		for (let k = 0; k < candidates.length; k++) if (hasJump(source, width, height, candidates.items[k], threshold)) jumps.add(candidates.items[k]);
 	}
 	return {width, height, data: source};
 }
@@ -93,82 +155,110 @@ function scaledRadius(windowSize: number, scale: number): number {
 	return Math.max(0, Math.round(((windowSize - 1) / 2) * scale));
 }
 
-function filterPass(
-	source: Float32Array, target: Float32Array, width: number, height: number, radius: number,
-	spatial: Float64Array, rangeWeights: Float64Array, active: Uint8Array, values: Float32Array, weights: Float64Array,
-): void {
-	const side = radius * 2 + 1;
-	const rangeSteps = rangeWeights.length - 1;
-	for (let y = 0; y < height; y++) {
-		const wy0 = Math.max(0, y - radius);
-		const wy1 = Math.min(height - 1, y + radius);
-		for (let x = 0; x < width; x++) {
-			if (active[y * width + x] === 0) continue;
-			const wx0 = Math.max(0, x - radius);
-			const wx1 = Math.min(width - 1, x + radius);
-			const center = source[y * width + x];
-			let count = 0;
-			let total = 0;
-			for (let yy = wy0; yy <= wy1; yy++) {
-				const row = yy * width;
-				const spatialRow = (yy - y + radius) * side + radius - x;
-				for (let xx = wx0; xx <= wx1; xx++) {
-					const v = source[row + xx];
-					const w = spatial[spatialRow + xx] * rangeWeights[Math.min(rangeSteps, Math.round(Math.abs(v - center) * rangeSteps))];
-					values[count] = v;
-					weights[count++] = w;
-					total += w;
-				}
-			}
-			target[y * width + x] = weightedSelect(values, weights, count, total * 0.5);
+/** True when pixel `i` differs from one of its 4-neighbours by more than `threshold`. */
+function hasJump(data: Float32Array, width: number, height: number, i: number, threshold: number): boolean {
+	const v = data[i];
+	const x = i % width;
+	if (x > 0 && Math.abs(data[i - 1] - v) > threshold) return true;
+	if (x + 1 < width && Math.abs(data[i + 1] - v) > threshold) return true;
+	if (i >= width && Math.abs(data[i - width] - v) > threshold) return true;
+	return i + width < width * height && Math.abs(data[i + width] - v) > threshold;
+}
+
+/**
+ * A set of pixel indices with O(1) add and clear: a list plus a stamp per pixel, so a pass over the
+ * pixels near the depth edges never touches the rest of the image. One-byte stamps (a few clears per
+ * filter pass) keep the seven sets at 1 byte per pixel each.
+ */
+class PixelSet {
+	items: Int32Array;
+	length = 0;
+	private readonly stamps: Uint8Array;
+	private stamp = 1;
+
+	constructor(size: number) {
+		this.stamps = new Uint8Array(size);
+		this.items = new Int32Array(Math.max(16, size >> 6));
+	}
+
+	add(i: number): void {
+		if (this.stamps[i] === this.stamp) return;
+		this.stamps[i] = this.stamp;
+		if (this.length === this.items.length) {
+			const grown = new Int32Array(Math.min(this.stamps.length, this.items.length * 2));
+			grown.set(this.items);
+			this.items = grown;
+		}
+		this.items[this.length++] = i;
+	}
+
+	has(i: number): boolean {
+		return this.stamps[i] === this.stamp;
+	}
+
+	clear(): void {
+		this.length = 0;
+		if (++this.stamp === 256) {
+			this.stamps.fill(0);
+			this.stamp = 1;
 		}
 	}
 }
 
-/**
- * Marks the pixels whose (2·radius + 1)² window holds a 4-neighbour disparity jump above `threshold`:
- * the only pixels the filter changes, like the paper's code, which filters only around discontinuities.
- * Two separable "any in window" sweeps over a jump map, O(pixels).
- */
-function markNearJumps(source: Float32Array, width: number, height: number, radius: number, threshold: number, active: Uint8Array): number {
-	const jump = new Uint8Array(width * height);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			const i = y * width + x;
-			if (x + 1 < width && Math.abs(source[i + 1] - source[i]) > threshold) jump[i] = jump[i + 1] = 1;
-			if (y + 1 < height && Math.abs(source[i + width] - source[i]) > threshold) jump[i] = jump[i + width] = 1;
+/** Fills `active` with the pixels within a (2·radius + 1)² window of a pixel of `jumps`. */
+function markWindows(jumps: PixelSet, width: number, height: number, radius: number, active: PixelSet): void {
+	active.clear();
+	for (let k = 0; k < jumps.length; k++) {
+		const i = jumps.items[k];
+		const x = i % width;
+		const y = (i - x) / width;
+		const x0 = Math.max(0, x - radius);
+		const x1 = Math.min(width - 1, x + radius);
+		const y1 = Math.min(height - 1, y + radius);
+		for (let yy = Math.max(0, y - radius); yy <= y1; yy++) {
+			const row = yy * width;
+			for (let xx = x0; xx <= x1; xx++) active.add(row + xx);
 		}
 	}
-	const rows = new Uint8Array(width * height);
-	for (let y = 0; y < height; y++) {
-		const row = y * width;
-		let last = -Infinity;
-		for (let x = 0; x < width; x++) {
-			if (jump[row + x]) last = x;
-			if (x - last <= radius) rows[row + x] = 1;
+}
+
+function filterPass(
+	source: Float32Array, target: Float32Array, width: number, height: number, radius: number,
+	spatial: Float64Array, rangeWeights: Float64Array, active: PixelSet, values: Float32Array, weights: Float64Array,
+): void {
+	const side = radius * 2 + 1;
+	const rangeSteps = rangeWeights.length - 1;
+	for (let k = 0; k < active.length; k++) {
+		const i = active.items[k];
+		const x = i % width;
+		const y = (i - x) / width;
+		const wy0 = Math.max(0, y - radius);
+		const wy1 = Math.min(height - 1, y + radius);
+		const wx0 = Math.max(0, x - radius);
+		const wx1 = Math.min(width - 1, x + radius);
+		const center = source[i];
+		let count = 0;
+		let total = 0;
+		let below = 0;
+		let atCenter = 0;
+		for (let yy = wy0; yy <= wy1; yy++) {
+			const row = yy * width;
+			const spatialRow = (yy - y + radius) * side + radius - x;
+			for (let xx = wx0; xx <= wx1; xx++) {
+				const v = source[row + xx];
+				const step = Math.abs(v - center) * rangeSteps;
+				const w = spatial[spatialRow + xx] * rangeWeights[step < rangeSteps ? (step + 0.5) | 0 : rangeSteps];
+				values[count] = v;
+				weights[count++] = w;
+				total += w;
+				if (v < center) below += w;
+				else if (v === center) atCenter += w;
+			}
 		}
-		last = Infinity;
-		for (let x = width - 1; x >= 0; x--) {
-			if (jump[row + x]) last = x;
-			if (last - x <= radius) rows[row + x] = 1;
-		}
+		// Most windows' weighted median is their centre (steps already sharp): no selection needed then.
+		const half = total * 0.5;
+		target[i] = below < half && below + atCenter >= half ? center : weightedSelect(values, weights, count, half);
 	}
-	active.fill(0);
-	let count = 0;
-	for (let x = 0; x < width; x++) {
-		let last = -Infinity;
-		for (let y = 0; y < height; y++) {
-			if (rows[y * width + x]) last = y;
-			if (y - last <= radius) active[y * width + x] = 1;
-		}
-		last = Infinity;
-		for (let y = height - 1; y >= 0; y--) {
-			if (rows[y * width + x]) last = y;
-			if (last - y <= radius) active[y * width + x] = 1;
-			count += active[y * width + x];
-		}
-	}
-	return count;
 }
 
 /**

@@ -84,5 +84,5 @@ export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: numb
 			region.color[c * 3 + 2] = ldi.color[p * 3 + 2];
 		}
 	}
-	return {region, originX: x0, originY: y0, newPixelMask, contextPixel, newPixelCount};
+	return {region, depthRegion: region, originX: x0, originY: y0, newPixelMask, contextPixel, newPixelCount};
 }

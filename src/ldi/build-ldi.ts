@@ -14,14 +14,38 @@
  * later edge then sees the earlier edges' pixels (as context, and as occupied positions it must not
  * fill again), which is what keeps overlapping regions from making duplicate pixels.
  *
- * Measured (bench/ldi.ts, 2 cores shared with other jobs, wall ms; CPU ms in brackets), patch inpainter,
- * 2 passes, border on:
+ * Measured before region sizing (bench/ldi.ts, 2 cores shared with other jobs, wall ms; CPU ms in
+ * brackets), patch inpainter, 2 passes, border on, the paper's 75/149-ring regions:
  *   moon 1024²     filter 362, edges 196, regions 1216, inpaint 6677, merge 400, total 8895 (6332)
  *   shelf 1024×820 filter 660, edges 222, regions 2754, inpaint 14424, merge 549, total 18764 (9702)
  *   hut 580×1024   filter 355, edges 61, regions 1279, inpaint 9909, merge 403, total 12066 (8920)
  *   moon 4096² (diffusion) total 44 s (35 s CPU), peak RSS 2.7 GB; 1024 px runs peak at 360–450 MB.
- * The colour inpainter is 70–80 % of the time, so the 0.6 s goal is out of reach with the paper's
- * region sizes (75/149 px rings, two passes: the hidden layers hold 0.5–1.5× the photo's pixels).
+ * The hidden layers held 0.7–1.25 M pixels (0.7–1.5× the photo) and the colour inpainter was 70–80 %
+ * of the time.
+ *
+ * Now the synthesis bands are sized by the parallax a camera move of `maxParallaxPercent` can reveal
+ * behind each edge (regions.ts), the filter and the silhouette search touch only the pixels near edges,
+ * and the context stays below halfway to the occluder. Same machine, as loaded (load average 7–9 on 2
+ * cores: CPU figures vary ±50 % between runs), diffusion inpainter, best of 3–5 warm runs, CPU ms:
+ *                 hidden px (1 + 2)   filter  edges  regions  merge   whole call
+ *   moon   before 722 k                249     110    1380     364    2439
+ *          after   171 k                63      57     131      43     602
+ *   shelf  before 1.25 M               393      70    1457     317    3499
+ *          after    65 k               129      41      76      20     488
+ *   hut    before 1.19 M               544      82    1777     564    3652
+ *          after   115 k               216      36      79      27     673
+ * (before: the committed engine and inpainters of the previous revision, per-stage figures wall ms;
+ * the inpainters were being optimized at the same time.) Filter + edges + regions + merge: 266–358 ms
+ * of CPU against a goal of ~150; what bounds it: the weighted median over 49 values for 25–105 k
+ * pixels near edges (8-bit JPEG maps have many), allocating and filling the LDI's arrays (~30 ms for
+ * 1.5 M pixel slots), and the context front's random walk over the links. bench/ldi.ts's median of 3
+ * runs in one process (patch inpainter): moon 1428, shelf 1090, hut 1286 ms of CPU for the whole call.
+ * moon 4096² (diffusion, 41 edges kept, 11 inpainting calls): 7.1 s CPU, peak RSS 1.6 GB (was 2.7 GB);
+ * the filter is 3.3 s of it (windows scale to 25×25).
+ *
+ * Tried: splitting long edges into 128-px tiles so their crops stop spanning the photo: no change of
+ * the inpainting CPU beyond the noise (moon 535 → 483, shelf 350 → 381, hut 385 → 467 ms): not kept.
+ *
  * Worker threads were not used: regions depend on the merges of earlier edges, so only batches of
  * non-overlapping regions could run in parallel, and the gain is bounded by 2× on the inpainting share
  * on these 2 cores, while the inpainter (an instance, possibly holding an ONNX session) would have to
@@ -35,7 +59,8 @@ import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
 import {BORDER_SIDES, borderRegion} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
-import {cutDepthEdges, detectDepthEdges} from './depth-edges.js';
+import {cutDepthEdges, type DepthEdges, detectDepthEdges} from './depth-edges.js';
+import {reattachStripPixels} from './reattach-strips.js';
 import {type Ldi, ldiFromImage, pixelsPerLayer} from './ldi.js';
 import {mergeRegion} from './merge.js';
 import {type EdgeRegion, RegionGrower} from './regions.js';
@@ -53,14 +78,38 @@ export interface BuildLdiOptions {
 	thresholdDisparity: number;
 	/** Edges with fewer silhouette pixels are not cut nor inpainted. */
 	minEdgeLengthPixels: number;
-	/** Synthesis rings grown behind each edge (paper's code: 70 at 960 px). */
+	/**
+	 * Parallax between the nearest and the farthest surface (disparity 1 and 0) of the largest camera
+	 * move the scene is made for, percent of the long side. An edge whose occluder is Δ nearer than its
+	 * background can reveal Δ times that, so its synthesis region grows that deep (Δ taken against the
+	 * front-most surface met on the way; plus `synthesisMarginPixels`, at most
+	 * `synthesisThicknessPixels`). Default 4 %: stereo pairs use 2.5 % of the width between both eyes,
+	 * camera paths 2–4 %. 0 grows every region to the full thickness, as the paper does
+	 * ({@link PAPER_REGION_OPTIONS}).
+	 */
+	maxParallaxPercent: number;
+	/** Rings added to every parallax-sized synthesis region (edge misalignment, mesh error). */
+	synthesisMarginPixels: number;
+	/**
+	 * Most synthesis rings grown behind an edge (paper's code: 70 at 960 px); raised to what
+	 * `maxParallaxPercent` can reveal behind a full-range step when that is more.
+	 */
 	synthesisThicknessPixels: number;
-	/** Context rings grown into the visible background (paper's code: 140 at 960 px). */
+	/**
+	 * Most context rings grown into the visible background (paper's code: 140 at 960 px); raised to twice
+	 * the parallax-derived synthesis depth when that is more.
+	 */
 	contextThicknessPixels: number;
 	/** Context rings next to the edge re-synthesized rather than trusted (paper: 5). */
 	dilationPixels: number;
 	/** Inpainted disparity stays at least this far below the foreground hiding it. */
 	disparityMargin: number;
+	/**
+	 * Context (the inpainters' only source) may rise above the background at the edge by at most this
+	 * fraction of the edge's depth step: what stands halfway to the occluder, even joined smoothly to
+	 * the background (a cone on a table, feet on the ground), is not background.
+	 */
+	contextCeilingFraction: number;
 	/** Most pixels one lattice position may hold (depth complexity cap; bounds memory). */
 	maxPixelsPerPosition: number;
 	/** Extend the scene past the frame. */
@@ -85,10 +134,14 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	passes: 2,
 	thresholdDisparity: 0.02,
 	minEdgeLengthPixels: 10,
-	synthesisThicknessPixels: 75,
-	contextThicknessPixels: 149,
+	maxParallaxPercent: 4,
+	synthesisMarginPixels: 4,
+	// 4 % of 1024 px plus the margin, and twice that: no parallax-sized region needs more.
+	synthesisThicknessPixels: 45,
+	contextThicknessPixels: 90,
 	dilationPixels: 5,
 	disparityMargin: 0.01,
+	contextCeilingFraction: 0.5,
 	maxPixelsPerPosition: 8,
 	extendBorder: true,
 	borderPixels: 64,
@@ -97,6 +150,20 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	filter: {},
 	debug: false,
 	disparityName: 'disparity',
+};
+
+/**
+ * The paper's region sizes (Shih et al.'s code at 960 px, scaled to 1024): every edge grows 75 synthesis
+ * and 149 context rings whatever its depth step.
+ *
+ * ```ts
+ * const {ldi} = await buildLdi(image, disparity, {...PAPER_REGION_OPTIONS});
+ * ```
+ */
+export const PAPER_REGION_OPTIONS: Readonly<Pick<BuildLdiOptions, 'maxParallaxPercent' | 'synthesisThicknessPixels' | 'contextThicknessPixels'>> = {
+	maxParallaxPercent: 0,
+	synthesisThicknessPixels: 75,
+	contextThicknessPixels: 149,
 };
 
 /** Milliseconds spent per stage of {@link buildLdi}. */
@@ -123,7 +190,18 @@ export interface LdiStats {
 	borderLayerIndex: number;
 	/** Border width actually used, pixels (after scaling). */
 	borderPixels: number;
+	/** Inpainting calls (edge regions and border strips). */
+	inpaintCalls: number;
+	/** Pixels of all crops handed to the inpainters (what their cost grows with). */
+	inpaintCropPixels: number;
+	/** Wall-clock milliseconds per stage. */
 	timingsMs: LdiTimings;
+	/**
+	 * CPU milliseconds of the process per stage (user + system, all threads): the fair figure on a busy
+	 * machine. Regions, inpaint and merge share the CPU time of the per-edge loop in proportion to
+	 * their wall time.
+	 */
+	cpuTimingsMs: LdiTimings;
 }
 
 /** Result of {@link buildLdi}. */
@@ -146,84 +224,92 @@ export interface BuildLdiResult {
  */
 export async function buildLdi(image: RgbImage, disparity: FloatImage, options: Partial<BuildLdiOptions> = {}): Promise<BuildLdiResult> {
 	const settings = {...BUILD_LDI_DEFAULTS, ...options};
-	const started = performance.now();
-	const timings: LdiTimings = {filter: 0, edges: 0, regions: 0, inpaint: 0, merge: 0, total: 0};
+	const clock = new StageClock();
 	const {width, height} = image;
 	if (disparity.width !== width || disparity.height !== height) {
 		throw new UserError(`${settings.disparityName}: is ${disparity.width}x${disparity.height}, the photo is ${width}x${height}`);
 	}
 	if (width < 1 || height < 1) throw new UserError(`${settings.disparityName}: the photo is empty (${width}x${height})`);
 	const inpainter = typeof settings.inpainter === 'string' ? getColorInpainter(settings.inpainter, settings.inpainterOptions) : settings.inpainter;
-	const scale = Math.max(width, height) / settings.referenceSizePixels;
+	const longSide = Math.max(width, height);
+	const scale = longSide / settings.referenceSizePixels;
 	const scaled = (pixels: number): number => Math.max(0, Math.round(pixels * scale));
 	const threshold = settings.thresholdDisparity;
 	const passes = Math.max(0, Math.floor(settings.passes));
+	const parallaxPixels = Math.max(0, settings.maxParallaxPercent) / 100 * longSide;
+	const parallaxRings = parallaxPixels > 0 ? Math.ceil(parallaxPixels) + scaled(settings.synthesisMarginPixels) : 0;
 
-	let mark = performance.now();
 	const normalized = normalizeDisparity(disparity, settings.disparityName);
 	const filtered = bilateralMedianFilter(normalized, {
 		...BILATERAL_MEDIAN_DEFAULTS, ...settings.filter, discontinuityThreshold: threshold, referenceSizePixels: settings.referenceSizePixels,
 	});
-	timings.filter = performance.now() - mark;
+	clock.lap('filter');
 
-	mark = performance.now();
 	const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
 	const edges = detectDepthEdges(filtered, edgeOptions);
 	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
 	const ldi = ldiFromImage(image, filtered, borderPixels);
 	cutDepthEdges(ldi, filtered, edges, threshold);
-	timings.edges = performance.now() - mark;
+	reattachStripPixels(ldi);
+	clock.lap('edges');
 
 	const regionOptions = {
-		synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels)),
-		contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels)),
+		// A larger parallax than the defaults are sized for raises the caps with it.
+		synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings),
+		contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
+		parallaxPixels,
+		synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
 		dilationPixels: scaled(settings.dilationPixels),
 		thresholdDisparity: threshold,
 		disparityMargin: settings.disparityMargin,
+		contextCeilingFraction: settings.contextCeilingFraction,
 		maxPixelsPerPosition: Math.max(1, settings.maxPixelsPerPosition),
 	};
 	const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
 	const grower = new RegionGrower(ldi);
 	const edgesPerPass: number[] = [];
+	let inpaintCalls = 0;
+	let inpaintCropPixels = 0;
+	let candidates = keptEdgePixels(edges);
 	for (let pass = 1; pass <= passes; pass++) {
-		mark = performance.now();
-		const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions);
-		timings.regions += performance.now() - mark;
+		const passStart = ldi.count;
+		const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions, candidates);
+		clock.lap('regions');
 		let inpainted = 0;
 		for (const edgePixels of silhouettes) {
-			mark = performance.now();
 			const edgeRegion = grower.grow(edgePixels, hiddenDirections, regionOptions);
-			timings.regions += performance.now() - mark;
+			clock.lap('regions');
 			if (!edgeRegion) continue;
 			if (regionMask) paintRegion(regionMask, width, height, edgeRegion);
-			mark = performance.now();
-			edgeRegion.region.disparity = inpaintDisparity(edgeRegion.region);
+			edgeRegion.region.disparity = inpaintDisparity(edgeRegion.depthRegion);
 			const color = await inpainter.inpaintColor(edgeRegion.region);
-			timings.inpaint += performance.now() - mark;
-			mark = performance.now();
+			clock.lap('inpaint');
 			mergeRegion(ldi, edgeRegion, edgeRegion.region.disparity, color, pass, threshold);
-			timings.merge += performance.now() - mark;
+			clock.lap('merge');
 			inpainted++;
+			inpaintCalls++;
+			inpaintCropPixels += edgeRegion.region.width * edgeRegion.region.height;
 		}
 		edgesPerPass.push(inpainted);
+		// Pixels are appended, so the layer this pass made is one index range.
+		candidates = new Int32Array(ldi.count - passStart);
+		for (let i = 0; i < candidates.length; i++) candidates[i] = passStart + i;
 	}
 
 	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
 	if (borderPixels > 0) {
 		for (const side of BORDER_SIDES) {
-			mark = performance.now();
 			const strip = borderRegion(ldi, side, scaled(settings.borderContextPixels));
-			timings.regions += performance.now() - mark;
+			clock.lap('regions');
 			if (!strip) continue;
-			mark = performance.now();
 			const color = await inpainter.inpaintColor(strip.region);
-			timings.inpaint += performance.now() - mark;
-			mark = performance.now();
+			clock.lap('inpaint');
 			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
-			timings.merge += performance.now() - mark;
+			clock.lap('merge');
+			inpaintCalls++;
+			inpaintCropPixels += strip.region.width * strip.region.height;
 		}
 	}
-	timings.total = performance.now() - started;
 	const stats: LdiStats = {
 		edgesFound: edges.edgesFound,
 		edgesKept: edges.edgeLengths.length,
@@ -231,10 +317,64 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		pixelsPerLayer: pixelsPerLayer(ldi),
 		borderLayerIndex,
 		borderPixels,
-		timingsMs: timings,
+		inpaintCalls,
+		inpaintCropPixels,
+		timingsMs: clock.wall,
+		cpuTimingsMs: clock.cpu,
 	};
+	clock.finish();
 	const debug = regionMask ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
 	return {ldi, stats, debug};
+}
+
+/** Layer-0 pixels (index y · width + x) on the background side of a kept edge, ascending. */
+function keptEdgePixels(edges: DepthEdges): Int32Array {
+	let count = 0;
+	for (let i = 0; i < edges.edgeOfPixel.length; i++) if (edges.edgeOfPixel[i] >= 0) count++;
+	const pixels = new Int32Array(count);
+	count = 0;
+	for (let i = 0; i < edges.edgeOfPixel.length; i++) if (edges.edgeOfPixel[i] >= 0) pixels[count++] = i;
+	return pixels;
+}
+
+/**
+ * Wall-clock and CPU time per stage: each lap is charged to the stage named. The CPU clock is read only
+ * around filter and edges; regions, inpaint and merge alternate per edge, and reading the CPU clock
+ * there (a getrusage call) cost ~30 ms per 1024-px photo on a loaded machine, so they share the rest of
+ * the CPU time in proportion to their wall time.
+ */
+class StageClock {
+	readonly wall: LdiTimings = {filter: 0, edges: 0, regions: 0, inpaint: 0, merge: 0, total: 0};
+	readonly cpu: LdiTimings = {filter: 0, edges: 0, regions: 0, inpaint: 0, merge: 0, total: 0};
+	private readonly startWall = performance.now();
+	private readonly startCpu = cpuMs();
+	private lastWall = this.startWall;
+	private lastCpu = this.startCpu;
+
+	lap(stage: Exclude<keyof LdiTimings, 'total'>): void {
+		const wall = performance.now();
+		this.wall[stage] += wall - this.lastWall;
+		this.lastWall = wall;
+		if (stage === 'filter' || stage === 'edges') {
+			const cpu = cpuMs();
+			this.cpu[stage] += cpu - this.lastCpu;
+			this.lastCpu = cpu;
+		}
+	}
+
+	finish(): void {
+		this.wall.total = performance.now() - this.startWall;
+		this.cpu.total = cpuMs() - this.startCpu;
+		const {wall, cpu} = this;
+		const loopWall = wall.regions + wall.inpaint + wall.merge;
+		const loopCpu = Math.max(0, cpu.total - cpu.filter - cpu.edges);
+		for (const stage of ['regions', 'inpaint', 'merge'] as const) cpu[stage] = loopWall > 0 ? loopCpu * wall[stage] / loopWall : 0;
+	}
+}
+
+function cpuMs(): number {
+	const {user, system} = process.cpuUsage();
+	return (user + system) / 1000;
 }
 
 /**

@@ -85,23 +85,15 @@ export function detectDepthEdges(disparity: FloatImage, options: Partial<DepthEd
 		if (sides & DOWN) nearest = Math.max(nearest, data[i + width]);
 		foreground[i] = nearest;
 	}
-	const join = (a: number, b: number): void => {
-		if (parent[b] < 0) return;
-		if (Math.abs(data[a] - data[b]) > threshold || Math.abs(foreground[a] - foreground[b]) > threshold) return;
-		const rootA = findRoot(parent, a);
-		const rootB = findRoot(parent, b);
-		if (rootA < rootB) parent[rootB] = rootA;
-		else if (rootB < rootA) parent[rootA] = rootB;
-	};
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
 			const i = y * width + x;
 			if (parent[i] < 0) continue;
-			if (x + 1 < width) join(i, i + 1);
+			if (x + 1 < width) joinEdgePixels(parent, data, foreground, threshold, i, i + 1);
 			if (y + 1 < height) {
-				join(i, i + width);
-				if (x > 0) join(i, i + width - 1);
-				if (x + 1 < width) join(i, i + width + 1);
+				joinEdgePixels(parent, data, foreground, threshold, i, i + width);
+				if (x > 0) joinEdgePixels(parent, data, foreground, threshold, i, i + width - 1);
+				if (x + 1 < width) joinEdgePixels(parent, data, foreground, threshold, i, i + width + 1);
 			}
 		}
 	}
@@ -148,6 +140,19 @@ export function occludedDirections(disparity: FloatImage, threshold: number): Ui
 		}
 	}
 	return sides;
+}
+
+/**
+ * Unites silhouette pixels `a` and `b` (b may be no silhouette pixel: parent -1) when both their own
+ * disparities and those of the foreground hiding them agree within `threshold`; the smaller root wins.
+ */
+function joinEdgePixels(parent: Int32Array, data: Float32Array, foreground: Float32Array, threshold: number, a: number, b: number): void {
+	if (parent[b] < 0) return;
+	if (Math.abs(data[a] - data[b]) > threshold || Math.abs(foreground[a] - foreground[b]) > threshold) return;
+	const rootA = findRoot(parent, a);
+	const rootB = findRoot(parent, b);
+	if (rootA < rootB) parent[rootB] = rootA;
+	else if (rootB < rootA) parent[rootA] = rootB;
 }
 
 /** Union-find root with path halving; `parent[i] === i` at roots. */
