@@ -11,6 +11,7 @@ import type {RgbImage} from '../image/raster.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import type {BuildStage} from '../pipeline/build-scene.js';
 import {EXACT_DISPARITY_DEFAULTS, type ExactDisparityOptions} from '../pipeline/exact-disparity.js';
+import {BUILD_LDI_DEFAULTS} from '../ldi/build-ldi.js';
 import {isSceneFile, loadScene} from '../pipeline/scene-input.js';
 import {encodeWiggle} from '../render/animation.js';
 import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba} from '../render/layouts.js';
@@ -104,8 +105,11 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 		await prepareOutputDirectory(dirname(output));
 
 		const silent = flags.quiet || this.jsonEnabled();
+		const sceneOptions = sceneOptionsFromFlags(flags);
 		const build = glb ? {} : {
-			...sceneOptionsFromFlags(flags),
+			...sceneOptions,
+			// Hidden layers must cover what this pair reveals: up to the whole divergence for one eye.
+			ldi: {...sceneOptions.ldi, maxParallaxPercent: Math.max(BUILD_LDI_DEFAULTS.maxParallaxPercent, flags.divergence)},
 			depth: (await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent)).source,
 			exactDisparity,
 			// Stage lines are progress for a person watching; in logs the summary line says it all.
