@@ -1,6 +1,7 @@
 /**
- * Mesh + glTF benchmark: triangulate / simplify / textures / glTF document / optimize+write timings,
- * triangle counts and .glb bytes for moon.jpg (+ its MiDaS depth, bright = near) and the depthy shelf and
+ * Mesh + glTF benchmark: triangulate / simplify / textures / glTF document / optimize+write timings
+ * (wall ms per step, CPU ms of the process for the whole), triangle counts (lattice → planar pre-merge →
+ * meshoptimizer) and .glb bytes for moon.jpg (+ its MiDaS depth, bright = near) and the depthy shelf and
  * hut photos (their depth maps are dark = near, so inverted) at 1024 px, through ldiFromImage.
  *
  * Run: node --import=tsx bench/mesh.ts   (needs ../shared; prints one block per photo)
@@ -10,6 +11,7 @@
  * default weight).
  */
 import {existsSync} from 'node:fs';
+import {availableParallelism, loadavg} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -83,26 +85,28 @@ for (const {photo, depth, nearIsBright} of CASES.slice(0, Number(process.env.CAS
 		const camera = {width: image.width, height: image.height, fovYRadians: 2 * Math.atan(0.5)};
 		const [layer] = await simplifyLayers(ldi, triangulateLdi(ldi).slice(0, 1), camera, range, {textureSwimWeight: weight});
 		const error = measureLayerError(ldi, layer, range, resolveParallaxRangePixels(image.width, image.height, 0));
-		console.log(`${photo} layer 0, swim weight ${weight}: ${layer.indices.length / 3} triangles, parallax ${error.parallaxPixels.toFixed(2)} px, swim ${error.swimPixels.toFixed(2)} px, swim PSNR ${error.swimPsnr.toFixed(1)} dB`);
+		console.log(`${photo} layer 0, swim weight ${weight}: ${layer.mergedTriangles} pre-merged -> ${layer.indices.length / 3} triangles, parallax ${error.parallaxPixels.toFixed(2)} px, swim ${error.swimPixels.toFixed(2)} px, swim PSNR ${error.swimPsnr.toFixed(1)} dB`);
 	}
 	const cpuStart = process.cpuUsage();
 	const {scene, stats} = await ldiToScene(ldi, {fovYRadians: 2 * Math.atan(0.5)}, defaultDepthRange());
+	const meshCpu = process.cpuUsage(cpuStart);
 	let start = performance.now();
 	const document = await sceneToDocument(scene, {toolVersion: 'bench', sourceFile: photo, depthSource: 'supplied', depthFile: depth, layerStats: stats.layers});
 	const documentMs = performance.now() - start;
 	start = performance.now();
 	const glb = await writeGlb(await optimizeDocument(document));
 	const writeMs = performance.now() - start;
+	const cpu = process.cpuUsage(cpuStart);
 	const back = await readSceneFromGlb(glb);
 	const texturePsnr = psnr(rgbOf(back.layers[0].texture.data), rgbOf(scene.layers[0].texture.data));
-	const cpu = process.cpuUsage(cpuStart);
 	const cpuMs = (cpu.user + cpu.system) / 1000;
 	const trianglesBefore = stats.layers.reduce((sum, layer) => sum + layer.trianglesBeforeSimplify, 0);
 	const verticesBefore = stats.layers.reduce((sum, layer) => sum + layer.verticesBeforeSimplify, 0);
 	console.log([
 		`${photo} ${image.width}x${image.height}`,
-		`  triangulate ${stats.triangulateMs.toFixed(0)} ms, simplify ${stats.simplifyMs.toFixed(0)} ms, textures ${stats.texturesMs.toFixed(0)} ms, glTF document (texture encode) ${documentMs.toFixed(0)} ms, optimize+write ${writeMs.toFixed(0)} ms; CPU ${cpuMs.toFixed(0)} ms`,
-		`  ${stats.layers.length} layers, triangles ${trianglesBefore} -> ${stats.triangles}, vertices ${verticesBefore} -> ${stats.vertices}`,
+		`  wall: triangulate ${stats.triangulateMs.toFixed(0)} ms, simplify ${stats.simplifyMs.toFixed(0)} ms, textures ${stats.texturesMs.toFixed(0)} ms, glTF document (texture encode) ${documentMs.toFixed(0)} ms, optimize+write ${writeMs.toFixed(0)} ms`,
+		`  CPU: mesh ${((meshCpu.user + meshCpu.system) / 1000).toFixed(0)} ms, mesh + glTF ${cpuMs.toFixed(0)} ms (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`,
+		`  ${stats.layers.length} layers, triangles ${trianglesBefore} -> ${stats.layers.reduce((sum, layer) => sum + layer.trianglesAfterPlanarMerge, 0)} (planar pre-merge) -> ${stats.triangles}, vertices ${verticesBefore} -> ${stats.vertices}`,
 		`  textures (size, charts, texels in use) ${scene.layers.map((layer, i) => `${layer.texture.width}x${layer.texture.height} ${stats.layers[i].chartCount} ${(100 * opaqueFraction(layer.texture.data)).toFixed(0)}%`).join(', ')}`,
 		`  .glb ${glb.byteLength} bytes; layer-0 texture after encoding: ${texturePsnr.toFixed(1)} dB PSNR`,
 	].join('\n'));

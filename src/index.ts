@@ -68,6 +68,7 @@ export {
 	SIMPLIFY_DEFAULTS, resolveParallaxRangePixels, simplifyLayer, simplifyLayers, type SimplifiedLayer, type SimplifyOptions, type UnprojectCamera,
 } from './mesh/simplify.js';
 export {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './mesh/split-charts.js';
+export {PLANAR_QUADTREE_DEFAULTS, mergePlanarCells, type PlanarQuadtreeOptions} from './mesh/planar-quadtree.js';
 export {TEXTURE_DEFAULTS, bakeLayerTexture, layerZeroTexture, type BakedTexture, type TextureOptions} from './mesh/texture.js';
 export {measureLayerError, type LayerError} from './mesh/measure-error.js';
 

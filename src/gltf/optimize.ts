@@ -9,11 +9,18 @@ import {presetByName, type PresetName} from './presets.js';
  * Optimization of a built document: dedup and prune always; with `compress`, vertex-cache/fetch reorder
  * (meshoptimizer), KHR_mesh_quantization and EXT_meshopt_compression.
  *
- * Quantization: 16-bit positions (per-mesh volume) and 16-bit UVs. 14-bit positions (glTF-Transform's
- * default) over a layer spanning the default 10 m depth range move a vertex at 1 m by up to ~0.6 pixel
- * at 1024 px, which shows as texture shear in the original view; 16 bits keep it under 0.2 pixel.
- * 12-bit UVs would put texels off by up to 0.25 texel at 1024 px and 1 texel at 4096 px. The layer id
- * attribute `_FEATURE_ID_0` is left out of quantization so ids stay exact integers.
+ * Quantization (KHR_mesh_quantization): 16-bit positions on one grid for the whole scene, 16-bit UVs.
+ * 14-bit positions (glTF-Transform's default) over the default 10 m depth range move a vertex at 1 m by
+ * up to ~0.6 pixel at 1024 px (texture shear in the original view); 16 bits keep it near 0.2 pixel. 12-bit
+ * UVs would put texels off by up to 0.25 texel at 1024 px and 1 texel at 4096 px. Measured on moon.jpg
+ * at 1024 px through buildLdi, own renderer from the photo's camera without gap filling:
+ * - per-mesh quantization volumes (before): 275 empty pixels (216 of them on the frame): layers sharing a
+ *   stitch seam were quantized on different grids, so seams cracked, and seams run through pixel centres;
+ * - one scene-wide grid (now): the frame ring closes (0 empty there), 33 empty pixels remain (7 of them
+ *   are the LDI's own gaps), 35.8 dB; three.js from the same file: 33.0 dB;
+ * - float32 positions (`quantizePositionBits: 0`): 7 empty pixels, 37.3 dB, but +310 kB (1.79 MB vs
+ *   1.48 MB) and three.js renders it no better (32.9 dB): three.js's own losses dominate there.
+ * The layer id attribute `_FEATURE_ID_0` is left out of quantization so ids stay exact integers.
  */
 
 /** Options for {@link optimizeDocument}. */
@@ -22,7 +29,7 @@ export interface OptimizeOptions {
 	preset: PresetName;
 	/** false: plain glTF without quantization or meshopt (for the validator and decoder-less tools). */
 	compress: boolean;
-	/** Bits of quantized positions. */
+	/** Bits of quantized positions (one grid for the whole scene, so shared seams stay shared); 0 keeps float32. */
 	quantizePositionBits: number;
 	/** Bits of quantized texture coordinates. */
 	quantizeTexcoordBits: number;
@@ -51,9 +58,9 @@ export async function optimizeDocument(document: Document, options: Partial<Opti
 	await document.transform(
 		reorder({encoder: MeshoptEncoder, target: 'size'}),
 		quantize({
-			pattern: /^(POSITION|TEXCOORD_0)$/,
-			quantizationVolume: 'mesh',
-			quantizePosition: quantizePositionBits,
+			pattern: quantizePositionBits > 0 ? /^(POSITION|TEXCOORD_0)$/ : /^TEXCOORD_0$/,
+			quantizationVolume: 'scene',
+			...(quantizePositionBits > 0 ? {quantizePosition: quantizePositionBits} : {}),
 			quantizeTexcoord: quantizeTexcoordBits,
 		}),
 	);

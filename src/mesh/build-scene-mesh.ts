@@ -18,6 +18,8 @@ export interface LayerMeshStats {
 	layerIndex: number;
 	trianglesBeforeSimplify: number;
 	verticesBeforeSimplify: number;
+	/** Triangles after the planar pre-merge (planar-quadtree.ts), before meshoptimizer. */
+	trianglesAfterPlanarMerge: number;
 	triangles: number;
 	vertices: number;
 	/** Error meshoptimizer reports, pixels of parallax. */
@@ -116,6 +118,7 @@ export async function ldiToScene(
 			layerIndex: source.layerIndex,
 			trianglesBeforeSimplify: source.indices.length / 3,
 			verticesBeforeSimplify: source.vertexPixels.length,
+			trianglesAfterPlanarMerge: kept.mergedTriangles,
 			triangles: kept.indices.length / 3,
 			vertices: kept.vertexPixels.length,
 			simplifyErrorPixels: kept.errorPixels,

@@ -1,10 +1,8 @@
-import {availableParallelism} from 'node:os';
-
 import {MeshoptSimplifier} from 'meshoptimizer';
 
 import type {Ldi} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
-import {simplifyTileBatch, simplifyTileBatchOnWorker, type TileBatch, type TileBatchResult} from './simplify-tiles.js';
+import {mergePlanarCells} from './planar-quadtree.js';
 import type {LayerTriangles} from './triangulate.js';
 
 /**
@@ -27,39 +25,60 @@ import type {LayerTriangles} from './triangulate.js';
  * linear over a triangle, divided by w/w_min, is that swim. Their weight (`textureSwimWeight`, in
  * meshoptimizer's absolute attribute units) trades triangles for texture fidelity.
  *
- * Approaches tried, measured at 1024 px through ldiFromImage (no depth cuts), error 0.75 px, default
- * depth range (1 m–10 m), "swim PSNR" = PSNR of the original view from texture swim alone
- * (measure-error.ts), triangles moon / shelf / hut:
- * - one meshoptimizer pass over the whole 2.09 M-triangle moon layer: 4.3–5.2 s wall on the shared
- *   machine; per-tile calls on the full vertex buffer were slower still (WebAssembly copies the whole
- *   vertex buffer per call). Now: tiles of 64×64 px with their own compact vertex buffers, simplified
- *   one by one with tile borders locked, then one 'Sparse' pass over what is left. CPU of the whole simplification of moon (default
- *   weights): tiles of 32 px 1.71 s, 64 px 1.42 s (chosen), 128 px 1.57 s, 256 px 2.15 s. The tile pass
- *   is ~85–90% of it, so half of the tiles go to a worker thread (simplify-tiles.ts) when 2 cores exist.
- *   Same result (11711 triangles either way) and the same process CPU (1.4–1.9 s); on the shared machine
- *   (load average 7–10 on 2 cores) the wall time barely moved (best of 6: 1.76 s with 1 thread,
- *   1.62 s with 2), so the gain on idle cores is still to be measured; `threads: 1` turns it off.
- * - LockBorder everywhere keeps the 4 × 1023 frame vertices: 8982 triangles on moon with it, 4917 with
- *   the frame free to slide along itself (an earlier swim weight), and a 64×64 plane becomes 2 triangles.
- * - texture swim weight (layer 0 only; triangles, measured max swim, swim PSNR):
- *   weight 0:     moon 1156, 32.6 px, 19.6 dB | shelf 9947, 9.9 px, 50.0 dB | hut 13941, 4.5 px, 39.3 dB
- *   weight 0.003: moon 11711, 4.0 px, 38.8 dB | shelf 59412, 6.2 px, 59.8 dB | hut 50954, 2.7 px, 42.5 dB
- *   weight 0.01:  moon 32415, 2.5 px, 45.4 dB | shelf 180115, 1.6 px, 64.8 dB | hut 135029, 1.8 px, 45.1 dB
- *   0.003 is the default: every photo stays far below 150 k triangles and above 38 dB from texture swim.
+ * Pipeline: the planar pre-merge (planar-quadtree.ts: exact quadtree cells within simplifyErrorPixels/2
+ * and a swim bound of `planarMergeSwimPixels`, no T-junctions) shrinks the lattice mesh ~10×, then one
+ * meshoptimizer 'Sparse' pass over each whole layer. When all layers together exceed `triangleBudget`,
+ * the meshoptimizer pass is redone from the pre-merged meshes with a lower swim weight.
  *
- * Worst-case parallax error: meshoptimizer's error is a point-to-plane distance in (x, y, k·d) space,
- * so the vertical (parallax) error exceeds `simplifyErrorPixels` on steep surfaces by 1/cos(slope).
- * On surfaces without depth steps it stays near the bound (0.53 px for 0.5 px on the curved surface of
- * test/mesh/simplify.test.ts); through ldiFromImage, whose uncut depth steps are near-vertical walls,
- * the measured maximum is 2.3 px on moon, 3.9 px on shelf, 7.3 px on hut (where it occurs was not
- * located; the walls are the likely place). The LDI engine cuts such steps, so built scenes lack them.
+ * Approaches tried. Before (this file until now): tiles of 64×64 px simplified one by one with tile
+ * borders locked (half of them on a worker thread), then one 'Sparse' pass over the whole layer, swim
+ * weight 0.003. Earlier still, one meshoptimizer pass over the whole 2.09 M-triangle moon layer took
+ * 4.3–5.2 s wall; tiles of 32/64/128/256 px: 1.71/1.42/1.57/2.15 s CPU; the worker thread did not lower
+ * the process CPU and barely the wall time on the loaded machine (1.76 → 1.62 s best of 6).
+ * Figures below: moon.jpg + its depth at 1024 px through buildLdi (4 layers, 2.97 M lattice triangles),
+ * shared 2-core machine at load average 9–12, CPU = process.cpuUsage, PSNR = own renderer from the
+ * photo's camera against the photo with the scene in memory (texture swim is then the only loss):
+ * - before: simplify 2.2–3.0 s CPU (5.9–7.8 s wall), 53–59 k triangles, 38.5 dB;
+ * - pre-merge, then the tile pass and the whole pass, weight 0.003: 57 k triangles but 31.2 dB:
+ *   meshoptimizer's attribute quadrics, built from the big pre-merged triangles, no longer see how far
+ *   x·w is from linear, so it grows triangles that swim by several pixels; weights 0.01 / 0.03 / 0.1:
+ *   75 k / 108 k / 162 k triangles, 36.7 / 41.5 / 46.1 dB;
+ * - pre-merge without meshoptimizer: error 0.25 px, swim 0.25 px: 265 k triangles, 50.5 dB; error
+ *   0.75 px, swim 0.5 / 1 px: 403 k / 391 k triangles (fans along small cells cost triangles), 44.2 /
+ *   40.2 dB;
+ * - now (pre-merge at 0.375 px and 0.5 px of swim, then one whole 'Sparse' pass at 0.75 px, weight
+ *   0.03): 2.97 M → 235 k → 98–103 k triangles, 40.5 dB, simplify 0.6 s CPU warm (1.3 s on the first
+ *   call of a process: JIT), 1.0–2.1 s wall; the whole ldiToScene 1.2–1.6 s CPU (before 2.7–4.1 s).
+ *   Layer 0 alone: 2.08 M → 78 k → 46 k triangles.
+ * - the 150 k budget: depthy_hut (JPEG depth, noisy: its pre-merge only reaches 1.18 M → 435 k on
+ *   layer 0) has 317 k triangles at weight 0.03 and 175 k at 0.01; the retry lands at 0.0033 with 101 k
+ *   triangles, 46.9 dB; depthy_shelf one retry, 93 k triangles, 47.5 dB; moon needs none. Each retry
+ *   costs one more meshoptimizer pass (hut: 4.8 s CPU for the whole ldiToScene with two retries at a
+ *   third each); the next weight now follows triangles ∝ √weight: hut needs one retry (weight 0.0067,
+ *   126 k triangles, 45.9 dB, 2.7 s CPU for the whole ldiToScene).
+ *   A target index count instead of retries does not work: meshoptimizer stops at the target before
+ *   the error bound, leaving more triangles, not fewer.
+ * - texture swim weight through ldiFromImage (layer 0 only, no depth cuts; triangles, max swim, swim
+ *   PSNR), before: 0.003: moon 11711, 4.0 px, 38.8 dB | shelf 59412, 6.2 px, 59.8 dB | hut 50954, 2.7 px,
+ *   42.5 dB; now, 0.03: moon 41922, 1.3 px, 40.7 dB | shelf 81456, 1.7 px, 61.1 dB | hut 145840, 2.3 px,
+ *   45.4 dB (the starting weight; budget retries may have lowered it).
+ *
+ * Worst-case parallax error: the pre-merge keeps every dropped vertex within simplifyErrorPixels/2 of
+ * its surface, and meshoptimizer's error (a point-to-plane distance in (x, y, k·d) space, so the
+ * vertical error exceeds it on steep surfaces by 1/cos(slope)) is measured against the pre-merged mesh,
+ * so the bound is 1.5 × simplifyErrorPixels before the slope factor (1.1 px at the default 0.75). The
+ * reported `errorPixels` adds both. Measured through ldiFromImage, whose uncut depth steps are
+ * near-vertical walls: 0.81 px on moon (before: 2.3 px), 2.9 px on shelf (before 3.9 px), 7.4 px on hut
+ * (before 7.3 px), the excess at those uncut walls; through buildLdi, which cuts them, moon's layer 0
+ * measures 1.14 px.
  */
 
 /** Options for {@link simplifyLayer}. */
 export interface SimplifyOptions {
 	/**
-	 * Largest deviation meshoptimizer may introduce in (x, y, k·d) space, pixels (≈ pixels of parallax; see
-	 * the header note for measured maxima). 0 disables simplification.
+	 * Largest deviation meshoptimizer may introduce in (x, y, k·d) space, pixels (≈ pixels of parallax);
+	 * the planar pre-merge before it may add half of it (worst case 1.5×; see the header note for
+	 * measured maxima). 0 disables simplification.
 	 */
 	simplifyErrorPixels: number;
 	/**
@@ -69,48 +88,22 @@ export interface SimplifyOptions {
 	parallaxRangePixels: number;
 	/** Weight of the texture-swim attributes (0 ignores texture swim; see the header note for figures). */
 	textureSwimWeight: number;
-	/** Threads for the tile pass: 0 = min(2, available cores); 1 = this thread only. */
-	threads: number;
+	/** Largest texture-swim bound of a cell merged by the planar pre-merge (planar-quadtree.ts), pixels. */
+	planarMergeSwimPixels: number;
+	/**
+	 * Most triangles of all layers together that the texture-swim weight may buy: above it the weight is
+	 * lowered (see simplifyLayers); the parallax bound always holds, so a photo may still exceed it.
+	 */
+	triangleBudget: number;
 }
 
 export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
 	simplifyErrorPixels: 0.75,
 	parallaxRangePixels: 0,
-	textureSwimWeight: 0.003,
-	threads: 0,
+	textureSwimWeight: 0.03,
+	planarMergeSwimPixels: 0.5,
+	triangleBudget: 150_000,
 };
-
-/** Tiles of 2^TILE_SHIFT pixels are simplified one by one before the whole layer (see the header note). */
-const TILE_SHIFT = 6;
-
-/** Below this many indices a worker costs more than it saves. */
-const PARALLEL_MIN_INDICES = 300_000;
-
-/** The layer's triangles reordered tile by tile (tile of the first corner), with each tile's first triangle. */
-function sortTrianglesByTile(ldi: Ldi, layer: LayerTriangles, tileShift: number): {indices: Uint32Array; tileStarts: Int32Array} {
-	const {indices, vertexPixels} = layer;
-	const tilesX = ((ldi.width + 2 * ldi.border) >> tileShift) + 1;
-	const tilesY = ((ldi.height + 2 * ldi.border) >> tileShift) + 1;
-	const triangleCount = indices.length / 3;
-	const tileOfTriangle = new Int32Array(triangleCount);
-	const tileStarts = new Int32Array(tilesX * tilesY + 1);
-	for (let t = 0; t < triangleCount; t++) {
-		const p = vertexPixels[indices[t * 3]];
-		const tile = ((ldi.y[p] + ldi.border) >> tileShift) * tilesX + ((ldi.x[p] + ldi.border) >> tileShift);
-		tileOfTriangle[t] = tile;
-		tileStarts[tile + 1]++;
-	}
-	for (let i = 1; i < tileStarts.length; i++) tileStarts[i] += tileStarts[i - 1];
-	const cursor = tileStarts.slice(0, tilesX * tilesY);
-	const sorted = new Uint32Array(indices.length);
-	for (let t = 0; t < triangleCount; t++) {
-		const o = cursor[tileOfTriangle[t]]++ * 3;
-		sorted[o] = indices[t * 3];
-		sorted[o + 1] = indices[t * 3 + 1];
-		sorted[o + 2] = indices[t * 3 + 2];
-	}
-	return {indices: sorted, tileStarts};
-}
 
 /**
  * Vertices the simplifier must not move: stitch vertices shared with another layer, and mesh-border
@@ -152,106 +145,6 @@ function lockedVertices(ldi: Ldi, layer: LayerTriangles): Uint8Array {
 	return lock;
 }
 
-/**
- * Every non-empty tile as a compact mesh of its own (local vertex numbering), concatenated into one
- * batch, and the layer vertex of each batch vertex. Two passes: count, then fill.
- */
-function buildTileBatch(
-	sorted: {indices: Uint32Array; tileStarts: Int32Array},
-	lattice: Float32Array, swim: Float32Array, lock: Uint8Array, vertexCount: number,
-): {batch: TileBatch; globalOfLocal: Int32Array} {
-	const localOfVertex = new Int32Array(vertexCount).fill(-1);
-	const tiles: number[] = [];
-	for (let tile = 0; tile + 1 < sorted.tileStarts.length; tile++) if (sorted.tileStarts[tile + 1] > sorted.tileStarts[tile]) tiles.push(tile);
-	const vertexStarts = new Int32Array(tiles.length + 1);
-	const indexStarts = new Int32Array(tiles.length + 1);
-	const touched: number[] = [];
-	tiles.forEach((tile, t) => {
-		let localCount = 0;
-		for (let i = sorted.tileStarts[tile] * 3; i < sorted.tileStarts[tile + 1] * 3; i++) {
-			const v = sorted.indices[i];
-			if (localOfVertex[v] < 0) {
-				localOfVertex[v] = localCount++;
-				touched.push(v);
-			}
-		}
-		for (const v of touched) localOfVertex[v] = -1;
-		touched.length = 0;
-		vertexStarts[t + 1] = vertexStarts[t] + localCount;
-		indexStarts[t + 1] = indexStarts[t] + (sorted.tileStarts[tile + 1] - sorted.tileStarts[tile]) * 3;
-	});
-	const total = vertexStarts[tiles.length];
-	const batch: TileBatch = {
-		indices: new Uint32Array(indexStarts[tiles.length]),
-		indexStarts,
-		lattice: new Float32Array(total * 3),
-		swim: new Float32Array(total * 2),
-		lock: new Uint8Array(total),
-		vertexStarts,
-		swimWeight: 0,
-		errorPixels: 0,
-	};
-	const globalOfLocal = new Int32Array(total);
-	tiles.forEach((tile, t) => {
-		const base = vertexStarts[t];
-		let localCount = 0;
-		let o = indexStarts[t];
-		for (let i = sorted.tileStarts[tile] * 3; i < sorted.tileStarts[tile + 1] * 3; i++) {
-			const v = sorted.indices[i];
-			let local = localOfVertex[v];
-			if (local < 0) {
-				local = localCount++;
-				localOfVertex[v] = local;
-				const g = base + local;
-				globalOfLocal[g] = v;
-				batch.lattice[g * 3] = lattice[v * 3];
-				batch.lattice[g * 3 + 1] = lattice[v * 3 + 1];
-				batch.lattice[g * 3 + 2] = lattice[v * 3 + 2];
-				batch.swim[g * 2] = swim[v * 2];
-				batch.swim[g * 2 + 1] = swim[v * 2 + 1];
-				batch.lock[g] = lock[v];
-			}
-			batch.indices[o++] = local;
-		}
-		for (let l = 0; l < localCount; l++) localOfVertex[globalOfLocal[base + l]] = -1;
-	});
-	return {batch, globalOfLocal};
-}
-
-/** Tiles [first, end) of a batch as a batch of their own (copied, so it can be posted to a worker). */
-function sliceTileBatch(batch: TileBatch, first: number, end: number): TileBatch {
-	const v0 = batch.vertexStarts[first];
-	const v1 = batch.vertexStarts[end];
-	const i0 = batch.indexStarts[first];
-	return {
-		indices: batch.indices.slice(i0, batch.indexStarts[end]),
-		indexStarts: batch.indexStarts.slice(first, end + 1).map((start) => start - i0),
-		lattice: batch.lattice.slice(v0 * 3, v1 * 3),
-		swim: batch.swim.slice(v0 * 2, v1 * 2),
-		lock: batch.lock.slice(v0, v1),
-		vertexStarts: batch.vertexStarts.slice(first, end + 1).map((start) => start - v0),
-		swimWeight: batch.swimWeight,
-		errorPixels: batch.errorPixels,
-	};
-}
-
-/**
- * Simplifies the batch's tiles: with 2 threads the second half (by index count) goes to the worker
- * while this thread does the first half.
- */
-async function simplifyTiles(batch: TileBatch, threads: number): Promise<(TileBatchResult & {firstTile: number})[]> {
-	const tileCount = batch.indexStarts.length - 1;
-	const half = batch.indexStarts[tileCount] / 2;
-	let split = 0;
-	while (split < tileCount && batch.indexStarts[split] < half) split++;
-	if (threads < 2 || split === 0 || split === tileCount || batch.indexStarts[tileCount] < PARALLEL_MIN_INDICES) {
-		return [{...simplifyTileBatch(batch, MeshoptSimplifier), firstTile: 0}];
-	}
-	const theirs = simplifyTileBatchOnWorker(sliceTileBatch(batch, split, tileCount));
-	const mine = simplifyTileBatch(sliceTileBatch(batch, 0, split), MeshoptSimplifier);
-	return [{...mine, firstTile: 0}, {...await theirs, firstTile: split}];
-}
-
 /** A simplified, unprojected layer. */
 export interface SimplifiedLayer {
 	layerIndex: number;
@@ -263,10 +156,10 @@ export interface SimplifiedLayer {
 	positions: Float32Array;
 	/** Three vertex indices per triangle, counter-clockwise seen from the camera. */
 	indices: Uint32Array;
-	/** Error meshoptimizer reports, in pixels of (x, y, k·d) space. */
+	/** Error bound of the planar merge plus the error meshoptimizer reports, in pixels of (x, y, k·d) space. */
 	errorPixels: number;
-	/** Threads the tile pass ran on (2 when a worker thread took half of the tiles). */
-	threadsUsed: number;
+	/** Triangles after the planar merge, before meshoptimizer. */
+	mergedTriangles: number;
 }
 
 /** Camera intrinsics needed to unproject LDI pixels. */
@@ -281,74 +174,66 @@ export function resolveParallaxRangePixels(width: number, height: number, parall
 	return parallaxRangePixels > 0 ? parallaxRangePixels : 0.04 * Math.max(width, height);
 }
 
-/**
- * Simplifies one triangulated layer with meshoptimizer and unprojects the kept vertices to metres.
- *
- * ```ts
- * const layer = await simplifyLayer(ldi, triangles[0], {width, height, fovYRadians}, range, {simplifyErrorPixels: 0.5});
- * ```
- */
-export async function simplifyLayer(
-	ldi: Ldi,
-	layer: LayerTriangles,
-	camera: UnprojectCamera,
-	depthRange: DepthRange,
-	options: Partial<SimplifyOptions> = {},
-): Promise<SimplifiedLayer> {
-	const {simplifyErrorPixels, parallaxRangePixels, textureSwimWeight, threads} = {...SIMPLIFY_DEFAULTS, ...options};
-	const k = resolveParallaxRangePixels(camera.width, camera.height, parallaxRangePixels);
+/** A layer after the planar pre-merge, ready for meshoptimizer. */
+interface MergedLayer {
+	layer: LayerTriangles;
+	/** Pre-merged triangles (the layer's own triangles when simplification is off). */
+	indices: Uint32Array;
+	lattice: Float32Array;
+	swim: Float32Array;
+	lock: Uint8Array;
+	mergeErrorPixels: number;
+}
+
+/** Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts). */
+function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): MergedLayer {
 	const vertexCount = layer.vertexPixels.length;
 	const inverseNear = 1 / depthRange.nearMeters;
 	const inverseFar = 1 / depthRange.farMeters;
+	const lattice = new Float32Array(vertexCount * 3);
+	const swim = new Float32Array(vertexCount * 2);
+	const inverseDepth = new Float32Array(vertexCount);
+	let minInverseDepth = Infinity;
+	for (let v = 0; v < vertexCount; v++) {
+		const d = ldi.disparity[layer.vertexPixels[v]];
+		inverseDepth[v] = d * inverseNear + (1 - d) * inverseFar;
+		if (inverseDepth[v] < minInverseDepth) minInverseDepth = inverseDepth[v];
+	}
+	for (let v = 0; v < vertexCount; v++) {
+		const p = layer.vertexPixels[v];
+		const x = ldi.x[p] + 0.5;
+		const y = ldi.y[p] + 0.5;
+		lattice[v * 3] = x;
+		lattice[v * 3 + 1] = y;
+		lattice[v * 3 + 2] = k * ldi.disparity[p];
+		const relativeInverseDepth = inverseDepth[v] / minInverseDepth;
+		swim[v * 2] = x * relativeInverseDepth;
+		swim[v * 2 + 1] = y * relativeInverseDepth;
+	}
+	const lock = lockedVertices(ldi, layer);
+	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
+	const indices = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
+	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
+}
 
-	await MeshoptSimplifier.ready;
-	let indices = layer.indices;
+/** meshoptimizer over a pre-merged layer with texture-swim weight `weight`, then unprojection. */
+function finishLayer(
+	ldi: Ldi, merged: MergedLayer, camera: UnprojectCamera, depthRange: DepthRange, settings: SimplifyOptions, weight: number,
+): SimplifiedLayer {
+	const {layer, lattice, swim, lock, mergeErrorPixels} = merged;
+	const vertexCount = layer.vertexPixels.length;
+	let indices = merged.indices;
 	let errorPixels = 0;
-	let threadsUsed = 1;
-	if (simplifyErrorPixels > 0 && indices.length > 3) {
-		const lattice = new Float32Array(vertexCount * 3);
-		const swim = new Float32Array(vertexCount * 2);
-		let minInverseDepth = Infinity;
-		for (let v = 0; v < vertexCount; v++) {
-			const d = ldi.disparity[layer.vertexPixels[v]];
-			const w = d * inverseNear + (1 - d) * inverseFar;
-			if (w < minInverseDepth) minInverseDepth = w;
-		}
-		for (let v = 0; v < vertexCount; v++) {
-			const p = layer.vertexPixels[v];
-			const d = ldi.disparity[p];
-			const x = ldi.x[p] + 0.5;
-			const y = ldi.y[p] + 0.5;
-			lattice[v * 3] = x;
-			lattice[v * 3 + 1] = y;
-			lattice[v * 3 + 2] = k * d;
-			const relativeInverseDepth = (d * inverseNear + (1 - d) * inverseFar) / minInverseDepth;
-			swim[v * 2] = x * relativeInverseDepth;
-			swim[v * 2 + 1] = y * relativeInverseDepth;
-		}
-		const lock = lockedVertices(ldi, layer);
-		const {batch, globalOfLocal} = buildTileBatch(sortTrianglesByTile(ldi, layer, TILE_SHIFT), lattice, swim, lock, vertexCount);
-		batch.swimWeight = textureSwimWeight;
-		batch.errorPixels = simplifyErrorPixels;
-		const pieces = await simplifyTiles(batch, threads > 0 ? threads : Math.min(2, availableParallelism()));
-		threadsUsed = pieces.some((piece) => piece.onWorker) ? 2 : 1;
-		const merged = new Uint32Array(pieces.reduce((sum, piece) => sum + piece.indices.length, 0));
-		let mergedLength = 0;
-		for (const piece of pieces) {
-			for (let t = 0; t + 1 < piece.starts.length; t++) {
-				const vertexBase = batch.vertexStarts[piece.firstTile + t];
-				for (let i = piece.starts[t]; i < piece.starts[t + 1]; i++) merged[mergedLength++] = globalOfLocal[vertexBase + piece.indices[i]];
-			}
-		}
-		const weight = textureSwimWeight;
+	if (settings.simplifyErrorPixels > 0 && indices.length > 3) {
 		const [simplified, error] = MeshoptSimplifier.simplifyWithAttributes(
-			merged, lattice, 3, swim, 2, [weight, weight], lock, 0, simplifyErrorPixels,
-			['ErrorAbsolute', 'Sparse'],
+			indices, lattice, 3, swim, 2, [weight, weight], lock, 0, settings.simplifyErrorPixels, ['ErrorAbsolute', 'Sparse'],
 		);
 		indices = simplified;
-		errorPixels = error;
+		errorPixels = mergeErrorPixels + error;
 	}
 
+	const inverseNear = 1 / depthRange.nearMeters;
+	const inverseFar = 1 / depthRange.farMeters;
 	const remap = new Int32Array(vertexCount).fill(-1);
 	const compactIndices = new Uint32Array(indices.length);
 	let kept = 0;
@@ -375,11 +260,37 @@ export async function simplifyLayer(
 		positions[n * 3 + 1] = -(ldi.y[p] + 0.5 - cy) / f * z;
 		positions[n * 3 + 2] = -z;
 	}
-	return {layerIndex: layer.layerIndex, vertexPixels, sourceVertices, positions, indices: compactIndices, errorPixels, threadsUsed};
+	return {
+		layerIndex: layer.layerIndex, vertexPixels, sourceVertices, positions, indices: compactIndices, errorPixels,
+		mergedTriangles: merged.indices.length / 3,
+	};
 }
 
 /**
- * {@link simplifyLayer} over every layer, one after the other.
+ * Simplifies one triangulated layer (planar pre-merge, then meshoptimizer) and unprojects the kept
+ * vertices to metres. The whole `triangleBudget` goes to this layer.
+ *
+ * ```ts
+ * const layer = await simplifyLayer(ldi, triangles[0], {width, height, fovYRadians}, range, {simplifyErrorPixels: 0.5});
+ * ```
+ */
+export async function simplifyLayer(
+	ldi: Ldi,
+	layer: LayerTriangles,
+	camera: UnprojectCamera,
+	depthRange: DepthRange,
+	options: Partial<SimplifyOptions> = {},
+): Promise<SimplifiedLayer> {
+	return (await simplifyLayers(ldi, [layer], camera, depthRange, options))[0];
+}
+
+/** Below this swim weight the budget retries stop (texture swim is then nearly ignored). */
+const MIN_RETRY_SWIM_WEIGHT = 1e-3;
+
+/**
+ * Every layer through the planar pre-merge, then meshoptimizer; when all layers together exceed
+ * `triangleBudget`, meshoptimizer runs again from the pre-merged meshes with a lower texture-swim
+ * weight (at most a third), down to 0.001 (the parallax bound never loosens).
  *
  * ```ts
  * const simplified = await simplifyLayers(ldi, triangulateLdi(ldi), {width, height, fovYRadians}, range);
@@ -392,7 +303,19 @@ export async function simplifyLayers(
 	depthRange: DepthRange,
 	options: Partial<SimplifyOptions> = {},
 ): Promise<SimplifiedLayer[]> {
-	const simplified: SimplifiedLayer[] = [];
-	for (const layer of layers) simplified.push(await simplifyLayer(ldi, layer, camera, depthRange, options));
-	return simplified;
+	const settings = {...SIMPLIFY_DEFAULTS, ...options};
+	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
+	await MeshoptSimplifier.ready;
+	const merged = layers.map((layer) => (settings.simplifyErrorPixels > 0 && layer.indices.length > 3
+		? mergeLayer(ldi, layer, k, depthRange, settings)
+		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0}));
+	let weight = settings.textureSwimWeight;
+	for (;;) {
+		const simplified = merged.map((layer) => finishLayer(ldi, layer, camera, depthRange, settings, weight));
+		const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
+		if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT) return simplified;
+		// Triangles grow about as the square root of the weight (depthy_hut: 317 k, 175 k, 101 k at 0.03,
+		// 0.01, 0.0033), so aim 20% under the budget, and at least a factor of 3 per retry.
+		weight *= Math.min(1 / 3, 0.8 * (settings.triangleBudget / triangles) ** 2);
+	}
 }

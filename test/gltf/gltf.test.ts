@@ -91,6 +91,24 @@ describe('glTF writing and reading', () => {
 		}
 	});
 
+	it('quantizes all layers on one grid: the stitch seam stays closed after quantization', async () => {
+		const key = (positions: Float32Array, v: number, digits: number): string => [0, 1, 2].map((c) => positions[v * 3 + c].toFixed(digits)).join(',');
+		const original = new Map<string, number>();
+		for (let v = 0; v < scene.layers[0].positions.length / 3; v++) original.set(key(scene.layers[0].positions, v, 4), v);
+		const seam = new Set<string>();
+		for (let v = 0; v < scene.layers[1].positions.length / 3; v++) {
+			if (original.has(key(scene.layers[1].positions, v, 4))) seam.add(key(scene.layers[1].positions, v, 4));
+		}
+		assert.ok(seam.size >= 40, `${seam.size} stitch vertices`);
+		const back = await readSceneFromGlb(await buildGlb(scene, {quantizePositionBits: 12}));
+		// Read back, every stitch vertex of layer 1 still has an exactly equal twin in layer 0.
+		const layerZero = new Set<string>();
+		for (let v = 0; v < back.layers[0].positions.length / 3; v++) layerZero.add(key(back.layers[0].positions, v, 7));
+		let twins = 0;
+		for (let v = 0; v < back.layers[1].positions.length / 3; v++) if (layerZero.has(key(back.layers[1].positions, v, 7))) twins++;
+		assert.ok(twins >= seam.size, `${twins} of ${seam.size} stitch vertices kept their twin`);
+	});
+
 	it('writes layer nodes, an unlit single-sided material per layer, a photo camera and extras', async () => {
 		const glb = await buildGlb(scene, {compress: false});
 		const jsonLength = new DataView(glb.buffer, glb.byteOffset).getUint32(12, true);

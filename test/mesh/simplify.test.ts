@@ -63,18 +63,6 @@ describe('simplifyLayers', () => {
 		assert.ok(previous.triangles < 0.5 * 2 * 127 * 95, figures.join('; '));
 	});
 
-	it('gives the same mesh with the tile pass split over a worker thread as on one thread', async function () {
-		this.timeout(60_000);
-		const ldi = gridLdi(400, 300, (x, y) => 0.5 + 0.3 * Math.sin(x / 23) * Math.cos(y / 31));
-		const one = await simplify(ldi, {threads: 1});
-		const two = await simplify(ldi, {threads: 2});
-		assert.ok(one.indices.length < 2 * 399 * 299 * 3 / 10);
-		assert.equal(one.threadsUsed, 1);
-		assert.equal(two.threadsUsed, 2, 'the worker thread did not run');
-		assert.deepEqual(two.indices, one.indices);
-		assert.deepEqual(two.vertexPixels, one.vertexPixels);
-	});
-
 	it('unprojects to metres with the camera at the origin looking down -Z, Y up', async () => {
 		const ldi = gridLdi(8, 6, () => 1);
 		const layer = await simplify(ldi, {simplifyErrorPixels: 0});

@@ -1,0 +1,347 @@
+import {LINK_DOWN, LINK_RIGHT, type Ldi} from '../ldi/ldi.js';
+import type {LayerTriangles} from './triangulate.js';
+
+/**
+ * Planar pre-merge of a layer's pixel-lattice mesh, before meshoptimizer sees it.
+ *
+ * meshoptimizer's simplifier costs about 1 µs per input triangle, and a 1024-px layer 0 has 2 M of
+ * them, nearly all on surfaces that are planar within a fraction of a pixel of parallax. This pass
+ * builds a quadtree over the lattice: a cell of 2^l × 2^l blocks merges when its four children merged,
+ * they join into one sheet (the same vertices along the four inner seams, so the same LDI pixels: a
+ * sheet's edge is the chain of down/right links from its first vertex), no vertex inside it is locked
+ * (stitch vertices shared with another layer), every vertex lies within `errorPixels / 2` of the plane
+ * fitted to the cell's corners in (x, y, k·d) space, and the texture swim bound
+ * side · (w_max - w_min) / w_min (w = 1/z) stays under `swimPixels`. Since the kept vertices are data
+ * vertices within errorPixels / 2 of that plane, every dropped vertex is within `errorPixels` of the
+ * emitted surface. A merged cell is emitted as two triangles, or, when a neighbour keeps vertices on
+ * its sides (a smaller neighbouring cell, a locked or border vertex), as a fan from its centre vertex
+ * through every kept side vertex: no T-junction, so nothing cracks. Blocks that are not fully linked
+ * keep their triangles unchanged.
+ *
+ * Measured on moon.jpg + its depth at 1024 px through buildLdi, shared 2-core machine (load 9–12):
+ * - 4 layers, 2.97 M triangles → 235 k at 0.375 px / 0.5 px swim (the defaults simplify.ts passes); layer
+ *   0: 2.08 M → 78 k; at 0.25 px / 0.25 px: 2.08 M → 113 k; at 0.75 px / 0.5 px: → 67 k.
+ * - Blocks first keyed by lattice position: inpainted layers hold several pixels of one layer at one
+ *   position (45 k collisions on layer 1), so they barely merged (150 k → 143 k); keyed by pixel:
+ *   150 k → 54 k. Keyed by the block's top-left vertex (vertex ids are unique per layer; neighbours are
+ *   the block's top-right and bottom-left vertices): same result, arrays sized per layer, no link walks.
+ * - The level loop inside one function was re-optimized at every level (level 2 cost 120 ns per vertex
+ *   test, level 1 16 ns); one function per level fixed it. The whole pre-merge of the four layers then
+ *   takes about 0.3–0.6 s CPU, the bulk of simplification (meshoptimizer's pass after it ~0.15 s).
+ */
+
+/** Options for {@link mergePlanarCells}. */
+export interface PlanarQuadtreeOptions {
+	/** Largest distance, in (x, y, k·d) pixels, between a dropped vertex and the emitted surface. */
+	errorPixels: number;
+	/** Largest texture-swim bound side · (w_max - w_min) / w_min of a merged cell, pixels. */
+	swimPixels: number;
+	/**
+	 * Side of the largest merged cell, blocks (a power of two). Cells never cross split-charts' tiles:
+	 * the seam vertices there are duplicated, so the sheet test fails at a tile border.
+	 */
+	maxCellBlocks: number;
+}
+
+export const PLANAR_QUADTREE_DEFAULTS: PlanarQuadtreeOptions = {
+	errorPixels: 0.25,
+	swimPixels: 0.25,
+	maxCellBlocks: 64,
+};
+
+const SIDE_TOP = 1;
+const SIDE_RIGHT = 2;
+const SIDE_BOTTOM = 4;
+const SIDE_LEFT = 8;
+const LOCKED_INSIDE = 16;
+const MERGED = 128;
+
+/** Corner slots of a block in `Sheet.corner`: 4 vertex ids per block. */
+const TOP_LEFT = 0;
+const TOP_RIGHT = 1;
+const BOTTOM_LEFT = 2;
+const BOTTOM_RIGHT = 3;
+
+/**
+ * The layer's fully linked blocks, keyed by their top-left vertex (vertex ids are unique within a
+ * layer, pixels are not: several pixels of one layer may share a position). The block right of block
+ * b is keyed by b's top-right vertex, the block below by its bottom-left vertex.
+ */
+interface Sheet {
+	/** Pixel x, y of each vertex, shifted by the LDI border so cells align on multiples of their side. */
+	vertexX: Int32Array;
+	vertexY: Int32Array;
+	/** tl, tr, bl, br vertex of each fully linked block (4 per vertex; meaningful where the block exists). */
+	corner: Int32Array;
+	lattice: Float32Array;
+	inverseDepth: Float32Array;
+	lock: Uint8Array;
+	halfError: number;
+	swimPixels: number;
+}
+
+/** The block `steps` blocks away from `block` along `slot` (TOP_RIGHT: rightwards, BOTTOM_LEFT: downwards). */
+function step(corner: Int32Array, block: number, slot: number, steps: number): number {
+	let b = block;
+	for (let i = 0; i < steps; i++) b = corner[b * 4 + slot];
+	return b;
+}
+
+/**
+ * Merges the cells of `level` whose four children (cells of level - 1, `children` flags) merged and
+ * that pass the sheet, lock, plane and swim tests; writes their flags into `current` and returns their
+ * top-left vertices.
+ */
+function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, current: Uint8Array, level: number): Int32Array {
+	const {vertexX, vertexY, corner, lattice, inverseDepth, lock, halfError, swimPixels} = sheet;
+	const side = 1 << level;
+	const half = side >> 1;
+	const mask = side - 1;
+	const merged = new Int32Array(cells.length);
+	let mergedCount = 0;
+	for (let c = 0; c < cells.length; c++) {
+		const p = cells[c];
+		if ((vertexX[p] & mask) !== 0 || (vertexY[p] & mask) !== 0) continue;
+		const tlChild = children[p];
+		// Children blocks exist along the walks because the children merged; the seams join when the
+		// bottom-right child is reached both ways.
+		const trBlock = step(corner, p, TOP_RIGHT, half);
+		const blBlock = step(corner, p, BOTTOM_LEFT, half);
+		const trChild = children[trBlock];
+		const blChild = children[blBlock];
+		if ((tlChild & trChild & blChild & MERGED) === 0) continue;
+		const brBlock = step(corner, trBlock, BOTTOM_LEFT, half);
+		if (brBlock !== step(corner, blBlock, TOP_RIGHT, half)) continue;
+		const brChild = children[brBlock];
+		if ((brChild & MERGED) === 0) continue;
+		if (((tlChild | trChild | blChild | brChild) & LOCKED_INSIDE) !== 0) continue;
+		if ((tlChild & (SIDE_RIGHT | SIDE_BOTTOM)) || (trChild & SIDE_BOTTOM) || (blChild & SIDE_RIGHT)) continue;
+		if (lock[brBlock]) continue;
+		const rightMiddleBlock = step(corner, brBlock, TOP_RIGHT, half - 1);
+		const bottomMiddleBlock = step(corner, brBlock, BOTTOM_LEFT, half - 1);
+		const cornerTl = p;
+		const cornerTr = corner[step(corner, trBlock, TOP_RIGHT, half - 1) * 4 + TOP_RIGHT];
+		const cornerBl = corner[step(corner, blBlock, BOTTOM_LEFT, half - 1) * 4 + BOTTOM_LEFT];
+		const cornerBr = corner[step(corner, rightMiddleBlock, BOTTOM_LEFT, half - 1) * 4 + BOTTOM_RIGHT];
+		// Plane through the corners (least squares over four points), then every vertex against it.
+		const zTl = lattice[cornerTl * 3 + 2];
+		const zTr = lattice[cornerTr * 3 + 2];
+		const zBl = lattice[cornerBl * 3 + 2];
+		const zBr = lattice[cornerBr * 3 + 2];
+		const originX = lattice[cornerTl * 3] + half;
+		const originY = lattice[cornerTl * 3 + 1] + half;
+		const mean = (zTl + zTr + zBl + zBr) / 4;
+		const slopeX = (zTr + zBr - zTl - zBl) / (2 * side);
+		const slopeY = (zBl + zBr - zTl - zTr) / (2 * side);
+		let inverseDepthMin = Infinity;
+		let inverseDepthMax = -Infinity;
+		let planar = true;
+		let rowBlock = p;
+		for (let by = 0; by <= side && planar; by++) {
+			let block = rowBlock;
+			const slotLeft = by < side ? TOP_LEFT : BOTTOM_LEFT;
+			for (let bx = 0; bx <= side; bx++) {
+				const v = corner[block * 4 + (bx < side ? slotLeft : slotLeft + 1)];
+				const residual = lattice[v * 3 + 2] - mean - slopeX * (lattice[v * 3] - originX) - slopeY * (lattice[v * 3 + 1] - originY);
+				if (residual > halfError || residual < -halfError) {
+					planar = false;
+					break;
+				}
+				const w = inverseDepth[v];
+				if (w < inverseDepthMin) inverseDepthMin = w;
+				if (w > inverseDepthMax) inverseDepthMax = w;
+				if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+			}
+			if (by < side - 1) rowBlock = corner[rowBlock * 4 + BOTTOM_LEFT];
+		}
+		if (!planar || side * (inverseDepthMax - inverseDepthMin) > swimPixels * inverseDepthMin) continue;
+		let cellFlags = MERGED;
+		if ((tlChild | trChild) & SIDE_TOP || lock[trBlock]) cellFlags |= SIDE_TOP;
+		if ((trChild | brChild) & SIDE_RIGHT || lock[corner[rightMiddleBlock * 4 + TOP_RIGHT]]) cellFlags |= SIDE_RIGHT;
+		if ((blChild | brChild) & SIDE_BOTTOM || lock[corner[bottomMiddleBlock * 4 + BOTTOM_LEFT]]) cellFlags |= SIDE_BOTTOM;
+		if ((tlChild | blChild) & SIDE_LEFT || lock[blBlock]) cellFlags |= SIDE_LEFT;
+		current[p] = cellFlags;
+		merged[mergedCount++] = p;
+	}
+	return merged.slice(0, mergedCount);
+}
+
+/**
+ * The layer's triangles with planar cells merged (same vertex numbering as `layer`; unused vertices
+ * stay in the buffer). `lattice` holds x, y, k·d per vertex, `inverseDepth` 1/z per vertex, `lock` 1
+ * for vertices that must survive.
+ *
+ * ```ts
+ * const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: 0.25});
+ * const [simplified] = MeshoptSimplifier.simplify(merged, lattice, 3, 0, 0.75, ['ErrorAbsolute', 'Sparse']);
+ * ```
+ */
+export function mergePlanarCells(
+	ldi: Ldi,
+	layer: LayerTriangles,
+	lattice: Float32Array,
+	inverseDepth: Float32Array,
+	lock: Uint8Array,
+	options: Partial<PlanarQuadtreeOptions> = {},
+): Uint32Array {
+	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
+	const {indices, vertexPixels} = layer;
+	const links = ldi.links;
+	const triangleCount = indices.length / 3;
+	const vertexCount = vertexPixels.length;
+
+	// Each fully linked block has two triangles, (tl, bl, tr) and (br, tr, bl), as triangulate.ts writes them.
+	const upperOfTopRight = new Int32Array(vertexCount).fill(-1);
+	for (let t = 0; t < triangleCount; t++) {
+		const pa = vertexPixels[indices[t * 3]];
+		if (links[pa * 4 + LINK_DOWN] === vertexPixels[indices[t * 3 + 1]] && links[pa * 4 + LINK_RIGHT] === vertexPixels[indices[t * 3 + 2]]) {
+			upperOfTopRight[indices[t * 3 + 2]] = t;
+		}
+	}
+	const corner = new Int32Array(vertexCount * 4);
+	const flags = [new Uint8Array(vertexCount), new Uint8Array(vertexCount)];
+	// Triangles of fully linked blocks: the merged cells re-emit them.
+	const inBlock = new Uint8Array(triangleCount);
+	let blockCount = 0;
+	const blockList = new Int32Array(vertexCount);
+	for (let t = 0; t < triangleCount; t++) {
+		const br = indices[t * 3];
+		const tr = indices[t * 3 + 1];
+		const bl = indices[t * 3 + 2];
+		const upper = upperOfTopRight[tr];
+		if (upper < 0 || indices[upper * 3 + 1] !== bl) continue;
+		const pbr = vertexPixels[br];
+		if (links[vertexPixels[tr] * 4 + LINK_DOWN] !== pbr || links[vertexPixels[bl] * 4 + LINK_RIGHT] !== pbr) continue;
+		const tl = indices[upper * 3];
+		inBlock[upper] = 1;
+		inBlock[t] = 1;
+		corner[tl * 4 + TOP_LEFT] = tl;
+		corner[tl * 4 + TOP_RIGHT] = tr;
+		corner[tl * 4 + BOTTOM_LEFT] = bl;
+		corner[tl * 4 + BOTTOM_RIGHT] = br;
+		flags[0][tl] = MERGED;
+		blockList[blockCount++] = tl;
+	}
+	const blocks = blockList.slice(0, blockCount);
+	const vertexX = new Int32Array(vertexCount);
+	const vertexY = new Int32Array(vertexCount);
+	for (let v = 0; v < vertexCount; v++) {
+		vertexX[v] = ldi.x[vertexPixels[v]] + ldi.border;
+		vertexY[v] = ldi.y[vertexPixels[v]] + ldi.border;
+	}
+
+	let maxLevel = 0;
+	while ((2 << maxLevel) <= maxCellBlocks) maxLevel++;
+	const sheet: Sheet = {vertexX, vertexY, corner, lattice, inverseDepth, lock, halfError: errorPixels / 2, swimPixels};
+	const mergedCells: Int32Array[] = [blocks];
+	for (let level = 1; level <= maxLevel; level++) {
+		const current = flags[level & 1];
+		// The array now written held level - 2: clear it.
+		if (level >= 2) for (const p of mergedCells[level - 2]) current[p] = 0;
+		mergedCells.push(mergeLevel(sheet, mergedCells[level - 1], flags[(level - 1) & 1], current, level));
+	}
+
+	// Leaves: the largest merged cells, top down; their blocks are marked covered.
+	const covered = new Uint8Array(vertexCount);
+	const leafBlocks: number[] = [];
+	const leafLevels: number[] = [];
+	const used = lock.slice();
+	for (let level = maxLevel; level >= 0; level--) {
+		const side = 1 << level;
+		for (const p of mergedCells[level]) {
+			if (covered[p]) continue;
+			let rowBlock = p;
+			for (let by = 0; by < side; by++) {
+				let block = rowBlock;
+				for (let bx = 0; bx < side; bx++) {
+					covered[block] = 1;
+					if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+				}
+				if (by < side - 1) rowBlock = corner[rowBlock * 4 + BOTTOM_LEFT];
+			}
+			leafBlocks.push(p);
+			leafLevels.push(level);
+			const topRightBlock = step(corner, p, TOP_RIGHT, side - 1);
+			used[p] = 1;
+			used[corner[topRightBlock * 4 + TOP_RIGHT]] = 1;
+			used[corner[rowBlock * 4 + BOTTOM_LEFT]] = 1;
+			used[corner[step(corner, topRightBlock, BOTTOM_LEFT, side - 1) * 4 + BOTTOM_RIGHT]] = 1;
+		}
+	}
+
+	const merged = new Uint32Array(indices.length);
+	let length = 0;
+	for (let t = 0; t < triangleCount; t++) {
+		if (inBlock[t]) continue;
+		for (let k = 0; k < 3; k++) {
+			const v = indices[t * 3 + k];
+			used[v] = 1;
+			merged[length++] = v;
+		}
+	}
+
+	const ring = new Int32Array(4 * maxCellBlocks + 4);
+	const rightColumn = new Int32Array(maxCellBlocks);
+	const topRow = new Int32Array(maxCellBlocks);
+	for (let leaf = 0; leaf < leafLevels.length; leaf++) {
+		const side = 1 << leafLevels[leaf];
+		const p = leafBlocks[leaf];
+		if (side === 1) {
+			const o = p * 4;
+			merged[length++] = corner[o + TOP_LEFT];
+			merged[length++] = corner[o + BOTTOM_LEFT];
+			merged[length++] = corner[o + TOP_RIGHT];
+			merged[length++] = corner[o + BOTTOM_RIGHT];
+			merged[length++] = corner[o + TOP_RIGHT];
+			merged[length++] = corner[o + BOTTOM_LEFT];
+			continue;
+		}
+		// Boundary counter-clockwise seen from the camera: down the left side, along the bottom, up the right, back along the top.
+		let block = p;
+		for (let bx = 0; bx < side; bx++) {
+			topRow[bx] = block;
+			if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+		}
+		for (let by = 0; by < side; by++) {
+			rightColumn[by] = block;
+			if (by < side - 1) block = corner[block * 4 + BOTTOM_LEFT];
+		}
+		let n = 0;
+		block = p;
+		for (let by = 0; by < side; by++) {
+			if (used[block]) ring[n++] = block;
+			if (by < side - 1) block = corner[block * 4 + BOTTOM_LEFT];
+		}
+		for (let bx = 0; bx < side; bx++) {
+			const v = corner[block * 4 + BOTTOM_LEFT];
+			if (used[v]) ring[n++] = v;
+			if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+		}
+		for (let by = side - 1; by >= 0; by--) {
+			const v = corner[rightColumn[by] * 4 + BOTTOM_RIGHT];
+			if (used[v]) ring[n++] = v;
+		}
+		for (let bx = side - 1; bx >= 0; bx--) {
+			const v = corner[topRow[bx] * 4 + TOP_RIGHT];
+			if (used[v]) ring[n++] = v;
+		}
+		if (n === 4) {
+			// ring = tl, bl, br, tr: the two triangles of a block.
+			merged[length++] = ring[0];
+			merged[length++] = ring[1];
+			merged[length++] = ring[3];
+			merged[length++] = ring[2];
+			merged[length++] = ring[3];
+			merged[length++] = ring[1];
+			continue;
+		}
+		const half = side >> 1;
+		const centre = step(corner, step(corner, p, TOP_RIGHT, half), BOTTOM_LEFT, half);
+		for (let k = 0; k < n; k++) {
+			merged[length++] = centre;
+			merged[length++] = ring[k];
+			merged[length++] = ring[(k + 1) % n];
+		}
+	}
+	return merged.slice(0, length);
+}
