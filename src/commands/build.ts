@@ -54,7 +54,7 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		overwrite: Flags.boolean({description: 'Replace existing outputs (--no-overwrite: fail for that photo instead).', default: true, allowNo: true}),
 		...sceneFlags,
 		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic).'})(),
-		'texture-quality': Flags.integer({description: 'WebP/JPEG quality, 1-100.', default: 90, min: 1, max: 100}),
+		'texture-quality': Flags.integer({description: 'WebP/JPEG quality, 1-100 (layer 0, the photo itself, gets 8 more, at most 100).', default: 90, min: 1, max: 100}),
 		compress: Flags.boolean({description: 'Quantize and meshopt-compress (--no-compress: plain glTF for tools without decoders).', default: true, allowNo: true}),
 		format: Flags.option({options: ['glb', 'gltf'] as const, default: 'glb' as const, description: 'glb: one binary file; gltf: .gltf + .bin + texture images.'})(),
 		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),

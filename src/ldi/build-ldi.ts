@@ -61,6 +61,7 @@ import {BORDER_SIDES, borderRegion} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges} from './depth-edges.js';
 import {reattachStripPixels} from './reattach-strips.js';
+import {relinkUnfilledCuts} from './relink-unfilled-cuts.js';
 import {type Ldi, ldiFromImage, pixelsPerLayer} from './ldi.js';
 import {mergeRegion} from './merge.js';
 import {type EdgeRegion, RegionGrower} from './regions.js';
@@ -124,6 +125,11 @@ export interface BuildLdiOptions {
 	filter: Partial<Omit<BilateralMedianOptions, 'discontinuityThreshold'>>;
 	/** Also render the debug images (disparity-filtered, edges, regions, per-layer colour and disparity). */
 	debug: boolean;
+	/**
+	 * Re-link layer-0 cuts that no inpainted surface lies behind (a stretched pixel instead of a hole;
+	 * see relink-unfilled-cuts.ts). false keeps them cut, to see what inpainting alone covers.
+	 */
+	relinkUnfilledCuts: boolean;
 	/** What to call the disparity input in error messages (e.g. its file name). */
 	disparityName: string;
 }
@@ -149,6 +155,7 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	referenceSizePixels: 1024,
 	filter: {},
 	debug: false,
+	relinkUnfilledCuts: true,
 	disparityName: 'disparity',
 };
 
@@ -296,6 +303,7 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		for (let i = 0; i < candidates.length; i++) candidates[i] = passStart + i;
 	}
 
+	if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
 	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
 	if (borderPixels > 0) {
 		for (const side of BORDER_SIDES) {

@@ -6,7 +6,7 @@
  * directions and only into free slots, so every link is symmetric and joins lattice neighbours — the
  * mesher's triangles follow them.
  */
-import {LINK_DOWN, LINK_DX, LINK_DY, LINK_RIGHT, NO_LINK, OPPOSITE_LINK, type Ldi, addPixel, linkPixels} from './ldi.js';
+import {LINK_DOWN, LINK_DX, LINK_DY, LINK_RIGHT, NO_LINK, OPPOSITE_LINK, type Ldi, addPixel, linkPixels, positionIndex} from './ldi.js';
 import type {EdgeRegion} from './regions.js';
 
 /**
@@ -51,11 +51,37 @@ export function mergeRegion(
 				}
 				continue;
 			}
-			const q = contextPixel[n];
-			if (q < 0 || ldi.links[q * 4 + OPPOSITE_LINK[k]] !== NO_LINK || ldi.links[p * 4 + k] !== NO_LINK) continue;
-			if (Math.abs(ldi.disparity[p] - ldi.disparity[q]) > thresholdDisparity) continue;
+			if (ldi.links[p * 4 + k] !== NO_LINK) continue;
+			const back = OPPOSITE_LINK[k];
+			let q = contextPixel[n];
+			if (q < 0 || ldi.links[q * 4 + back] !== NO_LINK || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > thresholdDisparity) {
+				q = nearestFreeNeighbour(ldi, originX + nx, originY + ny, ldi.disparity[p], back);
+			}
+			if (q < 0 || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > thresholdDisparity) continue;
 			linkPixels(ldi, p, q, k);
 		}
 	}
 	return added;
+}
+
+/**
+ * The pixel at (x, y) whose `freeSlot` link is free and whose disparity is closest to `disparity`, or -1.
+ * A new pixel beside a position outside the context (the dilated band along the silhouette, whose photo
+ * pixels are re-synthesized but kept), or beside a context pixel already linked that way, must still
+ * join the surface it continues, or a one-pixel crack opens along the seam when the camera moves.
+ */
+function nearestFreeNeighbour(ldi: Ldi, x: number, y: number, disparity: number, freeSlot: number): number {
+	const position = positionIndex(ldi, x, y);
+	if (position < 0) return -1;
+	let best = -1;
+	let bestDifference = Infinity;
+	for (let q = ldi.firstAtPosition[position]; q !== NO_LINK; q = ldi.nextAtPosition[q]) {
+		if (ldi.links[q * 4 + freeSlot] !== NO_LINK) continue;
+		const difference = Math.abs(ldi.disparity[q] - disparity);
+		if (difference < bestDifference) {
+			bestDifference = difference;
+			best = q;
+		}
+	}
+	return best;
 }

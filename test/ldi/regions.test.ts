@@ -71,7 +71,7 @@ describe('region sizes from the parallax a camera move can reveal', () => {
 			{kind: 'bar', centerX: 180, centerY: 96, radiusX: 12, radiusY: 60, disparity: 0.5, color: [240, 240, 30]},
 		]);
 		const {ldi} = await buildLdi(scene.image, scene.disparity, {inpainter: 'diffusion'});
-		const bare = await buildLdi(scene.image, scene.disparity, {inpainter: 'diffusion', passes: 0});
+		const bare = await buildLdi(scene.image, scene.disparity, {inpainter: 'diffusion', passes: 0, relinkUnfilledCuts: false});
 		for (const angle of [0, 90, 180, 225]) {
 			const holes = await holesAfterMove(ldi, 4, angle);
 			const bareHoles = await holesAfterMove(bare.ldi, 4, angle);

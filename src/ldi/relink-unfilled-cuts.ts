@@ -1,0 +1,43 @@
+import {LINK_DX, LINK_DY, NO_LINK, OPPOSITE_LINK, linkPixels, positionIndex, type Ldi} from './ldi.js';
+
+/**
+ * Restores the layer-0 links cut at a depth edge where inpainting left nothing behind the near side: a
+ * cut with no hidden surface is a hole in every engine as soon as the camera moves (moon at 1024 px after
+ * two passes: 186 of 1,607 cut links, 209 empty pixels in three.js for a 2.5 % sideways move), while a
+ * re-linked pixel pair only stretches one pixel's width. Run after the inpainting passes, before the
+ * border extension. Expects layer 0 as ldiFromImage lays it out (pixel index = y · width + x).
+ * Returns the number of links restored.
+ *
+ * ```ts
+ * for (let pass = 1; pass <= passes; pass++) inpaintPass(ldi, pass);
+ * relinkUnfilledCuts(ldi);
+ * ```
+ */
+export function relinkUnfilledCuts(ldi: Ldi): number {
+	const {width, height, links, disparity, layerIndex} = ldi;
+	let restored = 0;
+	for (let p = 0; p < width * height; p++) {
+		const x = p % width;
+		const y = (p - x) / width;
+		for (let k = 0; k < 4; k++) {
+			if (links[p * 4 + k] !== NO_LINK) continue;
+			const nx = x + LINK_DX[k];
+			const ny = y + LINK_DY[k];
+			if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+			const near = ny * width + nx;
+			// Visit each cut from its far side only; the near side's slot must be free too.
+			if (disparity[near] <= disparity[p] || links[near * 4 + OPPOSITE_LINK[k]] !== NO_LINK) continue;
+			let filled = false;
+			for (let q = ldi.firstAtPosition[positionIndex(ldi, nx, ny)]; q !== NO_LINK; q = ldi.nextAtPosition[q]) {
+				if (layerIndex[q] > 0) {
+					filled = true;
+					break;
+				}
+			}
+			if (filled) continue;
+			linkPixels(ldi, p, near, k);
+			restored++;
+		}
+	}
+	return restored;
+}
