@@ -5,8 +5,12 @@ import type {ModelEntry} from '../depth/models.js';
 import {resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
 import {fileError} from '../errors.js';
 import {describeSystemError} from '../io/atomic.js';
+import type {BuildLdiOptions} from '../ldi/build-ldi.js';
+import type {BuildStage} from '../pipeline/build-scene.js';
+import {loadScene, type LoadedScene} from '../pipeline/scene-input.js';
 import {depthOptionsFromFlags, type DepthFlagValues} from './depth-flags.js';
 import {createProgress, type Progress} from './progress.js';
+import {sceneOptionsFromFlags, type SceneFlagValues, type SceneInputPlan} from './scene-flags.js';
 
 /**
  * The depth source a command's flags ask for, downloading the model on first use with a visible
@@ -46,4 +50,26 @@ export async function prepareOutputDirectory(directory: string): Promise<void> {
 /** Milliseconds rounded to 0.1 for reports. */
 export function roundMs(ms: number): number {
 	return Math.round(ms * 10) / 10;
+}
+
+/**
+ * The scene of `stereo` and `render`: a `.glb` read as built, or a photo built in memory with the scene
+ * flags (and `ldi` overrides, e.g. a larger parallax for strong stereo). Stage lines are printed on a
+ * TTY only: they are progress for a person watching; in logs the command's summary line says it all.
+ */
+export async function loadSceneForCommand(
+	input: string,
+	flags: SceneFlagValues,
+	plan: SceneInputPlan,
+	command: {say: (message: string) => void; silent: boolean; ldi?: Partial<BuildLdiOptions>},
+): Promise<LoadedScene> {
+	if (plan.glb) return loadScene(input);
+	const sceneOptions = sceneOptionsFromFlags(flags);
+	return loadScene(input, {build: {
+		...sceneOptions,
+		ldi: {...sceneOptions.ldi, ...command.ldi},
+		depth: (await resolveDepthSourceForCommand(flags, command.say, command.silent)).source,
+		exactDisparity: plan.exactDisparity,
+		onStage: process.stderr.isTTY ? (stage: BuildStage) => command.say(`${input}: ${stage}`) : undefined,
+	}});
 }

@@ -24,6 +24,7 @@ import {SIMPLIFY_DEFAULTS} from '../mesh/simplify.js';
 import {TEXTURE_DEFAULTS} from '../mesh/texture.js';
 import type {BuildSceneOptions} from '../pipeline/build-scene.js';
 import {EXACT_DISPARITY_DEFAULTS, type ExactDisparityOptions} from '../pipeline/exact-disparity.js';
+import {isSceneFile} from '../pipeline/scene-input.js';
 import {depthFlags, type DepthFlagValues} from './depth-flags.js';
 
 const SCENE_GROUP = 'SCENE';
@@ -177,4 +178,29 @@ export function exactDisparityFromFlags(flags: SceneFlagValues & ExactDisparityF
 		throw new UserError(`--depth-unit px sets the depth range and simplification itself; ${conflicting.map((name) => `--${name}`).join(', ')} cannot apply`);
 	}
 	return {pixelsPerUnit: flags['depth-scale']};
+}
+
+/** How `stereo` and `render` read their input, decided from it and the flags before any work. */
+export interface SceneInputPlan {
+	/** The input is a scene written by `build` (read as built), not a photo. */
+	glb: boolean;
+	/** Exact-disparity options when `--depth-unit px` was given (photo input only). */
+	exactDisparity?: Partial<ExactDisparityOptions>;
+}
+
+/**
+ * Checks the flags against the input: a `.glb` refuses build flags, a photo's scene flags are checked
+ * and exact-disparity mode is read.
+ *
+ * ```ts
+ * const plan = planSceneInput(args.input, flags, givenFlags(raw));
+ * ```
+ */
+export function planSceneInput(input: string, flags: SceneFlagValues & ExactDisparityFlagValues, given: ReadonlySet<string>): SceneInputPlan {
+	if (isSceneFile(input)) {
+		refuseBuildFlagsForScene(input, given);
+		return {glb: true};
+	}
+	checkSceneFlags(flags);
+	return {glb: false, exactDisparity: exactDisparityFromFlags(flags, given)};
 }

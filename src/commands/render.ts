@@ -7,15 +7,12 @@ import {Args, Flags} from '@oclif/core';
 import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
 import {createProgress} from '../cli/progress.js';
-import {checkSceneFlags, exactDisparityFlags, exactDisparityFromFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
+import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
 import {temporaryPathFor, writeFileAtomic} from '../io/atomic.js';
-import type {BuildStage} from '../pipeline/build-scene.js';
-import type {ExactDisparityOptions} from '../pipeline/exact-disparity.js';
-import {isSceneFile, loadScene} from '../pipeline/scene-input.js';
 import {encodeAnimation} from '../render/animation.js';
 import {
 	CAMERA_PATH_AMPLITUDE_DEFAULTS, CAMERA_PATH_DEFAULTS, CAMERA_PATH_NAMES, cameraPath, cameraPathReferenceDepth, type CameraPathName, type CameraPose, renderCameraForPose, type Vec3,
@@ -97,30 +94,16 @@ A photo is built into a scene in memory with the same flags as \`build\`; a .glb
 		const typedOutput = flags.out ?? join('.', `${basename(input, extname(input))}.${pathName}.webp`);
 		const outputKind = renderOutputKind(typedOutput);
 		const output = resolve(typedOutput);
-		const glb = isSceneFile(input);
-		let exactDisparity: Partial<ExactDisparityOptions> | undefined;
-		if (glb) {
-			refuseBuildFlagsForScene(input, given);
-		} else {
-			checkSceneFlags(flags);
-			exactDisparity = exactDisparityFromFlags(flags, given);
-		}
+		const plan = planSceneInput(input, flags, given);
 		const ffmpeg = outputKind === 'mp4' ? findExecutable('ffmpeg') : undefined;
 		if (outputKind === 'mp4' && !ffmpeg) {
 			throw fileError(output, 'writing MP4 needs ffmpeg on PATH (install ffmpeg, or write .webp, .gif or a directory of PNG frames)');
 		}
 		await prepareOutputDirectory(outputKind === 'frames' ? output : dirname(output));
 
-		const silent = flags.quiet || this.jsonEnabled();
-		const build = glb ? {} : {
-			...sceneOptionsFromFlags(flags),
-			depth: (await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent)).source,
-			exactDisparity,
-			// Stage lines are progress for a person watching; in logs the summary line says it all.
-			onStage: process.stderr.isTTY ? (stage: BuildStage) => this.info(`${input}: ${stage}`) : undefined,
-		};
 		const loadStarted = performance.now();
-		const {scene, kind, timingsMs: loadMs} = await loadScene(input, {build});
+		const silent = flags.quiet || this.jsonEnabled();
+		const {scene, kind, timingsMs: loadMs} = await loadSceneForCommand(input, flags, plan, {say: (message: string) => this.info(message), silent});
 		const loaded = performance.now();
 
 		const {width, height} = frameSize(scene, flags.size, outputKind === 'mp4');

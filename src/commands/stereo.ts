@@ -4,15 +4,13 @@ import {Args, Flags} from '@oclif/core';
 import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
-import {checkSceneFlags, exactDisparityFlags, exactDisparityFromFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
+import {loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
+import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
 import {writeFileAtomic} from '../io/atomic.js';
-import type {BuildStage} from '../pipeline/build-scene.js';
-import {EXACT_DISPARITY_DEFAULTS, type ExactDisparityOptions} from '../pipeline/exact-disparity.js';
+import {EXACT_DISPARITY_DEFAULTS} from '../pipeline/exact-disparity.js';
 import {BUILD_LDI_DEFAULTS} from '../ldi/build-ldi.js';
-import {isSceneFile, loadScene} from '../pipeline/scene-input.js';
 import {encodeWiggle} from '../render/animation.js';
 import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba} from '../render/layouts.js';
 import {encodeMpo} from '../render/mpo.js';
@@ -90,33 +88,20 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 		const layout = flags.layout as Layout;
 		const output = resolve(flags.out ?? join('.', defaultOutputName(basename(input, extname(input)), layout)));
 		checkOutputFormat(layout, output);
-		const glb = isSceneFile(input);
-		let exactDisparity: Partial<ExactDisparityOptions> | undefined;
-		if (glb) {
-			refuseBuildFlagsForScene(input, given);
-		} else {
-			checkSceneFlags(flags);
-			exactDisparity = exactDisparityFromFlags(flags, given);
-			const geometry = ['divergence', 'convergence', 'eyes'].filter((name) => given.has(name));
-			if (exactDisparity && geometry.length > 0) {
-				throw new UserError(`--depth-unit px renders the true right view; ${geometry.map((name) => `--${name}`).join(', ')} cannot apply`);
-			}
+		const plan = planSceneInput(input, flags, given);
+		const geometry = ['divergence', 'convergence', 'eyes'].filter((name) => given.has(name));
+		if (plan.exactDisparity && geometry.length > 0) {
+			throw new UserError(`--depth-unit px renders the true right view; ${geometry.map((name) => `--${name}`).join(', ')} cannot apply`);
 		}
 		await prepareOutputDirectory(dirname(output));
 
-		const silent = flags.quiet || this.jsonEnabled();
-		const sceneOptions = sceneOptionsFromFlags(flags);
-		const build = glb ? {} : {
-			...sceneOptions,
-			// Hidden layers must cover what this pair reveals: up to the whole divergence for one eye.
-			ldi: {...sceneOptions.ldi, maxParallaxPercent: Math.max(BUILD_LDI_DEFAULTS.maxParallaxPercent, flags.divergence)},
-			depth: (await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent)).source,
-			exactDisparity,
-			// Stage lines are progress for a person watching; in logs the summary line says it all.
-			onStage: process.stderr.isTTY ? (stage: BuildStage) => this.info(`${input}: ${stage}`) : undefined,
-		};
 		const loadStarted = performance.now();
-		const {scene, kind, built, timingsMs: loadMs} = await loadScene(input, {build});
+		const {scene, kind, built, timingsMs: loadMs} = await loadSceneForCommand(input, flags, plan, {
+			say: (message: string) => this.info(message),
+			silent: flags.quiet || this.jsonEnabled(),
+			// Hidden layers must cover what this pair reveals: up to the whole divergence for one eye.
+			ldi: {maxParallaxPercent: Math.max(BUILD_LDI_DEFAULTS.maxParallaxPercent, flags.divergence)},
+		});
 		const loaded = performance.now();
 
 		const exact = built?.exactDisparity;
