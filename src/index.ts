@@ -45,7 +45,7 @@ export {
 } from './depth/download.js';
 
 export * from './ldi/ldi.js';
-export {BUILD_LDI_DEFAULTS, PAPER_REGION_OPTIONS, buildLdi, normalizeDisparity as normalizeDisparityToUnit, type BuildLdiOptions, type BuildLdiResult, type LdiStats, type LdiTimings} from './ldi/build-ldi.js';
+export {BUILD_LDI_DEFAULTS, PAPER_REGION_OPTIONS, buildLdi, type BuildLdiOptions, type BuildLdiResult, type LdiStats, type LdiTimings} from './ldi/build-ldi.js';
 export {DEPTH_EDGE_DEFAULTS, cutDepthEdges, detectDepthEdges, type DepthEdgeOptions, type DepthEdges} from './ldi/depth-edges.js';
 export {renderDebugImages, type DebugImage, type LdiDebugImages} from './ldi/debug.js';
 export {writeDebugImages} from './io/debug-dir.js';

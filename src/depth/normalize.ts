@@ -13,8 +13,8 @@ export interface NormalizedDisparity {
 
 /**
  * Maps finite raw disparity linearly so its minimum becomes 0 and its maximum 1. A constant map becomes
- * all zeros (one plane at the far end) with rawMin === rawMax. Non-finite inputs are not allowed (fill
- * unknown values first).
+ * all zeros (one plane at the far end) with rawMin === rawMax. Non-finite values become 0 (the farthest);
+ * a map with no finite value at all has rawMin > rawMax (Infinity, -Infinity).
  *
  * ```ts
  * const {disparity, rawMin, rawMax} = normalizeDisparity(rawDisparity);
@@ -27,6 +27,7 @@ export function normalizeDisparity(raw: FloatImage): NormalizedDisparity {
 	let rawMax = -Infinity;
 	for (let i = 0; i < source.length; i++) {
 		const value = source[i]!;
+		if (!Number.isFinite(value)) continue;
 		if (value < rawMin) rawMin = value;
 		if (value > rawMax) rawMax = value;
 	}
@@ -36,7 +37,7 @@ export function normalizeDisparity(raw: FloatImage): NormalizedDisparity {
 		const inverseRange = 1 / range;
 		for (let i = 0; i < source.length; i++) {
 			const d = (source[i]! - rawMin) * inverseRange;
-			data[i] = d < 1 ? d : 1;
+			data[i] = d < 1 ? d : Number.isFinite(d) ? 1 : 0;
 		}
 	}
 	if (source.length === 0) {

@@ -60,6 +60,7 @@ import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js
 import {BORDER_SIDES, borderRegion} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges} from './depth-edges.js';
+import {normalizeDisparity} from '../depth/normalize.js';
 import {reattachStripPixels} from './reattach-strips.js';
 import {relinkUnfilledCuts} from './relink-unfilled-cuts.js';
 import {type Ldi, ldiFromImage, pixelsPerLayer} from './ldi.js';
@@ -246,7 +247,8 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const parallaxPixels = Math.max(0, settings.maxParallaxPercent) / 100 * longSide;
 	const parallaxRings = parallaxPixels > 0 ? Math.ceil(parallaxPixels) + scaled(settings.synthesisMarginPixels) : 0;
 
-	const normalized = normalizeDisparity(disparity, settings.disparityName);
+	const {disparity: normalized, rawMin, rawMax} = normalizeDisparity(disparity);
+	if (!(rawMin <= rawMax)) throw new UserError(`${settings.disparityName}: no usable disparity values (all NaN or infinite)`);
 	const filtered = bilateralMedianFilter(normalized, {
 		...BILATERAL_MEDIAN_DEFAULTS, ...settings.filter, discontinuityThreshold: threshold, referenceSizePixels: settings.referenceSizePixels,
 	});
@@ -383,36 +385,6 @@ class StageClock {
 function cpuMs(): number {
 	const {user, system} = process.cpuUsage();
 	return (user + system) / 1000;
-}
-
-/**
- * Min-max normalization to [0, 1] (constant input → all 0); non-finite values become 0 (farthest).
- * Throws a {@link UserError} naming `name` when no value is finite.
- *
- * ```ts
- * const normalized = normalizeDisparity(rawDisparity, 'depth.png');
- * ```
- */
-export function normalizeDisparity(disparity: FloatImage, name: string): FloatImage {
-	const {data} = disparity;
-	let minimum = Infinity;
-	let maximum = -Infinity;
-	for (let i = 0; i < data.length; i++) {
-		const v = data[i];
-		if (!Number.isFinite(v)) continue;
-		if (v < minimum) minimum = v;
-		if (v > maximum) maximum = v;
-	}
-	if (minimum > maximum) throw new UserError(`${name}: no usable disparity values (all NaN or infinite)`);
-	const range = maximum - minimum;
-	const normalized = new Float32Array(data.length);
-	if (range > 0) {
-		for (let i = 0; i < data.length; i++) {
-			const v = data[i];
-			normalized[i] = Number.isFinite(v) ? (v - minimum) / range : 0;
-		}
-	}
-	return {width: disparity.width, height: disparity.height, data: normalized};
 }
 
 function paintRegion(mask: Uint8Array, width: number, height: number, edgeRegion: EdgeRegion): void {

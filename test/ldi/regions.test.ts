@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 
 import {bilateralMedianFilter} from '../../src/image/bilateral-median.js';
-import {buildLdi, normalizeDisparity, PAPER_REGION_OPTIONS} from '../../src/ldi/build-ldi.js';
+import {normalizeDisparity} from '../../src/depth/normalize.js';
+import {buildLdi, PAPER_REGION_OPTIONS} from '../../src/ldi/build-ldi.js';
 import {cutDepthEdges, detectDepthEdges} from '../../src/ldi/depth-edges.js';
 import {type Ldi, ldiFromImage} from '../../src/ldi/ldi.js';
 import {RegionGrower, type RegionOptions} from '../../src/ldi/regions.js';
@@ -92,7 +93,7 @@ describe('region sizes from the parallax a camera move can reveal', () => {
 				if (x >= 195) scene.disparity.data[y * width + x] = 0.1;
 			}
 		}
-		const filtered = bilateralMedianFilter(normalizeDisparity(scene.disparity, 'test'), {referenceSizePixels: 1024});
+		const filtered = bilateralMedianFilter(normalizeDisparity(scene.disparity).disparity, {referenceSizePixels: 1024});
 		const edges = detectDepthEdges(filtered, {thresholdDisparity: 0.02, referenceSizePixels: 1024});
 		const ldi = ldiFromImage(scene.image, filtered);
 		cutDepthEdges(ldi, filtered, edges, 0.02);
