@@ -28,8 +28,7 @@
  */
 import {existsSync} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 
 import sharp from 'sharp';
 
@@ -43,8 +42,8 @@ import {rgbFromRgba} from '../src/render/layouts.js';
 import {renderScene} from '../src/render/rasterize.js';
 import {depthRangeForPixelDisparity, exactDisparityRightCamera} from '../src/render/stereo.js';
 import {depthFromDisparity, focalLengthPixels, type Scene} from '../src/scene/scene.js';
+import {sharedDir} from './common.js';
 
-const sharedDir = process.env.LDI_GLTF_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
 const stereoDir = join(sharedDir, 'eval', 'stereo');
 const outDir = process.env.EVAL_OUT;
 const ssaa = Number(process.env.EVAL_SSAA ?? 1);

@@ -2,7 +2,9 @@
  * Inpainter benchmark: milliseconds of depth inpainting and of each colour inpainter on a 1024-px-scale
  * problem (a 200×300 crop with a 60×300 synthesis band, as the LDI engine hands one depth edge over),
  * on generated textures and on a crop of a real photo from ../shared (skipped when absent), with the
- * texture scores the tests use. Run alone with `node --import=tsx bench/inpaint.ts [--runs N]`.
+ * texture scores the tests use; then the engine's real workload: every region buildLdi hands the
+ * inpainters on moon.jpg at 1024 px (recorded once, then replayed through each inpainter), in CPU ms and
+ * ns per synthesized pixel. Run alone with `node --import=tsx bench/inpaint.ts [--runs N] [--no-engine]`.
  */
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -11,8 +13,10 @@ import {fileURLToPath} from 'node:url';
 
 import sharp from 'sharp';
 
+import {diffuseColor} from '../src/inpaint/diffusion.js';
 import {inpaintDisparity} from '../src/inpaint/depth.js';
-import type {InpaintRegion} from '../src/inpaint/inpainter.js';
+import type {ColorInpainter, InpaintRegion} from '../src/inpaint/inpainter.js';
+import {buildLdi} from '../src/ldi/build-ldi.js';
 import {getColorInpainter} from '../src/inpaint/registry.js';
 import {buildModel} from '../test/fixtures/onnx-builder.js';
 import {makeBandScene, scoreBand, type BandScene} from '../test/inpaint/scenes.js';
@@ -101,4 +105,72 @@ try {
 	}
 } finally {
 	rmSync(modelDirectory, {recursive: true, force: true});
+}
+
+/** Every region (depth already inpainted) buildLdi hands its colour inpainter on moon.jpg + its depth at 1024 px. */
+async function recordEngineRegions(): Promise<InpaintRegion[] | undefined> {
+	const photoFile = join(sharedDir, 'photos', 'moon.jpg');
+	const depthFile = join(sharedDir, 'photos', 'moon_depth_midas.png');
+	if (!existsSync(photoFile) || !existsSync(depthFile)) {
+		console.log(`(skipped the engine workload: ${photoFile} or its depth map is missing)`);
+		return undefined;
+	}
+	const photo = await sharp(photoFile).resize({width: 1024, height: 1024, fit: 'inside'}).removeAlpha().raw().toBuffer({resolveWithObject: true});
+	const {width, height} = photo.info;
+	const depth = await sharp(depthFile).resize(width, height, {fit: 'fill'}).toColourspace('grey16').raw({depth: 'ushort'}).toBuffer({resolveWithObject: true});
+	const grey = new Uint16Array(depth.data.buffer, depth.data.byteOffset, width * height);
+	const regions: InpaintRegion[] = [];
+	const recorder: ColorInpainter = {
+		name: 'recorder',
+		async inpaintColor(region) {
+			regions.push({
+				...region,
+				color: Uint8Array.from(region.color),
+				disparity: Float32Array.from(region.disparity),
+				contextMask: Uint8Array.from(region.contextMask),
+				synthesisMask: Uint8Array.from(region.synthesisMask),
+				disparityCeiling: Float32Array.from(region.disparityCeiling),
+			});
+			return diffuseColor(region);
+		},
+	};
+	const image = {width, height, data: new Uint8Array(photo.data.buffer, photo.data.byteOffset, width * height * 3)};
+	await buildLdi(image, {width, height, data: Float32Array.from(grey)}, {inpainter: recorder});
+	return regions;
+}
+
+/** Smallest CPU milliseconds of `runs` passes over all regions (after one warm-up pass). */
+async function cpuOverRegions(regions: InpaintRegion[], run: (region: InpaintRegion) => Promise<unknown> | unknown): Promise<number> {
+	for (const region of regions) await run(region);
+	let best = Infinity;
+	for (let i = 0; i < runs; i++) {
+		const started = process.cpuUsage();
+		for (const region of regions) await run(region);
+		const used = process.cpuUsage(started);
+		best = Math.min(best, (used.user + used.system) / 1000);
+	}
+	return best;
+}
+
+if (!process.argv.includes('--no-engine')) {
+	const regions = await recordEngineRegions();
+	if (regions) {
+		let synthesisPixels = 0;
+		let cropPixels = 0;
+		for (const region of regions) {
+			cropPixels += region.width * region.height;
+			for (const inside of region.synthesisMask) synthesisPixels += inside;
+		}
+		console.log(`\nengine workload, moon.jpg at 1024 px: ${regions.length} regions, ${synthesisPixels} synthesis pixels in ${cropPixels} crop pixels; least CPU ms of ${runs} passes`);
+		console.log('step        CPU ms  ns per synthesized pixel');
+		const rows: Array<[string, (region: InpaintRegion) => Promise<unknown> | unknown]> = [
+			['depth', (region) => inpaintDisparity(region)],
+			['diffusion', (region) => getColorInpainter('diffusion').inpaintColor(region)],
+			['patch', (region) => getColorInpainter('patch').inpaintColor(region)],
+		];
+		for (const [name, run] of rows) {
+			const cpuMs = await cpuOverRegions(regions, run);
+			console.log(`${name.padEnd(10)} ${cpuMs.toFixed(0).padStart(7)}  ${((cpuMs * 1e6) / synthesisPixels).toFixed(0).padStart(8)}`);
+		}
+	}
 }

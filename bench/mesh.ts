@@ -12,10 +12,7 @@
  */
 import {existsSync} from 'node:fs';
 import {availableParallelism, loadavg} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
-
-import sharp from 'sharp';
+import {join} from 'node:path';
 
 import {sceneToDocument} from '../src/gltf/document.js';
 import {optimizeDocument} from '../src/gltf/optimize.js';
@@ -28,8 +25,9 @@ import {defaultDepthRange, ldiToScene} from '../src/mesh/build-scene-mesh.js';
 import {measureLayerError} from '../src/mesh/measure-error.js';
 import {resolveParallaxRangePixels, SIMPLIFY_DEFAULTS, simplifyLayers} from '../src/mesh/simplify.js';
 import {triangulateLdi} from '../src/mesh/triangulate.js';
+import {loadPhotoWithDepth} from '../test/gltf/fixtures.js';
+import {sharedDir} from './common.js';
 
-const sharedDir = process.env.LDI_GLTF_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
 
 const CASES = [
 	{photo: 'moon.jpg', depth: 'moon_depth_midas.png', nearIsBright: true},
@@ -37,26 +35,6 @@ const CASES = [
 	{photo: 'depthy_hut.jpg', depth: 'depthy_hut_depth.jpg', nearIsBright: false},
 ];
 
-async function loadCase(photo: string, depth: string, nearIsBright: boolean, maxSize: number) {
-	const decoded = await sharp(join(sharedDir, 'photos', photo))
-		.resize(maxSize, maxSize, {fit: 'inside'}).removeAlpha().raw().toBuffer({resolveWithObject: true});
-	const {width, height} = decoded.info;
-	const map = await sharp(join(sharedDir, 'photos', depth)).resize(width, height, {fit: 'fill'})
-		.extractChannel(0).toColourspace('grey16').raw({depth: 'ushort'}).toBuffer();
-	const values = new Uint16Array(map.buffer, map.byteOffset, width * height);
-	let min = Infinity;
-	let max = -Infinity;
-	for (const value of values) {
-		min = Math.min(min, value);
-		max = Math.max(max, value);
-	}
-	const disparity = new Float32Array(width * height);
-	for (let i = 0; i < disparity.length; i++) {
-		const normalized = (values[i] - min) / Math.max(1, max - min);
-		disparity[i] = nearIsBright ? normalized : 1 - normalized;
-	}
-	return {image: {width, height, data: new Uint8Array(decoded.data)}, disparity: {width, height, data: disparity}};
-}
 
 /** Fraction of texels with alpha 255 (texels some vertex samples). */
 function opaqueFraction(rgba: Uint8Array): number {
@@ -78,7 +56,7 @@ for (const {photo, depth, nearIsBright} of CASES.slice(0, Number(process.env.CAS
 		console.log(`${photo}: skipped (${sharedDir} is missing)`);
 		continue;
 	}
-	const {image, disparity} = await loadCase(photo, depth, nearIsBright, maxSize);
+	const {image, disparity} = await loadPhotoWithDepth(join(sharedDir, 'photos', photo), join(sharedDir, 'photos', depth), nearIsBright, maxSize);
 	const ldi = process.env.LDI === 'build' ? (await buildLdi(image, disparity)).ldi : ldiFromImage(image, disparity);
 	for (const weight of swimWeights) {
 		const range = defaultDepthRange();

@@ -11,19 +11,15 @@
  */
 import {existsSync} from 'node:fs';
 import {cpus, loadavg} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 
-import sharp from 'sharp';
-
-import {ldiFromImage} from '../src/ldi/ldi.js';
-import {defaultDepthRange, ldiToScene} from '../src/mesh/build-scene-mesh.js';
+import {buildScene} from '../src/pipeline/build-scene.js';
 import {gridScene} from '../src/render/grid-scene.js';
 import {renderScene} from '../src/render/rasterize.js';
 import {renderStereo, stereoCameras} from '../src/render/stereo.js';
 import type {Scene} from '../src/scene/scene.js';
+import {sharedDir} from './common.js';
 
-const sharedDir = process.env.LDI_GLTF_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
 const RUNS = 7;
 const FOV_Y = 2 * Math.atan(0.5 * 768 / 1024);
 
@@ -88,24 +84,10 @@ async function builtScene(): Promise<Scene | undefined> {
 		console.log(`built scene: skipped (${photoPath} or its depth map is missing)`);
 		return undefined;
 	}
-	// moon.jpg is square: 1024×1024 here, the view renders at 1024×768 from the same field of view.
-	const decoded = await sharp(photoPath).resize(1024, 1024).removeAlpha().raw().toBuffer({resolveWithObject: true});
-	const {width, height} = decoded.info;
-	const map = await sharp(depthPath).resize(width, height, {fit: 'fill'}).extractChannel(0).toColourspace('grey16').raw({depth: 'ushort'}).toBuffer();
-	const values = new Uint16Array(map.buffer, map.byteOffset, width * height);
-	let min = Infinity;
-	let max = -Infinity;
-	for (const value of values) {
-		min = Math.min(min, value);
-		max = Math.max(max, value);
-	}
-	// The MiDaS map is disparity, bright = near.
-	const disparity = Float32Array.from(values, (value) => (value - min) / Math.max(1, max - min));
-	const ldi = ldiFromImage({width, height, data: new Uint8Array(decoded.data)}, {width, height, data: disparity});
-	const {scene} = await ldiToScene(ldi, {fovYRadians: FOV_Y}, defaultDepthRange());
+	const {scene} = await buildScene(photoPath, {depth: {depthPath}});
 	return scene;
 }
 
 report('dense grid scene', denseGridScene());
 const built = await builtScene();
-if (built) report('built scene (moon.jpg + MiDaS depth, ldiToScene)', built);
+if (built) report('built scene (moon.jpg + MiDaS depth, buildScene: all layers)', built);
