@@ -1,41 +1,54 @@
 import {diffuseColor} from './diffusion.js';
 import {chamferDistance} from './distance.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
-import {fillMembrane} from './membrane.js';
+import {fillMembraneInPlace} from './membrane.js';
 
 /**
  * The `patch` colour inpainter: exemplar-based synthesis that copies texture from the context.
  *
  * Approach: Wexler et al. 2007 style expectation-maximization over an image pyramid. At each level a
  * PatchMatch nearest-neighbour field (Barnes et al. 2009: propagation from the scan-order neighbours and
- * a shrinking random search, plus one uniform draw among all sources) maps every patch overlapping the
- * hole to a source patch lying wholly in the context; then every hole pixel becomes the
- * similarity-weighted vote of the source pixels that cover it. Sources are restricted to full-context
- * patches, so colour outside the context is never read; the patch distance adds a disparity term
- * (inpainted disparity against the source's) so background is copied from background. The coarsest
- * level starts from a membrane fill; each finer level from the upsampled field's vote (parent colours
- * where no vote lands).
+ * a shrinking random search, plus one uniform draw among all sources at the coarsest level) maps the
+ * target patches (centred on a `voteStride` grid, overlapping the hole) to source patches lying wholly
+ * in the context; then every hole pixel becomes the similarity-weighted vote of the source pixels the
+ * covering targets map onto it. Sources are restricted to full-context patches, so colour outside the
+ * context is never read; the patch distance adds a disparity term (inpainted disparity against the
+ * source's) so background is copied from background. The coarsest level starts from a membrane fill;
+ * each finer level takes, per target, the match of the nearest coarse target (doubled offset), and
+ * votes it before searching. Every pixel is a target at the coarsest level of a pyramid, where the field
+ * starts random; finer levels and single-level holes use the grid.
  *
- * Measured (CPU ms on a shared 2-core x64 machine under a load average of ~12; bench/inpaint.ts), on a
- * 200×300 crop with a 60×300 hole (18 000 pixels) and 7×7 patches. Scores: per-pixel MAE, and the
- * local-contrast error / contrast ratio of 10×10 blocks (luminance σ of the fill against the hidden
- * truth; a blur has ratio ≈ 0): stripes 38 ms, MAE 0.0, ratio 1.00; noise 40 ms, ratio 0.97 (diffusion
- * 0.04); a gravel-and-bicycle crop of da2_demo08.jpg 39 ms, local-contrast error 15.8 vs diffusion's
- * 36.6, ratio 0.83 (per-pixel MAE 53 vs diffusion's 44: texture that is not the hidden one costs more
- * per pixel than a blur, which is why MAE is not the quality measure here).
- * Tried: one level only (stripes MAE 62: the random field never locks on); EM 6 → 2 iterations with 2
- * PatchMatch sweeps (3.5× the time, same scores); 2 instead of 3 EM iterations at the coarsest level
- * (−12% time, but behind a disc in the LDI engine's striped test scene MAE 5.3 instead of 1.0); starting a finer level from its parent's colours
- * alone, without a vote of the upsampled field (photo ratio 0.75 → 0.50); voting only with the patches
- * on every other row and column (`voteStride: 2`: −17% time, ratio 0.75 → 0.86, fewer votes blur less); no search
- * at the finest level (`finestEmIterations: 0`: half the time, photo ratio 0.84 → 0.78, stripes MAE 0.4),
- * a good setting when speed matters more. Without the disparity term, a hole at background depth next to
- * a nearer surface in the context copied it into 50% of its pixels; weight 400 let 5% through, 800 0.1%
- * (on a slanted background 800 costs some texture, photo ratio 0.87 → 0.77, as sources at other depths
- * get dearer; 1500 gains nothing more).
- * In the LDI engine on moon.jpg at 1024 px (302 regions, 1 050 000 hole pixels in all) colour
- * inpainting takes ~5 s CPU on that loaded machine (diffusion 0.9 s; `finestEmIterations: 0` 3 s):
- * about a fifth goes to per-crop set-up (pyramid, target lists), the rest to search and votes.
+ * Measured (CPU ms, least of several runs, on a shared 2-core x64 machine under a load average of
+ * 7–12; scores from bench/inpaint.ts: per-pixel MAE, and the local-contrast error / contrast ratio of
+ * 10×10 blocks, luminance σ of the fill against the hidden truth, a blur has ratio ≈ 0). 200×300 crop,
+ * 60×300 hole (18 000 pixels), 7×7 patches: stripes and checker 31.6 → 9.4 ms, MAE 0.0, ratio 1.00;
+ * noise 31.0 → 9.6 ms, ratio 0.97 (diffusion 0.04); a gravel-and-bicycle crop of da2_demo08.jpg
+ * 34.6 → 9.5 ms, local-contrast error 15.8 → 14.1 (diffusion 36.6), ratio 0.83 → 0.80 (per-pixel MAE 53
+ * vs diffusion's 44: texture that is not the hidden one costs more per pixel than a blur, which is why
+ * MAE is not the quality measure here). The engine's own regions at 1024 px (bench/inpaint.ts replays
+ * them): moon.jpg 198 regions / 476 000 hole pixels 1188 → 342 ms (720 ns per hole pixel, all levels and
+ * iterations), depthy_shelf 241 / 346 000: 1103 → 224 ms, depthy_hut 299 / 372 000: 1225 → 276 ms.
+ * What made it 3.5–5× faster: searching only the targets on the vote grid (now every 3rd row and
+ * column; the grid used to limit the votes only: at every 2nd, 1345 → 565 ms on moon); voting by
+ * gathering, per hole pixel, the grid targets within the patch radius (thin holes no longer pay for the
+ * context part of each patch); patch distances over a checkerboard half of the patch (−15%, same
+ * scores); membrane seeding and fallback on the hole's bounds only; per-column tables instead of
+ * divisions in the inner loops.
+ * Kept in spite of their cost: the vote right after upsampling a field (skipping it: photo ratio
+ * 0.80 → 0.59); every pixel a target at the coarsest level (on the grid alone that random-started field
+ * locked onto the band's checker half a period off in part of the hole, MAE 117, and two sweeps did not
+ * help; keeping the grid for 2-level pyramids saved 27% on moon but stripes behind a disc in the LDI
+ * engine came out of phase, MAE 3–17 over seeds instead of 0.0, and 1.2–2.5 on a thin ring; 6 coarsest
+ * EM iterations on the grid: 0–0.9 for +26%).
+ * Tried: one level only (stripes MAE 62: the random field never locks on); picking the best of the 4
+ * coarse targets around a fine target's parent when upsampling (4 distances per target, same scores);
+ * 5×5 patches (2× faster, stripes MAE 41: the stripes lose alignment); covering each pixel with only the
+ * targets within 2 pixels (half the vote work, stripes MAE 1.8); the context colours as bytes for the
+ * scattered source reads of the votes (no gain: the extra copy ate it); 2 instead of 3 EM iterations at
+ * the coarsest level (−15%, stripes MAE 1.6, behind the disc 3–6); without the disparity term, a hole at background depth
+ * next to a nearer surface in the context copied it into 50% of its pixels; weight 800 lets 0.2%
+ * through. `finestEmIterations: 0` (no search at full resolution) is the speed setting: moon 335 → 296
+ * ms, photo ratio 0.80 → 0.76, noise 0.97 → 0.93, disc stripes MAE 0.0 → 0.3.
  */
 
 /** Options for {@link PatchInpainter}. */
@@ -59,8 +72,9 @@ export interface PatchInpainterOptions {
 	/** Random-search radius at levels finer than the coarsest, pixels (the coarse field is already good). */
 	refineSearchRadiusPixels: number;
 	/**
-	 * Only target patches centred on every `voteStride`-th row and column vote: fewer, less blurred
-	 * votes, and a quarter of the work at 2 (a hole pixel no vote reaches keeps its previous colour).
+	 * Only target patches centred on every `voteStride`-th row and column are searched and vote (the
+	 * coarsest level of a multi-level pyramid excepted): fewer, less blurred votes, and 1/9 of the search
+	 * at 3 (a hole pixel no target reaches keeps its previous colour).
 	 */
 	voteStride: number;
 }
@@ -75,7 +89,7 @@ export const PATCH_INPAINTER_DEFAULTS: PatchInpainterOptions = {
 	finestEmIterations: 1,
 	searchIterations: 1,
 	refineSearchRadiusPixels: 3,
-	voteStride: 2,
+	voteStride: 3,
 };
 
 /**
@@ -104,8 +118,9 @@ interface Level {
 	/** Unpadded size. */
 	width: number;
 	height: number;
-	/** Padded row stride. */
+	/** Padded row stride and row count. */
 	stride: number;
+	rows: number;
 	/** Per pixel r, g, b (0..255) and disparity × `disparityWeight`: one patch distance covers both. */
 	features: Float32Array;
 	context: Uint8Array;
@@ -115,21 +130,37 @@ interface Level {
 	/** 1 where a patch centred here lies wholly in the context. */
 	validSource: Uint8Array;
 	validSources: Int32Array;
+	/** Padded indices of the synthesis pixels, and their unpadded coordinates. */
+	holePixels: Int32Array;
+	holeX: Int32Array;
+	holeY: Int32Array;
 }
 
-/** Per-level nearest-neighbour field over the target patches (those overlapping the hole). */
+/**
+ * Per-level nearest-neighbour field over the target patches: those centred on the `spacing` grid, on a
+ * usable pixel, and overlapping the hole.
+ */
 interface Field {
+	spacing: number;
+	/** Grid cells per row and per column. */
+	cellsPerRow: number;
+	cellRows: number;
+	/** Grid cell → target number, or -1. */
+	targetAtCell: Int32Array;
+	/** Padded pixel index of each target's centre, and its grid cell. */
 	targets: Int32Array;
-	/** Padded pixel → target number, or -1. */
-	targetAt: Int32Array;
+	targetCellX: Int32Array;
+	targetCellY: Int32Array;
 	/** Source centre of each target. */
 	match: Int32Array;
 	distance: Float32Array;
 	/** Usable pixels in each target's patch (distance = squared error sum / this). */
 	usableCount: Float32Array;
-	/** Vote accumulators, 3 and 1 per padded pixel, reused by every vote of the level. */
-	accumulated: Float32Array;
-	weightSum: Float32Array;
+	/** Per column (row): the first and last grid column (row) whose patches cover it. */
+	firstCellX: Int32Array;
+	lastCellX: Int32Array;
+	firstCellY: Int32Array;
+	lastCellY: Int32Array;
 }
 
 /**
@@ -145,6 +176,7 @@ interface Field {
 export function synthesizePatches(region: InpaintRegion, options: Partial<PatchInpainterOptions> = {}): Uint8Array {
 	const settings = {...PATCH_INPAINTER_DEFAULTS, ...options};
 	const radius = settings.patchSize >> 1;
+	const spacing = Math.max(1, Math.floor(settings.voteStride));
 	const random = mulberry32(settings.seed);
 	const result = Uint8Array.from(region.color);
 
@@ -152,18 +184,23 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 	if (levels.length === 0) return diffuseColor(region);
 
 	let field: Field | undefined;
+	let sweep = 0;
 	for (let l = levels.length - 1; l >= 0; l--) {
 		const level = levels[l];
 		const isCoarsest = l === levels.length - 1;
-		const previous = field;
-		field = createField(level, radius);
-		if (previous === undefined) {
+		const coarseField = field;
+		// Every pixel is a target at the coarsest level of a pyramid: from a random field, the grid alone
+		// can lock onto a periodic texture out of phase (see the header).
+		field = createField(level, radius, isCoarsest && levels.length > 1 ? 1 : spacing);
+		const weights = new Float32Array(field.targets.length);
+		if (coarseField === undefined) {
 			seedCoarsestColor(level);
 			for (let t = 0; t < field.targets.length; t++) field.match[t] = randomSource(level, random);
+			computeDistances(level, field, radius);
 		} else {
-			upsampleField(levels[l + 1], previous, level, field, random);
 			upsampleColor(levels[l + 1], level, radius);
-			vote(level, field, radius, false, settings.voteStride);
+			upsampleField(levels[l + 1], coarseField, level, field, radius, random);
+			vote(level, field, weights);
 		}
 		// A single level is the coarsest one too: it starts from a random field and needs the iterations.
 		const fraction = levels.length === 1 ? 1 : l / (levels.length - 1);
@@ -172,26 +209,22 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 		);
 		const searchRadius = isCoarsest ? Math.max(level.width, level.height) : settings.refineSearchRadiusPixels;
 		for (let iteration = 0; iteration < emIterations; iteration++) {
-			for (let t = 0; t < field.targets.length; t++) {
-				field.distance[t] = patchDistance(level, field.targets[t], field.match[t], field.usableCount[t], radius, Infinity);
+			if (iteration > 0 || coarseField !== undefined) computeDistances(level, field, radius);
+			for (let s = 0; s < settings.searchIterations; s++) {
+				searchField(level, field, radius, searchRadius, sweep++, isCoarsest, random);
 			}
-			for (let sweep = 0; sweep < settings.searchIterations; sweep++) {
-				searchField(level, field, radius, searchRadius, sweep, isCoarsest, random);
-			}
-			vote(level, field, radius, true, settings.voteStride);
+			vote(level, field, weights);
 		}
 	}
 
 	const finest = levels[0];
-	for (let y = 0; y < region.height; y++) {
-		for (let x = 0; x < region.width; x++) {
-			const i = y * region.width + x;
-			if (!region.synthesisMask[i]) continue;
-			const p = (y + radius) * finest.stride + x + radius;
-			for (let c = 0; c < 3; c++) {
-				const value = Math.round(finest.features[4 * p + c]);
-				result[3 * i + c] = value < 0 ? 0 : value > 255 ? 255 : value;
-			}
+	const {holePixels, holeX, holeY, features} = finest;
+	for (let k = 0; k < holePixels.length; k++) {
+		const p = holePixels[k];
+		const i = holeY[k] * region.width + holeX[k];
+		for (let c = 0; c < 3; c++) {
+			const value = Math.round(features[4 * p + c]);
+			result[3 * i + c] = value < 0 ? 0 : value > 255 ? 255 : value;
 		}
 	}
 	return result;
@@ -204,7 +237,7 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
  */
 function buildPyramid(region: InpaintRegion, radius: number, settings: PatchInpainterOptions): Level[] {
 	const finest = finestLevel(region, radius, settings.disparityWeight);
-	if (finest.validSources.length === 0) return [];
+	if (finest.validSources.length === 0 || finest.holePixels.length === 0) return finest.validSources.length === 0 ? [] : [finest];
 	const levels = [finest];
 	while (levels.length < settings.maxLevels) {
 		const fine = levels[levels.length - 1];
@@ -218,46 +251,53 @@ function buildPyramid(region: InpaintRegion, radius: number, settings: PatchInpa
 
 /** Largest distance (pixels of the level) from a hole pixel to the context. */
 function holeDepth(level: Level): number {
-	const rows = level.synthesis.length / level.stride;
-	const toContext = chamferDistance(level.context, level.stride, rows);
+	const toContext = chamferDistance(level.context, level.stride, level.rows);
 	let depth = 0;
-	for (let p = 0; p < toContext.length; p++) {
-		if (level.synthesis[p] && toContext[p] > depth) depth = Math.min(toContext[p], level.stride + rows);
+	for (let k = 0; k < level.holePixels.length; k++) {
+		const d = toContext[level.holePixels[k]];
+		if (d > depth) depth = Math.min(d, level.stride + level.rows);
 	}
 	return depth;
 }
 
 function allocateLevel(width: number, height: number, radius: number): Level {
 	const stride = width + 2 * radius;
-	const size = stride * (height + 2 * radius);
+	const rows = height + 2 * radius;
+	const size = stride * rows;
 	return {
 		width,
 		height,
 		stride,
+		rows,
 		features: new Float32Array(size * 4),
 		context: new Uint8Array(size),
 		synthesis: new Uint8Array(size),
 		usable: new Uint8Array(size),
 		validSource: new Uint8Array(size),
 		validSources: new Int32Array(0),
+		holePixels: new Int32Array(0),
+		holeX: new Int32Array(0),
+		holeY: new Int32Array(0),
 	};
 }
 
 function finestLevel(region: InpaintRegion, radius: number, disparityWeight: number): Level {
 	const level = allocateLevel(region.width, region.height, radius);
+	const {features, context, synthesis, stride} = level;
+	const {color, disparity, contextMask, synthesisMask} = region;
 	for (let y = 0; y < region.height; y++) {
-		for (let x = 0; x < region.width; x++) {
-			const i = y * region.width + x;
-			const p = (y + radius) * level.stride + x + radius;
-			if (region.contextMask[i]) {
-				level.context[p] = 1;
-				level.features[4 * p] = region.color[3 * i];
-				level.features[4 * p + 1] = region.color[3 * i + 1];
-				level.features[4 * p + 2] = region.color[3 * i + 2];
-				level.features[4 * p + 3] = region.disparity[i] * disparityWeight;
-			} else if (region.synthesisMask[i]) {
-				level.synthesis[p] = 1;
-				level.features[4 * p + 3] = region.disparity[i] * disparityWeight;
+		let i = y * region.width;
+		let p = (y + radius) * stride + radius;
+		for (let x = 0; x < region.width; x++, i++, p++) {
+			if (contextMask[i]) {
+				context[p] = 1;
+				features[4 * p] = color[3 * i];
+				features[4 * p + 1] = color[3 * i + 1];
+				features[4 * p + 2] = color[3 * i + 2];
+				features[4 * p + 3] = disparity[i] * disparityWeight;
+			} else if (synthesisMask[i]) {
+				synthesis[p] = 1;
+				features[4 * p + 3] = disparity[i] * disparityWeight;
 			}
 		}
 	}
@@ -268,6 +308,8 @@ function finestLevel(region: InpaintRegion, radius: number, disparityWeight: num
 /** A coarse cell is context when all its children are, synthesis when any child is. */
 function coarsenLevel(fine: Level, radius: number): Level {
 	const level = allocateLevel((fine.width + 1) >> 1, (fine.height + 1) >> 1, radius);
+	const {features, context, synthesis} = level;
+	const fineFeatures = fine.features;
 	for (let y = 0; y < level.height; y++) {
 		for (let x = 0; x < level.width; x++) {
 			const p = (y + radius) * level.stride + x + radius;
@@ -288,25 +330,25 @@ function coarsenLevel(fine: Level, radius: number): Level {
 					children++;
 					if (fine.context[f]) {
 						contextChildren++;
-						r += fine.features[4 * f];
-						g += fine.features[4 * f + 1];
-						b += fine.features[4 * f + 2];
-						disparitySum += fine.features[4 * f + 3];
+						r += fineFeatures[4 * f];
+						g += fineFeatures[4 * f + 1];
+						b += fineFeatures[4 * f + 2];
+						disparitySum += fineFeatures[4 * f + 3];
 					} else if (fine.synthesis[f]) {
 						synthesisChildren++;
-						disparitySum += fine.features[4 * f + 3];
+						disparitySum += fineFeatures[4 * f + 3];
 					}
 				}
 			}
 			if (synthesisChildren > 0) {
-				level.synthesis[p] = 1;
-				level.features[4 * p + 3] = disparitySum / (synthesisChildren + contextChildren);
+				synthesis[p] = 1;
+				features[4 * p + 3] = disparitySum / (synthesisChildren + contextChildren);
 			} else if (contextChildren === children) {
-				level.context[p] = 1;
-				level.features[4 * p] = r / children;
-				level.features[4 * p + 1] = g / children;
-				level.features[4 * p + 2] = b / children;
-				level.features[4 * p + 3] = disparitySum / children;
+				context[p] = 1;
+				features[4 * p] = r / children;
+				features[4 * p + 1] = g / children;
+				features[4 * p + 2] = b / children;
+				features[4 * p + 3] = disparitySum / children;
 			}
 		}
 	}
@@ -314,127 +356,155 @@ function coarsenLevel(fine: Level, radius: number): Level {
 	return level;
 }
 
-/** Fills `usable`, `validSource` and `validSources` from the masks (summed-area table of the context). */
+/**
+ * Fills `usable`, `holePixels`, `validSource` and `validSources` from the masks. A patch is wholly
+ * context when, on each of its rows, the run of context pixels reaching its right edge is a patch wide:
+ * per-row runs and per-column counts of such rows find them in one pass (a summed-area table, 3 passes
+ * and an Int32 array of the level's size, cost 2.5× more).
+ */
 function finishLevel(level: Level, radius: number): void {
-	const {stride, context, synthesis, usable, validSource} = level;
-	const rows = level.height + 2 * radius;
-	const integral = new Int32Array((stride + 1) * (rows + 1));
-	for (let y = 0; y < rows; y++) {
-		let rowSum = 0;
-		for (let x = 0; x < stride; x++) {
-			const p = y * stride + x;
-			usable[p] = context[p] | synthesis[p];
-			rowSum += context[p];
-			integral[(y + 1) * (stride + 1) + x + 1] = integral[y * (stride + 1) + x + 1] + rowSum;
-		}
-	}
+	const {stride, rows, context, synthesis, usable, validSource} = level;
 	const side = 2 * radius + 1;
-	const full = side * side;
-	let count = 0;
-	for (let y = radius; y < rows - radius; y++) {
-		for (let x = radius; x < stride - radius; x++) {
-			const top = y - radius;
-			const left = x - radius;
-			const sum =
-				integral[(top + side) * (stride + 1) + left + side] -
-				integral[top * (stride + 1) + left + side] -
-				integral[(top + side) * (stride + 1) + left] +
-				integral[top * (stride + 1) + left];
-			if (sum === full) {
-				validSource[y * stride + x] = 1;
-				count++;
+	const fullRows = new Int32Array(stride);
+	let holeCount = 0;
+	let sourceCount = 0;
+	for (let y = 0; y < rows; y++) {
+		let run = 0;
+		const row = y * stride;
+		for (let x = 0; x < stride; x++) {
+			const p = row + x;
+			usable[p] = context[p] | synthesis[p];
+			holeCount += synthesis[p];
+			run = context[p] ? run + 1 : 0;
+			// The window [x - side + 1, x] is wholly context: count it for the column of its centre.
+			const centreX = x - radius;
+			if (centreX < 0) continue;
+			fullRows[centreX] = run >= side ? fullRows[centreX] + 1 : 0;
+			if (fullRows[centreX] >= side) {
+				validSource[p - radius * stride - radius] = 1;
+				sourceCount++;
 			}
 		}
 	}
-	level.validSources = new Int32Array(count);
-	for (let p = 0, k = 0; p < validSource.length; p++) if (validSource[p]) level.validSources[k++] = p;
-}
-
-/** Targets: usable pixels whose patch overlaps the hole (synthesis dilated by the patch radius). */
-function createField(level: Level, radius: number): Field {
-	const {stride, synthesis, usable} = level;
-	const size = synthesis.length;
-	const rows = level.height + 2 * radius;
-	const horizontal = new Uint8Array(size);
-	for (let y = 0; y < rows; y++) {
-		let lastHole = -Infinity;
-		for (let x = 0; x < stride; x++) {
-			if (synthesis[y * stride + x]) lastHole = x;
-			if (x - lastHole <= radius) horizontal[y * stride + x] = 1;
-		}
-		lastHole = Infinity;
-		for (let x = stride - 1; x >= 0; x--) {
-			if (synthesis[y * stride + x]) lastHole = x;
-			if (lastHole - x <= radius) horizontal[y * stride + x] = 1;
+	const holePixels = new Int32Array(holeCount);
+	const holeX = new Int32Array(holeCount);
+	const holeY = new Int32Array(holeCount);
+	const validSources = new Int32Array(sourceCount);
+	for (let y = 0, k = 0, j = 0; y < rows; y++) {
+		for (let x = 0, p = y * stride; x < stride; x++, p++) {
+			if (validSource[p]) validSources[j++] = p;
+			if (!synthesis[p]) continue;
+			holePixels[k] = p;
+			holeX[k] = x - radius;
+			holeY[k++] = y - radius;
 		}
 	}
-	const near = new Uint8Array(size);
-	for (let x = 0; x < stride; x++) {
-		let last = -Infinity;
-		for (let y = 0; y < rows; y++) {
-			if (horizontal[y * stride + x]) last = y;
-			if (y - last <= radius) near[y * stride + x] = 1;
-		}
-		last = Infinity;
-		for (let y = rows - 1; y >= 0; y--) {
-			if (horizontal[y * stride + x]) last = y;
-			if (last - y <= radius) near[y * stride + x] = 1;
+	level.holePixels = holePixels;
+	level.holeX = holeX;
+	level.holeY = holeY;
+	level.validSources = validSources;
+}
+
+/**
+ * Targets on the `spacing` grid: usable pixels whose patch overlaps the hole, found by marking the grid
+ * cells within the patch radius of each hole pixel.
+ */
+function createField(level: Level, radius: number, spacing: number): Field {
+	const {stride, width, height, usable, holeX, holeY} = level;
+	const cellsPerRow = Math.ceil(width / spacing);
+	const cellRows = Math.ceil(height / spacing);
+	const [firstCellX, lastCellX] = coveringCells(width, cellsPerRow, spacing, radius);
+	const [firstCellY, lastCellY] = coveringCells(height, cellRows, spacing, radius);
+	const targetAtCell = new Int32Array(cellsPerRow * cellRows);
+	for (let k = 0; k < holeX.length; k++) {
+		const fromX = firstCellX[holeX[k]];
+		const toX = lastCellX[holeX[k]];
+		for (let cellY = firstCellY[holeY[k]], lastY = lastCellY[holeY[k]]; cellY <= lastY; cellY++) {
+			for (let cell = cellY * cellsPerRow + fromX, end = cellY * cellsPerRow + toX; cell <= end; cell++) targetAtCell[cell] = 1;
 		}
 	}
 	let count = 0;
-	for (let p = 0; p < size; p++) if (near[p] && usable[p]) count++;
+	for (let cellY = 0, cell = 0; cellY < cellRows; cellY++) {
+		const row = (cellY * spacing + radius) * stride + radius;
+		for (let cellX = 0; cellX < cellsPerRow; cellX++, cell++) {
+			targetAtCell[cell] = targetAtCell[cell] && usable[row + cellX * spacing] ? count++ : -1;
+		}
+	}
 	const targets = new Int32Array(count);
-	const targetAt = new Int32Array(size).fill(-1);
-	for (let p = 0, k = 0; p < size; p++) {
-		if (near[p] && usable[p]) {
-			targetAt[p] = k;
-			targets[k++] = p;
-		}
-	}
-	// Usable pixels per target patch from a summed-area table: O(1) per target instead of a patch loop.
-	const integralStride = stride + 1;
-	const integral = new Int32Array(integralStride * (rows + 1));
-	for (let y = 0; y < rows; y++) {
-		let rowSum = 0;
-		for (let x = 0; x < stride; x++) {
-			rowSum += usable[y * stride + x];
-			integral[(y + 1) * integralStride + x + 1] = integral[y * integralStride + x + 1] + rowSum;
-		}
-	}
-	const side = 2 * radius + 1;
+	const targetCellX = new Int32Array(count);
+	const targetCellY = new Int32Array(count);
 	const usableCount = new Float32Array(count);
-	for (let t = 0; t < count; t++) {
-		const left = (targets[t] % stride) - radius;
-		const top = Math.floor(targets[t] / stride) - radius;
-		usableCount[t] =
-			integral[(top + side) * integralStride + left + side] -
-			integral[top * integralStride + left + side] -
-			integral[(top + side) * integralStride + left] +
-			integral[top * integralStride + left];
+	const side = 2 * radius + 1;
+	for (let cell = 0, t = 0; t < count; cell++) {
+		if (targetAtCell[cell] < 0) continue;
+		const cellX = cell % cellsPerRow;
+		const cellY = (cell - cellX) / cellsPerRow;
+		const p = (cellY * spacing + radius) * stride + cellX * spacing + radius;
+		targets[t] = p;
+		targetCellX[t] = cellX;
+		targetCellY[t] = cellY;
+		let usableInPatch = 0;
+		for (let dy = -radius; dy <= radius; dy++) {
+			for (let q = p + dy * stride - radius, end = q + side; q < end; q++) usableInPatch += usable[q];
+		}
+		usableCount[t++] = usableInPatch;
 	}
 	return {
+		spacing,
+		cellsPerRow,
+		cellRows,
+		targetAtCell,
 		targets,
-		targetAt,
+		targetCellX,
+		targetCellY,
 		match: new Int32Array(count),
 		distance: new Float32Array(count),
 		usableCount,
-		accumulated: new Float32Array(size * 3),
-		weightSum: new Float32Array(size),
+		firstCellX,
+		lastCellX,
+		firstCellY,
+		lastCellY,
 	};
+}
+
+/** Per coordinate along one axis, the first and last grid cell within `radius` of it. */
+function coveringCells(length: number, cells: number, spacing: number, radius: number): [Int32Array, Int32Array] {
+	const first = new Int32Array(length);
+	const last = new Int32Array(length);
+	for (let v = 0; v < length; v++) {
+		first[v] = v < radius ? 0 : Math.ceil((v - radius) / spacing);
+		last[v] = Math.min(cells - 1, Math.floor((v + radius) / spacing));
+	}
+	return [first, last];
 }
 
 /** Membrane fill of the coarsest level's hole: the starting point of the first EM iteration. */
 function seedCoarsestColor(level: Level): void {
-	const size = level.synthesis.length;
-	const color = new Float32Array(size * 3);
-	for (let p = 0; p < size; p++) {
-		if (!level.context[p]) continue;
-		for (let c = 0; c < 3; c++) color[3 * p + c] = level.features[4 * p + c];
+	const {stride, rows, context, synthesis, features, holeX, holeY} = level;
+	const color = new Float32Array(synthesis.length * 3);
+	// The membrane reads the context only within the hole's bounds grown by one pixel.
+	let left = stride;
+	let right = -1;
+	let top = rows;
+	let bottom = -1;
+	for (let k = 0; k < holeX.length; k++) {
+		left = Math.min(left, holeX[k]);
+		right = Math.max(right, holeX[k]);
+		top = Math.min(top, holeY[k]);
+		bottom = Math.max(bottom, holeY[k]);
 	}
-	const filled = fillMembrane(color, 3, level.stride, size / level.stride, level.context, level.synthesis);
-	for (let p = 0; p < size; p++) {
-		if (!level.synthesis[p]) continue;
-		for (let c = 0; c < 3; c++) level.features[4 * p + c] = filled[3 * p + c];
+	const radius = (stride - level.width) >> 1;
+	for (let y = top - 1 + radius; y <= bottom + 1 + radius; y++) {
+		for (let p = y * stride + left - 1 + radius, end = y * stride + right + 1 + radius; p <= end; p++) {
+			if (!context[p]) continue;
+			color[3 * p] = features[4 * p];
+			color[3 * p + 1] = features[4 * p + 1];
+			color[3 * p + 2] = features[4 * p + 2];
+		}
+	}
+	fillMembraneInPlace(color, 3, stride, rows, context, synthesis);
+	for (const p of level.holePixels) {
+		for (let c = 0; c < 3; c++) features[4 * p + c] = color[3 * p + c];
 	}
 }
 
@@ -442,27 +512,62 @@ function randomSource(level: Level, random: () => number): number {
 	return level.validSources[Math.floor(random() * level.validSources.length)];
 }
 
-/** Each fine target takes its parent's match, doubled and offset by its position in the parent cell. */
-function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField: Field, random: () => number): void {
-	const radius = (fine.stride - fine.width) >> 1;
-	for (let t = 0; t < fineField.targets.length; t++) {
-		const p = fineField.targets[t];
-		const x = (p % fine.stride) - radius;
-		const y = Math.floor(p / fine.stride) - radius;
-		const parent = ((y >> 1) + radius) * coarse.stride + (x >> 1) + radius;
-		const parentTarget = coarseField.targetAt[parent];
+function computeDistances(level: Level, field: Field, radius: number): void {
+	const {targets, match, distance, usableCount} = field;
+	for (let t = 0; t < targets.length; t++) {
+		distance[t] = patchDistance(level, targets[t], match[t], usableCount[t], radius, Infinity);
+	}
+}
+
+/**
+ * Each fine target takes the match of the coarse target nearest its parent, doubled and offset by the
+ * target's position relative to that coarse target (a random source when that is not valid). Trying
+ * the four coarse targets around the parent and keeping the closest cost 4 patch distances per target
+ * and changed no score.
+ */
+function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField: Field, radius: number, random: () => number): void {
+	const {spacing, cellsPerRow, cellRows, targetAtCell, match: coarseMatch} = coarseField;
+	const {targets, targetCellX, targetCellY, match, distance, usableCount} = fineField;
+	const fineSpacing = fineField.spacing;
+	for (let t = 0; t < targets.length; t++) {
+		const p = targets[t];
+		const x = targetCellX[t] * fineSpacing;
+		const y = targetCellY[t] * fineSpacing;
+		const cellX = Math.min(cellsPerRow - 1, Math.round((x >> 1) / spacing));
+		const cellY = Math.min(cellRows - 1, Math.round((y >> 1) / spacing));
+		const coarseTarget = findNearbyTarget(targetAtCell, cellsPerRow, cellRows, cellX, cellY);
 		let source = -1;
-		if (parentTarget >= 0) {
-			const coarseSource = coarseField.match[parentTarget];
-			const sx = 2 * ((coarseSource % coarse.stride) - radius) + (x & 1);
-			const sy = 2 * (Math.floor(coarseSource / coarse.stride) - radius) + (y & 1);
+		if (coarseTarget >= 0) {
+			// Source and target centres differ by the same offset at both levels, doubled at the finer one.
+			const coarseSource = coarseMatch[coarseTarget];
+			const sourceRow = Math.floor(coarseSource / coarse.stride);
+			const sx = x + 2 * (coarseSource - sourceRow * coarse.stride - radius - coarseField.targetCellX[coarseTarget] * spacing);
+			const sy = y + 2 * (sourceRow - radius - coarseField.targetCellY[coarseTarget] * spacing);
 			if (sx >= 0 && sy >= 0 && sx < fine.width && sy < fine.height) {
 				const candidate = (sy + radius) * fine.stride + sx + radius;
 				if (fine.validSource[candidate]) source = candidate;
 			}
 		}
-		fineField.match[t] = source >= 0 ? source : randomSource(fine, random);
+		match[t] = source >= 0 ? source : randomSource(fine, random);
+		distance[t] = patchDistance(fine, p, match[t], usableCount[t], radius, Infinity);
 	}
+}
+
+/** The target at grid cell (cellX, cellY), else at one of its 8 neighbours, else -1. */
+function findNearbyTarget(targetAtCell: Int32Array, cellsPerRow: number, cellRows: number, cellX: number, cellY: number): number {
+	const here = targetAtCell[cellY * cellsPerRow + cellX];
+	if (here >= 0) return here;
+	for (let dy = -1; dy <= 1; dy++) {
+		const y = cellY + dy;
+		if (y < 0 || y >= cellRows) continue;
+		for (let dx = -1; dx <= 1; dx++) {
+			const x = cellX + dx;
+			if (x < 0 || x >= cellsPerRow) continue;
+			const target = targetAtCell[y * cellsPerRow + x];
+			if (target >= 0) return target;
+		}
+	}
+	return -1;
 }
 
 /**
@@ -470,13 +575,13 @@ function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField
  * a pixel keeps when no voting patch covers it.
  */
 function upsampleColor(coarse: Level, fine: Level, radius: number): void {
-	for (let y = 0; y < fine.height; y++) {
-		for (let x = 0; x < fine.width; x++) {
-			const p = (y + radius) * fine.stride + x + radius;
-			if (!fine.synthesis[p]) continue;
-			const parent = ((y >> 1) + radius) * coarse.stride + (x >> 1) + radius;
-			for (let c = 0; c < 3; c++) fine.features[4 * p + c] = coarse.features[4 * parent + c];
-		}
+	const {holePixels, holeX, holeY, features} = fine;
+	for (let k = 0; k < holePixels.length; k++) {
+		const p = holePixels[k];
+		const parent = ((holeY[k] >> 1) + radius) * coarse.stride + (holeX[k] >> 1) + radius;
+		features[4 * p] = coarse.features[4 * parent];
+		features[4 * p + 1] = coarse.features[4 * parent + 1];
+		features[4 * p + 2] = coarse.features[4 * parent + 2];
 	}
 }
 
@@ -493,10 +598,11 @@ function patchDistance(level: Level, target: number, source: number, usableCount
 	let sum = 0;
 	for (let dy = -radius; dy <= radius; dy++) {
 		const rowOffset = dy * stride;
-		let t = target + rowOffset - radius;
+		const skip = (dy + radius) & 1;
+		let t = target + rowOffset - radius + skip;
 		let ti = 4 * t;
-		let si = 4 * (source + rowOffset - radius);
-		for (let dx = 0; dx < side; dx++, t++, ti += 4, si += 4) {
+		let si = 4 * (source + rowOffset - radius + skip);
+		for (let dx = skip; dx < side; dx += 2, t += 2, ti += 8, si += 8) {
 			if (!complete && !usable[t]) continue;
 			const d0 = features[ti] - features[si];
 			const d1 = features[ti + 1] - features[si + 1];
@@ -509,6 +615,11 @@ function patchDistance(level: Level, target: number, source: number, usableCount
 	return sum / usableCount;
 }
 
+/**
+ * One PatchMatch sweep over the targets (forward on even sweeps, backward on odd ones): propagation
+ * from the two grid neighbours already visited, a shrinking random search around the best match, and
+ * (at the coarsest level) one uniform draw among all sources.
+ */
 function searchField(
 	level: Level,
 	field: Field,
@@ -519,7 +630,8 @@ function searchField(
 	random: () => number,
 ): void {
 	const {stride, width, height, validSource} = level;
-	const {targets, targetAt, match, distance, usableCount} = field;
+	const {spacing, cellsPerRow, targetAtCell, targets, targetCellX, targetCellY, match, distance, usableCount} = field;
+	const size = validSource.length;
 	const forward = (sweep & 1) === 0;
 	const step = forward ? -1 : 1;
 	const last = targets.length - 1;
@@ -528,13 +640,17 @@ function searchField(
 		const p = targets[t];
 		let best = match[t];
 		let bestDistance = distance[t];
+		const cellX = targetCellX[t];
+		const cellY = targetCellY[t];
 
 		for (let axis = 0; axis < 2; axis++) {
-			const neighbourOffset = axis === 0 ? step : step * stride;
-			const neighbour = targetAt[p + neighbourOffset];
+			const neighbourX = axis === 0 ? cellX + step : cellX;
+			const neighbourY = axis === 0 ? cellY : cellY + step;
+			if (neighbourX < 0 || neighbourY < 0 || neighbourX >= cellsPerRow || neighbourY >= field.cellRows) continue;
+			const neighbour = targetAtCell[neighbourY * cellsPerRow + neighbourX];
 			if (neighbour < 0) continue;
-			const candidate = match[neighbour] - neighbourOffset;
-			if (candidate === best || candidate < 0 || candidate >= validSource.length || !validSource[candidate]) continue;
+			const candidate = match[neighbour] - (axis === 0 ? step * spacing : step * spacing * stride);
+			if (candidate === best || candidate < 0 || candidate >= size || !validSource[candidate]) continue;
 			const d = patchDistance(level, p, candidate, usableCount[t], radius, bestDistance);
 			if (d < bestDistance) {
 				best = candidate;
@@ -542,12 +658,12 @@ function searchField(
 			}
 		}
 
-		const bestX = (best % stride) - radius;
 		const bestY = Math.floor(best / stride) - radius;
+		const bestX = best - (bestY + radius) * stride - radius;
 		for (let r = searchRadius; r >= 1; r >>= 1) {
-			const x = Math.min(width - 1, Math.max(0, bestX + Math.floor((2 * random() - 1) * r + 0.5)));
-			const y = Math.min(height - 1, Math.max(0, bestY + Math.floor((2 * random() - 1) * r + 0.5)));
-			const candidate = (y + radius) * stride + x + radius;
+			const sx = Math.min(width - 1, Math.max(0, bestX + Math.floor((2 * random() - 1) * r + 0.5)));
+			const sy = Math.min(height - 1, Math.max(0, bestY + Math.floor((2 * random() - 1) * r + 0.5)));
+			const candidate = (sy + radius) * stride + sx + radius;
 			if (candidate === best || !validSource[candidate]) continue;
 			const d = patchDistance(level, p, candidate, usableCount[t], radius, bestDistance);
 			if (d < bestDistance) {
@@ -569,48 +685,54 @@ function searchField(
 }
 
 /**
- * Sets each hole pixel to the weighted mean of the source pixels the covering target patches (those on
- * the `voteStride` grid) map onto it; weights exp(-d / 2σ²) with σ² the median patch distance (uniform
- * when `weighted` is false). A pixel no voting patch covers keeps its value.
+ * Sets each hole pixel to the weighted mean of the source pixels the covering target patches map onto
+ * it; weights exp(-d / 2σ²) with σ² the median patch distance. Gathers per hole pixel over the grid
+ * targets within the patch radius, so thin holes (most of the engine's) pay nothing for the context
+ * part of their targets' patches. A pixel no target covers keeps its value.
  */
-function vote(level: Level, field: Field, radius: number, weighted: boolean, voteStride: number): void {
-	const {stride, features, synthesis} = level;
-	const {targets, match, distance, accumulated, weightSum} = field;
-	const size = synthesis.length;
-	accumulated.fill(0);
-	weightSum.fill(0);
-	const scale = weighted ? 1 / (2 * Math.max(1, medianOf(distance))) : 0;
-	for (let t = 0; t < targets.length; t++) {
-		const p = targets[t];
-		if (voteStride > 1 && ((p % stride) % voteStride !== 0 || Math.floor(p / stride) % voteStride !== 0)) continue;
-		const weight = weighted ? Math.exp(-distance[t] * scale) + 1e-6 : 1;
-		const s = match[t];
-		for (let dy = -radius; dy <= radius; dy++) {
-			const rowOffset = dy * stride;
-			for (let dx = -radius; dx <= radius; dx++) {
-				const q = p + rowOffset + dx;
-				if (!synthesis[q]) continue;
-				const from = s + rowOffset + dx;
-				accumulated[3 * q] += weight * features[4 * from];
-				accumulated[3 * q + 1] += weight * features[4 * from + 1];
-				accumulated[3 * q + 2] += weight * features[4 * from + 2];
-				weightSum[q] += weight;
+function vote(level: Level, field: Field, weights: Float32Array): void {
+	const {features, holePixels, holeX, holeY} = level;
+	const {cellsPerRow, targetAtCell, targets, match, distance} = field;
+	const scale = 1 / (2 * Math.max(1, medianOf(distance)));
+	for (let t = 0; t < targets.length; t++) weights[t] = Math.exp(-distance[t] * scale) + 1e-6;
+	const {firstCellX, lastCellX, firstCellY, lastCellY} = field;
+	for (let k = 0; k < holePixels.length; k++) {
+		const q = holePixels[k];
+		const x = holeX[k];
+		const y = holeY[k];
+		let r = 0;
+		let g = 0;
+		let b = 0;
+		let weightSum = 0;
+		const fromX = firstCellX[x];
+		const toX = lastCellX[x];
+		for (let cellY = firstCellY[y], lastY = lastCellY[y]; cellY <= lastY; cellY++) {
+			const row = cellY * cellsPerRow;
+			for (let cellX = fromX; cellX <= toX; cellX++) {
+				const t = targetAtCell[row + cellX];
+				if (t < 0) continue;
+				const weight = weights[t];
+				const from = 4 * (match[t] + q - targets[t]);
+				r += weight * features[from];
+				g += weight * features[from + 1];
+				b += weight * features[from + 2];
+				weightSum += weight;
 			}
 		}
-	}
-	for (let q = 0; q < size; q++) {
-		if (!synthesis[q] || weightSum[q] === 0) continue;
-		features[4 * q] = accumulated[3 * q] / weightSum[q];
-		features[4 * q + 1] = accumulated[3 * q + 1] / weightSum[q];
-		features[4 * q + 2] = accumulated[3 * q + 2] / weightSum[q];
+		if (weightSum === 0) continue;
+		// Writing in place is safe: sources are context pixels, which no vote changes.
+		features[4 * q] = r / weightSum;
+		features[4 * q + 1] = g / weightSum;
+		features[4 * q + 2] = b / weightSum;
 	}
 }
 
+/** Median of an evenly spread sample of at most 256 values (0 when empty). */
 function medianOf(values: Float32Array): number {
 	if (values.length === 0) return 0;
-	const stride = Math.max(1, Math.floor(values.length / 1024));
-	const sample = new Float32Array(Math.ceil(values.length / stride));
-	for (let i = 0, k = 0; i < values.length; i += stride) sample[k++] = values[i];
+	const step = Math.max(1, Math.floor(values.length / 256));
+	const sample = new Float32Array(Math.ceil(values.length / step));
+	for (let i = 0, k = 0; i < values.length; i += step) sample[k++] = values[i];
 	sample.sort();
 	return sample[sample.length >> 1];
 }

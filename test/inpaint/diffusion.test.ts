@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import {DiffusionInpainter, diffuseColor} from '../../src/inpaint/diffusion.js';
-import {fillMembrane} from '../../src/inpaint/membrane.js';
+import {fillMembrane, fillMembraneInPlace} from '../../src/inpaint/membrane.js';
 import {countMagenta, makeBandScene} from './scenes.js';
 
 describe('fillMembrane', () => {
@@ -48,6 +48,22 @@ describe('fillMembrane', () => {
 		}
 		const filled = fillMembrane(values, 1, width, height, known, unknown);
 		for (let i = 0; i < filled.length; i++) if (unknown[i]) assert.ok(Math.abs(filled[i]) < 1e-3, `pixel ${i}: ${filled[i]}`);
+	});
+
+	it('in place: changes only the unknown pixels and reads only the known ones next to them', () => {
+		const {region} = makeBandScene({texture: 'noise', width: 80, height: 60, contextEnd: 40, synthesisEnd: 60});
+		const {width, height, contextMask, synthesisMask} = region;
+		const values = new Float32Array(width * height);
+		for (let i = 0; i < values.length; i++) values[i] = contextMask[i] ? region.color[3 * i] : -5;
+		const expected = fillMembrane(values, 1, width, height, contextMask, synthesisMask);
+		// Context pixels two or more columns away from the hole are never read: poison them.
+		const poisoned = Float32Array.from(values);
+		for (let i = 0; i < poisoned.length; i++) if (contextMask[i] && i % width < 38) poisoned[i] = Number.NaN;
+		fillMembraneInPlace(poisoned, 1, width, height, contextMask, synthesisMask);
+		for (let i = 0; i < poisoned.length; i++) {
+			if (synthesisMask[i]) assert.ok(Math.abs(poisoned[i] - expected[i]) < 1e-4, `pixel ${i}: ${poisoned[i]} vs ${expected[i]}`);
+			else if (!contextMask[i]) assert.equal(poisoned[i], -5);
+		}
 	});
 
 	it('uses the fallback value when nothing is known, and copies known pixels', () => {
