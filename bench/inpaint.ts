@@ -8,8 +8,7 @@
  */
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 
 import sharp from 'sharp';
 
@@ -20,8 +19,8 @@ import {buildLdi} from '../src/ldi/build-ldi.js';
 import {getColorInpainter} from '../src/inpaint/registry.js';
 import {buildModel} from '../test/fixtures/onnx-builder.js';
 import {makeBandScene, scoreBand, type BandScene} from '../test/inpaint/scenes.js';
+import {sharedDir} from './common.js';
 
-const sharedDir = process.env.LDI_GLTF_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
 const runsIndex = process.argv.indexOf('--runs');
 const runs = runsIndex >= 0 ? Number(process.argv[runsIndex + 1]) : 7;
 

@@ -50,7 +50,7 @@ export {DEPTH_EDGE_DEFAULTS, cutDepthEdges, detectDepthEdges, type DepthEdgeOpti
 export {renderDebugImages, type DebugImage, type LdiDebugImages} from './ldi/debug.js';
 export {writeDebugImages} from './io/debug-dir.js';
 export {BILATERAL_MEDIAN_DEFAULTS, bilateralMedianFilter, type BilateralMedianOptions} from './image/bilateral-median.js';
-export type {ColorInpainter, InpaintRegion} from './inpaint/inpainter.js';
+export {createInpaintRegion, type ColorInpainter, type InpaintRegion} from './inpaint/inpainter.js';
 export {INPAINT_DISPARITY_DEFAULTS, evaluatePlane, fitContextPlane, inpaintDisparity, type DisparityPlane, type InpaintDisparityOptions} from './inpaint/depth.js';
 export {DEFAULT_COLOR_INPAINTER, getColorInpainter, listColorInpainters, registerColorInpainter, type ColorInpainterFactory} from './inpaint/registry.js';
 export {DIFFUSION_INPAINTER_DEFAULTS, DiffusionInpainter, diffuseColor, type DiffusionInpainterOptions} from './inpaint/diffusion.js';

@@ -35,3 +35,17 @@ export interface ColorInpainter {
 	 */
 	inpaintColor(region: InpaintRegion): Promise<Uint8Array>;
 }
+
+/** An empty region of `width` × `height`: no context, nothing to synthesize, no disparity ceiling. */
+export function createInpaintRegion(width: number, height: number): InpaintRegion {
+	const n = width * height;
+	return {
+		width,
+		height,
+		color: new Uint8Array(n * 3),
+		disparity: new Float32Array(n),
+		contextMask: new Uint8Array(n),
+		synthesisMask: new Uint8Array(n),
+		disparityCeiling: new Float32Array(n).fill(Infinity),
+	};
+}

@@ -10,7 +10,7 @@
  * background with a rubber sheet, while replication continues each discontinuity straight out, where
  * the merge leaves it cut.
  */
-import type {InpaintRegion} from '../inpaint/inpainter.js';
+import {createInpaintRegion} from '../inpaint/inpainter.js';
 import {NO_LINK, type Ldi, pixelAt} from './ldi.js';
 import type {EdgeRegion} from './regions.js';
 
@@ -48,15 +48,7 @@ export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: numb
 	const width = x1 - x0 + 1;
 	const height = y1 - y0 + 1;
 	const n = width * height;
-	const region: InpaintRegion = {
-		width,
-		height,
-		color: new Uint8Array(n * 3),
-		disparity: new Float32Array(n),
-		contextMask: new Uint8Array(n),
-		synthesisMask: new Uint8Array(n),
-		disparityCeiling: new Float32Array(n).fill(Infinity),
-	};
+	const region = createInpaintRegion(width, height);
 	const contextPixel = new Int32Array(n).fill(-1);
 	const newPixelMask = new Uint8Array(n);
 	let newPixelCount = 0;

@@ -57,7 +57,7 @@
  * parallax-sized regions (1.7 M px of crops over both passes) the whole regions stage is 110–150 ms of
  * CPU on a warm run, most of it the context front's random walk over the links.
  */
-import type {InpaintRegion} from '../inpaint/inpainter.js';
+import {createInpaintRegion, type InpaintRegion} from '../inpaint/inpainter.js';
 import {LINK_DX, LINK_DY, NO_LINK, type Ldi, latticeWidth, positionIndex} from './ldi.js';
 import {isHiddenAt} from './silhouettes.js';
 
@@ -300,15 +300,7 @@ export class RegionGrower {
 		const width = maxX - minX + 1;
 		const height = maxY - minY + 1;
 		const n = width * height;
-		const region: InpaintRegion = {
-			width,
-			height,
-			color: new Uint8Array(n * 3),
-			disparity: new Float32Array(n),
-			contextMask: new Uint8Array(n),
-			synthesisMask: new Uint8Array(n),
-			disparityCeiling: new Float32Array(n).fill(Infinity),
-		};
+		const region = createInpaintRegion(width, height);
 		const contextPixel = new Int32Array(n).fill(-1);
 		const newPixelMask = new Uint8Array(n);
 		const depthContextMask = new Uint8Array(n);
