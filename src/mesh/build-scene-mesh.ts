@@ -1,7 +1,8 @@
 import type {Ldi} from '../ldi/ldi.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
 import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions} from './simplify.js';
-import {bakeLayerTexture, layerZeroTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
+import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
+import {bakeLayerTexture, layerZeroTexture, layerZeroUvScale, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
 import {triangulateLdi} from './triangulate.js';
 
@@ -9,9 +10,15 @@ import {triangulateLdi} from './triangulate.js';
  * Options for {@link ldiToScene}: simplification, texture and chart options together
  * (`tileSizePixels` 0 keeps whole connected components as charts).
  */
-export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, SplitChartsOptions {}
+export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, SplitChartsOptions {
+	/**
+	 * Add a pixel-sized quad for every photo pixel on the boundary of the whole surface, so GPUs leave no
+	 * empty pixel where a silhouette has nothing behind it (see pixel-splats.ts).
+	 */
+	pixelSplats: boolean;
+}
 
-export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS};
+export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, pixelSplats: true};
 
 /** Figures of one layer, before and after simplification. */
 export interface LayerMeshStats {
@@ -113,14 +120,19 @@ export async function ldiToScene(
 			uvs[v * 2] = baked.uvs[kept.sourceVertices[v] * 2];
 			uvs[v * 2 + 1] = baked.uvs[kept.sourceVertices[v] * 2 + 1];
 		}
-		layers.push({layerIndex: source.layerIndex, positions: kept.positions, uvs, indices: kept.indices, texture: baked.texture});
+		let mesh: LayerMesh = {layerIndex: source.layerIndex, positions: kept.positions, uvs, indices: kept.indices, texture: baked.texture};
+		if (source.layerIndex === 0 && settings.pixelSplats) {
+			const uvScale = layerZeroUvScale(ldi.width, ldi.height, baked.texture.width, baked.texture.height, baked.scale);
+			mesh = appendPixelSplats(mesh, ldi, unionBoundaryPixels(ldi, triangulated), intrinsics, depthRange, uvScale);
+		}
+		layers.push(mesh);
 		layerStats.push({
 			layerIndex: source.layerIndex,
 			trianglesBeforeSimplify: source.indices.length / 3,
 			verticesBeforeSimplify: source.vertexPixels.length,
 			trianglesAfterPlanarMerge: kept.mergedTriangles,
-			triangles: kept.indices.length / 3,
-			vertices: kept.vertexPixels.length,
+			triangles: mesh.indices.length / 3,
+			vertices: mesh.positions.length / 3,
 			simplifyErrorPixels: kept.errorPixels,
 			textureWidth: baked.texture.width,
 			textureHeight: baked.texture.height,

@@ -92,8 +92,7 @@ export function layerZeroTexture(ldi: Ldi, layer: LayerTriangles, options: Parti
 			data[o + 3] = tx < contentWidth && ty < contentHeight ? 255 : 0;
 		}
 	}
-	const uScale = contentWidth / textureWidth / width;
-	const vScale = contentHeight / textureHeight / height;
+	const [uScale, vScale] = layerZeroUvScale(width, height, textureWidth, textureHeight, scale);
 	const uvs = new Float32Array(layer.vertexPixels.length * 2);
 	for (let v = 0; v < layer.vertexPixels.length; v++) {
 		const p = layer.vertexPixels[v];
@@ -101,6 +100,16 @@ export function layerZeroTexture(ldi: Ldi, layer: LayerTriangles, options: Parti
 		uvs[v * 2 + 1] = (ldi.y[p] + 0.5) * vScale;
 	}
 	return {texture: {width: textureWidth, height: textureHeight, data}, uvs, chartCount: 1, scale};
+}
+
+/**
+ * Factors from photo pixel coordinates to layer 0's UVs: the centre of pixel (x, y) is at
+ * ((x + 0.5) · u, (y + 0.5) · v) in a `textureWidth` × `textureHeight` texture baked at `scale`.
+ */
+export function layerZeroUvScale(width: number, height: number, textureWidth: number, textureHeight: number, scale: number): [number, number] {
+	const contentWidth = Math.max(1, Math.round(width * scale));
+	const contentHeight = Math.max(1, Math.round(height * scale));
+	return [contentWidth / textureWidth / width, contentHeight / textureHeight / height];
 }
 
 /** Connected components of a triangle list over its vertices (union-find), as a chart id per vertex. */

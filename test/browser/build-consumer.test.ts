@@ -88,9 +88,9 @@ describe('three.js renders the real `ldi-gltf build` output', function () {
 			const difference = meanAbsoluteDifference(moved.data, result.image.data);
 			console.log(`      moved ${(direction * offsetMeters).toFixed(3)} m: ${holes} empty pixels, mean difference ${difference.toFixed(2)} levels`);
 			assert.ok(difference > 0.5, 'a sideways move must change the image (the scene is 3D)');
-			// Not yet 0: pixel centres that lie exactly on the edge of a lone triangle along a silhouette are
-			// dropped by the GPU's fill rule when nothing lies behind them (97 of 1,048,576 on moon). The
-			// bound catches regressions (before the seam and cut fixes: 488).
+			// Not yet 0: where an inpainted layer ends or is not linked to the photo, a pixel centre on its
+			// edge can be dropped by the GPU's fill rule (moon: 23 and 67 of 1,048,576). The bound catches
+			// regressions (before the seam, cut and splat fixes: 488).
 			const maxHoles = Math.ceil(MAX_HOLE_FRACTION * width * height);
 			assert.ok(holes <= maxHoles, `${holes} empty pixels after a sideways move of ${offsetMeters.toFixed(3)} m (at most ${maxHoles})`);
 		}
