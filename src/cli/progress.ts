@@ -121,3 +121,46 @@ export function createProgress(options: Partial<ProgressOptions> = {}): Progress
 		},
 	};
 }
+
+/** A status line for work in steps (photo i of n, current stage). */
+export interface StatusLine {
+	/** Shows `text` as the current status: rewritten in place on a TTY, one line each otherwise. */
+	set(text: string): void;
+	/** Prints `text` as a permanent line (a result), replacing the current status on a TTY. */
+	print(text: string): void;
+	/** Removes the current status on a TTY, so another line (an error) can follow cleanly. */
+	clear(): void;
+}
+
+/**
+ * Starts a status line on `stream` (stderr by default).
+ *
+ * ```ts
+ * const status = createStatusLine({silent: flags.quiet});
+ * status.set('[1/3] a.jpg: depth');
+ * status.print('[1/3] a.jpg → a.glb (1.2 MB)');
+ * ```
+ */
+export function createStatusLine(options: Partial<Pick<ProgressOptions, 'stream' | 'tty' | 'silent'>> = {}): StatusLine {
+	const stream = options.stream ?? PROGRESS_DEFAULTS.stream;
+	const tty = options.tty ?? Boolean(stream.isTTY);
+	const silent = options.silent ?? false;
+	let pending = false;
+	return {
+		set(text) {
+			if (silent) return;
+			stream.write(tty ? `\r${text}\u001B[K` : `${text}\n`);
+			pending = tty;
+		},
+		print(text) {
+			if (silent) return;
+			stream.write(tty ? `\r${text}\u001B[K\n` : `${text}\n`);
+			pending = false;
+		},
+		clear() {
+			if (!pending) return;
+			stream.write('\r\u001B[K');
+			pending = false;
+		},
+	};
+}

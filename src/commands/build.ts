@@ -7,6 +7,7 @@ import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
 import {depthOptionsFromFlags} from '../cli/depth-flags.js';
+import {createStatusLine} from '../cli/progress.js';
 import {checkSceneFlags, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
@@ -78,6 +79,7 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		const outDir = resolve(flags['out-dir']);
 		const total = inputs.length;
 		const jobs = Math.min(flags.jobs, total);
+		const status = createStatusLine({silent});
 		// Workers resolve their own depth source from plain options; the model is installed by now.
 		const pool = jobs > 1 ? new PhotoBuildPool(jobs) : undefined;
 		const optionsFor = (baseName: string): BuildPhotoOptions => ({
@@ -106,7 +108,7 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 			const stem = basename(input, extname(input));
 			const primary = resolve(flags.out ?? join(outDir, `${stem}.${flags.format}`));
 			const record: BuildRecord = {input: resolve(input), outputs: [], bytes: 0, triangles: 0, vertices: 0, layers: 0, textureSizes: [], timingsMs: {}};
-			const say = (stage: string): void => this.info(`[${index + 1}/${total}] ${input}: ${stage}`);
+			const say = (stage: string): void => status.set(`[${index + 1}/${total}] ${input}: ${stage}`);
 			const started = performance.now();
 			try {
 				if (!flags.overwrite && existsSync(primary)) throw fileError(primary, 'exists (use --overwrite, the default, to replace it)');
@@ -127,8 +129,9 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 					write: performance.now() - writeStart,
 					total: performance.now() - started,
 				}).map(([stage, ms]) => [stage, roundMs(ms)]));
-				this.info(`[${index + 1}/${total}] ${input} → ${record.outputs[0]} (${(record.bytes / 1e6).toFixed(2)} MB, ${record.layers} layers, ${record.triangles} triangles, ${(record.timingsMs.total / 1000).toFixed(2)} s)`);
+				status.print(`[${index + 1}/${total}] ${input} → ${record.outputs[0]} (${(record.bytes / 1e6).toFixed(2)} MB, ${record.layers} layers, ${record.triangles} triangles, ${(record.timingsMs.total / 1000).toFixed(2)} s)`);
 			} catch (error) {
+				status.clear();
 				if (!(error instanceof UserError) && this.argv.includes('--verbose')) this.logToStderr((error as Error).stack ?? String(error));
 				record.error = error instanceof UserError ? error.message : `internal error: ${(error as Error).message}`;
 				// Even under --json: a pipeline's log should say which photo failed, not only its JSON.
