@@ -7,21 +7,22 @@ export interface Bounds {
 }
 
 /**
- * Bounds of a mask's set pixels grown by `margin` pixels and clipped to the crop; undefined when the
- * mask is empty. Inpainting work outside these bounds (plus the reach of its stencils) is wasted.
+ * Bounds of a mask's set pixels (those also set in `exclude` left out) grown by `margin` pixels and
+ * clipped to the crop; undefined when no pixel counts. Inpainting work outside these bounds (plus the
+ * reach of its stencils) is wasted.
  *
  * ```ts
  * const near = maskBounds(region.synthesisMask, region.width, region.height, 1);
  * ```
  */
-export function maskBounds(mask: Uint8Array, width: number, height: number, margin: number): Bounds | undefined {
+export function maskBounds(mask: Uint8Array, width: number, height: number, margin: number, exclude?: Uint8Array): Bounds | undefined {
 	let left = width;
 	let right = -1;
 	let top = height;
 	let bottom = -1;
 	for (let y = 0, i = 0; y < height; y++) {
 		for (let x = 0; x < width; x++, i++) {
-			if (!mask[i]) continue;
+			if (!mask[i] || exclude?.[i]) continue;
 			if (x < left) left = x;
 			if (x > right) right = x;
 			if (y < top) top = y;

@@ -26,6 +26,7 @@
  * lands within a grey level. Earlier: plain Gauss-Seidel, 2 000 sweeps: ~1 000 ms and still 2.0 / 5.8
  * off; ω 1.2–1.8 and 4–32 sweeps per level: ω 1.8 best at every sweep count, 10 sweeps the knee.
  */
+import {maskBounds} from './bounds.js';
 
 /** Options for {@link fillMembrane}. */
 export interface MembraneOptions {
@@ -110,26 +111,12 @@ export function fillMembraneInPlace(
 	options: Partial<MembraneOptions> = {},
 ): void {
 	const settings = {...MEMBRANE_DEFAULTS, ...options};
-	let minX = width;
-	let maxX = -1;
-	let minY = height;
-	let maxY = -1;
-	for (let y = 0, i = 0; y < height; y++) {
-		for (let x = 0; x < width; x++, i++) {
-			if (!unknown[i] || known[i]) continue;
-			if (x < minX) minX = x;
-			if (x > maxX) maxX = x;
-			if (y < minY) minY = y;
-			maxY = y;
-		}
-	}
-	if (maxX < 0) return;
-
 	// Only the unknown pixels' bounding box, grown by the one pixel their 4-neighbours reach, takes part.
-	const left = Math.max(0, minX - 1);
-	const top = Math.max(0, minY - 1);
-	const boxWidth = Math.min(width - 1, maxX + 1) - left + 1;
-	const boxHeight = Math.min(height - 1, maxY + 1) - top + 1;
+	const box = maskBounds(unknown, width, height, 1, known);
+	if (!box) return;
+	const {left, top} = box;
+	const boxWidth = box.right - left + 1;
+	const boxHeight = box.bottom - top + 1;
 	const state = new Uint8Array(boxWidth * boxHeight);
 	const boxValues = new Float32Array(boxWidth * boxHeight * channels);
 	let knownCount = 0;
