@@ -16,6 +16,19 @@ function screenX(camera: RenderCamera, x: number, z: number): number {
 	return camera.width / 2 + camera.principalPointShiftPixels[0] + (cameraFocalLengthPixels(camera) * (x - camera.positionMeters[0])) / z;
 }
 
+/** A 120×60 stripe photo whose rectangle x 50–79, y 20–39 has disparity 9 px, the rest 3 px. */
+function stripeScene(): {width: number; height: number; disparityPx: Float32Array; data: Uint8Array} {
+	const width = 120;
+	const height = 60;
+	const disparityPx = new Float32Array(width * height).fill(3);
+	for (let y = 20; y < 40; y++) for (let x = 50; x < 80; x++) disparityPx[y * width + x] = 9;
+	const data = new Uint8Array(width * height * 3);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) data.set([(x * 2) & 255, (x * 37) & 255, y * 4], (y * width + x) * 3);
+	}
+	return {width, height, disparityPx, data};
+}
+
 /**
  * PSNR between where the left photo's pixels must land in the right view and what is there: the
  * rectangle x 50–79, y 20–39 has disparity 9 px, the rest 3 px; rows within `margin` of the rectangle
@@ -91,13 +104,7 @@ describe('stereo pairs', () => {
 	});
 
 	it('exact-disparity mode: a stripe pattern shifted by d lands exactly at x − d in the right view', () => {
-		const width = 120, height = 60;
-		const disparityPx = new Float32Array(width * height).fill(3);
-		for (let y = 20; y < 40; y++) for (let x = 50; x < 80; x++) disparityPx[y * width + x] = 9;
-		const data = new Uint8Array(width * height * 3);
-		for (let y = 0; y < height; y++) {
-			for (let x = 0; x < width; x++) data.set([(x * 2) & 255, (x * 37) & 255, y * 4], (y * width + x) * 3);
-		}
+		const {width, height, disparityPx, data} = stripeScene();
 		const focal = focalLengthPixels(height, FOV_Y);
 		const baselineMeters = 0.5;
 		const range = depthRangeForPixelDisparity(3, 9, focal, baselineMeters);
@@ -113,13 +120,7 @@ describe('stereo pairs', () => {
 	});
 
 	it('exact-disparity mode through the LDI engine and mesher (buildLdi → ldiToScene) lands the stripes too', async () => {
-		const width = 120, height = 60;
-		const disparityPx = new Float32Array(width * height).fill(3);
-		for (let y = 20; y < 40; y++) for (let x = 50; x < 80; x++) disparityPx[y * width + x] = 9;
-		const data = new Uint8Array(width * height * 3);
-		for (let y = 0; y < height; y++) {
-			for (let x = 0; x < width; x++) data.set([(x * 2) & 255, (x * 37) & 255, y * 4], (y * width + x) * 3);
-		}
+		const {width, height, disparityPx, data} = stripeScene();
 		const image = {width, height, data};
 		const baselineMeters = 0.5;
 		const {ldi} = await buildLdi(image, {width, height, data: disparityPx}, {filter: {windowSizes: []}, thresholdDisparity: 1.5 / 6, inpainter: 'diffusion'});
