@@ -1,6 +1,6 @@
 import type {Ldi} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange, type LayerMesh} from '../scene/scene.js';
-import type {LayerTriangles} from './triangulate.js';
+import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
 
 /**
  * Pixel-sized quads ("splats") for the photo pixels on the boundary of the whole triangulated surface.
@@ -19,18 +19,7 @@ import type {LayerTriangles} from './triangulate.js';
  */
 export function unionBoundaryPixels(ldi: Ldi, layers: readonly LayerTriangles[]): Int32Array {
 	const eighthTurns = new Uint8Array(ldi.count);
-	for (const {vertexPixels, indices} of layers) {
-		for (let t = 0; t < indices.length; t += 3) {
-			for (let k = 0; k < 3; k++) {
-				const a = vertexPixels[indices[t + k]];
-				const b = vertexPixels[indices[t + (k + 1) % 3]];
-				const c = vertexPixels[indices[t + (k + 2) % 3]];
-				// Lattice triangles have one right-angle corner (two eighths) and two 45° corners (one each).
-				const rightAngle = (ldi.x[b] === ldi.x[a] || ldi.y[b] === ldi.y[a]) && (ldi.x[c] === ldi.x[a] || ldi.y[c] === ldi.y[a]);
-				eighthTurns[a] += rightAngle ? 2 : 1;
-			}
-		}
-	}
+	for (const layer of layers) addCornerEighthTurns(ldi, layer, eighthTurns, true);
 	const boundary: number[] = [];
 	const photoPixels = ldi.width * ldi.height;
 	for (let p = 0; p < photoPixels; p++) if (eighthTurns[p] < 8) boundary.push(p);

@@ -3,7 +3,7 @@ import {MeshoptSimplifier} from 'meshoptimizer';
 import type {Ldi} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
 import {mergePlanarCells} from './planar-quadtree.js';
-import type {LayerTriangles} from './triangulate.js';
+import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
 
 /**
  * Simplification of one layer's pixel-lattice mesh, with the error bounded in pixels of parallax.
@@ -112,19 +112,10 @@ export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
  * 360° (each lattice triangle has one 90° and two 45° corners).
  */
 function lockedVertices(ldi: Ldi, layer: LayerTriangles): Uint8Array {
-	const {vertexPixels, indices, sharedVertices} = layer;
+	const {vertexPixels, sharedVertices} = layer;
 	const vertexCount = vertexPixels.length;
 	const eighthTurns = new Uint8Array(vertexCount);
-	for (let t = 0; t < indices.length; t += 3) {
-		for (let k = 0; k < 3; k++) {
-			const v = indices[t + k];
-			const a = vertexPixels[v];
-			const b = vertexPixels[indices[t + (k + 1) % 3]];
-			const c = vertexPixels[indices[t + (k + 2) % 3]];
-			const rightAngle = (ldi.x[b] === ldi.x[a] || ldi.y[b] === ldi.y[a]) && (ldi.x[c] === ldi.x[a] || ldi.y[c] === ldi.y[a]);
-			eighthTurns[v] += rightAngle ? 2 : 1;
-		}
-	}
+	addCornerEighthTurns(ldi, layer, eighthTurns, false);
 	const minX = -ldi.border;
 	const minY = -ldi.border;
 	const maxX = ldi.width - 1 + ldi.border;

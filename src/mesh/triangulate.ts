@@ -170,3 +170,28 @@ export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = 
 	}
 	return result;
 }
+
+/**
+ * Adds, for every corner of `layer`'s lattice triangles, the angle the triangle spans there in eighths
+ * of a turn (2 at its right angle, 1 at its 45° corners) to `eighthTurns`, indexed by the layer's vertex
+ * or, with `byPixel`, by LDI pixel (to sum over several layers). A total of 8 means the corner lies
+ * inside the surface; less, on its boundary.
+ *
+ * ```ts
+ * const turns = new Uint8Array(layer.vertexPixels.length);
+ * addCornerEighthTurns(ldi, layer, turns, false);
+ * ```
+ */
+export function addCornerEighthTurns(ldi: Ldi, layer: LayerTriangles, eighthTurns: Uint8Array, byPixel: boolean): void {
+	const {vertexPixels, indices} = layer;
+	for (let t = 0; t < indices.length; t += 3) {
+		for (let k = 0; k < 3; k++) {
+			const v = indices[t + k];
+			const a = vertexPixels[v];
+			const b = vertexPixels[indices[t + (k + 1) % 3]];
+			const c = vertexPixels[indices[t + (k + 2) % 3]];
+			const rightAngle = (ldi.x[b] === ldi.x[a] || ldi.y[b] === ldi.y[a]) && (ldi.x[c] === ldi.x[a] || ldi.y[c] === ldi.y[a]);
+			eighthTurns[byPixel ? a : v] += rightAngle ? 2 : 1;
+		}
+	}
+}
