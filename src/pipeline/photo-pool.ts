@@ -1,8 +1,7 @@
-import {createRequire} from 'node:module';
-import {pathToFileURL} from 'node:url';
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
 
 import {UserError} from '../errors.js';
+import {startWorker} from '../parallel/start-worker.js';
 import type {BuildPhotoOptions, BuiltPhoto} from './build-photo.js';
 import type {BuildStage} from './build-scene.js';
 
@@ -84,7 +83,7 @@ export class PhotoBuildPool {
 	}
 
 	private spawn(): Worker {
-		const worker = startBuildWorker();
+		const worker = startWorker(import.meta.url, './build-worker');
 		worker.on('message', (reply: WorkerReply) => this.receive(reply));
 		worker.on('error', (error) => {
 			// The worker is gone: fail its build; build() replaces it.
@@ -97,18 +96,4 @@ export class PhotoBuildPool {
 		this.workers.push(worker);
 		return worker;
 	}
-}
-
-/**
- * Starts build-worker: the compiled .js beside this file, or, when running from the TypeScript sources
- * (bin/dev.js, tests), the .ts through tsx, which a worker must register itself (Node 20 does not carry
- * the parent's `--import` loader hooks into workers).
- */
-function startBuildWorker(): Worker {
-	const fromSources = import.meta.url.endsWith('.ts');
-	const entry = new URL(fromSources ? './build-worker.ts' : './build-worker.js', import.meta.url);
-	if (!fromSources) return new Worker(entry);
-	const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-	const source = `const {register} = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(entry.href)});`;
-	return new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`));
 }
