@@ -2,7 +2,7 @@ import {Accessor, Document, Logger, TextureInfo} from '@gltf-transform/core';
 import {EXTTextureWebP, KHRMaterialsUnlit} from '@gltf-transform/extensions';
 
 import type {Scene} from '../scene/scene.js';
-import {encodeTexture, TEXTURE_MIME_TYPES, type TextureFormat} from './texture-encode.js';
+import {LayerTextureEncoder, TEXTURE_MIME_TYPES, type TextureFormat} from './texture-encode.js';
 
 /**
  * Scene → glTF-Transform Document.
@@ -46,6 +46,11 @@ export interface SceneToDocumentOptions {
 	 * 1.68 MB. The boost of 8 (q98) is the knee.
 	 */
 	layerZeroQualityBoost: number;
+	/**
+	 * Encoder whose started encodings to reuse (see {@link LayerTextureEncoder}); its format and
+	 * qualities then replace the three fields above.
+	 */
+	textureEncoder?: LayerTextureEncoder;
 }
 
 export const SCENE_TO_DOCUMENT_DEFAULTS: SceneToDocumentOptions = {textureFormat: 'webp', textureQuality: 90, layerZeroQualityBoost: 8};
@@ -69,7 +74,11 @@ export async function sceneToDocument(
 	metadata: SceneMetadata,
 	options: Partial<SceneToDocumentOptions> = {},
 ): Promise<Document> {
-	const {textureFormat, textureQuality, layerZeroQualityBoost} = {...SCENE_TO_DOCUMENT_DEFAULTS, ...options};
+	const settings = {...SCENE_TO_DOCUMENT_DEFAULTS, ...options};
+	const encoder = settings.textureEncoder ?? new LayerTextureEncoder({
+		format: settings.textureFormat, quality: settings.textureQuality, layerZeroQualityBoost: settings.layerZeroQualityBoost,
+	});
+	const textureFormat = encoder.format;
 	// glTF-Transform logs each pruned accessor at info level; a CLI's stderr is for progress lines.
 	const document = new Document().setLogger(new Logger(Logger.Verbosity.WARN));
 	const buffer = document.createBuffer();
@@ -87,10 +96,7 @@ export async function sceneToDocument(
 	gltfScene.addChild(document.createNode('camera').setCamera(gltfCamera));
 
 	// All textures at once: sharp encodes them on its own thread pool.
-	const encoded = await Promise.all(scene.layers.map((layer) => encodeTexture(layer.texture, {
-		format: textureFormat,
-		quality: layer.layerIndex === 0 ? Math.min(100, textureQuality + layerZeroQualityBoost) : textureQuality,
-	})));
+	const encoded = await Promise.all(scene.layers.map((layer) => encoder.encode(layer.layerIndex, layer.texture)));
 	const featureIdType = scene.layers.some((layer) => layer.layerIndex > 255) ? Accessor.ComponentType.UNSIGNED_SHORT : Accessor.ComponentType.UNSIGNED_BYTE;
 	scene.layers.forEach((layer, i) => {
 		const name = layerNodeName(layer.layerIndex);

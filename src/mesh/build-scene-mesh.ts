@@ -1,6 +1,8 @@
+import type {RgbaImage} from '../image/raster.js';
 import type {Ldi} from '../ldi/ldi.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
-import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions} from './simplify.js';
+import {MeshWorker} from './mesh-worker.js';
+import {type OffloadedLayer, resolveParallaxRangePixels, SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions} from './simplify.js';
 import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
 import {bakeLayerTexture, layerZeroTexture, layerZeroUvScale, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
@@ -16,9 +18,24 @@ export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, Spli
 	 * empty pixel where a silhouette has nothing behind it (see pixel-splats.ts).
 	 */
 	pixelSplats: boolean;
+	/**
+	 * Called with each layer's texture as soon as it is baked, before simplification, e.g. to start
+	 * encoding it on sharp's threads while the meshes are simplified.
+	 */
+	onTextureBaked?: (layerIndex: number, texture: RgbaImage) => void;
+	/**
+	 * Simplify the largest layer on the process's mesh worker thread (mesh-worker.ts) while this thread
+	 * bakes textures and simplifies the other layers; same result. Off where threads are already busy
+	 * (several photos built at once).
+	 */
+	simplifyOnWorker: boolean;
+	/** Layers with fewer triangles stay on the calling thread (the transfer would cost more than it saves). */
+	minWorkerTriangles: number;
 }
 
-export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, pixelSplats: true};
+export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {
+	...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, pixelSplats: true, simplifyOnWorker: true, minWorkerTriangles: 200_000,
+};
 
 /** Figures of one layer, before and after simplification. */
 export interface LayerMeshStats {
@@ -102,8 +119,26 @@ export async function ldiToScene(
 		: layer));
 	const triangulateMs = performance.now() - start;
 
+	const offloaded = new Map<number, OffloadedLayer>();
+	if (settings.simplifyOnWorker && settings.simplifyErrorPixels > 0) {
+		let largest = 0;
+		for (let i = 1; i < triangulated.length; i++) if (triangulated[i].indices.length > triangulated[largest].indices.length) largest = i;
+		if (triangulated.length > 0 && triangulated[largest].indices.length / 3 >= settings.minWorkerTriangles) {
+			const k = resolveParallaxRangePixels(ldi.width, ldi.height, settings.parallaxRangePixels);
+			offloaded.set(largest, MeshWorker.shared().simplify(ldi, triangulated[largest], k, depthRange, settings, intrinsics));
+		}
+	}
+
 	start = performance.now();
-	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, settings);
+	const bakedTextures = triangulated.map((source) => {
+		const baked = source.layerIndex === 0 ? layerZeroTexture(ldi, source, settings) : bakeLayerTexture(ldi, source, settings);
+		settings.onTextureBaked?.(source.layerIndex, baked.texture);
+		return baked;
+	});
+	let texturesMs = performance.now() - start;
+
+	start = performance.now();
+	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, settings, offloaded);
 	const simplifyMs = performance.now() - start;
 
 	start = performance.now();
@@ -112,9 +147,7 @@ export async function ldiToScene(
 	for (let i = 0; i < triangulated.length; i++) {
 		const source = triangulated[i];
 		const kept = simplified[i];
-		const baked = source.layerIndex === 0
-			? layerZeroTexture(ldi, source, settings)
-			: bakeLayerTexture(ldi, source, settings);
+		const baked = bakedTextures[i];
 		const uvs = new Float32Array(kept.sourceVertices.length * 2);
 		for (let v = 0; v < kept.sourceVertices.length; v++) {
 			uvs[v * 2] = baked.uvs[kept.sourceVertices[v] * 2];
@@ -139,7 +172,7 @@ export async function ldiToScene(
 			chartCount: baked.chartCount,
 		});
 	}
-	const texturesMs = performance.now() - start;
+	texturesMs += performance.now() - start;
 
 	const scene: Scene = {
 		camera: {

@@ -19,7 +19,7 @@ import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
  */
 export function unionBoundaryPixels(ldi: Ldi, layers: readonly LayerTriangles[]): Int32Array {
 	const eighthTurns = new Uint8Array(ldi.count);
-	for (const layer of layers) addCornerEighthTurns(ldi, layer, eighthTurns, true);
+	for (const layer of layers) addCornerEighthTurns(layer, eighthTurns, true);
 	const boundary: number[] = [];
 	const photoPixels = ldi.width * ldi.height;
 	for (let p = 0; p < photoPixels; p++) if (eighthTurns[p] < 8) boundary.push(p);

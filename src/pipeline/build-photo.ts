@@ -4,7 +4,7 @@ import type {ResolveDepthOptions} from '../depth/resolve.js';
 import type {DepthSource} from '../depth/source.js';
 import {encodeDebugImage} from '../io/debug-dir.js';
 import {buildScene, type BuildSceneOptions, type BuildStage} from './build-scene.js';
-import {encodeScene, type EncodeSceneOptions} from './encode-scene.js';
+import {encodeScene, type EncodeSceneOptions, sceneTextureEncoder} from './encode-scene.js';
 
 /**
  * Options for {@link buildPhoto}: plain data (no callbacks, no sessions) when `depth` is options, so the
@@ -54,11 +54,13 @@ export interface BuiltPhoto {
  * ```
  */
 export async function buildPhoto(input: string, options: BuildPhotoOptions, onStage?: (stage: BuildStage | 'gltf') => void): Promise<BuiltPhoto> {
+	const textureEncoder = sceneTextureEncoder(options.encode);
 	const built = await buildScene(input, {
 		...options.scene,
 		ldi: {...options.scene.ldi, debug: options.debug},
 		depth: options.depth,
 		onStage,
+		onTextureBaked: (layerIndex, texture) => void textureEncoder.encode(layerIndex, texture),
 	});
 	onStage?.('gltf');
 	const encodeStart = performance.now();
@@ -70,7 +72,7 @@ export async function buildPhoto(input: string, options: BuildPhotoOptions, onSt
 		...(suppliedDepth ? {depthFile: basename(built.depth.source)} : {}),
 		options: options.recordedOptions,
 		layerStats: built.meshStats.layers,
-	}, options.baseName, options.encode);
+	}, options.baseName, {...options.encode, textureEncoder});
 	const gltfMs = performance.now() - encodeStart;
 	const debugFiles = new Map<string, Uint8Array>();
 	for (const image of built.debugImages ?? []) debugFiles.set(image.fileName, await encodeDebugImage(image));

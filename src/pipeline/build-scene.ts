@@ -1,10 +1,11 @@
 import type {DepthSource, DepthEstimate} from '../depth/source.js';
 import {resolveDepthSource, type ResolveDepthOptions} from '../depth/resolve.js';
 import {loadPhoto, type LoadPhotoOptions} from '../image/load.js';
-import type {Photo} from '../image/raster.js';
+import type {Photo, RgbaImage} from '../image/raster.js';
 import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js';
 import type {LdiDebugImages} from '../ldi/debug.js';
-import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
+import {defaultDepthRange, LDI_TO_SCENE_DEFAULTS, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
+import {MeshWorker} from '../mesh/mesh-worker.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
 import {exactDisparitySetup, type ExactDisparityOptions, type ExactDisparitySetup} from './exact-disparity.js';
 
@@ -34,6 +35,8 @@ export interface BuildSceneOptions {
 	exactDisparity?: Partial<ExactDisparityOptions>;
 	/** Called when a stage starts, for progress display. */
 	onStage?: (stage: BuildStage) => void;
+	/** Called with each layer texture as soon as it is baked (see LdiToSceneOptions.onTextureBaked). */
+	onTextureBaked?: (layerIndex: number, texture: RgbaImage) => void;
 }
 
 export const BUILD_SCENE_DEFAULTS: BuildSceneOptions = {photo: {}, depth: {}, ldi: {}, mesh: {}};
@@ -78,6 +81,8 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		return result;
 	};
 
+	// Started now, the mesh worker loads its modules while this thread decodes and builds the LDI.
+	if (settings.mesh.simplifyOnWorker ?? LDI_TO_SCENE_DEFAULTS.simplifyOnWorker) MeshWorker.shared();
 	const photo = typeof input === 'string' ? await time('decode', () => loadPhoto(input, settings.photo)) : input;
 	const depth = await time('depth', async () => {
 		const source = isDepthSource(settings.depth) ? settings.depth : (await resolveDepthSource(settings.depth)).source;
@@ -90,7 +95,7 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		...exactDisparity?.ldi,
 	}));
 	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
-	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh};
+	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked};
 	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, meshOptions));
 	return {photo, depth, scene, ldiStats, meshStats, debugImages, exactDisparity, timingsMs};
 }

@@ -1,8 +1,8 @@
 import {addCameraAnimation} from '../gltf/camera-animation.js';
-import {sceneToDocument, type SceneMetadata} from '../gltf/document.js';
+import {SCENE_TO_DOCUMENT_DEFAULTS, sceneToDocument, type SceneMetadata} from '../gltf/document.js';
 import {optimizeDocument} from '../gltf/optimize.js';
 import {presetByName, type PresetName} from '../gltf/presets.js';
-import type {TextureFormat} from '../gltf/texture-encode.js';
+import {LayerTextureEncoder, type TextureFormat} from '../gltf/texture-encode.js';
 import {writeGlb, writeGltfFiles} from '../gltf/write.js';
 import {CAMERA_PATH_PERIODIC, cameraPath, cameraPathReferenceDepth, type CameraPathName} from '../render/camera-path.js';
 import type {Scene} from '../scene/scene.js';
@@ -25,6 +25,11 @@ export interface EncodeSceneOptions {
 	cameraPathFrames: number;
 	/** Frames per second of the stored camera path. */
 	cameraPathFps: number;
+	/**
+	 * Encoder that may already be encoding the scene's textures ({@link sceneTextureEncoder} with the
+	 * same options); a new one when absent.
+	 */
+	textureEncoder?: LayerTextureEncoder;
 }
 
 export const ENCODE_SCENE_DEFAULTS: EncodeSceneOptions = {
@@ -35,6 +40,25 @@ export const ENCODE_SCENE_DEFAULTS: EncodeSceneOptions = {
 	cameraPathFrames: 90,
 	cameraPathFps: 30,
 };
+
+/**
+ * The texture encoder {@link encodeScene} uses for `options` (the preset's format unless one is given),
+ * so a pipeline can start encoding each texture as soon as it is baked.
+ *
+ * ```ts
+ * const textureEncoder = sceneTextureEncoder({preset: 'unity'});
+ * const {scene} = await buildScene('photo.jpg', {onTextureBaked: (layer, texture) => void textureEncoder.encode(layer, texture)});
+ * const files = await encodeScene(scene, metadata, 'photo', {preset: 'unity', textureEncoder});
+ * ```
+ */
+export function sceneTextureEncoder(options: Partial<EncodeSceneOptions> = {}): LayerTextureEncoder {
+	const settings = {...ENCODE_SCENE_DEFAULTS, ...options};
+	return new LayerTextureEncoder({
+		format: settings.textureFormat ?? presetByName(settings.preset).textureFormat,
+		quality: settings.textureQuality,
+		layerZeroQualityBoost: SCENE_TO_DOCUMENT_DEFAULTS.layerZeroQualityBoost,
+	});
+}
 
 /**
  * Scene → glTF files (name → bytes, names relative to the output directory): the document with its
@@ -52,11 +76,7 @@ export async function encodeScene(
 	options: Partial<EncodeSceneOptions> = {},
 ): Promise<Map<string, Uint8Array>> {
 	const settings = {...ENCODE_SCENE_DEFAULTS, ...options};
-	const preset = presetByName(settings.preset);
-	const document = await sceneToDocument(scene, metadata, {
-		textureFormat: settings.textureFormat ?? preset.textureFormat,
-		textureQuality: settings.textureQuality,
-	});
+	const document = await sceneToDocument(scene, metadata, {textureEncoder: settings.textureEncoder ?? sceneTextureEncoder(settings)});
 	if (settings.cameraPath) {
 		const poses = cameraPath(settings.cameraPath, {
 			frames: settings.cameraPathFrames,

@@ -23,11 +23,17 @@ function linked(ldi: Ldi, a: number, b: number): boolean {
 	return false;
 }
 
-/** Every triangle: camera-facing, half a pixel² in area, and its two lattice-adjacent sides are links. */
+/**
+ * Every triangle: camera-facing, half a pixel² in area, its two lattice-adjacent sides are links, and
+ * its first corner is the right angle (addCornerEighthTurns relies on it).
+ */
 function assertWellFormed(ldi: Ldi, layers: LayerTriangles[]): void {
 	for (const layer of layers) {
 		for (const triangle of trianglePixels(layer)) {
 			assert.equal(imageSignedArea(ldi, triangle), -0.5, `triangle ${triangle} must face the camera`);
+			const [a, b, c] = triangle;
+			const dot = (ldi.x[b] - ldi.x[a]) * (ldi.x[c] - ldi.x[a]) + (ldi.y[b] - ldi.y[a]) * (ldi.y[c] - ldi.y[a]);
+			assert.ok(dot === 0, `triangle ${triangle} must start at its right angle`);
 			for (let k = 0; k < 3; k++) {
 				const a = triangle[k];
 				const b = triangle[(k + 1) % 3];
