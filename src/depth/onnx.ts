@@ -19,7 +19,7 @@
 import {stat} from 'node:fs/promises';
 import {resolve} from 'node:path';
 
-import {InferenceSession, Tensor} from 'onnxruntime-node';
+import type {InferenceSession, Tensor} from 'onnxruntime-node';
 
 import {fileError} from '../errors.js';
 import type {FloatImage, Photo} from '../image/raster.js';
@@ -56,6 +56,14 @@ export interface DepthModelIo {
 
 const sessions = new Map<string, Promise<InferenceSession>>();
 
+/**
+ * onnxruntime-node, loaded on first use: builds with a supplied depth map and the built-in inpainters
+ * never need it, and loading its native addon costs ~20–40 ms of every process's start-up.
+ */
+export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
+	return import('onnxruntime-node');
+}
+
 /** Drops the first line of onnxruntime's message down to its reason ("Protobuf parsing failed."). */
 function onnxReason(error: unknown): string {
 	const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
@@ -71,6 +79,7 @@ async function createSession(modelPath: string, intraOpNumThreads: number): Prom
 	}
 	if (!isFile) throw fileError(modelPath, 'cannot read the model (is a directory)');
 	try {
+		const {InferenceSession} = await loadOnnxRuntime();
 		return await InferenceSession.create(modelPath, {
 			executionProviders: ['cpu'],
 			graphOptimizationLevel: 'all',
@@ -174,6 +183,7 @@ export class OnnxDepthEstimator implements DepthSource {
 		const loaded = performance.now();
 		const size = modelInputSize(photo.image, this.options.input.size, {width: io.fixedWidth, height: io.fixedHeight});
 		const tensorData = await imageToTensor(photo.image, size, this.options.input);
+		const {Tensor} = await loadOnnxRuntime();
 		const input = new Tensor('float32', tensorData, [1, 3, size.height, size.width]);
 		const prepared = performance.now();
 		let results: InferenceSession.OnnxValueMapType;

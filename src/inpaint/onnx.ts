@@ -1,6 +1,6 @@
-import {Tensor, type InferenceSession} from 'onnxruntime-node';
+import type {InferenceSession, Tensor} from 'onnxruntime-node';
 
-import {loadOnnxSession} from '../depth/onnx.js';
+import {loadOnnxRuntime, loadOnnxSession} from '../depth/onnx.js';
 import {fileError, UserError} from '../errors.js';
 import {resizeFloatImage} from '../image/resize.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
@@ -143,6 +143,7 @@ export class OnnxInpainter implements ColorInpainter {
 			}
 		}
 
+		const {Tensor} = await loadOnnxRuntime();
 		let results: InferenceSession.OnnxValueMapType;
 		try {
 			results = await session.run(

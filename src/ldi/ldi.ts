@@ -39,9 +39,6 @@ export interface Ldi {
 	nextAtPosition: Int32Array;
 }
 
-/** What meshing reads of an LDI: sizes, positions, disparity and links (what a mesh worker is sent). */
-export type LdiGeometry = Pick<Ldi, 'width' | 'height' | 'border' | 'x' | 'y' | 'disparity' | 'links'>;
-
 export const NO_LINK = -1;
 export const LINK_LEFT = 0;
 export const LINK_UP = 1;

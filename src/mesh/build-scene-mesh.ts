@@ -1,8 +1,7 @@
 import type {RgbaImage} from '../image/raster.js';
 import type {Ldi} from '../ldi/ldi.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
-import {MeshWorker} from './mesh-worker.js';
-import {type OffloadedLayer, resolveParallaxRangePixels, SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions} from './simplify.js';
+import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions} from './simplify.js';
 import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
 import {bakeLayerTexture, layerZeroTexture, layerZeroUvScale, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
@@ -23,19 +22,9 @@ export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, Spli
 	 * encoding it on sharp's threads while the meshes are simplified.
 	 */
 	onTextureBaked?: (layerIndex: number, texture: RgbaImage) => void;
-	/**
-	 * Simplify the largest layer on the process's mesh worker thread (mesh-worker.ts) while this thread
-	 * bakes textures and simplifies the other layers; same result. Off where threads are already busy
-	 * (several photos built at once).
-	 */
-	simplifyOnWorker: boolean;
-	/** Layers with fewer triangles stay on the calling thread (the transfer would cost more than it saves). */
-	minWorkerTriangles: number;
 }
 
-export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {
-	...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, pixelSplats: true, simplifyOnWorker: true, minWorkerTriangles: 200_000,
-};
+export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, pixelSplats: true};
 
 /** Figures of one layer, before and after simplification. */
 export interface LayerMeshStats {
@@ -96,8 +85,15 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * LDI → {@link Scene}: triangulates every layer from its links, splits inpainted layers into tiled
  * charts, simplifies each layer with the error bounded in pixels of parallax, unprojects it to metres
  * and bakes one texture per layer (layer 0 = the photo). Asynchronous because meshoptimizer's
- * WebAssembly must be ready and the simplifier's tile pass may run on a worker thread. Stats'
- * `triangulateMs` includes the chart split.
+ * WebAssembly must be ready. Stats' `triangulateMs` includes the chart split.
+ *
+ * Textures are baked before simplification so `onTextureBaked` can start their encoding on sharp's
+ * threads, which then run on the second core while this thread simplifies: moon.jpg's glTF stage fell
+ * from 485 to 250 ms and the whole build from 2.85 to 2.65 s (same bytes). Tried on top of that:
+ * simplifying layer 0 (70% of the triangles) on a worker thread while this thread baked textures and
+ * simplified the other layers; best of 5 on a quiet machine, mesh stage moon 750 vs 741 ms without,
+ * depthy_hut 1727 vs 1815 ms: the second core was already busy encoding, and cloning the LDI geometry
+ * (~70 MB both ways) ate the rest. Removed.
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());
@@ -119,16 +115,6 @@ export async function ldiToScene(
 		: layer));
 	const triangulateMs = performance.now() - start;
 
-	const offloaded = new Map<number, OffloadedLayer>();
-	if (settings.simplifyOnWorker && settings.simplifyErrorPixels > 0) {
-		let largest = 0;
-		for (let i = 1; i < triangulated.length; i++) if (triangulated[i].indices.length > triangulated[largest].indices.length) largest = i;
-		if (triangulated.length > 0 && triangulated[largest].indices.length / 3 >= settings.minWorkerTriangles) {
-			const k = resolveParallaxRangePixels(ldi.width, ldi.height, settings.parallaxRangePixels);
-			offloaded.set(largest, MeshWorker.shared().simplify(ldi, triangulated[largest], k, depthRange, settings, intrinsics));
-		}
-	}
-
 	start = performance.now();
 	const bakedTextures = triangulated.map((source) => {
 		const baked = source.layerIndex === 0 ? layerZeroTexture(ldi, source, settings) : bakeLayerTexture(ldi, source, settings);
@@ -138,7 +124,7 @@ export async function ldiToScene(
 	let texturesMs = performance.now() - start;
 
 	start = performance.now();
-	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, settings, offloaded);
+	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, settings);
 	const simplifyMs = performance.now() - start;
 
 	start = performance.now();

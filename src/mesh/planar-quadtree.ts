@@ -1,4 +1,4 @@
-import {LINK_DOWN, LINK_RIGHT, type LdiGeometry} from '../ldi/ldi.js';
+import {LINK_DOWN, LINK_RIGHT, type Ldi} from '../ldi/ldi.js';
 import type {LayerTriangles} from './triangulate.js';
 
 /**
@@ -177,7 +177,7 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
  * ```
  */
 export function mergePlanarCells(
-	ldi: LdiGeometry,
+	ldi: Ldi,
 	layer: LayerTriangles,
 	lattice: Float32Array,
 	inverseDepth: Float32Array,

@@ -1,6 +1,6 @@
 import {MeshoptSimplifier} from 'meshoptimizer';
 
-import type {LdiGeometry} from '../ldi/ldi.js';
+import type {Ldi} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
 import {mergePlanarCells} from './planar-quadtree.js';
 import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
@@ -111,7 +111,7 @@ export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
  * along it; frame corners stay. A vertex is inside the mesh when the angles of its triangles add up to
  * 360° (each lattice triangle has one 90° and two 45° corners).
  */
-function lockedVertices(ldi: LdiGeometry, layer: LayerTriangles): Uint8Array {
+function lockedVertices(ldi: Ldi, layer: LayerTriangles): Uint8Array {
 	const {vertexPixels, sharedVertices} = layer;
 	const vertexCount = vertexPixels.length;
 	const eighthTurns = new Uint8Array(vertexCount);
@@ -166,7 +166,7 @@ export function resolveParallaxRangePixels(width: number, height: number, parall
 }
 
 /** A layer after the planar pre-merge, ready for meshoptimizer. */
-export interface MergedLayer {
+interface MergedLayer {
 	layer: LayerTriangles;
 	/** Pre-merged triangles (the layer's own triangles when simplification is off). */
 	indices: Uint32Array;
@@ -176,14 +176,8 @@ export interface MergedLayer {
 	mergeErrorPixels: number;
 }
 
-/**
- * Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts); with
- * simplification off, the layer as it is.
- */
-export function mergeLayer(ldi: LdiGeometry, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): MergedLayer {
-	if (settings.simplifyErrorPixels <= 0 || layer.indices.length <= 3) {
-		return {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0};
-	}
+/** Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts). */
+function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): MergedLayer {
 	const vertexCount = layer.vertexPixels.length;
 	const inverseNear = 1 / depthRange.nearMeters;
 	const inverseFar = 1 / depthRange.farMeters;
@@ -213,12 +207,9 @@ export function mergeLayer(ldi: LdiGeometry, layer: LayerTriangles, k: number, d
 	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
 }
 
-/**
- * meshoptimizer over a pre-merged layer with texture-swim weight `weight`, then unprojection
- * (MeshoptSimplifier must be ready).
- */
-export function finishLayer(
-	ldi: LdiGeometry, merged: MergedLayer, camera: UnprojectCamera, depthRange: DepthRange, settings: SimplifyOptions, weight: number,
+/** meshoptimizer over a pre-merged layer with texture-swim weight `weight`, then unprojection. */
+function finishLayer(
+	ldi: Ldi, merged: MergedLayer, camera: UnprojectCamera, depthRange: DepthRange, settings: SimplifyOptions, weight: number,
 ): SimplifiedLayer {
 	const {layer, lattice, swim, lock, mergeErrorPixels} = merged;
 	const vertexCount = layer.vertexPixels.length;
@@ -275,7 +266,7 @@ export function finishLayer(
  * ```
  */
 export async function simplifyLayer(
-	ldi: LdiGeometry,
+	ldi: Ldi,
 	layer: LayerTriangles,
 	camera: UnprojectCamera,
 	depthRange: DepthRange,
@@ -288,52 +279,34 @@ export async function simplifyLayer(
 const MIN_RETRY_SWIM_WEIGHT = 1e-3;
 
 /**
- * A layer being simplified somewhere else (a worker thread, see mesh-worker.ts): already pre-merged
- * there, it finishes with a given texture-swim weight on request.
- */
-export interface OffloadedLayer {
-	finish(weight: number): Promise<SimplifiedLayer>;
-	/** Frees what the other side keeps for further finishes. */
-	release(): void;
-}
-
-/**
  * Every layer through the planar pre-merge, then meshoptimizer; when all layers together exceed
  * `triangleBudget`, meshoptimizer runs again from the pre-merged meshes with a lower texture-swim
- * weight (at most a third), down to 0.001 (the parallax bound never loosens). Layers in `offloaded`
- * (keyed by their index in `layers`) are simplified by their handle, concurrently with the others; the
- * result is the same.
+ * weight (at most a third), down to 0.001 (the parallax bound never loosens).
  *
  * ```ts
  * const simplified = await simplifyLayers(ldi, triangulateLdi(ldi), {width, height, fovYRadians}, range);
  * ```
  */
 export async function simplifyLayers(
-	ldi: LdiGeometry,
+	ldi: Ldi,
 	layers: LayerTriangles[],
 	camera: UnprojectCamera,
 	depthRange: DepthRange,
 	options: Partial<SimplifyOptions> = {},
-	offloaded: ReadonlyMap<number, OffloadedLayer> = new Map(),
 ): Promise<SimplifiedLayer[]> {
 	const settings = {...SIMPLIFY_DEFAULTS, ...options};
 	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
 	await MeshoptSimplifier.ready;
-	const merged = layers.map((layer, i) => (offloaded.has(i) ? undefined : mergeLayer(ldi, layer, k, depthRange, settings)));
+	const merged = layers.map((layer) => (settings.simplifyErrorPixels > 0 && layer.indices.length > 3
+		? mergeLayer(ldi, layer, k, depthRange, settings)
+		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0}));
 	let weight = settings.textureSwimWeight;
-	try {
-		for (;;) {
-			const finishing = layers.map((_, i) => offloaded.get(i)?.finish(weight));
-			const simplified = await Promise.all(merged.map((layer, i) => (layer
-				? finishLayer(ldi, layer, camera, depthRange, settings, weight)
-				: finishing[i] as Promise<SimplifiedLayer>)));
-			const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
-			if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT) return simplified;
-			// Triangles grow about as the square root of the weight (depthy_hut: 317 k, 175 k, 101 k at 0.03,
-			// 0.01, 0.0033), so aim 20% under the budget, and at least a factor of 3 per retry.
-			weight *= Math.min(1 / 3, 0.8 * (settings.triangleBudget / triangles) ** 2);
-		}
-	} finally {
-		for (const layer of offloaded.values()) layer.release();
+	for (;;) {
+		const simplified = merged.map((layer) => finishLayer(ldi, layer, camera, depthRange, settings, weight));
+		const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
+		if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT) return simplified;
+		// Triangles grow about as the square root of the weight (depthy_hut: 317 k, 175 k, 101 k at 0.03,
+		// 0.01, 0.0033), so aim 20% under the budget, and at least a factor of 3 per retry.
+		weight *= Math.min(1 / 3, 0.8 * (settings.triangleBudget / triangles) ** 2);
 	}
 }

@@ -4,8 +4,7 @@ import {loadPhoto, type LoadPhotoOptions} from '../image/load.js';
 import type {Photo, RgbaImage} from '../image/raster.js';
 import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js';
 import type {LdiDebugImages} from '../ldi/debug.js';
-import {defaultDepthRange, LDI_TO_SCENE_DEFAULTS, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
-import {MeshWorker} from '../mesh/mesh-worker.js';
+import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
 import {exactDisparitySetup, type ExactDisparityOptions, type ExactDisparitySetup} from './exact-disparity.js';
 
@@ -81,8 +80,6 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		return result;
 	};
 
-	// Started now, the mesh worker loads its modules while this thread decodes and builds the LDI.
-	if (settings.mesh.simplifyOnWorker ?? LDI_TO_SCENE_DEFAULTS.simplifyOnWorker) MeshWorker.shared();
 	const photo = typeof input === 'string' ? await time('decode', () => loadPhoto(input, settings.photo)) : input;
 	const depth = await time('depth', async () => {
 		const source = isDepthSource(settings.depth) ? settings.depth : (await resolveDepthSource(settings.depth)).source;
