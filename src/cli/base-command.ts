@@ -21,9 +21,13 @@ export abstract class BaseCommand extends Command {
 	}
 
 	override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-		// oclif's own errors (unknown flag, missing argument, exit) already read well: let oclif print them.
+		// oclif's own errors (unknown flag, missing argument, exit) already read well: let oclif print them,
+		// except under --json, where oclif would dump its whole parser context instead of one record.
 		if (error instanceof Errors.ExitError || (error instanceof Errors.CLIError && !(error instanceof UserError))) {
-			return super.catch(error);
+			if (!this.jsonEnabled() || error instanceof Errors.ExitError) return super.catch(error);
+			const code = error.oclif?.exit ?? 2;
+			this.logJson({error: {message: error.message.split('\n')[0], code}});
+			return this.exit(code);
 		}
 		const verbose = this.argv.includes('--verbose');
 		const exitCode = error instanceof UserError ? error.exitCode : 2;
