@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {createRequire} from 'node:module';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {promisify} from 'node:util';
 
 import {sceneToDocument, type SceneMetadata} from '../../src/gltf/document.js';
 import {optimizeDocument, type OptimizeOptions} from '../../src/gltf/optimize.js';
@@ -9,6 +14,7 @@ import type {TextureFormat} from '../../src/gltf/texture-encode.js';
 import {writeGlb, writeGltfFiles} from '../../src/gltf/write.js';
 import {defaultDepthRange, ldiToScene} from '../../src/mesh/build-scene-mesh.js';
 import type {Scene} from '../../src/scene/scene.js';
+import {createNodeIo} from '../browser/quad-scene.js';
 import {steppedLdi} from '../mesh/ldi-fixtures.js';
 
 interface ValidatorMessage {code: string; message: string; severity: number; pointer?: string}
@@ -143,6 +149,31 @@ describe('glTF writing and reading', () => {
 			const expected = Number(node.getName().split('-')[1]);
 			assert.ok(!attribute.getNormalized());
 			for (let i = 0; i < attribute.getCount(); i++) assert.equal(attribute.getScalar(i), expected);
+		}
+	});
+
+	it('keeps the layer id through gltfpack, which drops node names and merges nothing across layers', async function () {
+		this.timeout(60_000);
+		const directory = await mkdtemp(join(tmpdir(), 'ldi-gltf-gltfpack-'));
+		try {
+			const layerIdsByFile: number[][][] = [];
+			for (const compress of [true, false]) {
+				const input = join(directory, `in-${compress}.glb`);
+				const output = join(directory, `out-${compress}.glb`);
+				await writeFile(input, await buildGlb(scene, {compress}));
+				await promisify(execFile)(process.execPath, [createRequire(import.meta.url).resolve('gltfpack/cli.js'), '-i', input, '-o', output]);
+				const document = await (await createNodeIo()).readBinary(new Uint8Array(await readFile(output)));
+				const primitives = document.getRoot().listMeshes().flatMap((mesh) => mesh.listPrimitives());
+				layerIdsByFile.push(primitives.map((primitive) => {
+					const attribute = primitive.getAttribute('_FEATURE_ID_0');
+					assert.ok(attribute, 'gltfpack kept _FEATURE_ID_0');
+					return [...new Set(Array.from({length: attribute.getCount()}, (_, i) => attribute.getScalar(i)))];
+				}));
+			}
+			// One primitive per layer, each with one id: layers stay apart even though their names are gone.
+			for (const layerIds of layerIdsByFile) assert.deepEqual(layerIds.sort((a, b) => a[0] - b[0]), [[0], [1]]);
+		} finally {
+			await rm(directory, {recursive: true, force: true});
 		}
 	});
 
