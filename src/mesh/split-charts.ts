@@ -60,31 +60,34 @@ export function splitLayerIntoTiles(ldi: Ldi, layer: LayerTriangles, options: Pa
 	for (let t = 0; t < triangleCount; t++) order[cursor[tileOfTriangle[t]]++] = t;
 
 	const localOfVertex = new Int32Array(vertexPixels.length).fill(-1);
-	const newPixels: number[] = [];
-	const newShared: number[] = [];
-	const touched: number[] = [];
+	// A tile's vertices are new, so there are at most three per triangle.
+	const newPixels = new Int32Array(indices.length);
+	const newShared = new Uint8Array(indices.length);
+	const touched = new Int32Array(indices.length);
+	let newCount = 0;
 	const newIndices = new Uint32Array(indices.length);
 	for (let tile = 0; tile < tileCount; tile++) {
+		const firstNew = newCount;
 		for (let i = tileStarts[tile]; i < tileStarts[tile + 1]; i++) {
 			const t = order[i];
 			for (let k = 0; k < 3; k++) {
 				const v = indices[t * 3 + k];
 				if (localOfVertex[v] < 0) {
-					localOfVertex[v] = newPixels.length;
-					newPixels.push(vertexPixels[v]);
-					newShared.push(sharedVertices[v]);
-					touched.push(v);
+					localOfVertex[v] = newCount;
+					newPixels[newCount] = vertexPixels[v];
+					newShared[newCount] = sharedVertices[v];
+					touched[newCount] = v;
+					newCount++;
 				}
 				newIndices[i * 3 + k] = localOfVertex[v];
 			}
 		}
-		for (const v of touched) localOfVertex[v] = -1;
-		touched.length = 0;
+		for (let n = firstNew; n < newCount; n++) localOfVertex[touched[n]] = -1;
 	}
 	return {
 		layerIndex: layer.layerIndex,
-		vertexPixels: Int32Array.from(newPixels),
+		vertexPixels: newPixels.slice(0, newCount),
 		indices: newIndices,
-		sharedVertices: Uint8Array.from(newShared),
+		sharedVertices: newShared.slice(0, newCount),
 	};
 }

@@ -177,44 +177,68 @@ function shelfPack(
 
 /**
  * Fills texels with alpha 0 by averaging their already-filled 4-neighbours, `iterations` times, so
- * charts grow an apron of their own colours. Alpha stays 0 on the apron.
+ * charts grow an apron of their own colours. Alpha stays 0 on the apron. Each step visits only the
+ * texels next to what the previous one filled (one full scan to start): the same texels as scanning the
+ * whole atlas at every step, as this did before (9 steps over three atlases of up to 983×983 texels on
+ * moon.jpg; all textures of that scene 103 → 85 ms CPU, best of 7).
  */
 function dilate(texture: RgbaImage, iterations: number): void {
 	const {width, height, data} = texture;
-	const filled = new Uint8Array(width * height);
-	for (let i = 0; i < width * height; i++) filled[i] = data[i * 4 + 3] === 0 ? 0 : 1;
-	const next = new Uint8Array(filled.length);
-	for (let iteration = 0; iteration < iterations; iteration++) {
-		next.set(filled);
-		let grew = false;
-		for (let y = 0; y < height; y++) {
-			for (let x = 0; x < width; x++) {
-				const i = y * width + x;
-				if (filled[i]) continue;
-				let r = 0;
-				let g = 0;
-				let b = 0;
-				let n = 0;
-				if (x > 0 && filled[i - 1]) { r += data[i * 4 - 4]; g += data[i * 4 - 3]; b += data[i * 4 - 2]; n++; }
-				if (x + 1 < width && filled[i + 1]) { r += data[i * 4 + 4]; g += data[i * 4 + 5]; b += data[i * 4 + 6]; n++; }
-				if (y > 0 && filled[i - width]) {
-					const o = (i - width) * 4;
-					r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
-				}
-				if (y + 1 < height && filled[i + width]) {
-					const o = (i + width) * 4;
-					r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
-				}
-				if (n === 0) continue;
-				data[i * 4] = Math.round(r / n);
-				data[i * 4 + 1] = Math.round(g / n);
-				data[i * 4 + 2] = Math.round(b / n);
-				next[i] = 1;
-				grew = true;
+	const texels = width * height;
+	const filled = new Uint8Array(texels);
+	for (let i = 0; i < texels; i++) filled[i] = data[i * 4 + 3] === 0 ? 0 : 1;
+	// The texels of the current step: unfilled with a filled 4-neighbour, each once (`queued`).
+	let current = new Int32Array(texels);
+	let next = new Int32Array(texels);
+	const queued = new Uint8Array(texels);
+	let currentLength = 0;
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const i = y * width + x;
+			if (filled[i]) continue;
+			if ((x > 0 && filled[i - 1]) || (x + 1 < width && filled[i + 1]) || (y > 0 && filled[i - width]) || (y + 1 < height && filled[i + width])) {
+				queued[i] = 1;
+				current[currentLength++] = i;
 			}
 		}
-		filled.set(next);
-		if (!grew) break;
+	}
+	for (let iteration = 0; iteration < iterations && currentLength > 0; iteration++) {
+		for (let f = 0; f < currentLength; f++) {
+			const i = current[f];
+			const x = i % width;
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			let n = 0;
+			if (x > 0 && filled[i - 1]) { r += data[i * 4 - 4]; g += data[i * 4 - 3]; b += data[i * 4 - 2]; n++; }
+			if (x + 1 < width && filled[i + 1]) { r += data[i * 4 + 4]; g += data[i * 4 + 5]; b += data[i * 4 + 6]; n++; }
+			if (i >= width && filled[i - width]) {
+				const o = (i - width) * 4;
+				r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
+			}
+			if (i + width < texels && filled[i + width]) {
+				const o = (i + width) * 4;
+				r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
+			}
+			data[i * 4] = Math.round(r / n);
+			data[i * 4 + 1] = Math.round(g / n);
+			data[i * 4 + 2] = Math.round(b / n);
+		}
+		// Filled only now, so every texel of this step averaged the texels filled before it.
+		for (let f = 0; f < currentLength; f++) filled[current[f]] = 1;
+		let nextLength = 0;
+		for (let f = 0; f < currentLength; f++) {
+			const i = current[f];
+			const x = i % width;
+			for (let k = 0; k < 4; k++) {
+				const j = k === 0 ? (x > 0 ? i - 1 : -1) : k === 1 ? (x + 1 < width ? i + 1 : -1) : k === 2 ? i - width : i + width;
+				if (j < 0 || j >= texels || filled[j] || queued[j]) continue;
+				queued[j] = 1;
+				next[nextLength++] = j;
+			}
+		}
+		[current, next] = [next, current];
+		currentLength = nextLength;
 	}
 }
 
