@@ -124,7 +124,11 @@ export async function ldiToScene(
 	let texturesMs = performance.now() - start;
 
 	start = performance.now();
-	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, settings);
+	// The splats' two triangles per boundary pixel come out of the same triangle budget.
+	const splatPixels = settings.pixelSplats ? unionBoundaryPixels(ldi, triangulated) : new Int32Array(0);
+	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, {
+		...settings, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length),
+	});
 	const simplifyMs = performance.now() - start;
 
 	start = performance.now();
@@ -142,7 +146,7 @@ export async function ldiToScene(
 		let mesh: LayerMesh = {layerIndex: source.layerIndex, positions: kept.positions, uvs, indices: kept.indices, texture: baked.texture};
 		if (source.layerIndex === 0 && settings.pixelSplats) {
 			const uvScale = layerZeroUvScale(ldi.width, ldi.height, baked.texture.width, baked.texture.height, baked.scale);
-			mesh = appendPixelSplats(mesh, ldi, unionBoundaryPixels(ldi, triangulated), intrinsics, depthRange, uvScale);
+			mesh = appendPixelSplats(mesh, ldi, splatPixels, intrinsics, depthRange, uvScale);
 		}
 		layers.push(mesh);
 		layerStats.push({

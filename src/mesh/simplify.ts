@@ -301,6 +301,14 @@ export async function simplifyLayers(
 		? mergeLayer(ldi, layer, k, depthRange, settings)
 		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0}));
 	let weight = settings.textureSwimWeight;
+	// meshoptimizer keeps 43–59% of the pre-merged triangles at the starting weight (moon 0.43,
+	// depthy_hut 0.51, depthy_shelf 0.59). When even 43% exceeds the budget, a retry is certain: start
+	// at the weight the square-root law gives for 90% of the budget at 55% kept, saving a whole pass
+	// (depthy_hut: ldiToScene 1.8 → 1.1 s CPU, 138 k → 118 k triangles, own view 49.5 → 48.7 dB).
+	const mergedTriangles = merged.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
+	if (settings.simplifyErrorPixels > 0 && 0.43 * mergedTriangles > settings.triangleBudget) {
+		weight *= (0.9 * settings.triangleBudget / (0.55 * mergedTriangles)) ** 2;
+	}
 	for (;;) {
 		const simplified = merged.map((layer) => finishLayer(ldi, layer, camera, depthRange, settings, weight));
 		const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
