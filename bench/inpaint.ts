@@ -166,6 +166,8 @@ if (!process.argv.includes('--no-engine')) {
 			['depth', (region) => inpaintDisparity(region)],
 			['diffusion', (region) => getColorInpainter('diffusion').inpaintColor(region)],
 			['patch', (region) => getColorInpainter('patch').inpaintColor(region)],
+			// The same without the low-frequency correction (src/inpaint/patch.ts): what the correction costs.
+			['patch -lf', (region) => getColorInpainter('patch', {lowFrequencyRadius: 0}).inpaintColor(region)],
 		];
 		for (const [name, run] of rows) {
 			const cpuMs = await cpuOverRegions(regions, run);

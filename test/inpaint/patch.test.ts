@@ -105,6 +105,48 @@ describe('patch inpainter', () => {
 		assert.ok(Math.max(...errors) < 1, `${errors}`);
 	});
 
+	it('takes the local mean of copies that do not fit from a membrane fill and keeps their detail', () => {
+		// Noise has no exact copy in the context: each block of the fill differs from the truth, so its
+		// local mean is the membrane's (which a copy of other noise has no better guess than); stripes
+		// are copied exactly (patch distance 0) and keep their own.
+		const noise = prepared(makeBandScene({texture: 'noise'}));
+		const {region} = noise;
+		const corrected = synthesizePatches(region);
+		const uncorrected = synthesizePatches(region, {lowFrequencyRadius: 0});
+		const membrane = diffuseColor(region);
+		const meanOffset = (color: Uint8Array): number => {
+			// Mean over 6×6 blocks inside the band of |block mean of the fill − block mean of the membrane|.
+			let sum = 0;
+			let blocks = 0;
+			for (let top = 0; top + 6 <= region.height; top += 6) {
+				for (let left = 120; left + 6 <= 180; left += 6) {
+					let difference = 0;
+					for (let y = top; y < top + 6; y++) {
+						for (let x = left; x < left + 6; x++) {
+							const i = 3 * (y * region.width + x);
+							for (let c = 0; c < 3; c++) difference += color[i + c] - membrane[i + c];
+						}
+					}
+					sum += Math.abs(difference) / 108;
+					blocks++;
+				}
+			}
+			return sum / blocks;
+		};
+		const offsets = [meanOffset(corrected), meanOffset(uncorrected)];
+		const ratios = [scores(noise, corrected).contrastRatio, scores(noise, uncorrected).contrastRatio];
+		console.log(
+			`      noise: block-mean offset from the membrane ${offsets[0].toFixed(1)} corrected vs ${offsets[1].toFixed(1)} not, ` +
+				`contrast ratio ${ratios[0].toFixed(2)} vs ${ratios[1].toFixed(2)}`,
+		);
+		assert.ok(offsets[0] < 0.8 * offsets[1], `${offsets}`);
+		assert.ok(ratios[0] > 0.85, `the detail stays (${ratios[0]})`);
+		assert.equal(countMagenta(corrected, region.synthesisMask), 0);
+
+		const stripes = prepared(makeBandScene({texture: 'stripes'}));
+		assert.deepEqual(synthesizePatches(stripes.region), synthesizePatches(stripes.region, {lowFrequencyRadius: 0}));
+	});
+
 	it('is deterministic for a seed and changes with it', () => {
 		const scene = prepared(makeBandScene({texture: 'noise', width: 100, height: 120, contextEnd: 60, synthesisEnd: 90}));
 		const first = synthesizePatches(scene.region, {seed: 5});
