@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  {ignores: ['dist/', 'node_modules/', 'coverage/', 'test/browser/vendor/']},
+  {ignores: ['dist/', 'node_modules/', 'coverage/', 'test/browser/vendor/', 'tmp/', 'bench/out/', 'test/.tmp/']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
