@@ -2,7 +2,8 @@
  * Puts an inpainted region into the LDI: one new pixel per synthesized position, linked to its
  * synthesized 4-neighbours and to the context pixels it continues (Shih et al. 2020, §3.3). A link is
  * made only where the two disparities differ by at most the threshold, so a discontinuity the depth
- * inpainter produced stays cut and becomes a silhouette for the next pass. Links are always made in both
+ * inpainter produced stays cut and becomes a silhouette for the next pass (a border strip, with nothing
+ * behind it, links across every step: `linkAcrossSteps`, see border.ts). Links are always made in both
  * directions and only into free slots, so every link is symmetric and joins lattice neighbours — the
  * mesher's triangles follow them.
  */
@@ -22,6 +23,7 @@ export function mergeRegion(
 ): number {
 	const {region, originX, originY, newPixelMask, contextPixel} = edgeRegion;
 	const {width, height} = region;
+	const linkLimit = edgeRegion.linkAcrossSteps ? Infinity : thresholdDisparity;
 	const newPixel = new Int32Array(width * height).fill(-1);
 	let added = 0;
 	for (let c = 0; c < width * height; c++) {
@@ -44,20 +46,21 @@ export function mergeRegion(
 			if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
 			const n = ny * width + nx;
 			const neighbour = newPixel[n];
-			if (neighbour >= 0) {
+			if (neighbour >= 0 && Math.abs(ldi.disparity[p] - ldi.disparity[neighbour]) <= linkLimit) {
 				// Each pair of new pixels is visited twice; link it once, from its left or upper member.
-				if ((k === LINK_RIGHT || k === LINK_DOWN) && Math.abs(ldi.disparity[p] - ldi.disparity[neighbour]) <= thresholdDisparity) {
-					linkPixels(ldi, p, neighbour, k);
-				}
+				if (k === LINK_RIGHT || k === LINK_DOWN) linkPixels(ldi, p, neighbour, k);
 				continue;
 			}
+			// Past a step inside the region, an earlier region's pixel at that position may continue p's
+			// surface: two bands meeting, left unlinked before (moon, three.js, 2.5 % move left: a real
+			// one-pixel gap at the astronaut's outline).
 			if (ldi.links[p * 4 + k] !== NO_LINK) continue;
 			const back = OPPOSITE_LINK[k];
 			let q = contextPixel[n];
-			if (q < 0 || ldi.links[q * 4 + back] !== NO_LINK || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > thresholdDisparity) {
+			if (q < 0 || ldi.links[q * 4 + back] !== NO_LINK || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > linkLimit) {
 				q = nearestFreeNeighbour(ldi, originX + nx, originY + ny, ldi.disparity[p], back);
 			}
-			if (q < 0 || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > thresholdDisparity) continue;
+			if (q < 0 || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > linkLimit) continue;
 			linkPixels(ldi, p, q, k);
 		}
 	}

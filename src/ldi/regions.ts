@@ -110,6 +110,12 @@ export interface EdgeRegion {
 	contextPixel: Int32Array;
 	/** Number of pixels in `newPixelMask`. */
 	newPixelCount: number;
+	/**
+	 * Link the new pixels to each other and to their context whatever their disparity step (border
+	 * strips: no layer lies behind a strip, so a cut there is a hole as soon as the camera moves, while a
+	 * link only stretches one pixel). Absent: steps above the merge threshold stay cut.
+	 */
+	linkAcrossSteps?: boolean;
 }
 
 /**

@@ -18,8 +18,8 @@ import {useBrowserHarness} from './three-harness.js';
 /** The stereo default: at most 2.5 % of the image width of parallax between the nearest and farthest point. */
 const COMFORT_PARALLAX_FRACTION = 0.025;
 
-/** Empty pixels tolerated after that move, as a fraction of the image (see the assertion). */
-const MAX_HOLE_FRACTION = 0.0002;
+/** Empty pixels tolerated after that move, as a fraction of the image: 10 per million (see the assertion). */
+const MAX_HOLE_FRACTION = 0.00001;
 
 const BUILD_SOURCES = ['src/pipeline/build-scene.ts', 'src/commands/build.ts'];
 
@@ -88,9 +88,12 @@ describe('three.js renders the real `ldi-gltf build` output', function () {
 			const difference = meanAbsoluteDifference(moved.data, result.image.data);
 			console.log(`      moved ${(direction * offsetMeters).toFixed(3)} m: ${holes} empty pixels, mean difference ${difference.toFixed(2)} levels`);
 			assert.ok(difference > 0.5, 'a sideways move must change the image (the scene is 3D)');
-			// Not yet 0: where an inpainted layer ends or is not linked to the photo, a pixel centre on its
-			// edge can be dropped by the GPU's fill rule (moon: 23 and 67 of 1,048,576). The bound catches
-			// regressions (before the seam, cut and splat fixes: 488).
+			// Fill-rule holes (pixel centres exactly on a horizontal boundary edge, which a sideways move
+			// keeps on its row) are closed by the splats and the border strips' links, real gaps beside
+			// speckles and between meeting bands by links: moon 23 and 67 of 1,048,576 before, 1 and 0
+			// after, the sample 6 and 6 before, 0 and 0 after. What is left on moon is a real gap where a
+			// hidden band behind the astronaut's blurred outline ends one pixel short (the project's own
+			// renderer shows it too). The bound catches regressions (before the seam, cut and splat fixes: 488).
 			const maxHoles = Math.ceil(MAX_HOLE_FRACTION * width * height);
 			assert.ok(holes <= maxHoles, `${holes} empty pixels after a sideways move of ${offsetMeters.toFixed(3)} m (at most ${maxHoles})`);
 		}
