@@ -46,10 +46,17 @@
  * Tried: splitting long edges into 128-px tiles so their crops stop spanning the photo: no change of
  * the inpainting CPU beyond the noise (moon 535 → 483, shelf 350 → 381, hut 385 → 467 ms): not kept.
  *
- * Worker threads were not used: regions depend on the merges of earlier edges, so only batches of
- * non-overlapping regions could run in parallel, and the gain is bounded by 2× on the inpainting share
- * on these 2 cores, while the inpainter (an instance, possibly holding an ONNX session) would have to
- * be rebuilt per worker.
+ * Worker threads are not used. Regions depend on the merges of earlier edges (moon, pass 1: 61 of 106
+ * regions read positions the region just before them wrote), so most of a pass is one chain. Built and
+ * measured on branch experiment/inpaint-worker: the calling thread grows the next region while a worker
+ * inpaints earlier ones, keeps it only if no unmerged merge writes what it read, and merges in edge
+ * order (the LDI stays byte-identical). Warm, in one process with a free second core, the inpaint
+ * stage fell 0–25 % and buildLdi ~10 % for 5–30 % more CPU; replaying moon's recorded per-region times,
+ * the best exact schedule is pass 1 318 → 283 ms, pass 2 266 → 226 ms. In a fresh CLI process, what a
+ * pipeline runs per photo, the worker's start-up and its unoptimized first regions made the whole build
+ * slower (moon 3.2–3.5 → 3.8–4.4 s, depthy_hut 3.6–3.8 → 4.3–4.4 s): not merged. Batching
+ * non-overlapping regions into rounds (~200 ms per pass on moon) changes which of two overlapping
+ * regions comes first, so the LDI would differ.
  */
 import {UserError} from '../errors.js';
 import {BILATERAL_MEDIAN_DEFAULTS, type BilateralMedianOptions, bilateralMedianFilter} from '../image/bilateral-median.js';
