@@ -95,7 +95,7 @@ export {
 } from './render/camera.js';
 export {RENDER_DEFAULTS, renderScene, type RenderOptions, type RenderResult} from './render/rasterize.js';
 export {
-	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras,
+	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras, stereoLdiOptions,
 	type StereoCameras, type StereoEyes, type StereoOptions, type StereoPair,
 } from './render/stereo.js';
 export {

@@ -10,13 +10,12 @@ import {fileError, UserError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {EXACT_DISPARITY_DEFAULTS} from '../pipeline/exact-disparity.js';
-import {BUILD_LDI_DEFAULTS} from '../ldi/build-ldi.js';
 import {encodeWiggle} from '../render/animation.js';
 import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba} from '../render/layouts.js';
 import {encodeMpo} from '../render/mpo.js';
 import {photoCamera} from '../render/camera.js';
 import {renderScene} from '../render/rasterize.js';
-import {exactDisparityRightCamera, STEREO_DEFAULTS, stereoCameras, type StereoEyes} from '../render/stereo.js';
+import {exactDisparityRightCamera, STEREO_DEFAULTS, stereoCameras, type StereoEyes, stereoLdiOptions} from '../render/stereo.js';
 
 const LAYOUTS = [...IMAGE_STEREO_LAYOUTS, 'separate', 'wiggle', 'mpo'] as const;
 type Layout = (typeof LAYOUTS)[number];
@@ -99,8 +98,7 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 		const {scene, kind, built, timingsMs: loadMs} = await loadSceneForCommand(input, flags, plan, {
 			say: (message: string) => this.info(message),
 			silent: flags.quiet || this.jsonEnabled(),
-			// Hidden layers must cover what this pair reveals: up to the whole divergence for one eye.
-			ldi: {maxParallaxPercent: Math.max(BUILD_LDI_DEFAULTS.maxParallaxPercent, flags.divergence)},
+			ldi: plan.exactDisparity ? {} : stereoLdiOptions({divergencePercent: flags.divergence, eyes: flags.eyes as StereoEyes}),
 		});
 		const loaded = performance.now();
 
