@@ -6,6 +6,7 @@ import {resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js'
 import {fileError} from '../errors.js';
 import {describeSystemError} from '../io/atomic.js';
 import type {BuildLdiOptions} from '../ldi/build-ldi.js';
+import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
 import type {BuildStage} from '../pipeline/build-scene.js';
 import {loadScene, type LoadedScene} from '../pipeline/scene-input.js';
 import {depthOptionsFromFlags, type DepthFlagValues} from './depth-flags.js';
@@ -54,20 +55,22 @@ export function roundMs(ms: number): number {
 
 /**
  * The scene of `stereo` and `render`: a `.glb` read as built, or a photo built in memory with the scene
- * flags (and `ldi` overrides, e.g. a larger parallax for strong stereo). Stage lines are printed on a
- * TTY only: they are progress for a person watching; in logs the command's summary line says it all.
+ * flags (and `ldi` / `mesh` overrides: stereo sizes its scene for the pair it renders). Stage lines are
+ * printed on a TTY only: they are progress for a person watching; in logs the command's summary line
+ * says it all.
  */
 export async function loadSceneForCommand(
 	input: string,
 	flags: SceneFlagValues,
 	plan: SceneInputPlan,
-	command: {say: (message: string) => void; silent: boolean; ldi?: Partial<BuildLdiOptions>},
+	command: {say: (message: string) => void; silent: boolean; ldi?: Partial<BuildLdiOptions>; mesh?: Partial<LdiToSceneOptions>},
 ): Promise<LoadedScene> {
 	if (plan.glb) return loadScene(input);
 	const sceneOptions = sceneOptionsFromFlags(flags);
 	return loadScene(input, {build: {
 		...sceneOptions,
 		ldi: {...sceneOptions.ldi, ...command.ldi},
+		mesh: {...sceneOptions.mesh, ...command.mesh},
 		depth: (await resolveDepthSourceForCommand(flags, command.say, command.silent)).source,
 		exactDisparity: plan.exactDisparity,
 		onStage: process.stderr.isTTY ? (stage: BuildStage) => command.say(`${input}: ${stage}`) : undefined,

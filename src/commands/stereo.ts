@@ -99,6 +99,9 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 			say: (message: string) => this.info(message),
 			silent: flags.quiet || this.jsonEnabled(),
 			ldi: plan.exactDisparity ? {} : stereoLdiOptions({divergencePercent: flags.divergence, eyes: flags.eyes as StereoEyes}),
+			// Two views of a scene that is thrown away: drawing the pre-merged mesh costs less than
+			// meshoptimizer's pass (moon.jpg: whole process 2.60–2.74 → 2.45–2.54 s; the pair 45.5 dB apart).
+			mesh: plan.exactDisparity ? {} : {meshoptimizer: false},
 		});
 		const loaded = performance.now();
 

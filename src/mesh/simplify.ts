@@ -95,6 +95,12 @@ export interface SimplifyOptions {
 	 * lowered (see simplifyLayers); the parallax bound always holds, so a photo may still exceed it.
 	 */
 	triangleBudget: number;
+	/**
+	 * Run meshoptimizer after the planar pre-merge. false keeps the pre-merged mesh: about twice the
+	 * triangles, half the error, no triangle budget; for scenes rendered in memory and thrown away
+	 * (`ldi-gltf stereo`), where meshoptimizer's pass costs more than drawing the extra triangles.
+	 */
+	meshoptimizer: boolean;
 }
 
 export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
@@ -103,6 +109,7 @@ export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
 	textureSwimWeight: 0.03,
 	planarMergeSwimPixels: 0.5,
 	triangleBudget: 150_000,
+	meshoptimizer: true,
 };
 
 /**
@@ -215,7 +222,9 @@ function finishLayer(
 	const vertexCount = layer.vertexPixels.length;
 	let indices = merged.indices;
 	let errorPixels = 0;
-	if (settings.simplifyErrorPixels > 0 && indices.length > 3) {
+	if (settings.simplifyErrorPixels > 0 && !settings.meshoptimizer) {
+		errorPixels = mergeErrorPixels;
+	} else if (settings.simplifyErrorPixels > 0 && indices.length > 3) {
 		const [simplified, error] = MeshoptSimplifier.simplifyWithAttributes(
 			indices, lattice, 3, swim, 2, [weight, weight], lock, 0, settings.simplifyErrorPixels, ['ErrorAbsolute', 'Sparse'],
 		);
@@ -312,7 +321,7 @@ export async function simplifyLayers(
 	for (;;) {
 		const simplified = merged.map((layer) => finishLayer(ldi, layer, camera, depthRange, settings, weight));
 		const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
-		if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT) return simplified;
+		if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT || !settings.meshoptimizer) return simplified;
 		// Triangles grow about as the square root of the weight (depthy_hut: 317 k, 175 k, 101 k at 0.03,
 		// 0.01, 0.0033), so aim 20% under the budget, and at least a factor of 3 per retry.
 		weight *= Math.min(1 / 3, 0.8 * (settings.triangleBudget / triangles) ** 2);

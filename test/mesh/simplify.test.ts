@@ -27,6 +27,16 @@ describe('simplifyLayers', () => {
 		assert.ok(layer.indices.length / 3 <= 8, `${layer.indices.length / 3} triangles`);
 	});
 
+	it('without meshoptimizer keeps the planar pre-merge: more triangles, half the error', async () => {
+		const ldi = gridLdi(128, 96, (x, y) => 0.5 + 0.3 * Math.sin(x / 11) * Math.cos(y / 17));
+		const full = await simplify(ldi);
+		const merged = await simplify(ldi, {meshoptimizer: false});
+		assert.equal(merged.indices.length / 3, full.mergedTriangles);
+		assert.ok(merged.indices.length > full.indices.length, `${merged.indices.length / 3} vs ${full.indices.length / 3} triangles`);
+		assert.equal(merged.errorPixels, 0.75 / 2);
+		assert.ok(merged.indices.length / 3 < (127 * 95 * 2) / 2, 'the pre-merge still merges');
+	});
+
 	it('keeps a step edge sharp: no triangle spans the cut and every edge pixel stays', async () => {
 		const ldi = gridLdi(64, 64, (x) => (x >= 32 ? 0.8 : 0.2));
 		for (let y = 0; y < 64; y++) cutLink(ldi, pixelAt(ldi, 31, y), LINK_RIGHT);
