@@ -161,9 +161,9 @@ const STEREO_BORDER_MARGIN_PIXELS = 8;
 const STEREO_REGION_FACTOR = 2;
 
 /**
- * LDI options for a stereo pair built from a photo (what `ldi-gltf stereo` uses), sized by what the pair reveals relative to the photo
- * (each eye's share of the divergence: half of it with `eyes: both`) instead of the 4 % parallax and
- * 64-px frame extension a .glb is built for. moon.jpg at 1024 px, sbs at the default 2.5 % divergence:
+ * LDI options for a stereo pair built from a photo (what `ldi-gltf stereo` uses), sized by what the pair
+ * reveals relative to the photo (each eye's share of the divergence: half of it with `eyes: both`)
+ * instead of the 4 % parallax and 64-px frame extension a .glb is built for. moon.jpg at 1024 px, sbs at the default 2.5 % divergence:
  * hidden pixels 77 k + 85 k → 50 k + 60 k, frame extension 279 k → 88 k pixels, 118 k → 104 k
  * triangles; whole `stereo` process 3.50–3.77 → 2.92–3.04 s (4 runs each, interleaved; 2.42–2.57 s
  * with regions ×1, against 2.94–3.03 s, in a faster hour of this shared machine); the pair is 40.5 dB
