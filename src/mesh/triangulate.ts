@@ -21,8 +21,8 @@ import {LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, type Ldi} from '../l
  * Winding: counter-clockwise seen from the camera. The camera looks down -Z with +Y up while image y
  * grows downwards, so in image coordinates a camera-facing triangle has negative signed area, e.g.
  * (top-left, bottom-left, top-right). Every triangle starts at its right-angle corner (a rotation keeps
- * the winding), so corner angles need no coordinate lookups (addCornerEighthTurns: 165 ms → 12 ms on
- * moon's 2.97 M triangles).
+ * the winding), so corner angles need no coordinate lookups (addCornerEighthTurns over moon's 2.97 M
+ * triangles, all its calls in one `build` process, CPU profile: 165 → 39 ms).
  */
 
 /** One layer's triangles before simplification. */
