@@ -95,8 +95,8 @@ export {
 } from './render/camera.js';
 export {RENDER_DEFAULTS, renderScene, type RenderOptions, type RenderResult} from './render/rasterize.js';
 export {
-	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras, stereoLdiOptions,
-	type StereoCameras, type StereoEyes, type StereoOptions, type StereoPair,
+	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras, stereoSceneOptions,
+	type StereoCameras, type StereoEyes, type StereoOptions, type StereoPair, type StereoSceneOptions,
 } from './render/stereo.js';
 export {
 	COLOR_RED_CYAN, DUBOIS_RED_CYAN, IMAGE_STEREO_LAYOUTS, anaglyph, composeStereo, rgbFromRgba, type AnaglyphMatrix, type ImageStereoLayout,

@@ -15,7 +15,7 @@ import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba
 import {encodeMpo} from '../render/mpo.js';
 import {photoCamera} from '../render/camera.js';
 import {renderScene} from '../render/rasterize.js';
-import {exactDisparityRightCamera, STEREO_DEFAULTS, stereoCameras, type StereoEyes, stereoLdiOptions} from '../render/stereo.js';
+import {exactDisparityRightCamera, STEREO_DEFAULTS, stereoCameras, type StereoEyes, stereoSceneOptions} from '../render/stereo.js';
 
 const LAYOUTS = [...IMAGE_STEREO_LAYOUTS, 'separate', 'wiggle', 'mpo'] as const;
 type Layout = (typeof LAYOUTS)[number];
@@ -98,10 +98,7 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 		const {scene, kind, built, timingsMs: loadMs} = await loadSceneForCommand(input, flags, plan, {
 			say: (message: string) => this.info(message),
 			silent: flags.quiet || this.jsonEnabled(),
-			ldi: plan.exactDisparity ? {} : stereoLdiOptions({divergencePercent: flags.divergence, eyes: flags.eyes as StereoEyes}),
-			// Two views of a scene that is thrown away: drawing the pre-merged mesh costs less than
-			// meshoptimizer's pass (moon.jpg: whole process 2.60–2.74 → 2.45–2.54 s; the pair 45.5 dB apart).
-			mesh: plan.exactDisparity ? {} : {meshoptimizer: false},
+			...(plan.exactDisparity ? {} : stereoSceneOptions({divergencePercent: flags.divergence, eyes: flags.eyes as StereoEyes})),
 		});
 		const loaded = performance.now();
 

@@ -1,5 +1,6 @@
 import type {RgbaImage} from '../image/raster.js';
 import {BUILD_LDI_DEFAULTS, type BuildLdiOptions} from '../ldi/build-ldi.js';
+import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
 import {cameraFocalLengthPixels, photoCamera, type RenderCamera} from './camera.js';
 import {renderScene, type RenderOptions} from './rasterize.js';
@@ -160,26 +161,40 @@ const STEREO_BORDER_MARGIN_PIXELS = 8;
  */
 const STEREO_REGION_FACTOR = 2;
 
+/** The scene options {@link stereoSceneOptions} returns. */
+export interface StereoSceneOptions {
+	ldi: Partial<BuildLdiOptions>;
+	mesh: Partial<LdiToSceneOptions>;
+}
+
 /**
- * LDI options for a stereo pair built from a photo (what `ldi-gltf stereo` uses), sized by what the pair
- * reveals relative to the photo (each eye's share of the divergence: half of it with `eyes: both`)
- * instead of the 4 % parallax and 64-px frame extension a .glb is built for. moon.jpg at 1024 px, sbs at the default 2.5 % divergence:
- * hidden pixels 77 k + 85 k → 50 k + 60 k, frame extension 279 k → 88 k pixels, 118 k → 104 k
- * triangles; whole `stereo` process 3.50–3.77 → 2.92–3.04 s (4 runs each, interleaved; 2.42–2.57 s
- * with regions ×1, against 2.94–3.03 s, in a faster hour of this shared machine); the pair is 40.5 dB
- * from the full scene's (the synthesized patches differ). Also sizing the simplifier's parallax range
- * by the reveal left the mesh stage as slow (1.17 s): not kept.
+ * Scene options for a stereo pair built from a photo (what `ldi-gltf stereo` uses): hidden layers and
+ * frame extension sized by what the pair reveals relative to the photo (each eye's share of the
+ * divergence: half of it with `eyes: both`) instead of the 4 % parallax and 64-px frame extension a
+ * .glb is built for, and no meshoptimizer pass (two views of a scene that is thrown away: drawing the
+ * planar pre-merge costs less than that pass).
+ *
+ * moon.jpg at 1024 px, sbs at the default 2.5 % divergence: hidden pixels 77 k + 85 k → 50 k + 60 k,
+ * frame extension 279 k → 88 k pixels, 118 k → 104 k triangles; whole `stereo` process 3.50–3.77 →
+ * 2.92–3.04 s (4 runs each, interleaved; 2.42–2.57 s with regions ×1, against 2.94–3.03 s, in a faster
+ * hour of this shared machine), the pair 40.5 dB from the full scene's (the synthesized patches
+ * differ); without meshoptimizer 2.60–2.74 → 2.45–2.54 s, the pair 45.5 dB from before. Also sizing the
+ * simplifier's parallax range by the reveal left the mesh stage as slow (1.17 s): not kept.
  *
  * ```ts
- * const {scene} = await buildScene('photo.jpg', {ldi: stereoLdiOptions({divergencePercent: 3})});
+ * const {ldi, mesh} = stereoSceneOptions({divergencePercent: 3});
+ * const {scene} = await buildScene('photo.jpg', {ldi, mesh});
  * const pair = renderStereo(scene, {divergencePercent: 3});
  * ```
  */
-export function stereoLdiOptions(options: Partial<Pick<StereoOptions, 'divergencePercent' | 'eyes'>> = {}): Partial<BuildLdiOptions> {
+export function stereoSceneOptions(options: Partial<Pick<StereoOptions, 'divergencePercent' | 'eyes'>> = {}): StereoSceneOptions {
 	const {divergencePercent, eyes} = {...STEREO_DEFAULTS, ...options};
 	const revealPercent = eyes === 'both' ? divergencePercent / 2 : divergencePercent;
 	return {
-		maxParallaxPercent: STEREO_REGION_FACTOR * revealPercent,
-		borderPixels: Math.ceil(revealPercent / 100 * BUILD_LDI_DEFAULTS.referenceSizePixels) + STEREO_BORDER_MARGIN_PIXELS,
+		ldi: {
+			maxParallaxPercent: STEREO_REGION_FACTOR * revealPercent,
+			borderPixels: Math.ceil(revealPercent / 100 * BUILD_LDI_DEFAULTS.referenceSizePixels) + STEREO_BORDER_MARGIN_PIXELS,
+		},
+		mesh: {meshoptimizer: false},
 	};
 }

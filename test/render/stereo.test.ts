@@ -3,13 +3,13 @@ import {join} from 'node:path';
 
 import {psnr} from '../../src/image/metrics.js';
 import type {RgbaImage} from '../../src/image/raster.js';
-import {buildLdi, type BuildLdiOptions} from '../../src/ldi/build-ldi.js';
+import {buildLdi} from '../../src/ldi/build-ldi.js';
 import {buildScene} from '../../src/pipeline/build-scene.js';
 import {ldiToScene} from '../../src/mesh/build-scene-mesh.js';
 import {cameraFocalLengthPixels, photoCamera, type RenderCamera} from '../../src/render/camera.js';
 import {gridScene} from '../../src/render/grid-scene.js';
 import {renderScene} from '../../src/render/rasterize.js';
-import {depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras, stereoLdiOptions} from '../../src/render/stereo.js';
+import {depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras, stereoSceneOptions, type StereoSceneOptions} from '../../src/render/stereo.js';
 import {depthFromDisparity, focalLengthPixels} from '../../src/scene/scene.js';
 import {repoRoot} from '../helpers/shared.js';
 import {FOV_Y, generatedPhoto, sceneOf, screenLayer} from './scene-fixtures.js';
@@ -135,13 +135,13 @@ describe('stereo pairs', () => {
 	});
 });
 
-describe('stereoLdiOptions', () => {
+describe('stereoSceneOptions', () => {
 	it('sizes hidden layers and the frame extension by what each eye reveals, and the pair still has no empty pixel', async function () {
 		this.timeout(60_000);
-		const options = stereoLdiOptions({divergencePercent: 2.5});
-		assert.deepEqual(options, {maxParallaxPercent: 2.5, borderPixels: 21});
-		assert.deepEqual(stereoLdiOptions({divergencePercent: 2.5, eyes: 'left'}), {maxParallaxPercent: 5, borderPixels: 34});
-		const build = (ldi: Partial<BuildLdiOptions>) => buildScene(join(repoRoot, 'assets', 'sample.jpg'), {depth: {depthPath: join(repoRoot, 'assets', 'sample-depth.png')}, ldi});
+		const options = stereoSceneOptions({divergencePercent: 2.5});
+		assert.deepEqual(options.ldi, {maxParallaxPercent: 2.5, borderPixels: 21});
+		assert.deepEqual(stereoSceneOptions({divergencePercent: 2.5, eyes: 'left'}).ldi, {maxParallaxPercent: 5, borderPixels: 34});
+		const build = (scene: Partial<StereoSceneOptions>) => buildScene(join(repoRoot, 'assets', 'sample.jpg'), {depth: {depthPath: join(repoRoot, 'assets', 'sample-depth.png')}, ...scene});
 		const [full, sized] = await Promise.all([build({}), build(options)]);
 		const hidden = (pixelsPerLayer: number[]): number => pixelsPerLayer.slice(1).reduce((sum, count) => sum + count, 0);
 		assert.ok(hidden(sized.ldiStats.pixelsPerLayer) < 0.5 * hidden(full.ldiStats.pixelsPerLayer), 'a much smaller scene than a .glb gets');
