@@ -69,7 +69,7 @@ export {
 } from './mesh/simplify.js';
 export {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './mesh/split-charts.js';
 export {PLANAR_QUADTREE_DEFAULTS, mergePlanarCells, type PlanarQuadtreeOptions} from './mesh/planar-quadtree.js';
-export {TEXTURE_DEFAULTS, bakeLayerTexture, layerZeroTexture, type BakedTexture, type TextureOptions} from './mesh/texture.js';
+export {TEXTURE_DEFAULTS, bakeLayerTexture, layerZeroTexture, photoTexture, type BakedTexture, type PhotoTexture, type TextureOptions} from './mesh/texture.js';
 export {measureLayerError, type LayerError} from './mesh/measure-error.js';
 
 export {SCENE_TO_DOCUMENT_DEFAULTS, layerNodeName, sceneToDocument, type SceneMetadata, type SceneToDocumentOptions} from './gltf/document.js';

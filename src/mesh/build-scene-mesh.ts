@@ -3,7 +3,7 @@ import type {Ldi} from '../ldi/ldi.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
 import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions} from './simplify.js';
 import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
-import {bakeLayerTexture, layerZeroTexture, layerZeroUvScale, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
+import {bakeLayerTexture, layerZeroTexture, layerZeroUvScale, type PhotoTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
 import {triangulateLdi} from './triangulate.js';
 
@@ -22,6 +22,11 @@ export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, Spli
 	 * encoding it on sharp's threads while the meshes are simplified.
 	 */
 	onTextureBaked?: (layerIndex: number, texture: RgbaImage) => void;
+	/**
+	 * Layer 0's texture, made from the photo with the same texture options before the LDI existed
+	 * (see photoTexture); made here when absent.
+	 */
+	photoTexture?: PhotoTexture;
 }
 
 export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, pixelSplats: true};
@@ -117,7 +122,7 @@ export async function ldiToScene(
 
 	start = performance.now();
 	const bakedTextures = triangulated.map((source) => {
-		const baked = source.layerIndex === 0 ? layerZeroTexture(ldi, source, settings) : bakeLayerTexture(ldi, source, settings);
+		const baked = source.layerIndex === 0 ? layerZeroTexture(ldi, source, settings, settings.photoTexture) : bakeLayerTexture(ldi, source, settings);
 		settings.onTextureBaked?.(source.layerIndex, baked.texture);
 		return baked;
 	});

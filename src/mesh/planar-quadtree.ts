@@ -167,43 +167,33 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
 }
 
 /**
- * The layer's triangles with planar cells merged (same vertex numbering as `layer`; unused vertices
- * stay in the buffer). `lattice` holds x, y, k·d per vertex, `inverseDepth` 1/z per vertex, `lock` 1
- * for vertices that must survive.
- *
- * ```ts
- * const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: 0.25});
- * const [simplified] = MeshoptSimplifier.simplify(merged, lattice, 3, 0, 0.75, ['ErrorAbsolute', 'Sparse']);
- * ```
+ * For each vertex that is the top-right corner of an upper block triangle (tl, bl, tr), that triangle;
+ * -1 elsewhere. Each fully linked block has two triangles, (tl, bl, tr) and (br, tr, bl), as
+ * triangulate.ts writes them.
  */
-export function mergePlanarCells(
-	ldi: Ldi,
-	layer: LayerTriangles,
-	lattice: Float32Array,
-	inverseDepth: Float32Array,
-	lock: Uint8Array,
-	options: Partial<PlanarQuadtreeOptions> = {},
-): Uint32Array {
-	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
-	const {indices, vertexPixels} = layer;
-	const links = ldi.links;
-	const triangleCount = indices.length / 3;
-	const vertexCount = vertexPixels.length;
-
-	// Each fully linked block has two triangles, (tl, bl, tr) and (br, tr, bl), as triangulate.ts writes them.
+function upperTriangleOfTopRight(links: Int32Array, indices: Uint32Array, vertexPixels: Int32Array, vertexCount: number): Int32Array {
 	const upperOfTopRight = new Int32Array(vertexCount).fill(-1);
+	const triangleCount = indices.length / 3;
 	for (let t = 0; t < triangleCount; t++) {
 		const pa = vertexPixels[indices[t * 3]];
 		if (links[pa * 4 + LINK_DOWN] === vertexPixels[indices[t * 3 + 1]] && links[pa * 4 + LINK_RIGHT] === vertexPixels[indices[t * 3 + 2]]) {
 			upperOfTopRight[indices[t * 3 + 2]] = t;
 		}
 	}
-	const corner = new Int32Array(vertexCount * 4);
-	const flags = [new Uint8Array(vertexCount), new Uint8Array(vertexCount)];
-	// Triangles of fully linked blocks: the merged cells re-emit them.
-	const inBlock = new Uint8Array(triangleCount);
+	return upperOfTopRight;
+}
+
+/**
+ * The fully linked blocks: fills `corner` and `levelZeroFlags` for each, marks both of its triangles in
+ * `inBlock` and returns the blocks' top-left vertices.
+ */
+function findBlocks(
+	links: Int32Array, indices: Uint32Array, vertexPixels: Int32Array, upperOfTopRight: Int32Array,
+	corner: Int32Array, levelZeroFlags: Uint8Array, inBlock: Uint8Array,
+): Int32Array {
+	const triangleCount = indices.length / 3;
+	const blockList = new Int32Array(vertexPixels.length);
 	let blockCount = 0;
-	const blockList = new Int32Array(vertexCount);
 	for (let t = 0; t < triangleCount; t++) {
 		const br = indices[t * 3];
 		const tr = indices[t * 3 + 1];
@@ -219,36 +209,34 @@ export function mergePlanarCells(
 		corner[tl * 4 + TOP_RIGHT] = tr;
 		corner[tl * 4 + BOTTOM_LEFT] = bl;
 		corner[tl * 4 + BOTTOM_RIGHT] = br;
-		flags[0][tl] = MERGED;
+		levelZeroFlags[tl] = MERGED;
 		blockList[blockCount++] = tl;
 	}
-	const blocks = blockList.slice(0, blockCount);
-	const vertexX = new Int32Array(vertexCount);
-	const vertexY = new Int32Array(vertexCount);
-	for (let v = 0; v < vertexCount; v++) {
-		vertexX[v] = ldi.x[vertexPixels[v]] + ldi.border;
-		vertexY[v] = ldi.y[vertexPixels[v]] + ldi.border;
-	}
+	return blockList.slice(0, blockCount);
+}
 
-	let maxLevel = 0;
-	while ((2 << maxLevel) <= maxCellBlocks) maxLevel++;
-	const sheet: Sheet = {vertexX, vertexY, corner, lattice, inverseDepth, lock, halfError: errorPixels / 2, swimPixels};
-	const mergedCells: Int32Array[] = [blocks];
-	for (let level = 1; level <= maxLevel; level++) {
-		const current = flags[level & 1];
-		// The array now written held level - 2: clear it.
-		if (level >= 2) for (const p of mergedCells[level - 2]) current[p] = 0;
-		mergedCells.push(mergeLevel(sheet, mergedCells[level - 1], flags[(level - 1) & 1], current, level));
-	}
+/** Pixel coordinates of every vertex, shifted by the LDI border so cells align on multiples of their side. */
+function shiftedCoordinates(coordinates: Int32Array, vertexPixels: Int32Array, border: number): Int32Array {
+	const shifted = new Int32Array(vertexPixels.length);
+	for (let v = 0; v < vertexPixels.length; v++) shifted[v] = coordinates[vertexPixels[v]] + border;
+	return shifted;
+}
 
-	// Leaves: the largest merged cells, top down; their blocks are marked covered.
-	const covered = new Uint8Array(vertexCount);
-	const leafBlocks: number[] = [];
-	const leafLevels: number[] = [];
-	const used = lock.slice();
-	for (let level = maxLevel; level >= 0; level--) {
+/**
+ * The leaves, the largest merged cells top down (their top-left vertices and levels): marks their
+ * blocks covered and their corners used.
+ */
+function collectLeaves(corner: Int32Array, mergedCells: Int32Array[], covered: Uint8Array, used: Uint8Array): {leafBlocks: Int32Array; leafLevels: Uint8Array} {
+	let cellCount = 0;
+	for (const cells of mergedCells) cellCount += cells.length;
+	const leafBlocks = new Int32Array(cellCount);
+	const leafLevels = new Uint8Array(cellCount);
+	let leafCount = 0;
+	for (let level = mergedCells.length - 1; level >= 0; level--) {
 		const side = 1 << level;
-		for (const p of mergedCells[level]) {
+		const cells = mergedCells[level];
+		for (let c = 0; c < cells.length; c++) {
+			const p = cells[c];
 			if (covered[p]) continue;
 			let rowBlock = p;
 			for (let by = 0; by < side; by++) {
@@ -259,8 +247,8 @@ export function mergePlanarCells(
 				}
 				if (by < side - 1) rowBlock = corner[rowBlock * 4 + BOTTOM_LEFT];
 			}
-			leafBlocks.push(p);
-			leafLevels.push(level);
+			leafBlocks[leafCount] = p;
+			leafLevels[leafCount++] = level;
 			const topRightBlock = step(corner, p, TOP_RIGHT, side - 1);
 			used[p] = 1;
 			used[corner[topRightBlock * 4 + TOP_RIGHT]] = 1;
@@ -268,8 +256,12 @@ export function mergePlanarCells(
 			used[corner[step(corner, topRightBlock, BOTTOM_LEFT, side - 1) * 4 + BOTTOM_RIGHT]] = 1;
 		}
 	}
+	return {leafBlocks: leafBlocks.subarray(0, leafCount), leafLevels: leafLevels.subarray(0, leafCount)};
+}
 
-	const merged = new Uint32Array(indices.length);
+/** Copies the triangles outside fully linked blocks to `merged`, marking their vertices used; returns the length written. */
+function keepUnmergedTriangles(indices: Uint32Array, inBlock: Uint8Array, used: Uint8Array, merged: Uint32Array): number {
+	const triangleCount = indices.length / 3;
 	let length = 0;
 	for (let t = 0; t < triangleCount; t++) {
 		if (inBlock[t]) continue;
@@ -279,7 +271,18 @@ export function mergePlanarCells(
 			merged[length++] = v;
 		}
 	}
+	return length;
+}
 
+/**
+ * Writes each leaf's triangles to `merged` from `length` on: two per block, or a fan from the cell's
+ * centre through every used vertex of its boundary. Returns the new length.
+ */
+function emitLeaves(
+	corner: Int32Array, leafBlocks: Int32Array, leafLevels: Uint8Array, used: Uint8Array, maxCellBlocks: number,
+	merged: Uint32Array, start: number,
+): number {
+	let length = start;
 	const ring = new Int32Array(4 * maxCellBlocks + 4);
 	const rightColumn = new Int32Array(maxCellBlocks);
 	const topRow = new Int32Array(maxCellBlocks);
@@ -343,5 +346,59 @@ export function mergePlanarCells(
 			merged[length++] = ring[(k + 1) % n];
 		}
 	}
-	return merged.slice(0, length);
+	return length;
+}
+
+/**
+ * The layer's triangles with planar cells merged (same vertex numbering as `layer`; unused vertices
+ * stay in the buffer). `lattice` holds x, y, k·d per vertex, `inverseDepth` 1/z per vertex, `lock` 1
+ * for vertices that must survive.
+ *
+ * ```ts
+ * const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: 0.25});
+ * const [simplified] = MeshoptSimplifier.simplify(merged, lattice, 3, 0, 0.75, ['ErrorAbsolute', 'Sparse']);
+ * ```
+ */
+export function mergePlanarCells(
+	ldi: Ldi,
+	layer: LayerTriangles,
+	lattice: Float32Array,
+	inverseDepth: Float32Array,
+	lock: Uint8Array,
+	options: Partial<PlanarQuadtreeOptions> = {},
+): Uint32Array {
+	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
+	const {indices, vertexPixels} = layer;
+	const vertexCount = vertexPixels.length;
+	// One small function per loop: a long function of loops run once each is compiled again at every
+	// loop (on-stack replacement, then a deoptimization at the next loop, which has no type feedback yet).
+	const upperOfTopRight = upperTriangleOfTopRight(ldi.links, indices, vertexPixels, vertexCount);
+	const corner = new Int32Array(vertexCount * 4);
+	const flags = [new Uint8Array(vertexCount), new Uint8Array(vertexCount)];
+	// Triangles of fully linked blocks: the merged cells re-emit them.
+	const inBlock = new Uint8Array(indices.length / 3);
+	const blocks = findBlocks(ldi.links, indices, vertexPixels, upperOfTopRight, corner, flags[0], inBlock);
+	const vertexX = shiftedCoordinates(ldi.x, vertexPixels, ldi.border);
+	const vertexY = shiftedCoordinates(ldi.y, vertexPixels, ldi.border);
+
+	let maxLevel = 0;
+	while ((2 << maxLevel) <= maxCellBlocks) maxLevel++;
+	const sheet: Sheet = {vertexX, vertexY, corner, lattice, inverseDepth, lock, halfError: errorPixels / 2, swimPixels};
+	const mergedCells: Int32Array[] = [blocks];
+	for (let level = 1; level <= maxLevel; level++) {
+		const current = flags[level & 1];
+		// The array now written held level - 2: clear it.
+		if (level >= 2) clearFlags(current, mergedCells[level - 2]);
+		mergedCells.push(mergeLevel(sheet, mergedCells[level - 1], flags[(level - 1) & 1], current, level));
+	}
+
+	const used = lock.slice();
+	const {leafBlocks, leafLevels} = collectLeaves(corner, mergedCells, new Uint8Array(vertexCount), used);
+	const merged = new Uint32Array(indices.length);
+	const length = keepUnmergedTriangles(indices, inBlock, used, merged);
+	return merged.slice(0, emitLeaves(corner, leafBlocks, leafLevels, used, maxCellBlocks, merged, length));
+}
+
+function clearFlags(flags: Uint8Array, cells: Int32Array): void {
+	for (let c = 0; c < cells.length; c++) flags[cells[c]] = 0;
 }

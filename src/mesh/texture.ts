@@ -1,4 +1,4 @@
-import type {RgbaImage} from '../image/raster.js';
+import type {RgbaImage, RgbImage} from '../image/raster.js';
 import type {Ldi} from '../ldi/ldi.js';
 import type {LayerTriangles} from './triangulate.js';
 
@@ -55,51 +55,73 @@ function nextPowerOfTwo(n: number): number {
 	return p;
 }
 
+/** Layer 0's texture before any mesh exists: it depends on the photo and the texture options only. */
+export interface PhotoTexture {
+	texture: RgbaImage;
+	/** Factor the photo was scaled by to fit `maxTextureSize` (1 = full resolution). */
+	scale: number;
+}
+
 /**
- * Layer 0's texture: the LDI's layer-0 colours on the photo grid (alpha 255 where a layer-0 pixel
- * exists), padded with replicated edges to a power of two when asked, and UVs for `layer`'s vertices.
+ * The photo as layer 0's texture (alpha 255 on the photo, 0 in the padding), scaled down to fit
+ * `maxTextureSize` and padded with replicated edges to a power of two when asked. It needs no LDI, so
+ * the pipeline starts encoding it right after decoding, on sharp's threads, while this thread builds the
+ * LDI (moon.jpg: ~210 ms of WebP encoding moved off the crowded mesh stage).
  *
  * ```ts
- * const {texture, uvs} = layerZeroTexture(ldi, triangles[0]);
+ * const {texture} = photoTexture(photo.image, {powerOfTwo: true});
  * ```
  */
-export function layerZeroTexture(ldi: Ldi, layer: LayerTriangles, options: Partial<TextureOptions> = {}): BakedTexture {
+export function photoTexture(image: RgbImage, options: Partial<TextureOptions> = {}): PhotoTexture {
 	const {maxTextureSize, powerOfTwo} = {...TEXTURE_DEFAULTS, ...options};
-	const {width, height} = ldi;
+	const {width, height} = image;
 	const scale = Math.min(1, maxTextureSize / Math.max(width, height));
 	const contentWidth = Math.max(1, Math.round(width * scale));
 	const contentHeight = Math.max(1, Math.round(height * scale));
 	const textureWidth = powerOfTwo ? nextPowerOfTwo(contentWidth) : contentWidth;
 	const textureHeight = powerOfTwo ? nextPowerOfTwo(contentHeight) : contentHeight;
-	const grid = new Int32Array(width * height).fill(-1);
-	for (let p = 0; p < ldi.count; p++) {
-		if (ldi.layerIndex[p] !== 0) continue;
-		const x = ldi.x[p];
-		const y = ldi.y[p];
-		if (x >= 0 && y >= 0 && x < width && y < height && grid[y * width + x] < 0) grid[y * width + x] = p;
-	}
+	const rgb = image.data;
 	const data = new Uint8Array(textureWidth * textureHeight * 4);
 	for (let ty = 0; ty < textureHeight; ty++) {
 		const y = Math.min(height - 1, Math.floor((Math.min(ty, contentHeight - 1) + 0.5) / scale));
+		const alpha = ty < contentHeight ? 255 : 0;
 		for (let tx = 0; tx < textureWidth; tx++) {
 			const x = Math.min(width - 1, Math.floor((Math.min(tx, contentWidth - 1) + 0.5) / scale));
-			const p = grid[y * width + x];
-			if (p < 0) continue;
+			const i = (y * width + x) * 3;
 			const o = (ty * textureWidth + tx) * 4;
-			data[o] = ldi.color[p * 3];
-			data[o + 1] = ldi.color[p * 3 + 1];
-			data[o + 2] = ldi.color[p * 3 + 2];
-			data[o + 3] = tx < contentWidth && ty < contentHeight ? 255 : 0;
+			data[o] = rgb[i];
+			data[o + 1] = rgb[i + 1];
+			data[o + 2] = rgb[i + 2];
+			data[o + 3] = tx < contentWidth ? alpha : 0;
 		}
 	}
-	const [uScale, vScale] = layerZeroUvScale(width, height, textureWidth, textureHeight, scale);
+	return {texture: {width: textureWidth, height: textureHeight, data}, scale};
+}
+
+/**
+ * Layer 0's texture (the photo: layer 0 of an LDI is its first width × height pixels, laid out as
+ * ldiFromImage made them) and UVs for `layer`'s vertices. `photo` is the texture
+ * {@link photoTexture} already made of the same photo with the same options, when there is one.
+ *
+ * ```ts
+ * const {texture, uvs} = layerZeroTexture(ldi, triangles[0]);
+ * ```
+ */
+export function layerZeroTexture(
+	ldi: Ldi,
+	layer: LayerTriangles,
+	options: Partial<TextureOptions> = {},
+	photo: PhotoTexture = photoTexture({width: ldi.width, height: ldi.height, data: ldi.color.subarray(0, ldi.width * ldi.height * 3)}, options),
+): BakedTexture {
+	const {texture, scale} = photo;
+	const [uScale, vScale] = layerZeroUvScale(ldi.width, ldi.height, texture.width, texture.height, scale);
 	const uvs = new Float32Array(layer.vertexPixels.length * 2);
 	for (let v = 0; v < layer.vertexPixels.length; v++) {
 		const p = layer.vertexPixels[v];
 		uvs[v * 2] = (ldi.x[p] + 0.5) * uScale;
 		uvs[v * 2 + 1] = (ldi.y[p] + 0.5) * vScale;
 	}
-	return {texture: {width: textureWidth, height: textureHeight, data}, uvs, chartCount: 1, scale};
+	return {texture, uvs, chartCount: 1, scale};
 }
 
 /**

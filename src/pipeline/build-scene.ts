@@ -5,6 +5,7 @@ import type {Photo, RgbaImage} from '../image/raster.js';
 import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js';
 import type {LdiDebugImages} from '../ldi/debug.js';
 import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
+import {photoTexture} from '../mesh/texture.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
 import {exactDisparitySetup, type ExactDisparityOptions, type ExactDisparitySetup} from './exact-disparity.js';
 
@@ -86,13 +87,16 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		return source.estimate(photo);
 	});
 	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
+	// Layer 0's texture is the photo: its encoding can start now and run on sharp's threads during the LDI.
+	const layerZero = photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh});
+	settings.onTextureBaked?.(0, layerZero.texture);
+	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked, photoTexture: layerZero};
 	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(photo.image, depth.disparity, {
 		disparityName: depth.kind === 'file' ? depth.source : `disparity of ${photo.sourcePath || 'the photo'}`,
 		...settings.ldi,
 		...exactDisparity?.ldi,
 	}));
 	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
-	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked};
 	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, meshOptions));
 	return {photo, depth, scene, ldiStats, meshStats, debugImages, exactDisparity, timingsMs};
 }
