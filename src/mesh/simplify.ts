@@ -186,19 +186,36 @@ interface MergedLayer {
 /** Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts). */
 function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): MergedLayer {
 	const vertexCount = layer.vertexPixels.length;
-	const inverseNear = 1 / depthRange.nearMeters;
-	const inverseFar = 1 / depthRange.farMeters;
+	const inverseDepth = new Float32Array(vertexCount);
+	const minInverseDepth = fillInverseDepth(ldi.disparity, layer.vertexPixels, depthRange, inverseDepth);
 	const lattice = new Float32Array(vertexCount * 3);
 	const swim = new Float32Array(vertexCount * 2);
-	const inverseDepth = new Float32Array(vertexCount);
+	fillLatticeAndSwim(ldi, layer.vertexPixels, k, inverseDepth, minInverseDepth, lattice, swim);
+	const lock = lockedVertices(ldi, layer);
+	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
+	const indices = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
+	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
+}
+
+/** Writes 1/z of every vertex to `inverseDepth` and returns the smallest (one function per loop: see planar-quadtree.ts). */
+function fillInverseDepth(disparity: Float32Array, vertexPixels: Int32Array, depthRange: DepthRange, inverseDepth: Float32Array): number {
+	const inverseNear = 1 / depthRange.nearMeters;
+	const inverseFar = 1 / depthRange.farMeters;
 	let minInverseDepth = Infinity;
-	for (let v = 0; v < vertexCount; v++) {
-		const d = ldi.disparity[layer.vertexPixels[v]];
+	for (let v = 0; v < vertexPixels.length; v++) {
+		const d = disparity[vertexPixels[v]];
 		inverseDepth[v] = d * inverseNear + (1 - d) * inverseFar;
 		if (inverseDepth[v] < minInverseDepth) minInverseDepth = inverseDepth[v];
 	}
-	for (let v = 0; v < vertexCount; v++) {
-		const p = layer.vertexPixels[v];
+	return minInverseDepth;
+}
+
+/** Writes (x, y, k·d) of every vertex to `lattice` and the swim attributes (x, y)·w/w_min to `swim`. */
+function fillLatticeAndSwim(
+	ldi: Ldi, vertexPixels: Int32Array, k: number, inverseDepth: Float32Array, minInverseDepth: number, lattice: Float32Array, swim: Float32Array,
+): void {
+	for (let v = 0; v < vertexPixels.length; v++) {
+		const p = vertexPixels[v];
 		const x = ldi.x[p] + 0.5;
 		const y = ldi.y[p] + 0.5;
 		lattice[v * 3] = x;
@@ -208,10 +225,6 @@ function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: Dept
 		swim[v * 2] = x * relativeInverseDepth;
 		swim[v * 2 + 1] = y * relativeInverseDepth;
 	}
-	const lock = lockedVertices(ldi, layer);
-	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
-	const indices = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
-	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
 }
 
 /** meshoptimizer over a pre-merged layer with texture-swim weight `weight`, then unprojection. */
@@ -232,8 +245,19 @@ function finishLayer(
 		errorPixels = mergeErrorPixels + error;
 	}
 
-	const inverseNear = 1 / depthRange.nearMeters;
-	const inverseFar = 1 / depthRange.farMeters;
+	const {remap, compactIndices, kept} = compactVertices(indices, vertexCount);
+	const vertexPixels = new Int32Array(kept);
+	const sourceVertices = new Int32Array(kept);
+	const positions = new Float32Array(kept * 3);
+	unprojectKeptVertices(ldi, layer.vertexPixels, remap, camera, depthRange, vertexPixels, sourceVertices, positions);
+	return {
+		layerIndex: layer.layerIndex, vertexPixels, sourceVertices, positions, indices: compactIndices, errorPixels,
+		mergedTriangles: merged.indices.length / 3,
+	};
+}
+
+/** Vertices renumbered in order of first use by `indices`: the map, the renumbered indices and the count kept. */
+function compactVertices(indices: Uint32Array, vertexCount: number): {remap: Int32Array; compactIndices: Uint32Array; kept: number} {
 	const remap = new Int32Array(vertexCount).fill(-1);
 	const compactIndices = new Uint32Array(indices.length);
 	let kept = 0;
@@ -242,16 +266,23 @@ function finishLayer(
 		if (remap[v] < 0) remap[v] = kept++;
 		compactIndices[i] = remap[v];
 	}
-	const vertexPixels = new Int32Array(kept);
-	const sourceVertices = new Int32Array(kept);
-	const positions = new Float32Array(kept * 3);
+	return {remap, compactIndices, kept};
+}
+
+/** For every kept vertex (remap ≥ 0): its LDI pixel, its source vertex and its camera-space position in metres. */
+function unprojectKeptVertices(
+	ldi: Ldi, layerVertexPixels: Int32Array, remap: Int32Array, camera: UnprojectCamera, depthRange: DepthRange,
+	vertexPixels: Int32Array, sourceVertices: Int32Array, positions: Float32Array,
+): void {
+	const inverseNear = 1 / depthRange.nearMeters;
+	const inverseFar = 1 / depthRange.farMeters;
 	const f = focalLengthPixels(camera.height, camera.fovYRadians);
 	const cx = camera.width / 2;
 	const cy = camera.height / 2;
-	for (let v = 0; v < vertexCount; v++) {
+	for (let v = 0; v < remap.length; v++) {
 		const n = remap[v];
 		if (n < 0) continue;
-		const p = layer.vertexPixels[v];
+		const p = layerVertexPixels[v];
 		vertexPixels[n] = p;
 		sourceVertices[n] = v;
 		const d = ldi.disparity[p];
@@ -260,10 +291,6 @@ function finishLayer(
 		positions[n * 3 + 1] = -(ldi.y[p] + 0.5 - cy) / f * z;
 		positions[n * 3 + 2] = -z;
 	}
-	return {
-		layerIndex: layer.layerIndex, vertexPixels, sourceVertices, positions, indices: compactIndices, errorPixels,
-		mergedTriangles: merged.indices.length / 3,
-	};
 }
 
 /**

@@ -40,9 +40,33 @@ export function splitLayerIntoTiles(ldi: Ldi, layer: LayerTriangles, options: Pa
 	const triangleCount = indices.length / 3;
 	const tilesX = Math.ceil((ldi.width + 2 * ldi.border) / tileSizePixels) + 1;
 	const tileCount = tilesX * (Math.ceil((ldi.height + 2 * ldi.border) / tileSizePixels) + 1);
+	// One function per loop (see planar-quadtree.ts).
 	const tileOfTriangle = new Int32Array(triangleCount);
 	const tileStarts = new Int32Array(tileCount + 1);
-	for (let t = 0; t < triangleCount; t++) {
+	assignTiles(ldi, layer, tileSizePixels, tilesX, tileOfTriangle, tileStarts);
+	for (let i = 1; i <= tileCount; i++) tileStarts[i] += tileStarts[i - 1];
+	const order = new Int32Array(triangleCount);
+	const cursor = tileStarts.slice(0, tileCount);
+	for (let t = 0; t < triangleCount; t++) order[cursor[tileOfTriangle[t]]++] = t;
+
+	// A tile's vertices are new, so there are at most three per triangle.
+	const newPixels = new Int32Array(indices.length);
+	const newShared = new Uint8Array(indices.length);
+	const newIndices = new Uint32Array(indices.length);
+	const newCount = duplicatePerTile(indices, vertexPixels, sharedVertices, order, tileStarts, newPixels, newShared, newIndices);
+	return {
+		layerIndex: layer.layerIndex,
+		vertexPixels: newPixels.slice(0, newCount),
+		indices: newIndices,
+		sharedVertices: newShared.slice(0, newCount),
+	};
+}
+
+/** Writes each triangle's tile (that of its top-left lattice corner) and counts triangles per tile at tileStarts[tile + 1]. */
+function assignTiles(
+	ldi: Ldi, {vertexPixels, indices}: LayerTriangles, tileSizePixels: number, tilesX: number, tileOfTriangle: Int32Array, tileStarts: Int32Array,
+): void {
+	for (let t = 0; t < tileOfTriangle.length; t++) {
 		let minX = Infinity;
 		let minY = Infinity;
 		for (let k = 0; k < 3; k++) {
@@ -54,19 +78,20 @@ export function splitLayerIntoTiles(ldi: Ldi, layer: LayerTriangles, options: Pa
 		tileOfTriangle[t] = tile;
 		tileStarts[tile + 1]++;
 	}
-	for (let i = 1; i <= tileCount; i++) tileStarts[i] += tileStarts[i - 1];
-	const order = new Int32Array(triangleCount);
-	const cursor = tileStarts.slice(0, tileCount);
-	for (let t = 0; t < triangleCount; t++) order[cursor[tileOfTriangle[t]]++] = t;
+}
 
+/**
+ * Renumbers the triangles in tile `order` with vertices of their own per tile: fills the new vertices'
+ * pixels and stitch flags and the new indices; returns the new vertex count.
+ */
+function duplicatePerTile(
+	indices: Uint32Array, vertexPixels: Int32Array, sharedVertices: Uint8Array, order: Int32Array, tileStarts: Int32Array,
+	newPixels: Int32Array, newShared: Uint8Array, newIndices: Uint32Array,
+): number {
 	const localOfVertex = new Int32Array(vertexPixels.length).fill(-1);
-	// A tile's vertices are new, so there are at most three per triangle.
-	const newPixels = new Int32Array(indices.length);
-	const newShared = new Uint8Array(indices.length);
 	const touched = new Int32Array(indices.length);
 	let newCount = 0;
-	const newIndices = new Uint32Array(indices.length);
-	for (let tile = 0; tile < tileCount; tile++) {
+	for (let tile = 0; tile + 1 < tileStarts.length; tile++) {
 		const firstNew = newCount;
 		for (let i = tileStarts[tile]; i < tileStarts[tile + 1]; i++) {
 			const t = order[i];
@@ -84,10 +109,5 @@ export function splitLayerIntoTiles(ldi: Ldi, layer: LayerTriangles, options: Pa
 		}
 		for (let n = firstNew; n < newCount; n++) localOfVertex[touched[n]] = -1;
 	}
-	return {
-		layerIndex: layer.layerIndex,
-		vertexPixels: newPixels.slice(0, newCount),
-		indices: newIndices,
-		sharedVertices: newShared.slice(0, newCount),
-	};
+	return newCount;
 }

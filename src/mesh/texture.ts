@@ -134,29 +134,44 @@ export function layerZeroUvScale(width: number, height: number, textureWidth: nu
 	return [contentWidth / textureWidth / width, contentHeight / textureHeight / height];
 }
 
-/** Connected components of a triangle list over its vertices (union-find), as a chart id per vertex. */
+/** The root of `v` in the union-find forest `parent`, halving paths on the way. */
+function findRoot(parent: Int32Array, v: number): number {
+	let root = v;
+	while (parent[root] !== root) {
+		parent[root] = parent[parent[root]];
+		root = parent[root];
+	}
+	return root;
+}
+
+/** Joins the three corners of every triangle in the union-find forest `parent`. */
+function uniteTriangleCorners(parent: Int32Array, indices: Uint32Array): void {
+	for (let i = 0; i < indices.length; i += 3) {
+		const a = findRoot(parent, indices[i]);
+		parent[findRoot(parent, indices[i + 1])] = a;
+		parent[findRoot(parent, indices[i + 2])] = a;
+	}
+}
+
+/**
+ * Connected components of a triangle list over its vertices (union-find), as a chart id per vertex.
+ * One function per loop (see planar-quadtree.ts).
+ */
 function chartOfVertex(vertexCount: number, indices: Uint32Array): {chart: Int32Array; chartCount: number} {
 	const parent = new Int32Array(vertexCount);
 	for (let v = 0; v < vertexCount; v++) parent[v] = v;
-	const find = (v: number): number => {
-		while (parent[v] !== v) {
-			parent[v] = parent[parent[v]];
-			v = parent[v];
-		}
-		return v;
-	};
-	for (let i = 0; i < indices.length; i += 3) {
-		const a = find(indices[i]);
-		const b = find(indices[i + 1]);
-		const c = find(indices[i + 2]);
-		parent[b] = a;
-		parent[c] = a;
-	}
+	uniteTriangleCorners(parent, indices);
+	return labelRoots(parent);
+}
+
+/** A chart id per vertex of the union-find forest `parent`, numbered in order of first vertex. */
+function labelRoots(parent: Int32Array): {chart: Int32Array; chartCount: number} {
+	const vertexCount = parent.length;
 	const chart = new Int32Array(vertexCount).fill(-1);
 	let chartCount = 0;
 	const idOfRoot = new Int32Array(vertexCount).fill(-1);
 	for (let v = 0; v < vertexCount; v++) {
-		const root = find(v);
+		const root = findRoot(parent, v);
 		if (idOfRoot[root] < 0) idOfRoot[root] = chartCount++;
 		chart[v] = idOfRoot[root];
 	}
@@ -210,58 +225,123 @@ function dilate(texture: RgbaImage, iterations: number): void {
 	const filled = new Uint8Array(texels);
 	for (let i = 0; i < texels; i++) filled[i] = data[i * 4 + 3] === 0 ? 0 : 1;
 	// The texels of the current step: unfilled with a filled 4-neighbour, each once (`queued`).
+	// One function per loop (see planar-quadtree.ts).
 	let current = new Int32Array(texels);
 	let next = new Int32Array(texels);
 	const queued = new Uint8Array(texels);
-	let currentLength = 0;
+	let currentLength = firstFrontier(filled, width, height, queued, current);
+	for (let iteration = 0; iteration < iterations && currentLength > 0; iteration++) {
+		averageFilledNeighbours(data, filled, width, current, currentLength);
+		// Filled only now, so every texel of this step averaged the texels filled before it.
+		for (let f = 0; f < currentLength; f++) filled[current[f]] = 1;
+		const nextLength = nextFrontier(filled, width, queued, current, currentLength, next);
+		[current, next] = [next, current];
+		currentLength = nextLength;
+	}
+}
+
+/** Writes the unfilled texels with a filled 4-neighbour to `frontier`, marks them `queued`, returns their count. */
+function firstFrontier(filled: Uint8Array, width: number, height: number, queued: Uint8Array, frontier: Int32Array): number {
+	let length = 0;
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
 			const i = y * width + x;
 			if (filled[i]) continue;
 			if ((x > 0 && filled[i - 1]) || (x + 1 < width && filled[i + 1]) || (y > 0 && filled[i - width]) || (y + 1 < height && filled[i + width])) {
 				queued[i] = 1;
-				current[currentLength++] = i;
+				frontier[length++] = i;
 			}
 		}
 	}
-	for (let iteration = 0; iteration < iterations && currentLength > 0; iteration++) {
-		for (let f = 0; f < currentLength; f++) {
-			const i = current[f];
-			const x = i % width;
-			let r = 0;
-			let g = 0;
-			let b = 0;
-			let n = 0;
-			if (x > 0 && filled[i - 1]) { r += data[i * 4 - 4]; g += data[i * 4 - 3]; b += data[i * 4 - 2]; n++; }
-			if (x + 1 < width && filled[i + 1]) { r += data[i * 4 + 4]; g += data[i * 4 + 5]; b += data[i * 4 + 6]; n++; }
-			if (i >= width && filled[i - width]) {
-				const o = (i - width) * 4;
-				r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
-			}
-			if (i + width < texels && filled[i + width]) {
-				const o = (i + width) * 4;
-				r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
-			}
-			data[i * 4] = Math.round(r / n);
-			data[i * 4 + 1] = Math.round(g / n);
-			data[i * 4 + 2] = Math.round(b / n);
+	return length;
+}
+
+/** Sets each frontier texel's colour to the mean of its filled 4-neighbours. */
+function averageFilledNeighbours(data: Uint8Array, filled: Uint8Array, width: number, frontier: Int32Array, frontierLength: number): void {
+	const texels = filled.length;
+	for (let f = 0; f < frontierLength; f++) {
+		const i = frontier[f];
+		const x = i % width;
+		let r = 0;
+		let g = 0;
+		let b = 0;
+		let n = 0;
+		if (x > 0 && filled[i - 1]) { r += data[i * 4 - 4]; g += data[i * 4 - 3]; b += data[i * 4 - 2]; n++; }
+		if (x + 1 < width && filled[i + 1]) { r += data[i * 4 + 4]; g += data[i * 4 + 5]; b += data[i * 4 + 6]; n++; }
+		if (i >= width && filled[i - width]) {
+			const o = (i - width) * 4;
+			r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
 		}
-		// Filled only now, so every texel of this step averaged the texels filled before it.
-		for (let f = 0; f < currentLength; f++) filled[current[f]] = 1;
-		let nextLength = 0;
-		for (let f = 0; f < currentLength; f++) {
-			const i = current[f];
-			const x = i % width;
-			for (let k = 0; k < 4; k++) {
-				const j = k === 0 ? (x > 0 ? i - 1 : -1) : k === 1 ? (x + 1 < width ? i + 1 : -1) : k === 2 ? i - width : i + width;
-				if (j < 0 || j >= texels || filled[j] || queued[j]) continue;
-				queued[j] = 1;
-				next[nextLength++] = j;
-			}
+		if (i + width < texels && filled[i + width]) {
+			const o = (i + width) * 4;
+			r += data[o]; g += data[o + 1]; b += data[o + 2]; n++;
 		}
-		[current, next] = [next, current];
-		currentLength = nextLength;
+		data[i * 4] = Math.round(r / n);
+		data[i * 4 + 1] = Math.round(g / n);
+		data[i * 4 + 2] = Math.round(b / n);
 	}
+}
+
+/** Writes the unfilled, unqueued 4-neighbours of the frontier to `next`, marks them `queued`, returns their count. */
+function nextFrontier(filled: Uint8Array, width: number, queued: Uint8Array, frontier: Int32Array, frontierLength: number, next: Int32Array): number {
+	const texels = filled.length;
+	let nextLength = 0;
+	for (let f = 0; f < frontierLength; f++) {
+		const i = frontier[f];
+		const x = i % width;
+		for (let k = 0; k < 4; k++) {
+			const j = k === 0 ? (x > 0 ? i - 1 : -1) : k === 1 ? (x + 1 < width ? i + 1 : -1) : k === 2 ? i - width : i + width;
+			if (j < 0 || j >= texels || filled[j] || queued[j]) continue;
+			queued[j] = 1;
+			next[nextLength++] = j;
+		}
+	}
+	return nextLength;
+}
+
+/** Bounding box of each chart's pixels (one function per loop: see planar-quadtree.ts). */
+function chartBounds(ldi: Ldi, vertexPixels: Int32Array, chart: Int32Array, chartCount: number): {minX: Int32Array; minY: Int32Array; maxX: Int32Array; maxY: Int32Array} {
+	const minX = new Int32Array(chartCount).fill(2 ** 30);
+	const minY = new Int32Array(chartCount).fill(2 ** 30);
+	const maxX = new Int32Array(chartCount).fill(-(2 ** 30));
+	const maxY = new Int32Array(chartCount).fill(-(2 ** 30));
+	for (let v = 0; v < vertexPixels.length; v++) {
+		const c = chart[v];
+		const p = vertexPixels[v];
+		minX[c] = Math.min(minX[c], ldi.x[p]);
+		minY[c] = Math.min(minY[c], ldi.y[p]);
+		maxX[c] = Math.max(maxX[c], ldi.x[p]);
+		maxY[c] = Math.max(maxY[c], ldi.y[p]);
+	}
+	return {minX, minY, maxX, maxY};
+}
+
+/**
+ * UVs of every vertex in the packed atlas (chart c's box placed at packX[c], packY[c] plus the apron),
+ * and each vertex's colour written to the texel under it with alpha 255.
+ */
+function placeVertexTexels(
+	ldi: Ldi, vertexPixels: Int32Array, chart: Int32Array, minX: Int32Array, minY: Int32Array, packX: Int32Array, packY: Int32Array,
+	apronPixels: number, scale: number, texture: RgbaImage,
+): Float32Array {
+	const {width: atlasWidth, height: atlasHeight, data} = texture;
+	const uvs = new Float32Array(vertexPixels.length * 2);
+	for (let v = 0; v < vertexPixels.length; v++) {
+		const c = chart[v];
+		const p = vertexPixels[v];
+		const localX = (ldi.x[p] - minX[c] + 0.5) * scale;
+		const localY = (ldi.y[p] - minY[c] + 0.5) * scale;
+		const u = packX[c] + apronPixels + localX;
+		const w = packY[c] + apronPixels + localY;
+		uvs[v * 2] = u / atlasWidth;
+		uvs[v * 2 + 1] = w / atlasHeight;
+		const o = (Math.floor(w) * atlasWidth + Math.floor(u)) * 4;
+		data[o] = ldi.color[p * 3];
+		data[o + 1] = ldi.color[p * 3 + 1];
+		data[o + 2] = ldi.color[p * 3 + 2];
+		data[o + 3] = 255;
+	}
+	return uvs;
 }
 
 /**
@@ -277,18 +357,7 @@ export function bakeLayerTexture(ldi: Ldi, layer: LayerTriangles, options: Parti
 	const {vertexPixels, indices} = layer;
 	const vertexCount = vertexPixels.length;
 	const {chart, chartCount} = chartOfVertex(vertexCount, indices);
-	const minX = new Int32Array(chartCount).fill(2 ** 30);
-	const minY = new Int32Array(chartCount).fill(2 ** 30);
-	const maxX = new Int32Array(chartCount).fill(-(2 ** 30));
-	const maxY = new Int32Array(chartCount).fill(-(2 ** 30));
-	for (let v = 0; v < vertexCount; v++) {
-		const c = chart[v];
-		const p = vertexPixels[v];
-		minX[c] = Math.min(minX[c], ldi.x[p]);
-		minY[c] = Math.min(minY[c], ldi.y[p]);
-		maxX[c] = Math.max(maxX[c], ldi.x[p]);
-		maxY[c] = Math.max(maxY[c], ldi.y[p]);
-	}
+	const {minX, minY, maxX, maxY} = chartBounds(ldi, vertexPixels, chart, chartCount);
 
 	let scale = 1;
 	let packing: ReturnType<typeof shelfPack>;
@@ -308,24 +377,8 @@ export function bakeLayerTexture(ldi: Ldi, layer: LayerTriangles, options: Parti
 		scale *= Math.min(0.95, maxTextureSize / Math.max(atlasWidth, atlasHeight));
 	}
 
-	const data = new Uint8Array(atlasWidth * atlasHeight * 4);
-	const uvs = new Float32Array(vertexCount * 2);
-	for (let v = 0; v < vertexCount; v++) {
-		const c = chart[v];
-		const p = vertexPixels[v];
-		const localX = (ldi.x[p] - minX[c] + 0.5) * scale;
-		const localY = (ldi.y[p] - minY[c] + 0.5) * scale;
-		const u = packing.x[c] + apronPixels + localX;
-		const w = packing.y[c] + apronPixels + localY;
-		uvs[v * 2] = u / atlasWidth;
-		uvs[v * 2 + 1] = w / atlasHeight;
-		const o = (Math.floor(w) * atlasWidth + Math.floor(u)) * 4;
-		data[o] = ldi.color[p * 3];
-		data[o + 1] = ldi.color[p * 3 + 1];
-		data[o + 2] = ldi.color[p * 3 + 2];
-		data[o + 3] = 255;
-	}
-	const texture = {width: atlasWidth, height: atlasHeight, data};
+	const texture = {width: atlasWidth, height: atlasHeight, data: new Uint8Array(atlasWidth * atlasHeight * 4)};
+	const uvs = placeVertexTexels(ldi, vertexPixels, chart, minX, minY, packing.x, packing.y, apronPixels, scale, texture);
 	// 4-neighbour growth covers the square apron corners after 2·apron steps.
 	dilate(texture, 2 * apronPixels + Math.ceil(1 / scale));
 	return {texture, uvs, chartCount, scale};

@@ -57,24 +57,49 @@ export const TRIANGULATE_DEFAULTS: TriangulateOptions = {keepEmptyLayers: false}
  */
 export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = {}): LayerTriangles[] {
 	const {keepEmptyLayers} = {...TRIANGULATE_DEFAULTS, ...options};
-	const links = ldi.links;
-	const layerOfPixel = ldi.layerIndex;
-	let corners = new Int32Array(Math.max(64, ldi.count * 6 + 64));
-	let maxLayer = 0;
-	for (let p = 0; p < ldi.count; p++) if (layerOfPixel[p] > maxLayer) maxLayer = layerOfPixel[p];
+	// One function per loop: a long function of loops run once is compiled again at each loop (see
+	// planar-quadtree.ts). Moon's build: 13 compiles of this function before.
+	const {corners, triangleCount} = cornerTriangles(ldi.links, ldi.count);
+	const maxLayer = highestLayer(ldi.layerIndex, ldi.count);
+	const triangleLayer = new Uint16Array(triangleCount);
+	const trianglesPerLayer = new Int32Array(maxLayer + 1);
+	assignLayers(corners, triangleCount, ldi.layerIndex, triangleLayer, trianglesPerLayer);
 
-	// Written inline rather than through a push closure, which kept `corners` and the count in a heap
-	// context. This whole function on moon.jpg through buildLdi (2.96 M triangles, CPU, best of 7):
-	// 214 ms before, 178 ms with the stitch detection folded into the per-layer scatter, 132–145 ms with
-	// both.
-	let end = 0;
-	for (let p = 0; p < ldi.count; p++) {
-		// At most five triangles per pixel (two as a top-left corner, one per other corner).
-		if (end + 15 > corners.length) {
-			const bigger = new Int32Array(corners.length * 2);
-			bigger.set(corners);
-			corners = bigger;
+	// Triangles grouped by layer (counting sort), so each layer's scatter reads only its own.
+	const layerStarts = new Int32Array(maxLayer + 2);
+	for (let layer = 0; layer <= maxLayer; layer++) layerStarts[layer + 1] = layerStarts[layer] + trianglesPerLayer[layer];
+	const byLayer = sortByLayer(triangleLayer, layerStarts.slice(0, maxLayer + 1));
+
+	// Per pixel, how many layers' meshes use it as a vertex (more than one: a stitch vertex).
+	const layersUsingPixel = new Uint8Array(ldi.count);
+	const vertexOfPixel = new Int32Array(ldi.count).fill(-1);
+	const result: LayerTriangles[] = [];
+	for (let layer = 0; layer <= maxLayer; layer++) {
+		if (trianglesPerLayer[layer] > 0) {
+			const order = byLayer.subarray(layerStarts[layer], layerStarts[layer + 1]);
+			result.push(scatterLayer(layer, corners, order, ldi.count, vertexOfPixel, layersUsingPixel));
+		} else if (keepEmptyLayers) {
+			result.push({layerIndex: layer, vertexPixels: new Int32Array(0), indices: new Uint32Array(0), sharedVertices: new Uint8Array(0)});
 		}
+	}
+	for (const layer of result) markSharedVertices(layer, layersUsingPixel);
+	return result;
+}
+
+/**
+ * Corner pixels of every lattice triangle, three per triangle, right-angle corner first.
+ *
+ * Written inline rather than through a push closure, which kept `corners` and the count in a heap
+ * context. The whole of triangulateLdi on moon.jpg through buildLdi (2.96 M triangles, CPU, best of 7):
+ * 214 ms before, 178 ms with the stitch detection folded into the per-layer scatter, 132–145 ms with
+ * both.
+ */
+function cornerTriangles(links: Int32Array, pixelCount: number): {corners: Int32Array<ArrayBuffer>; triangleCount: number} {
+	let corners = new Int32Array(Math.max(64, pixelCount * 6 + 64));
+	let end = 0;
+	for (let p = 0; p < pixelCount; p++) {
+		// At most five triangles per pixel (two as a top-left corner, one per other corner).
+		if (end + 15 > corners.length) corners = doubled(corners);
 		const o = p * 4;
 		const left = links[o + LINK_LEFT];
 		const up = links[o + LINK_UP];
@@ -114,10 +139,25 @@ export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = 
 			corners[end++] = left;
 		}
 	}
-	const triangleCount = end / 3;
+	return {corners, triangleCount: end / 3};
+}
 
-	const triangleLayer = new Uint16Array(triangleCount);
-	const trianglesPerLayer = new Int32Array(maxLayer + 1);
+/** A copy of `array` in an array twice as long. */
+function doubled(array: Int32Array): Int32Array<ArrayBuffer> {
+	const bigger = new Int32Array(array.length * 2);
+	bigger.set(array);
+	return bigger;
+}
+
+/** The highest layer index among the first `pixelCount` pixels. */
+function highestLayer(layerOfPixel: Uint16Array, pixelCount: number): number {
+	let maxLayer = 0;
+	for (let p = 0; p < pixelCount; p++) if (layerOfPixel[p] > maxLayer) maxLayer = layerOfPixel[p];
+	return maxLayer;
+}
+
+/** Writes each triangle's layer (the highest of its corners') to `triangleLayer` and counts them per layer. */
+function assignLayers(corners: Int32Array, triangleCount: number, layerOfPixel: Uint16Array, triangleLayer: Uint16Array, trianglesPerLayer: Int32Array): void {
 	for (let t = 0; t < triangleCount; t++) {
 		const o = t * 3;
 		let layer = layerOfPixel[corners[o]];
@@ -128,55 +168,52 @@ export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = 
 		triangleLayer[t] = layer;
 		trianglesPerLayer[layer]++;
 	}
+}
 
-	// Triangles grouped by layer (counting sort), so each layer's scatter reads only its own.
-	const layerStarts = new Int32Array(maxLayer + 2);
-	for (let layer = 0; layer <= maxLayer; layer++) layerStarts[layer + 1] = layerStarts[layer] + trianglesPerLayer[layer];
-	const cursor = layerStarts.slice(0, maxLayer + 1);
-	const byLayer = new Int32Array(triangleCount);
-	for (let t = 0; t < triangleCount; t++) byLayer[cursor[triangleLayer[t]]++] = t;
+/** Triangle ids ordered by layer, each layer from its start in `cursor` (advanced in place). */
+function sortByLayer(triangleLayer: Uint16Array, cursor: Int32Array): Int32Array {
+	const byLayer = new Int32Array(triangleLayer.length);
+	for (let t = 0; t < triangleLayer.length; t++) byLayer[cursor[triangleLayer[t]]++] = t;
+	return byLayer;
+}
 
-	// Per pixel, how many layers' meshes use it as a vertex (more than one: a stitch vertex).
-	const layersUsingPixel = new Uint8Array(ldi.count);
-	const vertexOfPixel = new Int32Array(ldi.count).fill(-1);
-	const result: LayerTriangles[] = [];
-	for (let layer = 0; layer <= maxLayer; layer++) {
-		const count = trianglesPerLayer[layer];
-		if (count === 0) {
-			if (keepEmptyLayers) {
-				result.push({layerIndex: layer, vertexPixels: new Int32Array(0), indices: new Uint32Array(0), sharedVertices: new Uint8Array(0)});
+/**
+ * One layer's indexed triangles from the triangles `order` lists, vertices numbered in order of first
+ * use. `vertexOfPixel` is all -1 on entry and again on return; `layersUsingPixel` counts (up to 2) the
+ * layers using each pixel.
+ */
+function scatterLayer(
+	layerIndex: number, corners: Int32Array, order: Int32Array, pixelCount: number, vertexOfPixel: Int32Array, layersUsingPixel: Uint8Array,
+): LayerTriangles {
+	const indices = new Uint32Array(order.length * 3);
+	const pixels = new Int32Array(Math.min(pixelCount, order.length * 3));
+	let vertexCount = 0;
+	let i = 0;
+	for (let s = 0; s < order.length; s++) {
+		const o = order[s] * 3;
+		for (let k = 0; k < 3; k++) {
+			const pixel = corners[o + k];
+			let vertex = vertexOfPixel[pixel];
+			if (vertex < 0) {
+				vertex = vertexCount++;
+				vertexOfPixel[pixel] = vertex;
+				pixels[vertex] = pixel;
 			}
-			continue;
+			indices[i++] = vertex;
 		}
-		const indices = new Uint32Array(count * 3);
-		const pixels = new Int32Array(Math.min(ldi.count, count * 3));
-		let vertexCount = 0;
-		let i = 0;
-		for (let s = layerStarts[layer]; s < layerStarts[layer + 1]; s++) {
-			const o = byLayer[s] * 3;
-			for (let k = 0; k < 3; k++) {
-				const pixel = corners[o + k];
-				let vertex = vertexOfPixel[pixel];
-				if (vertex < 0) {
-					vertex = vertexCount++;
-					vertexOfPixel[pixel] = vertex;
-					pixels[vertex] = pixel;
-				}
-				indices[i++] = vertex;
-			}
-		}
-		const vertexPixels = pixels.slice(0, vertexCount);
-		for (let v = 0; v < vertexCount; v++) {
-			const pixel = vertexPixels[v];
-			vertexOfPixel[pixel] = -1;
-			if (layersUsingPixel[pixel] < 2) layersUsingPixel[pixel]++;
-		}
-		result.push({layerIndex: layer, vertexPixels, indices, sharedVertices: new Uint8Array(vertexCount)});
 	}
-	for (const {vertexPixels, sharedVertices} of result) {
-		for (let v = 0; v < vertexPixels.length; v++) sharedVertices[v] = layersUsingPixel[vertexPixels[v]] > 1 ? 1 : 0;
+	const vertexPixels = pixels.slice(0, vertexCount);
+	for (let v = 0; v < vertexCount; v++) {
+		const pixel = vertexPixels[v];
+		vertexOfPixel[pixel] = -1;
+		if (layersUsingPixel[pixel] < 2) layersUsingPixel[pixel]++;
 	}
-	return result;
+	return {layerIndex, vertexPixels, indices, sharedVertices: new Uint8Array(vertexCount)};
+}
+
+/** Sets `sharedVertices` of the layer's vertices whose pixel more than one layer uses. */
+function markSharedVertices({vertexPixels, sharedVertices}: LayerTriangles, layersUsingPixel: Uint8Array): void {
+	for (let v = 0; v < vertexPixels.length; v++) sharedVertices[v] = layersUsingPixel[vertexPixels[v]] > 1 ? 1 : 0;
 }
 
 /**
