@@ -1,9 +1,11 @@
 import type {Document} from '@gltf-transform/core';
 import {EXTMeshoptCompression} from '@gltf-transform/extensions';
-import {dedup, prune, quantize, reorder} from '@gltf-transform/functions';
+import {dedup, prune} from '@gltf-transform/functions';
 import {MeshoptEncoder} from 'meshoptimizer';
 
 import {presetByName, type PresetName} from './presets.js';
+import {quantizeScene} from './quantize.js';
+import {reorderPrimitives} from './reorder.js';
 
 /**
  * Optimization of a built document: dedup and prune always; with `compress`, vertex-cache/fetch reorder
@@ -57,15 +59,8 @@ export async function optimizeDocument(document: Document, options: Partial<Opti
 	await document.transform(dedup(), prune({keepExtras: true, keepSolidTextures: true}));
 	if (!compress) return document;
 	await MeshoptEncoder.ready;
-	await document.transform(
-		reorder({encoder: MeshoptEncoder, target: 'size'}),
-		quantize({
-			pattern: quantizePositionBits > 0 ? /^(POSITION|TEXCOORD_0)$/ : /^TEXCOORD_0$/,
-			quantizationVolume: 'scene',
-			...(quantizePositionBits > 0 ? {quantizePosition: quantizePositionBits} : {}),
-			quantizeTexcoord: quantizeTexcoordBits,
-		}),
-	);
+	reorderPrimitives(document);
+	quantizeScene(document, {positionBits: quantizePositionBits, texcoordBits: quantizeTexcoordBits});
 	document.createExtension(EXTMeshoptCompression)
 		.setRequired(presetByName(preset).meshoptRequired)
 		.setEncoderOptions({method: EXTMeshoptCompression.EncoderMethod.QUANTIZE});
