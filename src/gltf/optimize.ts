@@ -1,7 +1,7 @@
 import type {Document} from '@gltf-transform/core';
 import {EXTMeshoptCompression} from '@gltf-transform/extensions';
 import {dedup, prune} from '@gltf-transform/functions';
-import {MeshoptEncoder} from 'meshoptimizer';
+import {MeshoptEncoder} from 'meshoptimizer/encoder';
 
 import {presetByName, type PresetName} from './presets.js';
 import {quantizeScene} from './quantize.js';

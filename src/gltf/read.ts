@@ -1,6 +1,6 @@
 import {type Node, NodeIO, type vec3} from '@gltf-transform/core';
 import {ALL_EXTENSIONS} from '@gltf-transform/extensions';
-import {MeshoptDecoder} from 'meshoptimizer';
+import {MeshoptDecoder} from 'meshoptimizer/decoder';
 import sharp from 'sharp';
 
 import type {RgbaImage} from '../image/raster.js';

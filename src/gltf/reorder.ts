@@ -1,5 +1,5 @@
 import type {Document, Primitive} from '@gltf-transform/core';
-import {MeshoptEncoder} from 'meshoptimizer';
+import {MeshoptEncoder} from 'meshoptimizer/encoder';
 
 /**
  * Vertex-cache and vertex-fetch reordering of every triangle primitive (meshoptimizer's reorderMesh,

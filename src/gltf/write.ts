@@ -1,6 +1,6 @@
 import {type Document, NodeIO} from '@gltf-transform/core';
 import {ALL_EXTENSIONS} from '@gltf-transform/extensions';
-import {MeshoptEncoder} from 'meshoptimizer';
+import {MeshoptEncoder} from 'meshoptimizer/encoder';
 
 /** A NodeIO that knows every extension the writer may use, with the meshopt encoder registered. */
 async function createWriterIo(): Promise<NodeIO> {

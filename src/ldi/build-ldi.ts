@@ -64,7 +64,7 @@ import type {FloatImage, RgbImage} from '../image/raster.js';
 import {inpaintDisparity} from '../inpaint/depth.js';
 import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
-import {BORDER_SIDES, borderRegion} from './border.js';
+import {borderWorkerPays, inpaintBorderStrips, startBorderStripWorker} from './border-strips.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges} from './depth-edges.js';
 import {normalizeDisparity} from '../depth/normalize.js';
@@ -134,6 +134,12 @@ export interface BuildLdiOptions {
 	/** Also render the debug images (disparity-filtered, edges, regions, per-layer colour and disparity). */
 	debug: boolean;
 	/**
+	 * Make the border strips' colours on a worker thread while the depth edges are inpainted (same
+	 * result; used with the built-in `patch` and `diffusion` inpainters, on the main thread, for borders
+	 * of 60 k pixels and more: see border-strips.ts).
+	 */
+	borderWorker: boolean;
+	/**
 	 * Re-link layer-0 cuts that no inpainted surface lies behind (a stretched pixel instead of a hole;
 	 * see relink-unfilled-cuts.ts). false keeps them cut, to see what inpainting alone covers.
 	 */
@@ -163,6 +169,7 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	referenceSizePixels: 1024,
 	filter: {},
 	debug: false,
+	borderWorker: true,
 	relinkUnfilledCuts: true,
 	disparityName: 'disparity',
 };
@@ -203,6 +210,8 @@ export interface LdiStats {
 	pixelsPerLayer: number[];
 	/** Layer of the border extension (`passes + 1`), or -1 without one. */
 	borderLayerIndex: number;
+	/** The border strips' colours were made on a worker thread (see `borderWorker`). */
+	borderStripsOnWorker: boolean;
 	/** Border width actually used, pixels (after scaling). */
 	borderPixels: number;
 	/** Inpainting calls (edge regions and border strips). */
@@ -261,87 +270,97 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	});
 	clock.lap('filter');
 
-	const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
-	const edges = detectDepthEdges(filtered, edgeOptions);
 	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
-	const ldi = ldiFromImage(image, filtered, borderPixels);
-	cutDepthEdges(ldi, filtered, edges, threshold);
-	reattachStripPixels(ldi);
-	clock.lap('edges');
-
-	const regionOptions = {
-		// A larger parallax than the defaults are sized for raises the caps with it.
-		synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings),
-		contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
-		parallaxPixels,
-		synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
-		dilationPixels: scaled(settings.dilationPixels),
-		thresholdDisparity: threshold,
-		disparityMargin: settings.disparityMargin,
-		contextCeilingFraction: settings.contextCeilingFraction,
-		maxPixelsPerPosition: Math.max(1, settings.maxPixelsPerPosition),
-	};
-	const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
-	const grower = new RegionGrower(ldi);
-	const edgesPerPass: number[] = [];
-	let inpaintCalls = 0;
-	let inpaintCropPixels = 0;
-	let candidates = keptEdgePixels(edges);
-	for (let pass = 1; pass <= passes; pass++) {
-		const passStart = ldi.count;
-		const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions, candidates);
-		clock.lap('regions');
-		let inpainted = 0;
-		for (const edgePixels of silhouettes) {
-			const edgeRegion = grower.grow(edgePixels, hiddenDirections, regionOptions);
-			clock.lap('regions');
-			if (!edgeRegion) continue;
-			if (regionMask) paintRegion(regionMask, width, height, edgeRegion);
-			edgeRegion.region.disparity = inpaintDisparity(edgeRegion.depthRegion);
-			const color = await inpainter.inpaintColor(edgeRegion.region);
-			clock.lap('inpaint');
-			mergeRegion(ldi, edgeRegion, edgeRegion.region.disparity, color, pass, threshold);
-			clock.lap('merge');
-			inpainted++;
-			inpaintCalls++;
-			inpaintCropPixels += edgeRegion.region.width * edgeRegion.region.height;
-		}
-		edgesPerPass.push(inpainted);
-		// Pixels are appended, so the layer this pass made is one index range.
-		candidates = new Int32Array(ldi.count - passStart);
-		for (let i = 0; i < candidates.length; i++) candidates[i] = passStart + i;
-	}
-
-	if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
 	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
-	if (borderPixels > 0) {
-		for (const side of BORDER_SIDES) {
-			const strip = borderRegion(ldi, side, scaled(settings.borderContextPixels));
-			clock.lap('regions');
-			if (!strip) continue;
-			const color = await inpainter.inpaintColor(strip.region);
-			clock.lap('inpaint');
-			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
-			clock.lap('merge');
-			inpaintCalls++;
-			inpaintCropPixels += strip.region.width * strip.region.height;
-		}
-	}
-	const stats: LdiStats = {
-		edgesFound: edges.edgesFound,
-		edgesKept: edges.edgeLengths.length,
-		edgesPerPass,
-		pixelsPerLayer: pixelsPerLayer(ldi),
-		borderLayerIndex,
-		borderPixels,
-		inpaintCalls,
-		inpaintCropPixels,
-		timingsMs: clock.wall,
-		cpuTimingsMs: clock.cpu,
+	const borderJob = {
+		image, disparity: filtered, borderPixels, contextBandPixels: scaled(settings.borderContextPixels),
+		inpainter: typeof settings.inpainter === 'string' ? settings.inpainter : inpainter.name, inpainterOptions: settings.inpainterOptions,
+		layerIndex: borderLayerIndex, thresholdDisparity: threshold,
 	};
-	clock.finish();
-	const debug = regionMask ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
-	return {ldi, stats, debug};
+	const borderWorker = borderPixels > 0 && settings.borderWorker && typeof settings.inpainter === 'string' && borderWorkerPays(borderJob)
+		? startBorderStripWorker(borderJob)
+		: undefined;
+	try {
+		const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
+		const edges = detectDepthEdges(filtered, edgeOptions);
+		const ldi = ldiFromImage(image, filtered, borderPixels);
+		cutDepthEdges(ldi, filtered, edges, threshold);
+		reattachStripPixels(ldi);
+		clock.lap('edges');
+
+		const regionOptions = {
+			// A larger parallax than the defaults are sized for raises the caps with it.
+			synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings),
+			contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
+			parallaxPixels,
+			synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
+			dilationPixels: scaled(settings.dilationPixels),
+			thresholdDisparity: threshold,
+			disparityMargin: settings.disparityMargin,
+			contextCeilingFraction: settings.contextCeilingFraction,
+			maxPixelsPerPosition: Math.max(1, settings.maxPixelsPerPosition),
+		};
+		const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
+		const grower = new RegionGrower(ldi);
+		const edgesPerPass: number[] = [];
+		let inpaintCalls = 0;
+		let inpaintCropPixels = 0;
+		let candidates = keptEdgePixels(edges);
+		for (let pass = 1; pass <= passes; pass++) {
+			const passStart = ldi.count;
+			const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions, candidates);
+			clock.lap('regions');
+			let inpainted = 0;
+			for (const edgePixels of silhouettes) {
+				const edgeRegion = grower.grow(edgePixels, hiddenDirections, regionOptions);
+				clock.lap('regions');
+				if (!edgeRegion) continue;
+				if (regionMask) paintRegion(regionMask, width, height, edgeRegion);
+				edgeRegion.region.disparity = inpaintDisparity(edgeRegion.depthRegion);
+				const color = await inpainter.inpaintColor(edgeRegion.region);
+				clock.lap('inpaint');
+				mergeRegion(ldi, edgeRegion, edgeRegion.region.disparity, color, pass, threshold);
+				clock.lap('merge');
+				inpainted++;
+				inpaintCalls++;
+				inpaintCropPixels += edgeRegion.region.width * edgeRegion.region.height;
+			}
+			edgesPerPass.push(inpainted);
+			// Pixels are appended, so the layer this pass made is one index range.
+			candidates = new Int32Array(ldi.count - passStart);
+			for (let i = 0; i < candidates.length; i++) candidates[i] = passStart + i;
+		}
+
+		if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
+		let workerColors: Uint8Array[] | undefined;
+		if (borderPixels > 0) {
+			// Should the worker fail, the strips are made here, where the same error would surface.
+			workerColors = await borderWorker?.colors.catch(() => undefined);
+			const strips = await inpaintBorderStrips(ldi, borderJob.contextBandPixels, inpainter, borderLayerIndex, threshold, workerColors);
+			inpaintCalls += strips.stripCount;
+			inpaintCropPixels += strips.cropPixels;
+			clock.lap('inpaint');
+		}
+		const stats: LdiStats = {
+			edgesFound: edges.edgesFound,
+			edgesKept: edges.edgeLengths.length,
+			edgesPerPass,
+			pixelsPerLayer: pixelsPerLayer(ldi),
+			borderLayerIndex,
+			borderStripsOnWorker: workerColors !== undefined,
+			borderPixels,
+			inpaintCalls,
+			inpaintCropPixels,
+			timingsMs: clock.wall,
+			cpuTimingsMs: clock.cpu,
+		};
+		clock.finish();
+		const debug = regionMask ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
+		return {ldi, stats, debug};
+	} finally {
+		// Its colours are taken by now, unless something threw first.
+		void borderWorker?.terminate();
+	}
 }
 
 /** Layer-0 pixels (index y · width + x) on the background side of a kept edge, ascending. */

@@ -1,4 +1,4 @@
-import {MeshoptSimplifier} from 'meshoptimizer';
+import {MeshoptSimplifier} from 'meshoptimizer/simplifier';
 
 import type {Ldi} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
