@@ -80,13 +80,20 @@ const WORKER_INPAINTERS = new Set(['patch', 'diffusion']);
 const MIN_WORKER_STRIP_PIXELS = 60_000;
 
 /**
- * Whether a strip worker pays for this job: a built-in inpainter, a border big enough, and the main
- * thread (inside `--jobs` build workers both cores are busy already).
+ * Photos above this many pixels make their strips inline: the worker's own copy of layer 0 costs ~60
+ * bytes per photo pixel (1 GB at 4096², where the whole build must stay under 4 GB).
+ */
+const MAX_WORKER_PHOTO_PIXELS = 2048 * 2048;
+
+/**
+ * Whether a strip worker pays for this job: a built-in inpainter, a border big enough, a photo small
+ * enough, and the main thread (inside `--jobs` build workers both cores are busy already).
  */
 export function borderWorkerPays(job: Pick<BorderStripJob, 'image' | 'borderPixels' | 'inpainter'>): boolean {
 	const {width, height} = job.image;
 	const stripPixels = (width + 2 * job.borderPixels) * (height + 2 * job.borderPixels) - width * height;
-	return isMainThread && WORKER_INPAINTERS.has(job.inpainter) && stripPixels >= MIN_WORKER_STRIP_PIXELS;
+	return isMainThread && WORKER_INPAINTERS.has(job.inpainter) && stripPixels >= MIN_WORKER_STRIP_PIXELS
+		&& width * height <= MAX_WORKER_PHOTO_PIXELS;
 }
 
 /**

@@ -136,7 +136,7 @@ export interface BuildLdiOptions {
 	/**
 	 * Make the border strips' colours on a worker thread while the depth edges are inpainted (same
 	 * result; used with the built-in `patch` and `diffusion` inpainters, on the main thread, for borders
-	 * of 60 k pixels and more: see border-strips.ts).
+	 * of 60 k pixels and more around photos up to 2048² pixels: see border-strips.ts).
 	 */
 	borderWorker: boolean;
 	/**
