@@ -4,12 +4,14 @@
  */
 import {parentPort, workerData} from 'node:worker_threads';
 
-import {getColorInpainter} from '../inpaint/registry.js';
+import {DiffusionInpainter} from '../inpaint/diffusion.js';
+import {PatchInpainter} from '../inpaint/patch.js';
 import {type BorderStripJob, inpaintBorderStrips} from './border-strips.js';
 import {ldiFromImage} from './ldi.js';
 
 const job = workerData as BorderStripJob;
 const ldi = ldiFromImage(job.image, job.disparity, job.borderPixels);
-const inpainter = getColorInpainter(job.inpainter, job.inpainterOptions);
+// Built directly rather than through the registry, which loads the onnx inpainter and with it sharp.
+const inpainter = job.inpainter === 'diffusion' ? new DiffusionInpainter(job.inpainterOptions) : new PatchInpainter(job.inpainterOptions);
 const {colors} = await inpaintBorderStrips(ldi, job.contextBandPixels, inpainter, job.layerIndex, job.thresholdDisparity);
 parentPort?.postMessage(colors);
