@@ -67,6 +67,18 @@ export function positionIndex(ldi: Ldi, x: number, y: number): number {
 	return ly * lw + lx;
 }
 
+/** Typed arrays the LDI is made of (and the triangulated layers made from it). */
+type LdiArray = Int32Array | Uint8Array | Uint16Array | Float32Array | Uint32Array;
+
+/**
+ * A zero-filled typed array on a SharedArrayBuffer: LDI arrays are shared, not copied, when a worker
+ * thread needs them (the mesher pre-merges layer 0 on one: build-scene-mesh.ts). Measured: loops over
+ * shared and unshared typed arrays run at the same speed.
+ */
+export function sharedArray<T extends LdiArray>(constructor: {new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number}, length: number): T {
+	return new constructor(new SharedArrayBuffer(length * constructor.BYTES_PER_ELEMENT));
+}
+
 /** An empty LDI with room for `capacity` pixels before it grows. */
 export function createLdi(width: number, height: number, border = 0, capacity = width * height): Ldi {
 	const positions = (width + 2 * border) * (height + 2 * border);
@@ -76,14 +88,14 @@ export function createLdi(width: number, height: number, border = 0, capacity = 
 		height,
 		border,
 		count: 0,
-		x: new Int32Array(cap),
-		y: new Int32Array(cap),
-		color: new Uint8Array(cap * 3),
-		disparity: new Float32Array(cap),
-		layerIndex: new Uint16Array(cap),
-		links: new Int32Array(cap * 4).fill(NO_LINK),
-		firstAtPosition: new Int32Array(positions).fill(NO_LINK),
-		nextAtPosition: new Int32Array(cap).fill(NO_LINK),
+		x: sharedArray(Int32Array, cap),
+		y: sharedArray(Int32Array, cap),
+		color: sharedArray(Uint8Array, cap * 3),
+		disparity: sharedArray(Float32Array, cap),
+		layerIndex: sharedArray(Uint16Array, cap),
+		links: sharedArray(Int32Array, cap * 4).fill(NO_LINK),
+		firstAtPosition: sharedArray(Int32Array, positions).fill(NO_LINK),
+		nextAtPosition: sharedArray(Int32Array, cap).fill(NO_LINK),
 	};
 }
 
@@ -91,8 +103,8 @@ function grow(ldi: Ldi, minCapacity: number): void {
 	let cap = ldi.x.length;
 	while (cap < minCapacity) cap *= 2;
 	if (cap === ldi.x.length) return;
-	const copy = <T extends Int32Array | Uint8Array | Float32Array | Uint16Array>(a: T, n: number, fill?: number): T => {
-		const b = new (a.constructor as new (length: number) => T)(n);
+	const copy = <T extends LdiArray>(a: T, n: number, fill?: number): T => {
+		const b = sharedArray(a.constructor as {new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number}, n);
 		if (fill !== undefined) b.fill(fill);
 		b.set(a);
 		return b;

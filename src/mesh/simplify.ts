@@ -172,19 +172,44 @@ export function resolveParallaxRangePixels(width: number, height: number, parall
 	return parallaxRangePixels > 0 ? parallaxRangePixels : 0.04 * Math.max(width, height);
 }
 
-/** A layer after the planar pre-merge, ready for meshoptimizer. */
-interface MergedLayer {
-	layer: LayerTriangles;
+/** A layer's planar pre-merge and the per-vertex attributes meshoptimizer then needs. */
+export interface PremergedLayer {
 	/** Pre-merged triangles (the layer's own triangles when simplification is off). */
 	indices: Uint32Array;
+	/** x, y, k·d per vertex. */
 	lattice: Float32Array;
+	/** Texture-swim attributes (x, y)·w/w_min per vertex. */
 	swim: Float32Array;
+	/** 1 for vertices meshoptimizer must keep. */
 	lock: Uint8Array;
 	mergeErrorPixels: number;
 }
 
+/** A layer after the planar pre-merge, ready for meshoptimizer. */
+interface MergedLayer extends PremergedLayer {
+	layer: LayerTriangles;
+}
+
+/**
+ * Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts): the
+ * first half of {@link simplifyLayers}, which a worker thread may run for a big layer while the calling
+ * thread pre-merges the others.
+ *
+ * ```ts
+ * const premerged = premergeLayer(ldi, triangles[0], {width, height, fovYRadians}, range);
+ * const simplified = await simplifyLayers(ldi, triangles, {width, height, fovYRadians}, range, {}, [Promise.resolve(premerged)]);
+ * ```
+ */
+export function premergeLayer(
+	ldi: Ldi, layer: LayerTriangles, camera: UnprojectCamera, depthRange: DepthRange, options: Partial<SimplifyOptions> = {},
+): PremergedLayer {
+	const settings = {...SIMPLIFY_DEFAULTS, ...options};
+	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
+	return mergeLayer(ldi, layer, k, depthRange, settings);
+}
+
 /** Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts). */
-function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): MergedLayer {
+function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): PremergedLayer {
 	const vertexCount = layer.vertexPixels.length;
 	const inverseDepth = new Float32Array(vertexCount);
 	const minInverseDepth = fillInverseDepth(ldi.disparity, layer.vertexPixels, depthRange, inverseDepth);
@@ -194,7 +219,7 @@ function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: Dept
 	const lock = lockedVertices(ldi, layer);
 	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
 	const indices = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
-	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
+	return {indices, lattice, swim, lock, mergeErrorPixels};
 }
 
 /** Writes 1/z of every vertex to `inverseDepth` and returns the smallest (one function per loop: see planar-quadtree.ts). */
@@ -315,9 +340,10 @@ export async function simplifyLayer(
 const MIN_RETRY_SWIM_WEIGHT = 1e-3;
 
 /**
- * Every layer through the planar pre-merge, then meshoptimizer; when all layers together exceed
- * `triangleBudget`, meshoptimizer runs again from the pre-merged meshes with a lower texture-swim
- * weight (at most a third), down to 0.001 (the parallax bound never loosens).
+ * Every layer through the planar pre-merge (or its `premerged` result, indexed like `layers`), then
+ * meshoptimizer; when all layers together exceed `triangleBudget`, meshoptimizer runs again from the
+ * pre-merged meshes with a lower texture-swim weight (at most a third), down to 0.001 (the parallax
+ * bound never loosens).
  *
  * ```ts
  * const simplified = await simplifyLayers(ldi, triangulateLdi(ldi), {width, height, fovYRadians}, range);
@@ -329,20 +355,24 @@ export async function simplifyLayers(
 	camera: UnprojectCamera,
 	depthRange: DepthRange,
 	options: Partial<SimplifyOptions> = {},
+	premerged: ReadonlyArray<Promise<PremergedLayer> | undefined> = [],
 ): Promise<SimplifiedLayer[]> {
 	const settings = {...SIMPLIFY_DEFAULTS, ...options};
 	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
 	await MeshoptSimplifier.ready;
-	const merged = layers.map((layer) => (settings.simplifyErrorPixels > 0 && layer.indices.length > 3
-		? mergeLayer(ldi, layer, k, depthRange, settings)
-		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0}));
+	const simplifying = settings.simplifyErrorPixels > 0;
+	// The layers not given pre-merged are pre-merged here first, then those given are awaited.
+	const pending = layers.map((layer, i) => (simplifying && layer.indices.length > 3
+		? premerged[i] ?? mergeLayer(ldi, layer, k, depthRange, settings)
+		: {indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0}));
+	const merged: MergedLayer[] = (await Promise.all(pending)).map((layerMerge, i) => ({...layerMerge, layer: layers[i]}));
 	let weight = settings.textureSwimWeight;
 	// meshoptimizer keeps 43–59% of the pre-merged triangles at the starting weight (moon 0.43,
 	// depthy_hut 0.51, depthy_shelf 0.59). When even 43% exceeds the budget, a retry is certain: start
 	// at the weight the square-root law gives for 90% of the budget at 55% kept, saving a whole pass
 	// (depthy_hut: ldiToScene 1.8 → 1.1 s CPU, 138 k → 118 k triangles, own view 49.5 → 48.7 dB).
 	const mergedTriangles = merged.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
-	if (settings.simplifyErrorPixels > 0 && 0.43 * mergedTriangles > settings.triangleBudget) {
+	if (simplifying && 0.43 * mergedTriangles > settings.triangleBudget) {
 		weight *= (0.9 * settings.triangleBudget / (0.55 * mergedTriangles)) ** 2;
 	}
 	for (;;) {

@@ -1,4 +1,4 @@
-import {LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, type Ldi} from '../ldi/ldi.js';
+import {LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, type Ldi, sharedArray} from '../ldi/ldi.js';
 
 /**
  * LDI → one indexed triangle list per layer, vertices at pixel centres, straight from the links.
@@ -185,7 +185,8 @@ function sortByLayer(triangleLayer: Uint16Array, cursor: Int32Array): Int32Array
 function scatterLayer(
 	layerIndex: number, corners: Int32Array, order: Int32Array, pixelCount: number, vertexOfPixel: Int32Array, layersUsingPixel: Uint8Array,
 ): LayerTriangles {
-	const indices = new Uint32Array(order.length * 3);
+	// Shared, so a worker can pre-merge the layer without a copy (see build-scene-mesh.ts).
+	const indices = sharedArray(Uint32Array, order.length * 3);
 	const pixels = new Int32Array(Math.min(pixelCount, order.length * 3));
 	let vertexCount = 0;
 	let i = 0;
@@ -202,13 +203,14 @@ function scatterLayer(
 			indices[i++] = vertex;
 		}
 	}
-	const vertexPixels = pixels.slice(0, vertexCount);
+	const vertexPixels = sharedArray(Int32Array, vertexCount);
+	vertexPixels.set(pixels.subarray(0, vertexCount));
 	for (let v = 0; v < vertexCount; v++) {
 		const pixel = vertexPixels[v];
 		vertexOfPixel[pixel] = -1;
 		if (layersUsingPixel[pixel] < 2) layersUsingPixel[pixel]++;
 	}
-	return {layerIndex, vertexPixels, indices, sharedVertices: new Uint8Array(vertexCount)};
+	return {layerIndex, vertexPixels, indices, sharedVertices: sharedArray(Uint8Array, vertexCount)};
 }
 
 /** Sets `sharedVertices` of the layer's vertices whose pixel more than one layer uses. */

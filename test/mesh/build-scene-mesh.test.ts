@@ -15,6 +15,24 @@ describe('ldiToScene', () => {
 		assert.ok(stats.triangles <= budget, `${stats.triangles} triangles for a budget of ${budget} (${unconstrained} without one)`);
 	});
 
+	it('pre-merges layer 0 on a worker thread with the same result as on this one', async function () {
+		this.timeout(30_000);
+		// 512² pixels: just the size from which the worker is used; two steps with inpainted strips.
+		const ldi = steppedLdi(512, 512, 150, 30, 350, 20);
+		const range = defaultDepthRange();
+		const here = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: false});
+		const onWorker = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: true});
+		assert.equal(here.stats.layerZeroPremergedOnWorker, false);
+		assert.equal(onWorker.stats.layerZeroPremergedOnWorker, true);
+		assert.ok(here.stats.layers[0].trianglesAfterPlanarMerge < here.stats.layers[0].trianglesBeforeSimplify / 10);
+		assert.deepEqual(onWorker.stats.layers, here.stats.layers);
+		onWorker.scene.layers.forEach((layer, i) => {
+			assert.deepEqual(layer.indices, here.scene.layers[i].indices);
+			assert.deepEqual(layer.positions, here.scene.layers[i].positions);
+			assert.deepEqual(layer.uvs, here.scene.layers[i].uvs);
+		});
+	});
+
 	it('defaults to disparity 1 at 1 m and disparity 0 at 10 m', () => {
 		assert.deepEqual(defaultDepthRange(), {nearMeters: 1, farMeters: 10});
 		assert.deepEqual(defaultDepthRange({nearMeters: 2, depthRatio: 5}), {nearMeters: 2, farMeters: 10});
