@@ -22,4 +22,9 @@ export interface DepthEstimate {
 export interface DepthSource {
 	readonly name: string;
 	estimate(photo: Photo): Promise<DepthEstimate>;
+	/**
+	 * Starts the work that needs no photo (reading and decoding a supplied map), so it runs on sharp's
+	 * threads while the photo decodes; `estimate` works without it.
+	 */
+	prepare?(): void;
 }

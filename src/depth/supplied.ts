@@ -94,18 +94,24 @@ export async function decodeDepthMap(
 	target: {width: number; height: number},
 	options: Partial<SuppliedDepthOptions> = {},
 ): Promise<DepthEstimate> {
+	const started = performance.now();
+	const raw = await decodeRawDepthMap(bytes, sourcePath || '<depth map in memory>');
+	return depthFromRawMap(raw, sourcePath, target, options, {decode: performance.now() - started});
+}
+
+/** The rest of {@link decodeDepthMap} once the map is decoded: disparity, gaps filled, resized, normalized. */
+function depthFromRawMap(
+	raw: RawDepthMap, sourcePath: string, target: {width: number; height: number}, options: Partial<SuppliedDepthOptions>,
+	timingsMs: Record<string, number>,
+): DepthEstimate {
 	const resolved = {...SUPPLIED_DEPTH_DEFAULTS, ...options};
 	const name = sourcePath || '<depth map in memory>';
 	let time = performance.now();
-	const timingsMs: Record<string, number> = {};
 	const lap = (step: string) => {
 		const now = performance.now();
 		timingsMs[step] = now - time;
 		time = now;
 	};
-
-	const raw = await decodeRawDepthMap(bytes, name);
-	lap('decode');
 	const disparity = rawToDisparity(raw, resolved);
 	const unknownCount = fillUnknownDisparity(disparity);
 	if (unknownCount === disparity.data.length) {
@@ -278,8 +284,31 @@ function fillRuns(line: Float32Array, offset: number, stride: number, count: num
  * ```
  */
 export function createSuppliedDepthSource(path: string, options: Partial<SuppliedDepthOptions> = {}): DepthSource {
+	// Read and decoded once, as soon as asked (prepare), whatever photos follow.
+	let decoded: Promise<{raw: RawDepthMap; timingsMs: Record<string, number>}> | undefined;
+	const decode = (): Promise<{raw: RawDepthMap; timingsMs: Record<string, number>}> => {
+		decoded ??= (async () => {
+			const started = performance.now();
+			let bytes: Uint8Array;
+			try {
+				bytes = await readFile(path);
+			} catch (error) {
+				throw fileError(path, `cannot read depth map (${describeSystemError(error)})`, error);
+			}
+			const read = performance.now() - started;
+			const raw = await decodeRawDepthMap(bytes, path);
+			return {raw, timingsMs: {read, decode: performance.now() - started - read}};
+		})();
+		// Started early, awaited by estimate: a failure must not surface as an unhandled rejection meanwhile.
+		decoded.catch(() => undefined);
+		return decoded;
+	};
 	return {
 		name: 'file',
-		estimate: (photo: Photo) => readDepthMap(path, photo.image, options),
+		prepare: () => void decode(),
+		estimate: async (photo: Photo) => {
+			const {raw, timingsMs} = await decode();
+			return depthFromRawMap(raw, path, photo.image, options, {...timingsMs});
+		},
 	};
 }

@@ -81,11 +81,11 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		return result;
 	};
 
+	// The depth source is ready, and a supplied map decoding, while the photo decodes.
+	const depthSource = isDepthSource(settings.depth) ? Promise.resolve(settings.depth) : resolveDepthSource(settings.depth).then(({source}) => source);
+	depthSource.then((source) => source.prepare?.(), () => undefined);
 	const photo = typeof input === 'string' ? await time('decode', () => loadPhoto(input, settings.photo)) : input;
-	const depth = await time('depth', async () => {
-		const source = isDepthSource(settings.depth) ? settings.depth : (await resolveDepthSource(settings.depth)).source;
-		return source.estimate(photo);
-	});
+	const depth = await time('depth', async () => (await depthSource).estimate(photo));
 	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
 	// Layer 0's texture is the photo: its encoding can start now and run on sharp's threads during the LDI.
 	const layerZero = photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh});

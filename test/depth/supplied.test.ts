@@ -206,6 +206,26 @@ describe('depth/supplied', function () {
 		assertValues(estimate, [0, 0.25, 0.75, 1]);
 	});
 
+	it('a DepthSource prepared before the photo is decoded has read its map by then (and reads it once)', async function () {
+		const path = await file('prepared.png', await grey8Png(2, 1, [10, 50]));
+		const source = createSuppliedDepthSource(path);
+		source.prepare?.();
+		// Decoding the photo takes longer than this; the map must not be needed any more afterwards.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		await rm(path);
+		const photo = {image: {width: 4, height: 1, data: new Uint8Array(12)}, fovYRadians: 1, fovSource: 'default' as const, sourcePath: 'p.jpg', originalWidth: 4, originalHeight: 1};
+		assertValues(await source.estimate(photo), [0, 0.25, 0.75, 1]);
+		assertValues(await source.estimate(photo), [0, 0.25, 0.75, 1]);
+	});
+
+	it('a prepared DepthSource whose map is missing fails in estimate with the usual UserError', async function () {
+		const source = createSuppliedDepthSource(join(tmpdir(), 'no-such-depth-map.png'));
+		source.prepare?.();
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const photo = {image: {width: 4, height: 1, data: new Uint8Array(12)}, fovYRadians: 1, fovSource: 'default' as const, sourcePath: 'p.jpg', originalWidth: 4, originalHeight: 1};
+		await assert.rejects(source.estimate(photo), (error: unknown) => error instanceof UserError && /cannot read depth map/.test(error.message));
+	});
+
 	describe('unreadable maps give a one-line UserError naming the file', function () {
 		async function assertUserError(path: string, pattern: RegExp, options = {}): Promise<void> {
 			await assert.rejects(readDepthMap(path, {width: 4, height: 4}, options), (error: unknown) => {
