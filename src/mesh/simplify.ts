@@ -173,7 +173,8 @@ export function resolveParallaxRangePixels(width: number, height: number, parall
 }
 
 /** A layer's planar pre-merge and the per-vertex attributes meshoptimizer then needs. */
-export interface PremergedLayer {
+interface MergedLayer {
+	layer: LayerTriangles;
 	/** Pre-merged triangles (the layer's own triangles when simplification is off). */
 	indices: Uint32Array;
 	/** x, y, k·d per vertex. */
@@ -185,19 +186,23 @@ export interface PremergedLayer {
 	mergeErrorPixels: number;
 }
 
-/** A layer after the planar pre-merge, ready for meshoptimizer. */
-interface MergedLayer extends PremergedLayer {
-	layer: LayerTriangles;
+/**
+ * A layer after its planar pre-merge, wherever that ran (here or on a worker thread, which then keeps
+ * the pre-merged mesh): its triangle count, and the meshoptimizer pass at a texture-swim weight.
+ */
+export interface PremergedLayer {
+	mergedTriangles: number;
+	finish(weight: number): Promise<SimplifiedLayer>;
 }
 
 /**
- * Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts): the
- * first half of {@link simplifyLayers}, which a worker thread may run for a big layer while the calling
- * thread pre-merges the others.
+ * The first half of {@link simplifyLayers} for one layer: lattice, swim attributes, locks and the planar
+ * pre-merge (planar-quadtree.ts). A worker thread runs it for a big layer while the calling thread
+ * pre-merges the others (premerge-thread.ts).
  *
  * ```ts
- * const premerged = premergeLayer(ldi, triangles[0], {width, height, fovYRadians}, range);
- * const simplified = await simplifyLayers(ldi, triangles, {width, height, fovYRadians}, range, {}, [Promise.resolve(premerged)]);
+ * const layerZero = premergeLayer(ldi, triangles[0], {width, height, fovYRadians}, range);
+ * const simplified = await simplifyLayers(ldi, triangles, {width, height, fovYRadians}, range, {}, [Promise.resolve(layerZero)]);
  * ```
  */
 export function premergeLayer(
@@ -205,11 +210,20 @@ export function premergeLayer(
 ): PremergedLayer {
 	const settings = {...SIMPLIFY_DEFAULTS, ...options};
 	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
-	return mergeLayer(ldi, layer, k, depthRange, settings);
+	const merged = settings.simplifyErrorPixels > 0 && layer.indices.length > 3
+		? mergeLayer(ldi, layer, k, depthRange, settings)
+		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0};
+	return {
+		mergedTriangles: merged.indices.length / 3,
+		finish: async (weight) => {
+			await MeshoptSimplifier.ready;
+			return finishLayer(ldi, merged, camera, depthRange, settings, weight);
+		},
+	};
 }
 
 /** Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts). */
-function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): PremergedLayer {
+function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): MergedLayer {
 	const vertexCount = layer.vertexPixels.length;
 	const inverseDepth = new Float32Array(vertexCount);
 	const minInverseDepth = fillInverseDepth(ldi.disparity, layer.vertexPixels, depthRange, inverseDepth);
@@ -219,7 +233,7 @@ function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: Dept
 	const lock = lockedVertices(ldi, layer);
 	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
 	const indices = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
-	return {indices, lattice, swim, lock, mergeErrorPixels};
+	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
 }
 
 /** Writes 1/z of every vertex to `inverseDepth` and returns the smallest (one function per loop: see planar-quadtree.ts). */
@@ -358,25 +372,21 @@ export async function simplifyLayers(
 	premerged: ReadonlyArray<Promise<PremergedLayer> | undefined> = [],
 ): Promise<SimplifiedLayer[]> {
 	const settings = {...SIMPLIFY_DEFAULTS, ...options};
-	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
-	await MeshoptSimplifier.ready;
-	const simplifying = settings.simplifyErrorPixels > 0;
 	// The layers not given pre-merged are pre-merged here first, then those given are awaited.
-	const pending = layers.map((layer, i) => (simplifying && layer.indices.length > 3
-		? premerged[i] ?? mergeLayer(ldi, layer, k, depthRange, settings)
-		: {indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0}));
-	const merged: MergedLayer[] = (await Promise.all(pending)).map((layerMerge, i) => ({...layerMerge, layer: layers[i]}));
+	const pending = layers.map((layer, i) => premerged[i] ?? premergeLayer(ldi, layer, camera, depthRange, settings));
+	const merged = await Promise.all(pending);
 	let weight = settings.textureSwimWeight;
 	// meshoptimizer keeps 43–59% of the pre-merged triangles at the starting weight (moon 0.43,
 	// depthy_hut 0.51, depthy_shelf 0.59). When even 43% exceeds the budget, a retry is certain: start
 	// at the weight the square-root law gives for 90% of the budget at 55% kept, saving a whole pass
 	// (depthy_hut: ldiToScene 1.8 → 1.1 s CPU, 138 k → 118 k triangles, own view 49.5 → 48.7 dB).
-	const mergedTriangles = merged.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
-	if (simplifying && 0.43 * mergedTriangles > settings.triangleBudget) {
+	const mergedTriangles = merged.reduce((sum, layer) => sum + layer.mergedTriangles, 0);
+	if (settings.simplifyErrorPixels > 0 && 0.43 * mergedTriangles > settings.triangleBudget) {
 		weight *= (0.9 * settings.triangleBudget / (0.55 * mergedTriangles)) ** 2;
 	}
 	for (;;) {
-		const simplified = merged.map((layer) => finishLayer(ldi, layer, camera, depthRange, settings, weight));
+		// Layers pre-merged on a worker thread are finished there, meanwhile the others here.
+		const simplified = await Promise.all(merged.map((layer) => layer.finish(weight)));
 		const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
 		if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT || !settings.meshoptimizer) return simplified;
 		// Triangles grow about as the square root of the weight (depthy_hut: 317 k, 175 k, 101 k at 0.03,
