@@ -69,16 +69,20 @@ export async function readDepthMap(
 	options: Partial<SuppliedDepthOptions> = {},
 ): Promise<DepthEstimate> {
 	const readStarted = performance.now();
-	let bytes: Uint8Array;
-	try {
-		bytes = await readFile(path);
-	} catch (error) {
-		throw fileError(path, `cannot read depth map (${describeSystemError(error)})`, error);
-	}
+	const bytes = await readDepthMapBytes(path);
 	const readMs = performance.now() - readStarted;
 	const estimate = await decodeDepthMap(bytes, path, target, options);
 	estimate.timingsMs = {read: readMs, ...estimate.timingsMs};
 	return estimate;
+}
+
+/** The bytes of the depth map file `path`; a one-line UserError naming it when it cannot be read. */
+async function readDepthMapBytes(path: string): Promise<Uint8Array> {
+	try {
+		return await readFile(path);
+	} catch (error) {
+		throw fileError(path, `cannot read depth map (${describeSystemError(error)})`, error);
+	}
 }
 
 /**
@@ -289,12 +293,7 @@ export function createSuppliedDepthSource(path: string, options: Partial<Supplie
 	const decode = (): Promise<{raw: RawDepthMap; timingsMs: Record<string, number>}> => {
 		decoded ??= (async () => {
 			const started = performance.now();
-			let bytes: Uint8Array;
-			try {
-				bytes = await readFile(path);
-			} catch (error) {
-				throw fileError(path, `cannot read depth map (${describeSystemError(error)})`, error);
-			}
+			const bytes = await readDepthMapBytes(path);
 			const read = performance.now() - started;
 			const raw = await decodeRawDepthMap(bytes, path);
 			return {raw, timingsMs: {read, decode: performance.now() - started - read}};
