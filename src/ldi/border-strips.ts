@@ -63,14 +63,14 @@ export interface BorderStripJob {
 	disparity: FloatImage;
 	borderPixels: number;
 	contextBandPixels: number;
-	/** A built-in inpainter's registry name (the worker has its own registry). */
+	/** A built-in inpainter's name (the worker builds it itself). */
 	inpainter: string;
 	inpainterOptions: Readonly<Record<string, unknown>>;
 	layerIndex: number;
 	thresholdDisparity: number;
 }
 
-/** Inpainters the worker can build from its own registry (onnx would load its model a second time). */
+/** Inpainters the worker builds itself (onnx would load its model a second time). */
 const WORKER_INPAINTERS = new Set(['patch', 'diffusion']);
 
 /**
