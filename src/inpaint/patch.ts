@@ -235,7 +235,7 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 	const settings = {...PATCH_INPAINTER_DEFAULTS, ...options};
 	const radius = settings.patchSize >> 1;
 	const spacing = Math.max(1, Math.floor(settings.voteStride));
-	const random = mulberry32(settings.seed);
+	const random = new Mulberry32(settings.seed);
 	const result = Uint8Array.from(region.color);
 
 	const levels = buildPyramid(region, radius, settings);
@@ -352,6 +352,13 @@ function allocateLevel(width: number, height: number, radius: number): Level {
 
 function finestLevel(region: InpaintRegion, radius: number, disparityWeight: number): Level {
 	const level = allocateLevel(region.width, region.height, radius);
+	copyRegion(region, radius, disparityWeight, level);
+	finishLevel(level, radius);
+	return level;
+}
+
+/** Copies the region's masks, colours and weighted disparities into the padded `level`. */
+function copyRegion(region: InpaintRegion, radius: number, disparityWeight: number, level: Level): void {
 	const {features, context, synthesis, stride} = level;
 	const {color, disparity, contextMask, synthesisMask} = region;
 	for (let y = 0; y < region.height; y++) {
@@ -370,13 +377,18 @@ function finestLevel(region: InpaintRegion, radius: number, disparityWeight: num
 			}
 		}
 	}
-	finishLevel(level, radius);
-	return level;
 }
 
 /** A coarse cell is context when all its children are, synthesis when any child is. */
 function coarsenLevel(fine: Level, radius: number): Level {
 	const level = allocateLevel((fine.width + 1) >> 1, (fine.height + 1) >> 1, radius);
+	downsample(fine, radius, level);
+	finishLevel(level, radius);
+	return level;
+}
+
+/** Fills the masks and features of `level` from its 2×2 children in `fine`. */
+function downsample(fine: Level, radius: number, level: Level): void {
 	const {features, context, synthesis} = level;
 	const fineFeatures = fine.features;
 	for (let y = 0; y < level.height; y++) {
@@ -421,8 +433,6 @@ function coarsenLevel(fine: Level, radius: number): Level {
 			}
 		}
 	}
-	finishLevel(level, radius);
-	return level;
 }
 
 /**
@@ -432,36 +442,54 @@ function coarsenLevel(fine: Level, radius: number): Level {
  * and an Int32 array of the level's size, cost 2.5× more).
  */
 function finishLevel(level: Level, radius: number): void {
+	markUsableAndSources(level, radius);
+	level.validSources = indicesOfOnes(level.validSource, countOnes(level.validSource));
+	listHolePixels(level, radius, countOnes(level.synthesis));
+}
+
+/** Fills `usable` and `validSource` of `level` from its masks. */
+function markUsableAndSources(level: Level, radius: number): void {
 	const {stride, rows, context, synthesis, usable, validSource} = level;
 	const side = 2 * radius + 1;
 	const fullRows = new Int32Array(stride);
-	let holeCount = 0;
-	let sourceCount = 0;
 	for (let y = 0; y < rows; y++) {
 		let run = 0;
 		const row = y * stride;
 		for (let x = 0; x < stride; x++) {
 			const p = row + x;
 			usable[p] = context[p] | synthesis[p];
-			holeCount += synthesis[p];
 			run = context[p] ? run + 1 : 0;
 			// The window [x - side + 1, x] is wholly context: count it for the column of its centre.
 			const centreX = x - radius;
 			if (centreX < 0) continue;
 			fullRows[centreX] = run >= side ? fullRows[centreX] + 1 : 0;
-			if (fullRows[centreX] >= side) {
-				validSource[p - radius * stride - radius] = 1;
-				sourceCount++;
-			}
+			if (fullRows[centreX] >= side) validSource[p - radius * stride - radius] = 1;
 		}
 	}
+}
+
+/** Number of non-zero entries of `mask`. */
+function countOnes(mask: Uint8Array): number {
+	let count = 0;
+	for (let i = 0; i < mask.length; i++) if (mask[i]) count++;
+	return count;
+}
+
+/** The indices of the `count` non-zero entries of `mask`, ascending. */
+function indicesOfOnes(mask: Uint8Array, count: number): Int32Array {
+	const indices = new Int32Array(count);
+	for (let i = 0, k = 0; k < count; i++) if (mask[i]) indices[k++] = i;
+	return indices;
+}
+
+/** Sets `holePixels`, `holeX` and `holeY` of `level` to its `holeCount` synthesis pixels, in raster order. */
+function listHolePixels(level: Level, radius: number, holeCount: number): void {
+	const {stride, rows, synthesis} = level;
 	const holePixels = new Int32Array(holeCount);
 	const holeX = new Int32Array(holeCount);
 	const holeY = new Int32Array(holeCount);
-	const validSources = new Int32Array(sourceCount);
-	for (let y = 0, k = 0, j = 0; y < rows; y++) {
+	for (let y = 0, k = 0; y < rows; y++) {
 		for (let x = 0, p = y * stride; x < stride; x++, p++) {
-			if (validSource[p]) validSources[j++] = p;
 			if (!synthesis[p]) continue;
 			holePixels[k] = p;
 			holeX[k] = x - radius;
@@ -471,7 +499,6 @@ function finishLevel(level: Level, radius: number): void {
 	level.holePixels = holePixels;
 	level.holeX = holeX;
 	level.holeY = holeY;
-	level.validSources = validSources;
 }
 
 /**
@@ -596,12 +623,12 @@ function seedCoarsestColor(level: Level): void {
 }
 
 /** Gives every target of `field` a random source. */
-function randomizeField(level: Level, field: Field, random: () => number): void {
+function randomizeField(level: Level, field: Field, random: Mulberry32): void {
 	for (let t = 0; t < field.targets.length; t++) field.match[t] = randomSource(level, random);
 }
 
-function randomSource(level: Level, random: () => number): number {
-	return level.validSources[Math.floor(random() * level.validSources.length)];
+function randomSource(level: Level, random: Mulberry32): number {
+	return level.validSources[Math.floor(random.next() * level.validSources.length)];
 }
 
 function computeDistances(level: Level, field: Field, radius: number): void {
@@ -617,12 +644,11 @@ function computeDistances(level: Level, field: Field, radius: number): void {
  * the four coarse targets around the parent and keeping the closest cost 4 patch distances per target
  * and changed no score.
  */
-function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField: Field, radius: number, random: () => number): void {
+function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField: Field, radius: number, random: Mulberry32): void {
 	const {spacing, cellsPerRow, cellRows, targetAtCell, match: coarseMatch} = coarseField;
-	const {targets, targetCellX, targetCellY, match, distance, usableCount} = fineField;
+	const {targets, targetCellX, targetCellY, match} = fineField;
 	const fineSpacing = fineField.spacing;
 	for (let t = 0; t < targets.length; t++) {
-		const p = targets[t];
 		const x = targetCellX[t] * fineSpacing;
 		const y = targetCellY[t] * fineSpacing;
 		const cellX = Math.min(cellsPerRow - 1, Math.round((x >> 1) / spacing));
@@ -640,9 +666,15 @@ function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField
 				if (fine.validSource[candidate]) source = candidate;
 			}
 		}
-		match[t] = source >= 0 ? source : randomSource(fine, random);
-		distance[t] = patchDistance(fine, p, match[t], usableCount[t], radius, Infinity);
+		match[t] = source;
 	}
+	randomizeUnmatched(fine, fineField, random);
+	computeDistances(fine, fineField, radius);
+}
+
+/** Gives the targets of `field` without a match (-1) a random source, in target order. */
+function randomizeUnmatched(level: Level, field: Field, random: Mulberry32): void {
+	for (let t = 0; t < field.targets.length; t++) if (field.match[t] < 0) field.match[t] = randomSource(level, random);
 }
 
 /** The target at grid cell (cellX, cellY), else at one of its 8 neighbours, else -1. */
@@ -719,7 +751,7 @@ function searchField(
 	searchRadius: number,
 	sweep: number,
 	globalDraw: boolean,
-	random: () => number,
+	random: Mulberry32,
 ): void {
 	const {stride, width, height, validSource} = level;
 	const {spacing, cellsPerRow, targetAtCell, targets, targetCellX, targetCellY, match, distance, usableCount} = field;
@@ -727,8 +759,12 @@ function searchField(
 	const forward = (sweep & 1) === 0;
 	const step = forward ? -1 : 1;
 	const last = targets.length - 1;
+	// The same arithmetic both ways: code optimized during a forward sweep never ran `last - k`, and
+	// the backward sweep deoptimized it.
+	const first = forward ? 0 : last;
+	const direction = forward ? 1 : -1;
 	for (let k = 0; k <= last; k++) {
-		const t = forward ? k : last - k;
+		const t = first + direction * k;
 		const p = targets[t];
 		let best = match[t];
 		let bestDistance = distance[t];
@@ -753,8 +789,8 @@ function searchField(
 		const bestY = Math.floor(best / stride) - radius;
 		const bestX = best - (bestY + radius) * stride - radius;
 		for (let r = searchRadius; r >= 1; r >>= 1) {
-			const sx = Math.min(width - 1, Math.max(0, bestX + Math.floor((2 * random() - 1) * r + 0.5)));
-			const sy = Math.min(height - 1, Math.max(0, bestY + Math.floor((2 * random() - 1) * r + 0.5)));
+			const sx = Math.min(width - 1, Math.max(0, bestX + Math.floor((2 * random.next() - 1) * r + 0.5)));
+			const sy = Math.min(height - 1, Math.max(0, bestY + Math.floor((2 * random.next() - 1) * r + 0.5)));
 			const candidate = (sy + radius) * stride + sx + radius;
 			if (candidate === best || !validSource[candidate]) continue;
 			const d = patchDistance(level, p, candidate, usableCount[t], radius, bestDistance);
@@ -834,16 +870,25 @@ function medianOf(values: Float32Array): number {
 	return sample[sample.length >> 1];
 }
 
-/** Small, fast, seedable PRNG (mulberry32); returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let z = state;
+/**
+ * Small, fast, seedable PRNG (mulberry32). A class rather than a closure: every region's generator then
+ * calls the same function, where a new closure per region deoptimized the search at each region.
+ */
+class Mulberry32 {
+	private state: number;
+
+	constructor(seed: number) {
+		this.state = seed >>> 0;
+	}
+
+	/** The next float in [0, 1). */
+	next(): number {
+		this.state = (this.state + 0x6d2b79f5) >>> 0;
+		let z = this.state;
 		z = Math.imul(z ^ (z >>> 15), z | 1);
 		z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
 		return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-	};
+	}
 }
 
 /** Normalized disparity by which context may be nearer than the nearest hole pixel and still guide its local mean. */
