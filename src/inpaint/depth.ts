@@ -252,6 +252,12 @@ function tukeyWeights(residuals: Float64Array, c: number, weights: Float64Array)
 function bandAroundSynthesis(region: InpaintRegion, area: Bounds, band: number): Uint8Array {
 	const areaWidth = Math.max(0, area.right - area.left + 1);
 	const areaHeight = Math.max(0, area.bottom - area.top + 1);
+	const rowNear = dilateRows(region, area, areaWidth, areaHeight, band);
+	return dilateColumns(columnPrefixSums(rowNear, areaWidth, areaHeight), areaWidth, areaHeight, band);
+}
+
+/** 1 where a pixel of `area` lies within `band` pixels of a synthesis pixel on its row. */
+function dilateRows(region: InpaintRegion, area: Bounds, areaWidth: number, areaHeight: number, band: number): Uint8Array {
 	const rowNear = new Uint8Array(areaWidth * areaHeight);
 	const prefix = new Int32Array(areaWidth + 1);
 	for (let y = 0; y < areaHeight; y++) {
@@ -261,17 +267,27 @@ function bandAroundSynthesis(region: InpaintRegion, area: Bounds, band: number):
 			rowNear[y * areaWidth + x] = prefix[Math.min(areaWidth, x + band + 1)] - prefix[Math.max(0, x - band)] > 0 ? 1 : 0;
 		}
 	}
-	const near = new Uint8Array(areaWidth * areaHeight);
-	const columnPrefix = new Int32Array((areaHeight + 1) * areaWidth);
-	for (let y = 0; y < areaHeight; y++) {
-		for (let x = 0; x < areaWidth; x++) {
-			columnPrefix[(y + 1) * areaWidth + x] = columnPrefix[y * areaWidth + x] + rowNear[y * areaWidth + x];
+	return rowNear;
+}
+
+/** Per column, the running sums of `values` down the rows (row y + 1 holds the sum of rows 0..y). */
+function columnPrefixSums(values: Uint8Array, width: number, height: number): Int32Array {
+	const columnPrefix = new Int32Array((height + 1) * width);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			columnPrefix[(y + 1) * width + x] = columnPrefix[y * width + x] + values[y * width + x];
 		}
 	}
-	for (let y = 0; y < areaHeight; y++) {
-		const below = Math.min(areaHeight, y + band + 1) * areaWidth;
-		const above = Math.max(0, y - band) * areaWidth;
-		for (let x = 0; x < areaWidth; x++) near[y * areaWidth + x] = columnPrefix[below + x] - columnPrefix[above + x] > 0 ? 1 : 0;
+	return columnPrefix;
+}
+
+/** 1 where a pixel lies within `band` rows of a non-zero one, from the column prefix sums. */
+function dilateColumns(columnPrefix: Int32Array, width: number, height: number, band: number): Uint8Array {
+	const near = new Uint8Array(width * height);
+	for (let y = 0; y < height; y++) {
+		const below = Math.min(height, y + band + 1) * width;
+		const above = Math.max(0, y - band) * width;
+		for (let x = 0; x < width; x++) near[y * width + x] = columnPrefix[below + x] - columnPrefix[above + x] > 0 ? 1 : 0;
 	}
 	return near;
 }
