@@ -313,7 +313,11 @@ export class RegionGrower {
 
 	private crop(synthesis: IndexList, context: IndexList, options: RegionOptions): EdgeRegion | undefined {
 		const ldi = this.ldi;
-		const bounds: Bounds = {minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity};
+		// Bounds start at a synthesis position, not at ±Infinity: fields that once held a double keep
+		// the crop's width a double, and with it the fields of every inpainting region and patch level
+		// (the patch inpainter ran ~25 % slower).
+		const start = synthesisPosition(ldi, synthesis.data[0]);
+		const bounds: Bounds = {minX: start.x, minY: start.y, maxX: start.x, maxY: start.y};
 		addSynthesisBounds(ldi, synthesis, bounds);
 		addContextBounds(ldi, context, bounds);
 		const {minX, minY} = bounds;
@@ -338,6 +342,12 @@ interface Bounds {
 	minY: number;
 	maxX: number;
 	maxY: number;
+}
+
+/** Photo coordinates of lattice position `position`. */
+function synthesisPosition(ldi: Ldi, position: number): {x: number; y: number} {
+	const lw = latticeWidth(ldi);
+	return {x: (position % lw) - ldi.border, y: Math.floor(position / lw) - ldi.border};
 }
 
 /** Extends `bounds` over the lattice positions of `synthesis`. */
