@@ -230,7 +230,7 @@ class PixelSet {
 	add(i: number): void {
 		if (this.stamps[i] === this.stamp) return;
 		this.stamps[i] = this.stamp;
-		if (this.length === this.items.length) this.grow();
+		if (this.length === this.items.length) this.growItems();
 		this.items[this.length++] = i;
 	}
 
@@ -252,7 +252,7 @@ class PixelSet {
 	}
 
 	/** Doubles the capacity of `items` (the rare path of {@link add}, kept out of it). */
-	private grow(): void {
+	private growItems(): void {
 		const grown = new Int32Array(Math.min(this.stamps.length, this.items.length * 2));
 		grown.set(this.items);
 		this.items = grown;

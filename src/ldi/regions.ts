@@ -476,12 +476,12 @@ class IndexList {
 	length = 0;
 
 	push(value: number): void {
-		if (this.length === this.data.length) this.grow();
+		if (this.length === this.data.length) this.growData();
 		this.data[this.length++] = value;
 	}
 
 	/** Doubles the capacity (the rare path of {@link push}, kept out of it). */
-	private grow(): void {
+	private growData(): void {
 		this.data = growInt32(this.data, this.data.length * 2);
 	}
 }
