@@ -73,44 +73,32 @@ export interface DisparityPlane {
  */
 export function inpaintDisparity(region: InpaintRegion, options: Partial<InpaintDisparityOptions> = {}): Float32Array {
 	const settings = {...INPAINT_DISPARITY_DEFAULTS, ...options};
-	const {width, height, contextMask, synthesisMask} = region;
+	const {width, height, contextMask, synthesisMask, disparityCeiling} = region;
 	const result = Float32Array.from(region.disparity);
 	const hole = maskBounds(synthesisMask, width, height, 0);
 	if (hole === undefined) return result;
 	const plane = fitPlaneAround(region, settings, hole);
 
 	// The membrane reads the context only where it touches the synthesis region, inside its bounds + 1.
-	// One function per loop: see planar-quadtree.ts.
-	const residual = contextResiduals(region, plane, growBounds(hole, 1, width, height));
-	fillMembraneInPlace(residual, 1, width, height, contextMask, synthesisMask, settings.membrane);
-	fillHole(region, plane, residual, hole, settings.minDisparity, result);
-	return result;
-}
-
-/** Per crop pixel, the context disparity minus `plane` inside `near` (0 elsewhere). */
-function contextResiduals(region: InpaintRegion, plane: DisparityPlane, near: Bounds): Float32Array {
-	const {width, height, contextMask, disparity} = region;
+	const near = growBounds(hole, 1, width, height);
 	const residual = new Float32Array(width * height);
 	for (let y = near.top; y <= near.bottom; y++) {
 		for (let x = near.left, i = y * width + x; x <= near.right; x++, i++) {
-			if (contextMask[i]) residual[i] = disparity[i] - evaluatePlane(plane, x, y);
+			if (contextMask[i]) residual[i] = region.disparity[i] - evaluatePlane(plane, x, y);
 		}
 	}
-	return residual;
-}
+	fillMembraneInPlace(residual, 1, width, height, contextMask, synthesisMask, settings.membrane);
 
-/** Writes plane + residual, between `minDisparity` and the ceiling, at the synthesis pixels of `hole` into `result`. */
-function fillHole(region: InpaintRegion, plane: DisparityPlane, residual: Float32Array, hole: Bounds, minDisparity: number, result: Float32Array): void {
-	const {width, contextMask, synthesisMask, disparityCeiling} = region;
 	for (let y = hole.top; y <= hole.bottom; y++) {
 		for (let x = hole.left, i = y * width + x; x <= hole.right; x++, i++) {
 			if (!synthesisMask[i] || contextMask[i]) continue;
 			let value = evaluatePlane(plane, x, y) + residual[i];
-			if (!(value >= minDisparity)) value = minDisparity;
+			if (!(value >= settings.minDisparity)) value = settings.minDisparity;
 			if (value > disparityCeiling[i]) value = disparityCeiling[i];
 			result[i] = value;
 		}
 	}
+	return result;
 }
 
 /**
@@ -134,67 +122,41 @@ export function fitContextPlane(region: InpaintRegion, options: Partial<InpaintD
  * band holds fewer than 3 samples).
  */
 function fitPlaneAround(region: InpaintRegion, settings: InpaintDisparityOptions, hole: Bounds): DisparityPlane {
-	const {width, height} = region;
+	const {width, height, contextMask, disparity} = region;
 	const band = settings.fitBandPixels;
 	const area = hole.right < 0 ? hole : growBounds(hole, Math.ceil(band) + 1, width, height);
+	const areaWidth = area.right - area.left + 1;
+	const areaHeight = area.bottom - area.top + 1;
 	const inBand = bandAroundSynthesis(region, area, Math.floor(band));
-	const nearCount = countBandSamples(region, area, inBand);
+	let nearCount = 0;
+	for (let y = 0; y < areaHeight; y++) {
+		for (let x = 0, i = (y + area.top) * width + area.left; x < areaWidth; x++, i++) {
+			if (contextMask[i] && Number.isFinite(disparity[i]) && inBand[y * areaWidth + x]) nearCount++;
+		}
+	}
 	const useNearOnly = nearCount >= 3;
-	const candidateCount = useNearOnly ? nearCount : countContextSamples(region);
+	let candidateCount = nearCount;
+	if (!useNearOnly) {
+		candidateCount = 0;
+		for (let i = 0; i < contextMask.length; i++) if (contextMask[i] && Number.isFinite(disparity[i])) candidateCount++;
+	}
 	if (candidateCount === 0) return {slopeX: 0, slopeY: 0, offset: settings.minDisparity, centerX: 0, centerY: 0};
 	const stride = Math.max(1, Math.ceil(candidateCount / settings.maxFitSamples));
+
+	// A Weyl sequence picks one candidate in `stride` without the aliasing of every stride-th one (which,
+	// with rows of candidates a multiple of the stride long, samples a few columns only).
+	const keepFraction = 1 / stride;
 	const capacity = Math.ceil(candidateCount / stride) + 16;
 	const xs = new Float64Array(capacity);
 	const ys = new Float64Array(capacity);
 	const ds = new Float64Array(capacity);
-	const n = useNearOnly
-		? collectSamples(region, area, inBand, area, stride, xs, ys, ds)
-		: collectSamples(region, {left: 0, top: 0, right: width - 1, bottom: height - 1}, undefined, area, stride, xs, ys, ds);
-	return fitRobustPlane(xs, ys, ds, n, settings.robustIterations);
-}
-
-/** Context pixels with a finite disparity inside `area` and its band (`inBand`, area-local). */
-function countBandSamples(region: InpaintRegion, area: Bounds, inBand: Uint8Array): number {
-	const {width, contextMask, disparity} = region;
-	const areaWidth = area.right - area.left + 1;
-	const areaHeight = area.bottom - area.top + 1;
-	let count = 0;
-	for (let y = 0; y < areaHeight; y++) {
-		for (let x = 0, i = (y + area.top) * width + area.left; x < areaWidth; x++, i++) {
-			if (contextMask[i] && Number.isFinite(disparity[i]) && inBand[y * areaWidth + x]) count++;
-		}
-	}
-	return count;
-}
-
-/** Context pixels with a finite disparity in the whole crop. */
-function countContextSamples(region: InpaintRegion): number {
-	const {contextMask, disparity} = region;
-	let count = 0;
-	for (let i = 0; i < contextMask.length; i++) if (contextMask[i] && Number.isFinite(disparity[i])) count++;
-	return count;
-}
-
-/**
- * Writes the fit samples (x, y, disparity) into `xs`, `ys`, `ds` (at most their length): the context
- * pixels of `scan` with a finite disparity (and in the band, `inBand` over `area`, when given), one in
- * `stride`; returns their number.
- */
-function collectSamples(
-	region: InpaintRegion, scan: Bounds, inBand: Uint8Array | undefined, area: Bounds, stride: number, xs: Float64Array, ys: Float64Array, ds: Float64Array,
-): number {
-	const {width, contextMask, disparity} = region;
-	const areaWidth = area.right - area.left + 1;
-	const capacity = xs.length;
-	// A Weyl sequence picks one candidate in `stride` without the aliasing of every stride-th one (which,
-	// with rows of candidates a multiple of the stride long, samples a few columns only).
-	const keepFraction = 1 / stride;
 	let candidate = 0;
 	let n = 0;
+	const scan = useNearOnly ? area : {left: 0, top: 0, right: width - 1, bottom: height - 1};
 	for (let y = scan.top; y <= scan.bottom && n < capacity; y++) {
 		for (let x = scan.left, i = y * width + x; x <= scan.right && n < capacity; x++, i++) {
 			if (!contextMask[i] || !Number.isFinite(disparity[i])) continue;
-			if (inBand && !inBand[(y - area.top) * areaWidth + x - area.left]) continue;
+			if (useNearOnly && !inBand[(y - area.top) * areaWidth + x - area.left]) continue;
 			if (stride > 1 && ((candidate++ * GOLDEN_FRACTION) % 1) >= keepFraction) continue;
 			xs[n] = x;
 			ys[n] = y;
@@ -202,46 +164,32 @@ function collectSamples(
 			n++;
 		}
 	}
-	return n;
-}
 
-/** The plane through the first `n` samples, refitted `iterations` times with Tukey weights of its residuals. */
-function fitRobustPlane(xs: Float64Array, ys: Float64Array, ds: Float64Array, n: number, iterations: number): DisparityPlane {
-	const centerX = meanOf(xs, n);
-	const centerY = meanOf(ys, n);
+	let centerX = 0;
+	let centerY = 0;
+	for (let k = 0; k < n; k++) {
+		centerX += xs[k];
+		centerY += ys[k];
+	}
+	centerX /= n;
+	centerY /= n;
 	const weights = new Float64Array(n).fill(1);
 	const absResiduals = new Float64Array(n);
 	const scratch = new Float64Array(n);
 	let plane: DisparityPlane = solveWeightedPlane(xs, ys, ds, weights, n, centerX, centerY);
-	for (let iteration = 0; iteration < iterations; iteration++) {
-		absoluteResiduals(plane, xs, ys, ds, absResiduals);
+	for (let iteration = 0; iteration < settings.robustIterations; iteration++) {
+		for (let k = 0; k < n; k++) absResiduals[k] = Math.abs(ds[k] - evaluatePlane(plane, xs[k], ys[k]));
 		scratch.set(absResiduals);
 		const scale = 1.4826 * median(scratch);
 		// A perfect fit (scale 0) would zero every weight; the floor keeps the inliers at weight ~1.
-		tukeyWeights(absResiduals, 4.685 * Math.max(scale, 1e-5), weights);
+		const tukeyC = 4.685 * Math.max(scale, 1e-5);
+		for (let k = 0; k < n; k++) {
+			const u = absResiduals[k] / tukeyC;
+			weights[k] = u < 1 ? (1 - u * u) * (1 - u * u) : 0;
+		}
 		plane = solveWeightedPlane(xs, ys, ds, weights, n, centerX, centerY);
 	}
 	return plane;
-}
-
-/** Mean of the first `n` values. */
-function meanOf(values: Float64Array, n: number): number {
-	let sum = 0;
-	for (let k = 0; k < n; k++) sum += values[k];
-	return sum / n;
-}
-
-/** |d − plane(x, y)| per sample, into `residuals` (its length many). */
-function absoluteResiduals(plane: DisparityPlane, xs: Float64Array, ys: Float64Array, ds: Float64Array, residuals: Float64Array): void {
-	for (let k = 0; k < residuals.length; k++) residuals[k] = Math.abs(ds[k] - evaluatePlane(plane, xs[k], ys[k]));
-}
-
-/** Tukey's biweight (1 − u²)² of u = residual / `c` (0 from u = 1), into `weights`. */
-function tukeyWeights(residuals: Float64Array, c: number, weights: Float64Array): void {
-	for (let k = 0; k < residuals.length; k++) {
-		const u = residuals[k] / c;
-		weights[k] = u < 1 ? (1 - u * u) * (1 - u * u) : 0;
-	}
 }
 
 /**
@@ -252,12 +200,6 @@ function tukeyWeights(residuals: Float64Array, c: number, weights: Float64Array)
 function bandAroundSynthesis(region: InpaintRegion, area: Bounds, band: number): Uint8Array {
 	const areaWidth = Math.max(0, area.right - area.left + 1);
 	const areaHeight = Math.max(0, area.bottom - area.top + 1);
-	const rowNear = dilateRows(region, area, areaWidth, areaHeight, band);
-	return dilateColumns(columnPrefixSums(rowNear, areaWidth, areaHeight), areaWidth, areaHeight, band);
-}
-
-/** 1 where a pixel of `area` lies within `band` pixels of a synthesis pixel on its row. */
-function dilateRows(region: InpaintRegion, area: Bounds, areaWidth: number, areaHeight: number, band: number): Uint8Array {
 	const rowNear = new Uint8Array(areaWidth * areaHeight);
 	const prefix = new Int32Array(areaWidth + 1);
 	for (let y = 0; y < areaHeight; y++) {
@@ -267,27 +209,17 @@ function dilateRows(region: InpaintRegion, area: Bounds, areaWidth: number, area
 			rowNear[y * areaWidth + x] = prefix[Math.min(areaWidth, x + band + 1)] - prefix[Math.max(0, x - band)] > 0 ? 1 : 0;
 		}
 	}
-	return rowNear;
-}
-
-/** Per column, the running sums of `values` down the rows (row y + 1 holds the sum of rows 0..y). */
-function columnPrefixSums(values: Uint8Array, width: number, height: number): Int32Array {
-	const columnPrefix = new Int32Array((height + 1) * width);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			columnPrefix[(y + 1) * width + x] = columnPrefix[y * width + x] + values[y * width + x];
+	const near = new Uint8Array(areaWidth * areaHeight);
+	const columnPrefix = new Int32Array((areaHeight + 1) * areaWidth);
+	for (let y = 0; y < areaHeight; y++) {
+		for (let x = 0; x < areaWidth; x++) {
+			columnPrefix[(y + 1) * areaWidth + x] = columnPrefix[y * areaWidth + x] + rowNear[y * areaWidth + x];
 		}
 	}
-	return columnPrefix;
-}
-
-/** 1 where a pixel lies within `band` rows of a non-zero one, from the column prefix sums. */
-function dilateColumns(columnPrefix: Int32Array, width: number, height: number, band: number): Uint8Array {
-	const near = new Uint8Array(width * height);
-	for (let y = 0; y < height; y++) {
-		const below = Math.min(height, y + band + 1) * width;
-		const above = Math.max(0, y - band) * width;
-		for (let x = 0; x < width; x++) near[y * width + x] = columnPrefix[below + x] - columnPrefix[above + x] > 0 ? 1 : 0;
+	for (let y = 0; y < areaHeight; y++) {
+		const below = Math.min(areaHeight, y + band + 1) * areaWidth;
+		const above = Math.max(0, y - band) * areaWidth;
+		for (let x = 0; x < areaWidth; x++) near[y * areaWidth + x] = columnPrefix[below + x] - columnPrefix[above + x] > 0 ? 1 : 0;
 	}
 	return near;
 }

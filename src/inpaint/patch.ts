@@ -646,9 +646,10 @@ function computeDistances(level: Level, field: Field, radius: number): void {
  */
 function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField: Field, radius: number, random: Mulberry32): void {
 	const {spacing, cellsPerRow, cellRows, targetAtCell, match: coarseMatch} = coarseField;
-	const {targets, targetCellX, targetCellY, match} = fineField;
+	const {targets, targetCellX, targetCellY, match, distance, usableCount} = fineField;
 	const fineSpacing = fineField.spacing;
 	for (let t = 0; t < targets.length; t++) {
+		const p = targets[t];
 		const x = targetCellX[t] * fineSpacing;
 		const y = targetCellY[t] * fineSpacing;
 		const cellX = Math.min(cellsPerRow - 1, Math.round((x >> 1) / spacing));
@@ -666,15 +667,9 @@ function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField
 				if (fine.validSource[candidate]) source = candidate;
 			}
 		}
-		match[t] = source;
+		match[t] = source >= 0 ? source : randomSource(fine, random);
+		distance[t] = patchDistance(fine, p, match[t], usableCount[t], radius, Infinity);
 	}
-	randomizeUnmatched(fine, fineField, random);
-	computeDistances(fine, fineField, radius);
-}
-
-/** Gives the targets of `field` without a match (-1) a random source, in target order. */
-function randomizeUnmatched(level: Level, field: Field, random: Mulberry32): void {
-	for (let t = 0; t < field.targets.length; t++) if (field.match[t] < 0) field.match[t] = randomSource(level, random);
 }
 
 /** The target at grid cell (cellX, cellY), else at one of its 8 neighbours, else -1. */

@@ -74,25 +74,7 @@ export function detectDepthEdges(disparity: FloatImage, options: Partial<DepthEd
 	const occludedSides = occludedDirections(disparity, threshold);
 	const foreground = new Float32Array(n);
 	const parent = new Int32Array(n).fill(-1);
-	// One function per loop: see planar-quadtree.ts.
-	seedEdgePixels(data, width, occludedSides, parent, foreground);
-	joinNeighbours(parent, data, foreground, width, height, threshold);
-	const size = componentSizes(parent);
-	const scale = Math.max(width, height) / settings.referenceSizePixels;
-	const minLength = Math.max(1, Math.round(settings.minEdgeLengthPixels * scale));
-	const edgeOfRoot = new Int32Array(n).fill(-1);
-	const edgeLengths: number[] = [];
-	const edgesFound = numberLongEdges(parent, size, minLength, edgeOfRoot, edgeLengths);
-	const edgeOfPixel = edgeOfEachPixel(parent, edgeOfRoot);
-	return {width, height, edgeOfPixel, edgeLengths, edgesFound};
-}
-
-/**
- * Makes each pixel with an occluded side its own union-find root and sets its `foreground` to the
- * nearest disparity occluding it.
- */
-function seedEdgePixels(data: Float32Array, width: number, occludedSides: Uint8Array, parent: Int32Array, foreground: Float32Array): void {
-	for (let i = 0; i < parent.length; i++) {
+	for (let i = 0; i < n; i++) {
 		const sides = occludedSides[i];
 		if (sides === 0) continue;
 		parent[i] = i;
@@ -103,10 +85,6 @@ function seedEdgePixels(data: Float32Array, width: number, occludedSides: Uint8A
 		if (sides & DOWN) nearest = Math.max(nearest, data[i + width]);
 		foreground[i] = nearest;
 	}
-}
-
-/** Joins each edge pixel with its right and lower 8-neighbours (see {@link joinEdgePixels}). */
-function joinNeighbours(parent: Int32Array, data: Float32Array, foreground: Float32Array, width: number, height: number, threshold: number): void {
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
 			const i = y * width + x;
@@ -119,36 +97,23 @@ function joinNeighbours(parent: Int32Array, data: Float32Array, foreground: Floa
 			}
 		}
 	}
-}
-
-/** Per root, the number of pixels in its component (0 elsewhere). */
-function componentSizes(parent: Int32Array): Int32Array {
-	const size = new Int32Array(parent.length);
-	for (let i = 0; i < parent.length; i++) if (parent[i] >= 0) size[findRoot(parent, i)]++;
-	return size;
-}
-
-/**
- * Numbers the components of at least `minLength` pixels in root order (`edgeOfRoot`, their lengths
- * appended to `edgeLengths`); returns the number of components.
- */
-function numberLongEdges(parent: Int32Array, size: Int32Array, minLength: number, edgeOfRoot: Int32Array, edgeLengths: number[]): number {
-	let components = 0;
-	for (let i = 0; i < parent.length; i++) {
+	const size = new Int32Array(n);
+	for (let i = 0; i < n; i++) if (parent[i] >= 0) size[findRoot(parent, i)]++;
+	const scale = Math.max(width, height) / settings.referenceSizePixels;
+	const minLength = Math.max(1, Math.round(settings.minEdgeLengthPixels * scale));
+	const edgeOfRoot = new Int32Array(n).fill(-1);
+	const edgeLengths: number[] = [];
+	let edgesFound = 0;
+	for (let i = 0; i < n; i++) {
 		if (parent[i] !== i) continue;
-		components++;
+		edgesFound++;
 		if (size[i] < minLength) continue;
 		edgeOfRoot[i] = edgeLengths.length;
 		edgeLengths.push(size[i]);
 	}
-	return components;
-}
-
-/** Per pixel, the kept edge of its root, or -1. */
-function edgeOfEachPixel(parent: Int32Array, edgeOfRoot: Int32Array): Int32Array {
-	const edgeOfPixel = new Int32Array(parent.length).fill(-1);
-	for (let i = 0; i < parent.length; i++) if (parent[i] >= 0) edgeOfPixel[i] = edgeOfRoot[parent[i]];
-	return edgeOfPixel;
+	const edgeOfPixel = new Int32Array(n).fill(-1);
+	for (let i = 0; i < n; i++) if (parent[i] >= 0) edgeOfPixel[i] = edgeOfRoot[parent[i]];
+	return {width, height, edgeOfPixel, edgeLengths, edgesFound};
 }
 
 /**
