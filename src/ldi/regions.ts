@@ -331,7 +331,12 @@ export class RegionGrower {
 		const kept = copyContext(ldi, context, minX, minY, width, this.contextDepth, options.dilationPixels, region, contextPixel, depthContextMask);
 		if (kept > 0) resynthesizeBand(ldi, context, minX, minY, width, this.contextDepth, options.dilationPixels, region, contextPixel);
 		markSynthesis(ldi, synthesis, minX, minY, width, this.occluderDisparity, options.disparityMargin, region, newPixelMask);
-		const depthRegion = {...region, contextMask: depthContextMask, synthesisMask: newPixelMask};
+		// Spelled out in createInpaintRegion's order rather than spread: a spread's first copy gets another
+		// hidden class than the later ones, which deoptimized the depth inpainter.
+		const depthRegion: InpaintRegion = {
+			width, height, color: region.color, disparity: region.disparity, contextMask: depthContextMask, synthesisMask: newPixelMask,
+			disparityCeiling: region.disparityCeiling,
+		};
 		return {region, depthRegion, originX: minX, originY: minY, newPixelMask, contextPixel, newPixelCount: synthesis.length};
 	}
 }
