@@ -243,12 +243,12 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 
 	let field: Field | undefined;
 	let sweep = 0;
+	// One function per loop (see planar-quadtree.ts): the loops over pixels and targets are helpers.
 	for (let l = levels.length - 1; l >= 0; l--) {
 		const level = levels[l];
 		const isCoarsest = l === levels.length - 1;
 		const coarseField = field;
-		// One function per loop (see planar-quadtree.ts): the loops over pixels and targets are helpers.
-	// Every pixel is a target at the coarsest level of a pyramid: from a random field, the grid alone
+		// Every pixel is a target at the coarsest level of a pyramid: from a random field, the grid alone
 		// can lock onto a periodic texture out of phase (see the header).
 		field = createField(level, radius, isCoarsest && levels.length > 1 ? 1 : spacing);
 		const weights = new Float32Array(field.targets.length);
