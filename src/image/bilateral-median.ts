@@ -78,27 +78,11 @@ export function bilateralMedianFilter(image: FloatImage, options: Partial<Bilate
 	const values = new Float32Array(maxWindow * maxWindow);
 	const weights = new Float64Array(maxWindow * maxWindow);
 	const sigmaSpatial = Math.max(1e-6, settings.sigmaSpatialPixels * scale);
-	// The range weight depends only on |Δ| ≤ 1: a table replaces one Math.exp per window pixel.
-	const rangeWeights = new Float64Array(RANGE_TABLE_SIZE + 1);
-	const rangeFactor = -1 / (2 * settings.sigmaIntensity * settings.sigmaIntensity);
-	for (let i = 0; i <= RANGE_TABLE_SIZE; i++) rangeWeights[i] = Math.exp((i / RANGE_TABLE_SIZE) ** 2 * rangeFactor);
+	// One function per loop: see planar-quadtree.ts.
+	const rangeWeights = rangeWeightTable(settings.sigmaIntensity);
 	const threshold = settings.discontinuityThreshold;
 	const jumps = new PixelSet(n);
-	for (let y = 0; y < height; y++) {
-		const row = y * width;
-		for (let x = 0; x < width; x++) {
-			const i = row + x;
-			const v = source[i];
-			if (x + 1 < width && Math.abs(source[i + 1] - v) > threshold) {
-				jumps.add(i);
-				jumps.add(i + 1);
-			}
-			if (y + 1 < height && Math.abs(source[i + width] - v) > threshold) {
-				jumps.add(i);
-				jumps.add(i + width);
-			}
-		}
-	}
+	listJumps(source, width, height, threshold, jumps);
 	let active = new PixelSet(n);
 	let previous = new PixelSet(n);
 	const work = new PixelSet(n);
@@ -109,50 +93,112 @@ export function bilateralMedianFilter(image: FloatImage, options: Partial<Bilate
 	for (const windowSize of settings.windowSizes) {
 		const radius = scaledRadius(windowSize, scale);
 		if (radius < 1) continue;
-		const side = radius * 2 + 1;
-		const spatial = new Float64Array(side * side);
-		for (let dy = -radius; dy <= radius; dy++) {
-			for (let dx = -radius; dx <= radius; dx++) {
-				spatial[(dy + radius) * side + dx + radius] = Math.exp(-(dx * dx + dy * dy) / (2 * sigmaSpatial * sigmaSpatial));
-			}
-		}
+		const spatial = spatialWeightTable(radius, sigmaSpatial);
 		markWindows(jumps, width, height, radius, active);
 		// A pixel filtered by the previous pass with the same window, none of whose window pixels that
 		// pass changed, would get the same value again: skip it.
 		work.clear();
-		if (radius === previousRadius) markWindows(changed, width, height, radius, dirty);
-		for (let k = 0; k < active.length; k++) {
-			const i = active.items[k];
-			if (radius !== previousRadius || !previous.has(i) || dirty.has(i)) work.add(i);
+		if (radius === previousRadius) {
+			markWindows(changed, width, height, radius, dirty);
+			addUnlessSettled(active, previous, dirty, work);
+		} else {
+			work.addAll(active);
 		}
 		[active, previous] = [previous, active];
 		previousRadius = radius;
 		changed.clear();
 		if (work.length === 0) continue;
 		filterPass(source, target, width, height, radius, spatial, rangeWeights, work, values, weights);
-		for (let k = 0; k < work.length; k++) if (target[work.items[k]] !== source[work.items[k]]) changed.add(work.items[k]);
+		listChanged(work, source, target, changed);
 		[source, target] = [target, source];
-		for (let k = 0; k < changed.length; k++) target[changed.items[k]] = source[changed.items[k]];
+		copyPixels(changed, source, target);
 		// Only the changed pixels and their 4-neighbours can have gained or lost a jump.
 		candidates.clear();
-		for (let k = 0; k < jumps.length; k++) candidates.add(jumps.items[k]);
-		for (let k = 0; k < changed.length; k++) {
-			const i = changed.items[k];
-			const x = i % width;
-			candidates.add(i);
-			if (x > 0) candidates.add(i - 1);
-			if (x + 1 < width) candidates.add(i + 1);
-			if (i >= width) candidates.add(i - width);
-			if (i + width < n) candidates.add(i + width);
-		}
+		candidates.addAll(jumps);
+		addWithNeighbours(changed, width, n, candidates);
 		jumps.clear();
-		for (let k = 0; k < candidates.length; k++) if (hasJump(source, width, height, candidates.items[k], threshold)) jumps.add(candidates.items[k]);
+		keepJumps(source, width, height, threshold, candidates, jumps);
 	}
 	return {width, height, data: source};
 }
 
 function scaledRadius(windowSize: number, scale: number): number {
 	return Math.max(0, Math.round(((windowSize - 1) / 2) * scale));
+}
+
+/** The range weight exp(-Δ²/2σi²) for |Δ| = i / RANGE_TABLE_SIZE, i = 0..RANGE_TABLE_SIZE: a table lookup replaces one Math.exp per window pixel. */
+function rangeWeightTable(sigmaIntensity: number): Float64Array {
+	const table = new Float64Array(RANGE_TABLE_SIZE + 1);
+	const factor = -1 / (2 * sigmaIntensity * sigmaIntensity);
+	for (let i = 0; i <= RANGE_TABLE_SIZE; i++) table[i] = Math.exp((i / RANGE_TABLE_SIZE) ** 2 * factor);
+	return table;
+}
+
+/** The spatial weights exp(-d²/2σs²) of a (2·radius + 1)² window, row by row. */
+function spatialWeightTable(radius: number, sigmaSpatial: number): Float64Array {
+	const side = radius * 2 + 1;
+	const spatial = new Float64Array(side * side);
+	for (let dy = -radius; dy <= radius; dy++) {
+		for (let dx = -radius; dx <= radius; dx++) {
+			spatial[(dy + radius) * side + dx + radius] = Math.exp(-(dx * dx + dy * dy) / (2 * sigmaSpatial * sigmaSpatial));
+		}
+	}
+	return spatial;
+}
+
+/** Adds to `jumps` both pixels of every 4-neighbour pair of `data` differing by more than `threshold`. */
+function listJumps(data: Float32Array, width: number, height: number, threshold: number, jumps: PixelSet): void {
+	for (let y = 0; y < height; y++) {
+		const row = y * width;
+		for (let x = 0; x < width; x++) {
+			const i = row + x;
+			const v = data[i];
+			if (x + 1 < width && Math.abs(data[i + 1] - v) > threshold) {
+				jumps.add(i);
+				jumps.add(i + 1);
+			}
+			if (y + 1 < height && Math.abs(data[i + width] - v) > threshold) {
+				jumps.add(i);
+				jumps.add(i + width);
+			}
+		}
+	}
+}
+
+/** Adds to `work` the pixels of `active` that the previous pass did not filter or whose window it changed (`dirty`). */
+function addUnlessSettled(active: PixelSet, previous: PixelSet, dirty: PixelSet, work: PixelSet): void {
+	for (let k = 0; k < active.length; k++) {
+		const i = active.items[k];
+		if (!previous.has(i) || dirty.has(i)) work.add(i);
+	}
+}
+
+/** Adds to `changed` the pixels of `work` whose value differs between `source` and `target`. */
+function listChanged(work: PixelSet, source: Float32Array, target: Float32Array, changed: PixelSet): void {
+	for (let k = 0; k < work.length; k++) if (target[work.items[k]] !== source[work.items[k]]) changed.add(work.items[k]);
+}
+
+/** Copies the values of the pixels of `pixels` from `source` into `target`. */
+function copyPixels(pixels: PixelSet, source: Float32Array, target: Float32Array): void {
+	for (let k = 0; k < pixels.length; k++) target[pixels.items[k]] = source[pixels.items[k]];
+}
+
+/** Adds to `set` each pixel of `pixels` and its 4-neighbours inside the image (`n` pixels, rows of `width`). */
+function addWithNeighbours(pixels: PixelSet, width: number, n: number, set: PixelSet): void {
+	for (let k = 0; k < pixels.length; k++) {
+		const i = pixels.items[k];
+		const x = i % width;
+		set.add(i);
+		if (x > 0) set.add(i - 1);
+		if (x + 1 < width) set.add(i + 1);
+		if (i >= width) set.add(i - width);
+		if (i + width < n) set.add(i + width);
+	}
+}
+
+/** Adds to `jumps` the pixels of `candidates` that differ from a 4-neighbour by more than `threshold`. */
+function keepJumps(data: Float32Array, width: number, height: number, threshold: number, candidates: PixelSet, jumps: PixelSet): void {
+	for (let k = 0; k < candidates.length; k++) if (hasJump(data, width, height, candidates.items[k], threshold)) jumps.add(candidates.items[k]);
 }
 
 /** True when pixel `i` differs from one of its 4-neighbours by more than `threshold`. */
@@ -184,12 +230,13 @@ class PixelSet {
 	add(i: number): void {
 		if (this.stamps[i] === this.stamp) return;
 		this.stamps[i] = this.stamp;
-		if (this.length === this.items.length) {
-			const grown = new Int32Array(Math.min(this.stamps.length, this.items.length * 2));
-			grown.set(this.items);
-			this.items = grown;
-		}
+		if (this.length === this.items.length) this.growItems();
 		this.items[this.length++] = i;
+	}
+
+	/** Adds every pixel of `other`. */
+	addAll(other: PixelSet): void {
+		for (let k = 0; k < other.length; k++) this.add(other.items[k]);
 	}
 
 	has(i: number): boolean {
@@ -202,6 +249,13 @@ class PixelSet {
 			this.stamps.fill(0);
 			this.stamp = 1;
 		}
+	}
+
+	/** Doubles the capacity of `items` (the rare path of {@link add}, kept out of it). */
+	private growItems(): void {
+		const grown = new Int32Array(Math.min(this.stamps.length, this.items.length * 2));
+		grown.set(this.items);
+		this.items = grown;
 	}
 }
 

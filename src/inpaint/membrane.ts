@@ -26,7 +26,7 @@
  * lands within a grey level. Earlier: plain Gauss-Seidel, 2 000 sweeps: ~1 000 ms and still 2.0 / 5.8
  * off; ω 1.2–1.8 and 4–32 sweeps per level: ω 1.8 best at every sweep count, 10 sweeps the knee.
  */
-import {maskBounds} from './bounds.js';
+import {type Bounds, maskBounds} from './bounds.js';
 
 /** Options for {@link fillMembrane}. */
 export interface MembraneOptions {
@@ -119,6 +119,24 @@ export function fillMembraneInPlace(
 	const boxHeight = box.bottom - top + 1;
 	const state = new Uint8Array(boxWidth * boxHeight);
 	const boxValues = new Float32Array(boxWidth * boxHeight * channels);
+	// One function per loop: see planar-quadtree.ts.
+	const knownCount = copyIntoBox(values, channels, width, known, unknown, box, state, boxValues);
+	const finest = makeLevel(boxWidth, boxHeight, state, boxValues);
+	if (knownCount === 0) {
+		boxValues.fill(settings.fallbackValue);
+	} else {
+		solvePyramid(finest, channels, settings);
+	}
+	copyFromBox(boxValues, finest.unknownIndices, channels, width, box, values);
+}
+
+/** Fills the box's `state` and the known pixels' `boxValues` from the image; returns the number of known pixels. */
+function copyIntoBox(
+	values: Float32Array, channels: number, width: number, known: Uint8Array, unknown: Uint8Array, box: Bounds, state: Uint8Array, boxValues: Float32Array,
+): number {
+	const {left, top} = box;
+	const boxWidth = box.right - left + 1;
+	const boxHeight = box.bottom - top + 1;
 	let knownCount = 0;
 	for (let y = 0; y < boxHeight; y++) {
 		let i = (y + top) * width + left;
@@ -133,13 +151,14 @@ export function fillMembraneInPlace(
 			}
 		}
 	}
-	const finest = makeLevel(boxWidth, boxHeight, state, boxValues);
-	if (knownCount === 0) {
-		boxValues.fill(settings.fallbackValue);
-	} else {
-		solvePyramid(finest, channels, settings);
-	}
-	for (const b of finest.unknownIndices) {
+	return knownCount;
+}
+
+/** Writes the box values at `unknownIndices` (box pixels) back into the image. */
+function copyFromBox(boxValues: Float32Array, unknownIndices: Int32Array, channels: number, width: number, box: Bounds, values: Float32Array): void {
+	const {left, top} = box;
+	const boxWidth = box.right - left + 1;
+	for (const b of unknownIndices) {
 		const x = b % boxWidth;
 		const i = ((b - x) / boxWidth + top) * width + x + left;
 		for (let c = 0; c < channels; c++) values[i * channels + c] = boxValues[b * channels + c];

@@ -235,7 +235,7 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 	const settings = {...PATCH_INPAINTER_DEFAULTS, ...options};
 	const radius = settings.patchSize >> 1;
 	const spacing = Math.max(1, Math.floor(settings.voteStride));
-	const random = mulberry32(settings.seed);
+	const random = new Mulberry32(settings.seed);
 	const result = Uint8Array.from(region.color);
 
 	const levels = buildPyramid(region, radius, settings);
@@ -243,6 +243,7 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 
 	let field: Field | undefined;
 	let sweep = 0;
+	// One function per loop (see planar-quadtree.ts): the loops over pixels and targets are helpers.
 	for (let l = levels.length - 1; l >= 0; l--) {
 		const level = levels[l];
 		const isCoarsest = l === levels.length - 1;
@@ -253,7 +254,7 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 		const weights = new Float32Array(field.targets.length);
 		if (coarseField === undefined) {
 			seedCoarsestColor(level);
-			for (let t = 0; t < field.targets.length; t++) field.match[t] = randomSource(level, random);
+			randomizeField(level, field, random);
 			computeDistances(level, field, radius);
 		} else {
 			upsampleColor(levels[l + 1], level, radius);
@@ -281,16 +282,21 @@ export function synthesizePatches(region: InpaintRegion, options: Partial<PatchI
 		computeDistances(finest, field, radius);
 		correctLowFrequencies(finest, field, settings);
 	}
-	const {holePixels, holeX, holeY, features} = finest;
+	writeHoleColors(finest, region.width, result);
+	return result;
+}
+
+/** Writes the colours of `level`'s hole pixels, rounded and clamped, into `rgb` (rows of `width` pixels). */
+function writeHoleColors(level: Level, width: number, rgb: Uint8Array): void {
+	const {holePixels, holeX, holeY, features} = level;
 	for (let k = 0; k < holePixels.length; k++) {
 		const p = holePixels[k];
-		const i = holeY[k] * region.width + holeX[k];
+		const i = holeY[k] * width + holeX[k];
 		for (let c = 0; c < 3; c++) {
 			const value = Math.round(features[4 * p + c]);
-			result[3 * i + c] = value < 0 ? 0 : value > 255 ? 255 : value;
+			rgb[3 * i + c] = value < 0 ? 0 : value > 255 ? 255 : value;
 		}
 	}
-	return result;
 }
 
 /**
@@ -346,6 +352,13 @@ function allocateLevel(width: number, height: number, radius: number): Level {
 
 function finestLevel(region: InpaintRegion, radius: number, disparityWeight: number): Level {
 	const level = allocateLevel(region.width, region.height, radius);
+	copyRegion(region, radius, disparityWeight, level);
+	finishLevel(level, radius);
+	return level;
+}
+
+/** Copies the region's masks, colours and weighted disparities into the padded `level`. */
+function copyRegion(region: InpaintRegion, radius: number, disparityWeight: number, level: Level): void {
 	const {features, context, synthesis, stride} = level;
 	const {color, disparity, contextMask, synthesisMask} = region;
 	for (let y = 0; y < region.height; y++) {
@@ -364,13 +377,18 @@ function finestLevel(region: InpaintRegion, radius: number, disparityWeight: num
 			}
 		}
 	}
-	finishLevel(level, radius);
-	return level;
 }
 
 /** A coarse cell is context when all its children are, synthesis when any child is. */
 function coarsenLevel(fine: Level, radius: number): Level {
 	const level = allocateLevel((fine.width + 1) >> 1, (fine.height + 1) >> 1, radius);
+	downsample(fine, radius, level);
+	finishLevel(level, radius);
+	return level;
+}
+
+/** Fills the masks and features of `level` from its 2×2 children in `fine`. */
+function downsample(fine: Level, radius: number, level: Level): void {
 	const {features, context, synthesis} = level;
 	const fineFeatures = fine.features;
 	for (let y = 0; y < level.height; y++) {
@@ -415,8 +433,6 @@ function coarsenLevel(fine: Level, radius: number): Level {
 			}
 		}
 	}
-	finishLevel(level, radius);
-	return level;
 }
 
 /**
@@ -426,36 +442,54 @@ function coarsenLevel(fine: Level, radius: number): Level {
  * and an Int32 array of the level's size, cost 2.5× more).
  */
 function finishLevel(level: Level, radius: number): void {
+	markUsableAndSources(level, radius);
+	level.validSources = indicesOfOnes(level.validSource, countOnes(level.validSource));
+	listHolePixels(level, radius, countOnes(level.synthesis));
+}
+
+/** Fills `usable` and `validSource` of `level` from its masks. */
+function markUsableAndSources(level: Level, radius: number): void {
 	const {stride, rows, context, synthesis, usable, validSource} = level;
 	const side = 2 * radius + 1;
 	const fullRows = new Int32Array(stride);
-	let holeCount = 0;
-	let sourceCount = 0;
 	for (let y = 0; y < rows; y++) {
 		let run = 0;
 		const row = y * stride;
 		for (let x = 0; x < stride; x++) {
 			const p = row + x;
 			usable[p] = context[p] | synthesis[p];
-			holeCount += synthesis[p];
 			run = context[p] ? run + 1 : 0;
 			// The window [x - side + 1, x] is wholly context: count it for the column of its centre.
 			const centreX = x - radius;
 			if (centreX < 0) continue;
 			fullRows[centreX] = run >= side ? fullRows[centreX] + 1 : 0;
-			if (fullRows[centreX] >= side) {
-				validSource[p - radius * stride - radius] = 1;
-				sourceCount++;
-			}
+			if (fullRows[centreX] >= side) validSource[p - radius * stride - radius] = 1;
 		}
 	}
+}
+
+/** Number of non-zero entries of `mask`. */
+function countOnes(mask: Uint8Array): number {
+	let count = 0;
+	for (let i = 0; i < mask.length; i++) if (mask[i]) count++;
+	return count;
+}
+
+/** The indices of the `count` non-zero entries of `mask`, ascending. */
+function indicesOfOnes(mask: Uint8Array, count: number): Int32Array {
+	const indices = new Int32Array(count);
+	for (let i = 0, k = 0; k < count; i++) if (mask[i]) indices[k++] = i;
+	return indices;
+}
+
+/** Sets `holePixels`, `holeX` and `holeY` of `level` to its `holeCount` synthesis pixels, in raster order. */
+function listHolePixels(level: Level, radius: number, holeCount: number): void {
+	const {stride, rows, synthesis} = level;
 	const holePixels = new Int32Array(holeCount);
 	const holeX = new Int32Array(holeCount);
 	const holeY = new Int32Array(holeCount);
-	const validSources = new Int32Array(sourceCount);
-	for (let y = 0, k = 0, j = 0; y < rows; y++) {
+	for (let y = 0, k = 0; y < rows; y++) {
 		for (let x = 0, p = y * stride; x < stride; x++, p++) {
-			if (validSource[p]) validSources[j++] = p;
 			if (!synthesis[p]) continue;
 			holePixels[k] = p;
 			holeX[k] = x - radius;
@@ -465,7 +499,6 @@ function finishLevel(level: Level, radius: number): void {
 	level.holePixels = holePixels;
 	level.holeX = holeX;
 	level.holeY = holeY;
-	level.validSources = validSources;
 }
 
 /**
@@ -479,39 +512,13 @@ function createField(level: Level, radius: number, spacing: number): Field {
 	const [firstCellX, lastCellX] = coveringCells(width, cellsPerRow, spacing, radius);
 	const [firstCellY, lastCellY] = coveringCells(height, cellRows, spacing, radius);
 	const targetAtCell = new Int32Array(cellsPerRow * cellRows);
-	for (let k = 0; k < holeX.length; k++) {
-		const fromX = firstCellX[holeX[k]];
-		const toX = lastCellX[holeX[k]];
-		for (let cellY = firstCellY[holeY[k]], lastY = lastCellY[holeY[k]]; cellY <= lastY; cellY++) {
-			for (let cell = cellY * cellsPerRow + fromX, end = cellY * cellsPerRow + toX; cell <= end; cell++) targetAtCell[cell] = 1;
-		}
-	}
-	let count = 0;
-	for (let cellY = 0, cell = 0; cellY < cellRows; cellY++) {
-		const row = (cellY * spacing + radius) * stride + radius;
-		for (let cellX = 0; cellX < cellsPerRow; cellX++, cell++) {
-			targetAtCell[cell] = targetAtCell[cell] && usable[row + cellX * spacing] ? count++ : -1;
-		}
-	}
+	markCoveringCells(holeX, holeY, firstCellX, lastCellX, firstCellY, lastCellY, cellsPerRow, targetAtCell);
+	const count = numberTargets(targetAtCell, usable, cellsPerRow, cellRows, spacing, radius, stride);
 	const targets = new Int32Array(count);
 	const targetCellX = new Int32Array(count);
 	const targetCellY = new Int32Array(count);
 	const usableCount = new Float32Array(count);
-	const side = 2 * radius + 1;
-	for (let cell = 0, t = 0; t < count; cell++) {
-		if (targetAtCell[cell] < 0) continue;
-		const cellX = cell % cellsPerRow;
-		const cellY = (cell - cellX) / cellsPerRow;
-		const p = (cellY * spacing + radius) * stride + cellX * spacing + radius;
-		targets[t] = p;
-		targetCellX[t] = cellX;
-		targetCellY[t] = cellY;
-		let usableInPatch = 0;
-		for (let dy = -radius; dy <= radius; dy++) {
-			for (let q = p + dy * stride - radius, end = q + side; q < end; q++) usableInPatch += usable[q];
-		}
-		usableCount[t++] = usableInPatch;
-	}
+	listTargets(targetAtCell, usable, cellsPerRow, spacing, radius, stride, targets, targetCellX, targetCellY, usableCount);
 	return {
 		spacing,
 		cellsPerRow,
@@ -530,6 +537,56 @@ function createField(level: Level, radius: number, spacing: number): Field {
 	};
 }
 
+/** Sets `targetAtCell` to 1 at every grid cell whose patch covers a hole pixel. */
+function markCoveringCells(
+	holeX: Int32Array, holeY: Int32Array, firstCellX: Int32Array, lastCellX: Int32Array, firstCellY: Int32Array, lastCellY: Int32Array,
+	cellsPerRow: number, targetAtCell: Int32Array,
+): void {
+	for (let k = 0; k < holeX.length; k++) {
+		const fromX = firstCellX[holeX[k]];
+		const toX = lastCellX[holeX[k]];
+		for (let cellY = firstCellY[holeY[k]], lastY = lastCellY[holeY[k]]; cellY <= lastY; cellY++) {
+			for (let cell = cellY * cellsPerRow + fromX, end = cellY * cellsPerRow + toX; cell <= end; cell++) targetAtCell[cell] = 1;
+		}
+	}
+}
+
+/** Numbers the marked cells centred on a usable pixel in raster order (-1 elsewhere); returns their count. */
+function numberTargets(
+	targetAtCell: Int32Array, usable: Uint8Array, cellsPerRow: number, cellRows: number, spacing: number, radius: number, stride: number,
+): number {
+	let count = 0;
+	for (let cellY = 0, cell = 0; cellY < cellRows; cellY++) {
+		const row = (cellY * spacing + radius) * stride + radius;
+		for (let cellX = 0; cellX < cellsPerRow; cellX++, cell++) {
+			targetAtCell[cell] = targetAtCell[cell] && usable[row + cellX * spacing] ? count++ : -1;
+		}
+	}
+	return count;
+}
+
+/** Fills each target's centre, grid cell and count of usable pixels in its patch. */
+function listTargets(
+	targetAtCell: Int32Array, usable: Uint8Array, cellsPerRow: number, spacing: number, radius: number, stride: number,
+	targets: Int32Array, targetCellX: Int32Array, targetCellY: Int32Array, usableCount: Float32Array,
+): void {
+	const side = 2 * radius + 1;
+	for (let cell = 0, t = 0; t < targets.length; cell++) {
+		if (targetAtCell[cell] < 0) continue;
+		const cellX = cell % cellsPerRow;
+		const cellY = (cell - cellX) / cellsPerRow;
+		const p = (cellY * spacing + radius) * stride + cellX * spacing + radius;
+		targets[t] = p;
+		targetCellX[t] = cellX;
+		targetCellY[t] = cellY;
+		let usableInPatch = 0;
+		for (let dy = -radius; dy <= radius; dy++) {
+			for (let q = p + dy * stride - radius, end = q + side; q < end; q++) usableInPatch += usable[q];
+		}
+		usableCount[t++] = usableInPatch;
+	}
+}
+
 /** Per coordinate along one axis, the first and last grid cell within `radius` of it. */
 function coveringCells(length: number, cells: number, spacing: number, radius: number): [Int32Array, Int32Array] {
 	const first = new Int32Array(length);
@@ -546,16 +603,10 @@ function seedCoarsestColor(level: Level): void {
 	const {stride, rows, context, synthesis, features, holeX, holeY} = level;
 	const color = new Float32Array(synthesis.length * 3);
 	// The membrane reads the context only within the hole's bounds grown by one pixel.
-	let left = stride;
-	let right = -1;
-	let top = rows;
-	let bottom = -1;
-	for (let k = 0; k < holeX.length; k++) {
-		left = Math.min(left, holeX[k]);
-		right = Math.max(right, holeX[k]);
-		top = Math.min(top, holeY[k]);
-		bottom = Math.max(bottom, holeY[k]);
-	}
+	const left = minOf(holeX, stride);
+	const right = maxOf(holeX);
+	const top = minOf(holeY, rows);
+	const bottom = maxOf(holeY);
 	const radius = (stride - level.width) >> 1;
 	for (let y = top - 1 + radius; y <= bottom + 1 + radius; y++) {
 		for (let p = y * stride + left - 1 + radius, end = y * stride + right + 1 + radius; p <= end; p++) {
@@ -571,8 +622,13 @@ function seedCoarsestColor(level: Level): void {
 	}
 }
 
-function randomSource(level: Level, random: () => number): number {
-	return level.validSources[Math.floor(random() * level.validSources.length)];
+/** Gives every target of `field` a random source. */
+function randomizeField(level: Level, field: Field, random: Mulberry32): void {
+	for (let t = 0; t < field.targets.length; t++) field.match[t] = randomSource(level, random);
+}
+
+function randomSource(level: Level, random: Mulberry32): number {
+	return level.validSources[Math.floor(random.next() * level.validSources.length)];
 }
 
 function computeDistances(level: Level, field: Field, radius: number): void {
@@ -588,7 +644,7 @@ function computeDistances(level: Level, field: Field, radius: number): void {
  * the four coarse targets around the parent and keeping the closest cost 4 patch distances per target
  * and changed no score.
  */
-function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField: Field, radius: number, random: () => number): void {
+function upsampleField(coarse: Level, coarseField: Field, fine: Level, fineField: Field, radius: number, random: Mulberry32): void {
 	const {spacing, cellsPerRow, cellRows, targetAtCell, match: coarseMatch} = coarseField;
 	const {targets, targetCellX, targetCellY, match, distance, usableCount} = fineField;
 	const fineSpacing = fineField.spacing;
@@ -690,7 +746,7 @@ function searchField(
 	searchRadius: number,
 	sweep: number,
 	globalDraw: boolean,
-	random: () => number,
+	random: Mulberry32,
 ): void {
 	const {stride, width, height, validSource} = level;
 	const {spacing, cellsPerRow, targetAtCell, targets, targetCellX, targetCellY, match, distance, usableCount} = field;
@@ -698,8 +754,12 @@ function searchField(
 	const forward = (sweep & 1) === 0;
 	const step = forward ? -1 : 1;
 	const last = targets.length - 1;
+	// The same arithmetic both ways: code optimized during a forward sweep never ran `last - k`, and
+	// the backward sweep deoptimized it.
+	const first = forward ? 0 : last;
+	const direction = forward ? 1 : -1;
 	for (let k = 0; k <= last; k++) {
-		const t = forward ? k : last - k;
+		const t = first + direction * k;
 		const p = targets[t];
 		let best = match[t];
 		let bestDistance = distance[t];
@@ -724,8 +784,8 @@ function searchField(
 		const bestY = Math.floor(best / stride) - radius;
 		const bestX = best - (bestY + radius) * stride - radius;
 		for (let r = searchRadius; r >= 1; r >>= 1) {
-			const sx = Math.min(width - 1, Math.max(0, bestX + Math.floor((2 * random() - 1) * r + 0.5)));
-			const sy = Math.min(height - 1, Math.max(0, bestY + Math.floor((2 * random() - 1) * r + 0.5)));
+			const sx = Math.min(width - 1, Math.max(0, bestX + Math.floor((2 * random.next() - 1) * r + 0.5)));
+			const sy = Math.min(height - 1, Math.max(0, bestY + Math.floor((2 * random.next() - 1) * r + 0.5)));
 			const candidate = (sy + radius) * stride + sx + radius;
 			if (candidate === best || !validSource[candidate]) continue;
 			const d = patchDistance(level, p, candidate, usableCount[t], radius, bestDistance);
@@ -756,8 +816,7 @@ function searchField(
 function vote(level: Level, field: Field, weights: Float32Array): void {
 	const {features, holePixels, holeX, holeY} = level;
 	const {cellsPerRow, targetAtCell, targets, match, distance} = field;
-	const scale = 1 / (2 * Math.max(1, medianOf(distance)));
-	for (let t = 0; t < targets.length; t++) weights[t] = Math.exp(-distance[t] * scale) + 1e-6;
+	fillVoteWeights(distance, weights);
 	const {firstCellX, lastCellX, firstCellY, lastCellY} = field;
 	for (let k = 0; k < holePixels.length; k++) {
 		const q = holePixels[k];
@@ -790,6 +849,12 @@ function vote(level: Level, field: Field, weights: Float32Array): void {
 	}
 }
 
+/** Sets each target's vote weight exp(-d / 2σ²) + 1e-6, σ² the median patch distance (at least 1). */
+function fillVoteWeights(distance: Float32Array, weights: Float32Array): void {
+	const scale = 1 / (2 * Math.max(1, medianOf(distance)));
+	for (let t = 0; t < distance.length; t++) weights[t] = Math.exp(-distance[t] * scale) + 1e-6;
+}
+
 /** Median of an evenly spread sample of at most 256 values (0 when empty). */
 function medianOf(values: Float32Array): number {
 	if (values.length === 0) return 0;
@@ -800,16 +865,25 @@ function medianOf(values: Float32Array): number {
 	return sample[sample.length >> 1];
 }
 
-/** Small, fast, seedable PRNG (mulberry32); returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let z = state;
+/**
+ * Small, fast, seedable PRNG (mulberry32). A class rather than a closure: every region's generator then
+ * calls the same function, where a new closure per region deoptimized the search at each region.
+ */
+class Mulberry32 {
+	private state: number;
+
+	constructor(seed: number) {
+		this.state = seed >>> 0;
+	}
+
+	/** The next float in [0, 1). */
+	next(): number {
+		this.state = (this.state + 0x6d2b79f5) >>> 0;
+		let z = this.state;
 		z = Math.imul(z ^ (z >>> 15), z | 1);
 		z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
 		return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-	};
+	}
 }
 
 /** Normalized disparity by which context may be nearer than the nearest hole pixel and still guide its local mean. */
@@ -825,30 +899,18 @@ const MEMBRANE_DISPARITY_MARGIN = 0.05;
  * work at full resolution, and the better local mean in the stereo evaluation (see the header).
  */
 function correctLowFrequencies(level: Level, field: Field, settings: PatchInpainterOptions): void {
-	const {stride, rows, features, context, synthesis, holePixels, holeX, holeY} = level;
+	const {stride, rows, holePixels} = level;
 	if (holePixels.length === 0) return;
 	const boxRadius = Math.max(1, Math.round(settings.lowFrequencyRadius / 2));
 	const passes = Math.max(1, Math.round(settings.lowFrequencyPasses));
 	const pad = (stride - level.width) >> 1;
 	const reach = 2 * (boxRadius * passes + 1);
-	let minX = stride;
-	let maxX = -1;
-	let minY = rows;
-	let maxY = -1;
-	let nearestHole = -Infinity;
-	for (let k = 0; k < holePixels.length; k++) {
-		minX = Math.min(minX, holeX[k]);
-		maxX = Math.max(maxX, holeX[k]);
-		minY = Math.min(minY, holeY[k]);
-		maxY = Math.max(maxY, holeY[k]);
-		nearestHole = Math.max(nearestHole, features[4 * holePixels[k] + 3]);
-	}
 	// Context nearer than every hole pixel cannot be what the hole hides: the membrane leaves it out.
-	const farEnough = nearestHole + settings.disparityWeight * MEMBRANE_DISPARITY_MARGIN;
-	const left = Math.max(0, minX + pad - reach);
-	const top = Math.max(0, minY + pad - reach);
-	const width = Math.min(stride - 1, maxX + pad + reach) - left + 1;
-	const height = Math.min(rows - 1, maxY + pad + reach) - top + 1;
+	const farEnough = nearestHoleDisparity(level) + settings.disparityWeight * MEMBRANE_DISPARITY_MARGIN;
+	const left = Math.max(0, minOf(level.holeX, stride) + pad - reach);
+	const top = Math.max(0, minOf(level.holeY, rows) + pad - reach);
+	const width = Math.min(stride - 1, maxOf(level.holeX) + pad + reach) - left + 1;
+	const height = Math.min(rows - 1, maxOf(level.holeY) + pad + reach) - top + 1;
 	const cellsPerRow = (width + 1) >> 1;
 	const cellRows = (height + 1) >> 1;
 	const cells = cellsPerRow * cellRows;
@@ -857,6 +919,56 @@ function correctLowFrequencies(level: Level, field: Field, settings: PatchInpain
 	const holeCount = new Uint8Array(cells);
 	const contextSum = new Float32Array(cells * 3);
 	const holeSum = new Float32Array(cells * 3);
+	sumCells(level, left, top, width, height, cellsPerRow, farEnough, contextCount, holeCount, contextSum, holeSum);
+	const known = new Uint8Array(cells);
+	const unknown = new Uint8Array(cells);
+	const usable = new Float32Array(cells);
+	const knownCells = classifyCells(contextCount, holeCount, contextSum, known, unknown, usable);
+	if (knownCells === 0) return;
+	fillMembraneInPlace(contextSum, 3, cellsPerRow, cellRows, known, unknown);
+	// (membrane − synthesis) averaged over the cell's usable pixels: the context ones contribute 0.
+	const values = contextSum;
+	subtractSynthesis(values, holeCount, holeSum, usable);
+	const sums = new Float32Array(cells * 4);
+	for (let pass = 0; pass < passes; pass++) normalizedBoxBlur(values, usable, cellsPerRow, cellRows, boxRadius, sums);
+
+	// The vote's weights: a target whose match no longer fits what the others voted has little say.
+	const weights = new Float32Array(field.distance.length);
+	fillVoteWeights(field.distance, weights);
+	addCorrection(level, field, weights, settings.confidentDistance, values, usable, cellsPerRow, cellRows, left - pad, top - pad);
+}
+
+/** The smallest of `values` (`empty` when there is none). */
+function minOf(values: Int32Array, empty: number): number {
+	let min = empty;
+	for (let k = 0; k < values.length; k++) min = Math.min(min, values[k]);
+	return min;
+}
+
+/** The largest of `values` (-1 when there is none). */
+function maxOf(values: Int32Array): number {
+	let max = -1;
+	for (let k = 0; k < values.length; k++) max = Math.max(max, values[k]);
+	return max;
+}
+
+/** The nearest (largest) weighted disparity of `level`'s hole pixels. */
+function nearestHoleDisparity(level: Level): number {
+	const {features, holePixels} = level;
+	let nearest = -Infinity;
+	for (let k = 0; k < holePixels.length; k++) nearest = Math.max(nearest, features[4 * holePixels[k] + 3]);
+	return nearest;
+}
+
+/**
+ * Per 2×2 cell of the padded area (`left`, `top`, `width` × `height`): the number and colour sum of its
+ * hole pixels, and of its context pixels no nearer than `farEnough`.
+ */
+function sumCells(
+	level: Level, left: number, top: number, width: number, height: number, cellsPerRow: number, farEnough: number,
+	contextCount: Uint8Array, holeCount: Uint8Array, contextSum: Float32Array, holeSum: Float32Array,
+): void {
+	const {stride, features, context, synthesis} = level;
 	for (let y = 0; y < height; y++) {
 		const cellRow = (y >> 1) * cellsPerRow;
 		for (let x = 0, p = (y + top) * stride + left; x < width; x++, p++) {
@@ -874,11 +986,17 @@ function correctLowFrequencies(level: Level, field: Field, settings: PatchInpain
 			}
 		}
 	}
-	const known = new Uint8Array(cells);
-	const unknown = new Uint8Array(cells);
-	const usable = new Float32Array(cells);
+}
+
+/**
+ * Cells with hole pixels are unknown, cells with only context known (their colour sum becomes the mean);
+ * fills `usable` with each cell's pixel count. Returns the number of known cells.
+ */
+function classifyCells(
+	contextCount: Uint8Array, holeCount: Uint8Array, contextSum: Float32Array, known: Uint8Array, unknown: Uint8Array, usable: Float32Array,
+): number {
 	let knownCells = 0;
-	for (let cell = 0; cell < cells; cell++) {
+	for (let cell = 0; cell < usable.length; cell++) {
 		usable[cell] = contextCount[cell] + holeCount[cell];
 		if (holeCount[cell] > 0) {
 			unknown[cell] = 1;
@@ -888,23 +1006,28 @@ function correctLowFrequencies(level: Level, field: Field, settings: PatchInpain
 			for (let c = 0; c < 3; c++) contextSum[3 * cell + c] /= contextCount[cell];
 		}
 	}
-	if (knownCells === 0) return;
-	fillMembraneInPlace(contextSum, 3, cellsPerRow, cellRows, known, unknown);
-	// (membrane − synthesis) averaged over the cell's usable pixels: the context ones contribute 0.
-	const values = contextSum;
-	for (let cell = 0; cell < cells; cell++) {
+	return knownCells;
+}
+
+/** In place, each cell's membrane colour minus its synthesized colour, averaged over its usable pixels (0 without hole pixels). */
+function subtractSynthesis(values: Float32Array, holeCount: Uint8Array, holeSum: Float32Array, usable: Float32Array): void {
+	for (let cell = 0; cell < holeCount.length; cell++) {
 		const count = holeCount[cell];
 		for (let c = 0; c < 3; c++) values[3 * cell + c] = count > 0 ? (count * values[3 * cell + c] - holeSum[3 * cell + c]) / usable[cell] : 0;
 	}
-	const sums = new Float32Array(cells * 4);
-	for (let pass = 0; pass < passes; pass++) normalizedBoxBlur(values, usable, cellsPerRow, cellRows, boxRadius, sums);
+}
 
+/**
+ * Adds to each hole pixel the bilinear interpolation of the cells' blurred correction `values`, scaled
+ * by the weighted distance of the target patches covering it over `confident` (at most 1; 1 when
+ * `confident` is 0). The cells start at unpadded (`cellsLeft`, `cellsTop`).
+ */
+function addCorrection(
+	level: Level, field: Field, weights: Float32Array, confident: number, values: Float32Array, usable: Float32Array,
+	cellsPerRow: number, cellRows: number, cellsLeft: number, cellsTop: number,
+): void {
+	const {features, holePixels, holeX, holeY} = level;
 	const {cellsPerRow: gridPerRow, targetAtCell, distance, firstCellX, lastCellX, firstCellY, lastCellY} = field;
-	const confident = settings.confidentDistance;
-	// The vote's weights: a target whose match no longer fits what the others voted has little say.
-	const scale = 1 / (2 * Math.max(1, medianOf(distance)));
-	const weights = new Float32Array(distance.length);
-	for (let t = 0; t < distance.length; t++) weights[t] = Math.exp(-distance[t] * scale) + 1e-6;
 	for (let k = 0; k < holePixels.length; k++) {
 		const x = holeX[k];
 		const y = holeY[k];
@@ -924,8 +1047,8 @@ function correctLowFrequencies(level: Level, field: Field, settings: PatchInpain
 		}
 		if (share === 0) continue;
 		// Pixel centre x + 0.5 lies at (x − 0.5) / 2 in cell units; its own cell is always one of the 4.
-		const fx = (x + pad - left - 0.5) / 2;
-		const fy = (y + pad - top - 0.5) / 2;
+		const fx = (x - cellsLeft - 0.5) / 2;
+		const fy = (y - cellsTop - 0.5) / 2;
 		const x0 = Math.max(0, Math.min(cellsPerRow - 1, Math.floor(fx)));
 		const y0 = Math.max(0, Math.min(cellRows - 1, Math.floor(fy)));
 		const x1 = Math.min(cellsPerRow - 1, x0 + 1);
@@ -952,7 +1075,6 @@ function correctLowFrequencies(level: Level, field: Field, settings: PatchInpain
 		features[4 * p + 2] += scaled * b;
 	}
 }
-
 /**
  * In place, the weighted mean of `values` (3 per cell) over a (2r + 1)² box, weights `weight` (a cell
  * whose box weighs nothing keeps its value); separable, with running sums along the rows. `sums` is

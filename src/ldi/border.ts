@@ -15,7 +15,7 @@
  * to the right, 42 of the 67 empty pixels (two rows at the right frame); linked, 0. A vertical move
  * stretches such a link over the step's parallax, where the cut opened a hole as wide.
  */
-import {createInpaintRegion} from '../inpaint/inpainter.js';
+import {createInpaintRegion, type InpaintRegion} from '../inpaint/inpainter.js';
 import {NO_LINK, type Ldi, pixelAt} from './ldi.js';
 import type {EdgeRegion} from './regions.js';
 
@@ -40,39 +40,75 @@ export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: numb
 	const {width: w, height: h, border: b} = ldi;
 	if (b <= 0) return undefined;
 	const band = Math.max(1, contextBandPixels);
-	let x0: number;
-	let x1: number;
-	let y0: number;
-	let y1: number;
+	// The crop, and the strip inside it (inclusive).
+	let crop: Rect;
+	let strip: Rect;
 	switch (side) {
-		case 'top': [x0, x1, y0, y1] = [-b, w + b - 1, -b, Math.min(h, band) - 1]; break;
-		case 'bottom': [x0, x1, y0, y1] = [-b, w + b - 1, Math.max(0, h - band), h + b - 1]; break;
-		case 'left': [x0, x1, y0, y1] = [-b, Math.min(w, band) - 1, -b, h + b - 1]; break;
-		case 'right': [x0, x1, y0, y1] = [Math.max(0, w - band), w + b - 1, -b, h + b - 1]; break;
+		case 'top':
+			crop = {x0: -b, x1: w + b - 1, y0: -b, y1: Math.min(h, band) - 1};
+			strip = {x0: -b, x1: w + b - 1, y0: -b, y1: -1};
+			break;
+		case 'bottom':
+			crop = {x0: -b, x1: w + b - 1, y0: Math.max(0, h - band), y1: h + b - 1};
+			strip = {x0: -b, x1: w + b - 1, y0: h, y1: h + b - 1};
+			break;
+		case 'left':
+			crop = {x0: -b, x1: Math.min(w, band) - 1, y0: -b, y1: h + b - 1};
+			strip = {x0: -b, x1: -1, y0: 0, y1: h - 1};
+			break;
+		case 'right':
+			crop = {x0: Math.max(0, w - band), x1: w + b - 1, y0: -b, y1: h + b - 1};
+			strip = {x0: w, x1: w + b - 1, y0: 0, y1: h - 1};
+			break;
 	}
-	const width = x1 - x0 + 1;
-	const height = y1 - y0 + 1;
+	const width = crop.x1 - crop.x0 + 1;
+	const height = crop.y1 - crop.y0 + 1;
 	const n = width * height;
 	const region = createInpaintRegion(width, height);
 	const contextPixel = new Int32Array(n).fill(-1);
 	const newPixelMask = new Uint8Array(n);
-	let newPixelCount = 0;
-	for (let cy = 0; cy < height; cy++) {
-		const y = y0 + cy;
-		for (let cx = 0; cx < width; cx++) {
-			const x = x0 + cx;
-			const c = cy * width + cx;
-			const inStrip = side === 'top' ? y < 0 : side === 'bottom' ? y >= h : side === 'left' ? x < 0 && y >= 0 && y < h : x >= w && y >= 0 && y < h;
-			if (inStrip) {
-				const nearest = Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x));
-				region.synthesisMask[c] = 1;
-				region.disparity[c] = ldi.disparity[nearest];
-				newPixelMask[c] = 1;
-				newPixelCount++;
-				continue;
-			}
+	// One function per loop (see planar-quadtree.ts): one loop over the strip, one over the context.
+	const newPixelCount = fillStrip(ldi, crop, strip, region, newPixelMask);
+	copyBandContext(ldi, crop, strip, region, contextPixel);
+	return {region, depthRegion: region, originX: crop.x0, originY: crop.y0, newPixelMask, contextPixel, newPixelCount, linkAcrossSteps: true};
+}
+
+/** An inclusive rectangle of photo coordinates. */
+interface Rect {
+	x0: number;
+	x1: number;
+	y0: number;
+	y1: number;
+}
+
+/**
+ * Marks the strip's pixels in the crop as synthesis and new pixels, with the disparity of the nearest
+ * photo pixel; returns their number.
+ */
+function fillStrip(ldi: Ldi, crop: Rect, strip: Rect, region: InpaintRegion, newPixelMask: Uint8Array): number {
+	const {width: w, height: h} = ldi;
+	const width = crop.x1 - crop.x0 + 1;
+	for (let y = strip.y0; y <= strip.y1; y++) {
+		for (let x = strip.x0; x <= strip.x1; x++) {
+			const c = (y - crop.y0) * width + x - crop.x0;
+			const nearest = Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x));
+			region.synthesisMask[c] = 1;
+			region.disparity[c] = ldi.disparity[nearest];
+			newPixelMask[c] = 1;
+		}
+	}
+	return (strip.x1 - strip.x0 + 1) * (strip.y1 - strip.y0 + 1);
+}
+
+/** Copies the LDI pixels in the crop outside the strip (photo and earlier strips) into the region as context. */
+function copyBandContext(ldi: Ldi, crop: Rect, strip: Rect, region: InpaintRegion, contextPixel: Int32Array): void {
+	const width = crop.x1 - crop.x0 + 1;
+	for (let y = crop.y0; y <= crop.y1; y++) {
+		for (let x = crop.x0; x <= crop.x1; x++) {
+			if (x >= strip.x0 && x <= strip.x1 && y >= strip.y0 && y <= strip.y1) continue;
 			const p = pixelAt(ldi, x, y);
 			if (p === NO_LINK) continue;
+			const c = (y - crop.y0) * width + x - crop.x0;
 			contextPixel[c] = p;
 			region.contextMask[c] = 1;
 			region.disparity[c] = ldi.disparity[p];
@@ -81,5 +117,4 @@ export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: numb
 			region.color[c * 3 + 2] = ldi.color[p * 3 + 2];
 		}
 	}
-	return {region, depthRegion: region, originX: x0, originY: y0, newPixelMask, contextPixel, newPixelCount, linkAcrossSteps: true};
 }

@@ -327,8 +327,7 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 			}
 			edgesPerPass.push(inpainted);
 			// Pixels are appended, so the layer this pass made is one index range.
-			candidates = new Int32Array(ldi.count - passStart);
-			for (let i = 0; i < candidates.length; i++) candidates[i] = passStart + i;
+			candidates = indexRange(passStart, ldi.count);
 		}
 
 		if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
@@ -371,6 +370,13 @@ function keptEdgePixels(edges: DepthEdges): Int32Array {
 	count = 0;
 	for (let i = 0; i < edges.edgeOfPixel.length; i++) if (edges.edgeOfPixel[i] >= 0) pixels[count++] = i;
 	return pixels;
+}
+
+/** start, start + 1, …, end - 1. Its own function: as a loop in buildLdi, which runs once, it had buildLdi compiled again. */
+function indexRange(start: number, end: number): Int32Array {
+	const indices = new Int32Array(end - start);
+	for (let i = 0; i < indices.length; i++) indices[i] = start + i;
+	return indices;
 }
 
 /**

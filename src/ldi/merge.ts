@@ -8,11 +8,12 @@
  * mesher's triangles follow them.
  */
 import {LINK_DOWN, LINK_DX, LINK_DY, LINK_RIGHT, NO_LINK, OPPOSITE_LINK, type Ldi, addPixel, linkPixels, positionIndex} from './ldi.js';
+import type {InpaintRegion} from '../inpaint/inpainter.js';
 import type {EdgeRegion} from './regions.js';
 
 /**
  * Adds the pixels of `edgeRegion.newPixelMask` with the inpainted `disparity` (clamped to the region's
- * ceiling) and `color`, in layer `layerIndex`; returns how many were added.
+ * ceiling) and `color`, in layer `layerIndex`; returns how many were added (`edgeRegion.newPixelCount`).
  *
  * ```ts
  * const added = mergeRegion(ldi, edgeRegion, filledDisparity, filledColor, pass, 0.02);
@@ -21,11 +22,21 @@ import type {EdgeRegion} from './regions.js';
 export function mergeRegion(
 	ldi: Ldi, edgeRegion: EdgeRegion, disparity: Float32Array, color: Uint8Array, layerIndex: number, thresholdDisparity: number,
 ): number {
-	const {region, originX, originY, newPixelMask, contextPixel} = edgeRegion;
+	const {region, originX, originY, contextPixel} = edgeRegion;
 	const {width, height} = region;
 	const linkLimit = edgeRegion.linkAcrossSteps ? Infinity : thresholdDisparity;
+	// One function per loop: see planar-quadtree.ts.
+	const newPixel = addNewPixels(ldi, region, originX, originY, edgeRegion.newPixelMask, disparity, color, layerIndex);
+	linkNewPixels(ldi, newPixel, width, height, originX, originY, contextPixel, linkLimit);
+	return edgeRegion.newPixelCount;
+}
+
+/** Adds the pixels of `newPixelMask` to the LDI; returns the new pixel per crop pixel, or -1. */
+function addNewPixels(
+	ldi: Ldi, region: InpaintRegion, originX: number, originY: number, newPixelMask: Uint8Array, disparity: Float32Array, color: Uint8Array, layerIndex: number,
+): Int32Array {
+	const {width, height} = region;
 	const newPixel = new Int32Array(width * height).fill(-1);
-	let added = 0;
 	for (let c = 0; c < width * height; c++) {
 		if (newPixelMask[c] === 0) continue;
 		// An inpainter's NaN must not reach the mesh: treat it as the far end, which is always behind.
@@ -33,8 +44,17 @@ export function mergeRegion(
 		const x = originX + (c % width);
 		const y = originY + Math.floor(c / width);
 		newPixel[c] = addPixel(ldi, x, y, color[c * 3], color[c * 3 + 1], color[c * 3 + 2], d, layerIndex);
-		added++;
 	}
+	return newPixel;
+}
+
+/**
+ * Links each new pixel to its new 4-neighbours and to the context pixels (or earlier regions' pixels)
+ * it continues, wherever the disparity step is at most `linkLimit`.
+ */
+function linkNewPixels(
+	ldi: Ldi, newPixel: Int32Array, width: number, height: number, originX: number, originY: number, contextPixel: Int32Array, linkLimit: number,
+): void {
 	for (let c = 0; c < width * height; c++) {
 		const p = newPixel[c];
 		if (p < 0) continue;
@@ -64,7 +84,6 @@ export function mergeRegion(
 			linkPixels(ldi, p, q, k);
 		}
 	}
-	return added;
 }
 
 /**
