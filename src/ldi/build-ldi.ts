@@ -57,6 +57,14 @@
  * slower (moon 3.2–3.5 → 3.8–4.4 s, depthy_hut 3.6–3.8 → 4.3–4.4 s): not merged. Batching
  * non-overlapping regions into rounds (~200 ms per pass on moon) changes which of two overlapping
  * regions comes first, so the LDI would differ.
+ * Also built and measured: the frame-border strips on a worker thread. They read only layer 0 and the
+ * strips before them, so a worker can make their colours from the photo and the filtered disparity
+ * while this thread inpaints the edges (same bytes; 278 k of moon's 478 k synthesized pixels are in
+ * the strips). In a fresh process the whole build was slower: moon 2694 → 2793 ms (median of 9), hut
+ * 2919 → 3051 ms (5). The worker's own copy of layer 0, its module loading and its unoptimized code
+ * cost about twice the CPU the strips take here at the end of the LDI, with a warm JIT, and the second
+ * core is already busy compiling and encoding layer 0's texture: the edge stages ran 90–170 ms slower.
+ * Not kept.
  */
 import {UserError} from '../errors.js';
 import {BILATERAL_MEDIAN_DEFAULTS, type BilateralMedianOptions, bilateralMedianFilter} from '../image/bilateral-median.js';
@@ -64,7 +72,7 @@ import type {FloatImage, RgbImage} from '../image/raster.js';
 import {inpaintDisparity} from '../inpaint/depth.js';
 import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
-import {borderWorkerPays, inpaintBorderStrips, startBorderStripWorker} from './border-strips.js';
+import {BORDER_SIDES, borderRegion} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges} from './depth-edges.js';
 import {normalizeDisparity} from '../depth/normalize.js';
@@ -134,12 +142,6 @@ export interface BuildLdiOptions {
 	/** Also render the debug images (disparity-filtered, edges, regions, per-layer colour and disparity). */
 	debug: boolean;
 	/**
-	 * Make the border strips' colours on a worker thread while the depth edges are inpainted (same
-	 * result; used with the built-in `patch` and `diffusion` inpainters, on the main thread, for borders
-	 * of 60 k pixels and more around photos up to 2048² pixels: see border-strips.ts).
-	 */
-	borderWorker: boolean;
-	/**
 	 * Re-link layer-0 cuts that no inpainted surface lies behind (a stretched pixel instead of a hole;
 	 * see relink-unfilled-cuts.ts). false keeps them cut, to see what inpainting alone covers.
 	 */
@@ -169,7 +171,6 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	referenceSizePixels: 1024,
 	filter: {},
 	debug: false,
-	borderWorker: true,
 	relinkUnfilledCuts: true,
 	disparityName: 'disparity',
 };
@@ -210,8 +211,6 @@ export interface LdiStats {
 	pixelsPerLayer: number[];
 	/** Layer of the border extension (`passes + 1`), or -1 without one. */
 	borderLayerIndex: number;
-	/** The border strips' colours were made on a worker thread (see `borderWorker`). */
-	borderStripsOnWorker: boolean;
 	/** Border width actually used, pixels (after scaling). */
 	borderPixels: number;
 	/** Inpainting calls (edge regions and border strips). */
@@ -270,96 +269,86 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	});
 	clock.lap('filter');
 
+	const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
+	const edges = detectDepthEdges(filtered, edgeOptions);
 	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
-	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
-	const borderJob = {
-		image, disparity: filtered, borderPixels, contextBandPixels: scaled(settings.borderContextPixels),
-		inpainter: typeof settings.inpainter === 'string' ? settings.inpainter : inpainter.name, inpainterOptions: settings.inpainterOptions,
-		layerIndex: borderLayerIndex, thresholdDisparity: threshold,
+	const ldi = ldiFromImage(image, filtered, borderPixels);
+	cutDepthEdges(ldi, filtered, edges, threshold);
+	reattachStripPixels(ldi);
+	clock.lap('edges');
+
+	const regionOptions = {
+		// A larger parallax than the defaults are sized for raises the caps with it.
+		synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings),
+		contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
+		parallaxPixels,
+		synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
+		dilationPixels: scaled(settings.dilationPixels),
+		thresholdDisparity: threshold,
+		disparityMargin: settings.disparityMargin,
+		contextCeilingFraction: settings.contextCeilingFraction,
+		maxPixelsPerPosition: Math.max(1, settings.maxPixelsPerPosition),
 	};
-	const borderWorker = borderPixels > 0 && settings.borderWorker && typeof settings.inpainter === 'string' && borderWorkerPays(borderJob)
-		? startBorderStripWorker(borderJob)
-		: undefined;
-	try {
-		const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
-		const edges = detectDepthEdges(filtered, edgeOptions);
-		const ldi = ldiFromImage(image, filtered, borderPixels);
-		cutDepthEdges(ldi, filtered, edges, threshold);
-		reattachStripPixels(ldi);
-		clock.lap('edges');
-
-		const regionOptions = {
-			// A larger parallax than the defaults are sized for raises the caps with it.
-			synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings),
-			contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
-			parallaxPixels,
-			synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
-			dilationPixels: scaled(settings.dilationPixels),
-			thresholdDisparity: threshold,
-			disparityMargin: settings.disparityMargin,
-			contextCeilingFraction: settings.contextCeilingFraction,
-			maxPixelsPerPosition: Math.max(1, settings.maxPixelsPerPosition),
-		};
-		const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
-		const grower = new RegionGrower(ldi);
-		const edgesPerPass: number[] = [];
-		let inpaintCalls = 0;
-		let inpaintCropPixels = 0;
-		let candidates = keptEdgePixels(edges);
-		for (let pass = 1; pass <= passes; pass++) {
-			const passStart = ldi.count;
-			const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions, candidates);
+	const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
+	const grower = new RegionGrower(ldi);
+	const edgesPerPass: number[] = [];
+	let inpaintCalls = 0;
+	let inpaintCropPixels = 0;
+	let candidates = keptEdgePixels(edges);
+	for (let pass = 1; pass <= passes; pass++) {
+		const passStart = ldi.count;
+		const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions, candidates);
+		clock.lap('regions');
+		let inpainted = 0;
+		for (const edgePixels of silhouettes) {
+			const edgeRegion = grower.grow(edgePixels, hiddenDirections, regionOptions);
 			clock.lap('regions');
-			let inpainted = 0;
-			for (const edgePixels of silhouettes) {
-				const edgeRegion = grower.grow(edgePixels, hiddenDirections, regionOptions);
-				clock.lap('regions');
-				if (!edgeRegion) continue;
-				if (regionMask) paintRegion(regionMask, width, height, edgeRegion);
-				edgeRegion.region.disparity = inpaintDisparity(edgeRegion.depthRegion);
-				const color = await inpainter.inpaintColor(edgeRegion.region);
-				clock.lap('inpaint');
-				mergeRegion(ldi, edgeRegion, edgeRegion.region.disparity, color, pass, threshold);
-				clock.lap('merge');
-				inpainted++;
-				inpaintCalls++;
-				inpaintCropPixels += edgeRegion.region.width * edgeRegion.region.height;
-			}
-			edgesPerPass.push(inpainted);
-			// Pixels are appended, so the layer this pass made is one index range.
-			candidates = indexRange(passStart, ldi.count);
-		}
-
-		if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
-		let workerColors: Uint8Array[] | undefined;
-		if (borderPixels > 0) {
-			// Should the worker fail, the strips are made here, where the same error would surface.
-			workerColors = await borderWorker?.colors.catch(() => undefined);
-			const strips = await inpaintBorderStrips(ldi, borderJob.contextBandPixels, inpainter, borderLayerIndex, threshold, workerColors);
-			inpaintCalls += strips.stripCount;
-			inpaintCropPixels += strips.cropPixels;
+			if (!edgeRegion) continue;
+			if (regionMask) paintRegion(regionMask, width, height, edgeRegion);
+			edgeRegion.region.disparity = inpaintDisparity(edgeRegion.depthRegion);
+			const color = await inpainter.inpaintColor(edgeRegion.region);
 			clock.lap('inpaint');
+			mergeRegion(ldi, edgeRegion, edgeRegion.region.disparity, color, pass, threshold);
+			clock.lap('merge');
+			inpainted++;
+			inpaintCalls++;
+			inpaintCropPixels += edgeRegion.region.width * edgeRegion.region.height;
 		}
-		const stats: LdiStats = {
-			edgesFound: edges.edgesFound,
-			edgesKept: edges.edgeLengths.length,
-			edgesPerPass,
-			pixelsPerLayer: pixelsPerLayer(ldi),
-			borderLayerIndex,
-			borderStripsOnWorker: workerColors !== undefined,
-			borderPixels,
-			inpaintCalls,
-			inpaintCropPixels,
-			timingsMs: clock.wall,
-			cpuTimingsMs: clock.cpu,
-		};
-		clock.finish();
-		const debug = regionMask ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
-		return {ldi, stats, debug};
-	} finally {
-		// Its colours are taken by now, unless something threw first.
-		void borderWorker?.terminate();
+		edgesPerPass.push(inpainted);
+		// Pixels are appended, so the layer this pass made is one index range.
+		candidates = indexRange(passStart, ldi.count);
 	}
+
+	if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
+	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
+	if (borderPixels > 0) {
+		for (const side of BORDER_SIDES) {
+			const strip = borderRegion(ldi, side, scaled(settings.borderContextPixels));
+			clock.lap('regions');
+			if (!strip) continue;
+			const color = await inpainter.inpaintColor(strip.region);
+			clock.lap('inpaint');
+			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
+			clock.lap('merge');
+			inpaintCalls++;
+			inpaintCropPixels += strip.region.width * strip.region.height;
+		}
+	}
+	const stats: LdiStats = {
+		edgesFound: edges.edgesFound,
+		edgesKept: edges.edgeLengths.length,
+		edgesPerPass,
+		pixelsPerLayer: pixelsPerLayer(ldi),
+		borderLayerIndex,
+		borderPixels,
+		inpaintCalls,
+		inpaintCropPixels,
+		timingsMs: clock.wall,
+		cpuTimingsMs: clock.cpu,
+	};
+	clock.finish();
+	const debug = regionMask ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
+	return {ldi, stats, debug};
 }
 
 /** Layer-0 pixels (index y · width + x) on the background side of a kept edge, ascending. */

@@ -154,23 +154,6 @@ describe('buildLdi on generated scenes', () => {
 		assert.equal(crossing, 2 * (256 + 192), 'every frame pixel links outwards');
 	});
 
-	it('makes the border strips on a worker thread with the same result as inline', async function () {
-		this.timeout(30_000);
-		// 512 px: 32-px strips, 61 440 pixels, just above the size where the worker starts.
-		const scene = makeScene(512, 384, 'noise', [disc(60, 250, 190, 0.9)]);
-		const inline = await buildLdi(scene.image, scene.disparity, {borderWorker: false});
-		const onWorker = await buildLdi(scene.image, scene.disparity, {borderWorker: true});
-		assert.equal(inline.stats.borderStripsOnWorker, false);
-		assert.equal(onWorker.stats.borderStripsOnWorker, true);
-		const [a, b] = [inline.ldi, onWorker.ldi];
-		assert.ok(a.count > 512 * 384 + 61_440);
-		assert.equal(a.count, b.count);
-		assert.deepEqual(a.color.subarray(0, a.count * 3), b.color.subarray(0, b.count * 3));
-		assert.deepEqual(a.disparity.subarray(0, a.count), b.disparity.subarray(0, b.count));
-		assert.deepEqual(a.links.subarray(0, a.count * 4), b.links.subarray(0, b.count * 4));
-		assert.deepEqual(a.layerIndex.subarray(0, a.count), b.layerIndex.subarray(0, b.count));
-	});
-
 	it('patch synthesis is closer than diffusion to a hidden striped background', async function () {
 		// Metric: mean absolute RGB error (0-255) of the inpainted pixels hidden by the disc against the
 		// true background. Vertical stripes continue straight down behind the disc, which patch copies
