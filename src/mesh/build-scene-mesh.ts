@@ -112,11 +112,20 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  *
  * Textures are baked before simplification so `onTextureBaked` can start their encoding on sharp's
  * threads, which then run on the second core while this thread simplifies: moon.jpg's glTF stage fell
- * from 485 to 250 ms and the whole build from 2.85 to 2.65 s (same bytes). Tried on top of that:
- * simplifying layer 0 (70% of the triangles) on a worker thread while this thread baked textures and
- * simplified the other layers; best of 5 on a quiet machine, mesh stage moon 750 vs 741 ms without,
- * depthy_hut 1727 vs 1815 ms: the second core was already busy encoding, and cloning the LDI geometry
- * (~70 MB both ways) ate the rest. Removed.
+ * from 485 to 250 ms and the whole build from 2.85 to 2.65 s (same bytes).
+ *
+ * Layer 0 (~70 % of the lattice triangles) is simplified on a worker thread (premerge-thread.ts): its
+ * planar pre-merge and its meshoptimizer passes, while this thread bakes the textures and simplifies
+ * the other layers. Same bytes. Whole build process, fresh processes interleaved, median: moon 2674 →
+ * 2575 ms (7 runs), depthy_hut 3023 → 2819 ms, depthy_shelf 2268 → 2230 ms (5 runs each). A first
+ * version (layer 0's simplification on a worker, the LDI cloned to it and the results cloned back)
+ * had gained nothing: mesh stage moon 750 vs 741 ms, hut 1727 vs 1815 ms, because cloning ~70 MB both
+ * ways ate the gain and the second core was busy encoding layer 0's texture. Now the LDI and the
+ * triangulated layers live in SharedArrayBuffers (nothing big is copied in), the pre-merged mesh stays
+ * on the worker (only the simplified layer comes back), and layer 0's texture is encoded during the
+ * LDI stage instead. What bounds it: the worker's code starts unoptimized (its first pre-merge runs
+ * about as slowly as this thread's would), and on depthy_hut layer 0 keeps 436 k triangles after the
+ * pre-merge, whose meshoptimizer pass alone takes ~0.7 s while this thread waits.
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());

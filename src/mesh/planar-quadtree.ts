@@ -372,6 +372,8 @@ export function mergePlanarCells(
 	const vertexCount = vertexPixels.length;
 	// One small function per loop: a long function of loops run once each is compiled again at every
 	// loop (on-stack replacement, then a deoptimization at the next loop, which has no type feedback yet).
+	// In one moon build this function was compiled 17 times (154 ms of TurboFan time), its parts now
+	// ~80 ms; the simplify stage fell 811 → 647 ms (median of 5 fresh processes, same bytes).
 	const upperOfTopRight = upperTriangleOfTopRight(ldi.links, indices, vertexPixels, vertexCount);
 	const corner = new Int32Array(vertexCount * 4);
 	const flags = [new Uint8Array(vertexCount), new Uint8Array(vertexCount)];
