@@ -25,6 +25,13 @@ if (!existsSync(join(repoRoot, 'dist', 'commands', 'build.js'))) {
 	process.exit(1);
 }
 
+interface BuildRecord {
+	triangles: number;
+	bytes: number;
+	layers: number;
+	timingsMs: Record<string, number>;
+}
+
 interface Case {
 	name: string;
 	photo: string;
@@ -44,7 +51,7 @@ const cases: Case[] = [
 const outDir = mkdtempSync(join(tmpdir(), 'ldi-gltf-bench-build-'));
 console.log('targets at 1024 px: wall ≤ 1.5 s (stretch 1 s), ≤ 150 k triangles, ≤ 2.5 MB, own-view PSNR ≥ 32 dB, peak RSS ≤ 1 GB; 4096 px: finishes, ≤ 4 GB');
 console.log('anchor: the paper\'s public code takes minutes per photo and writes ~4 triangles per pixel (millions) as ASCII PLY\n');
-console.log('case       wall s  triangles  MB     layers  PSNR dB  RSS MB  stages ms');
+console.log('case       wall s  triangles  MB     layers  PSNR dB  RSS MB  stages ms (wall: median of 5 fresh processes, 4096: one; stages of the median run; RSS: the largest)');
 for (const entry of cases) {
 	let photo = join(sharedDir, entry.photo);
 	const depth = join(sharedDir, entry.depth);
@@ -58,15 +65,28 @@ for (const entry of cases) {
 		photo = upscaled;
 	}
 	const output = join(outDir, `${entry.name.replace(' ', '-')}.glb`);
-	const started = performance.now();
-	const result = spawnSync(process.execPath, ['--import', join(repoRoot, 'bench', 'report-rss.js'), cli, 'build', photo, '--depth', depth, '-o', output, '--json', ...entry.extra], {encoding: 'utf8', maxBuffer: 64 << 20});
-	const wallSeconds = (performance.now() - started) / 1000;
-	if (result.status !== 0) {
-		console.log(`${entry.name.padEnd(10)} failed: ${result.stderr.trim().split('\n')[0]}`);
+	// The VM's speed drifts by ±15 % from hour to hour and a single process varies by ±5 %: the median of
+	// 5 fresh processes per 1024-px photo (the 4096-px case runs once).
+	const runs: Array<{wallSeconds: number; record: BuildRecord; rssMb: number}> = [];
+	let failure = '';
+	for (let run = 0; run < (entry.upscaleTo ? 1 : 5) && failure === ''; run++) {
+		const started = performance.now();
+		const result = spawnSync(process.execPath, ['--import', join(repoRoot, 'bench', 'report-rss.js'), cli, 'build', photo, '--depth', depth, '-o', output, '--json', ...entry.extra], {encoding: 'utf8', maxBuffer: 64 << 20});
+		const wallSeconds = (performance.now() - started) / 1000;
+		if (result.status !== 0) {
+			failure = result.stderr.trim().split('\n')[0];
+			break;
+		}
+		const [record] = JSON.parse(result.stdout) as BuildRecord[];
+		runs.push({wallSeconds, record, rssMb: Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1] ?? 0) / 1024});
+	}
+	if (failure !== '') {
+		console.log(`${entry.name.padEnd(10)} failed: ${failure}`);
 		continue;
 	}
-	const [record] = JSON.parse(result.stdout) as Array<{triangles: number; bytes: number; layers: number; timingsMs: Record<string, number>}>;
-	const rssMb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1] ?? 0) / 1024;
+	runs.sort((a, b) => a.wallSeconds - b.wallSeconds);
+	const {wallSeconds, record} = runs[Math.floor(runs.length / 2)];
+	const rssMb = Math.max(...runs.map((run) => run.rssMb));
 	let ownViewDb = Number.NaN;
 	if (!entry.name.includes('4096')) {
 		const scene = await readSceneFromGlb(new Uint8Array(readFileSync(output)));
