@@ -89,15 +89,17 @@ function step(corner: Int32Array, block: number, slot: number, steps: number): n
 
 /**
  * Merges the cells of `level` whose four children (cells of level - 1, `children` flags) merged and
- * that pass the sheet, lock, plane and swim tests; writes their flags into `current` and returns their
- * top-left vertices.
+ * that pass the sheet, lock, plane and swim tests; writes their flags into `current` and their top-left
+ * vertices into `merged`, and returns how many. Nothing but the loop runs here, and the side flags are
+ * computed without branches: code that had not run before the loop was optimized (the array's
+ * allocation, the result's slice, rarely set flags) deoptimized it (6 compiles per build, ~200 ms of
+ * compile time on moon).
  */
-function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, current: Uint8Array, level: number): Int32Array {
+function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, current: Uint8Array, level: number, merged: Int32Array): number {
 	const {vertexX, vertexY, corner, lattice, inverseDepth, lock, halfError, swimPixels} = sheet;
 	const side = 1 << level;
 	const half = side >> 1;
 	const mask = side - 1;
-	const merged = new Int32Array(cells.length);
 	let mergedCount = 0;
 	for (let c = 0; c < cells.length; c++) {
 		const p = cells[c];
@@ -155,15 +157,15 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
 			if (by < side - 1) rowBlock = corner[rowBlock * 4 + BOTTOM_LEFT];
 		}
 		if (!planar || side * (inverseDepthMax - inverseDepthMin) > swimPixels * inverseDepthMin) continue;
-		let cellFlags = MERGED;
-		if ((tlChild | trChild) & SIDE_TOP || lock[trBlock]) cellFlags |= SIDE_TOP;
-		if ((trChild | brChild) & SIDE_RIGHT || lock[corner[rightMiddleBlock * 4 + TOP_RIGHT]]) cellFlags |= SIDE_RIGHT;
-		if ((blChild | brChild) & SIDE_BOTTOM || lock[corner[bottomMiddleBlock * 4 + BOTTOM_LEFT]]) cellFlags |= SIDE_BOTTOM;
-		if ((tlChild | blChild) & SIDE_LEFT || lock[blBlock]) cellFlags |= SIDE_LEFT;
-		current[p] = cellFlags;
+		// lock holds 0 or 1, so lock · SIDE is the side's flag or 0.
+		current[p] = MERGED
+			| ((tlChild | trChild) & SIDE_TOP) | (lock[trBlock] * SIDE_TOP)
+			| ((trChild | brChild) & SIDE_RIGHT) | (lock[corner[rightMiddleBlock * 4 + TOP_RIGHT]] * SIDE_RIGHT)
+			| ((blChild | brChild) & SIDE_BOTTOM) | (lock[corner[bottomMiddleBlock * 4 + BOTTOM_LEFT]] * SIDE_BOTTOM)
+			| ((tlChild | blChild) & SIDE_LEFT) | (lock[blBlock] * SIDE_LEFT);
 		merged[mergedCount++] = p;
 	}
-	return merged.slice(0, mergedCount);
+	return mergedCount;
 }
 
 /**
@@ -391,7 +393,9 @@ export function mergePlanarCells(
 		const current = flags[level & 1];
 		// The array now written held level - 2: clear it.
 		if (level >= 2) clearFlags(current, mergedCells[level - 2]);
-		mergedCells.push(mergeLevel(sheet, mergedCells[level - 1], flags[(level - 1) & 1], current, level));
+		const cells = mergedCells[level - 1];
+		const merged = new Int32Array(cells.length);
+		mergedCells.push(merged.slice(0, mergeLevel(sheet, cells, flags[(level - 1) & 1], current, level, merged)));
 	}
 
 	const used = lock.slice();
