@@ -1,6 +1,6 @@
 import {MeshoptSimplifier} from 'meshoptimizer/simplifier';
 
-import type {Ldi} from '../ldi/ldi.js';
+import {type Ldi, sharedArray} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
 import {mergePlanarCells} from './planar-quadtree.js';
 import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
@@ -127,7 +127,7 @@ function lockedVertices(ldi: Ldi, layer: LayerTriangles): Uint8Array {
 	const minY = -ldi.border;
 	const maxX = ldi.width - 1 + ldi.border;
 	const maxY = ldi.height - 1 + ldi.border;
-	const lock = new Uint8Array(vertexCount);
+	const lock = sharedArray(Uint8Array, vertexCount);
 	for (let v = 0; v < vertexCount; v++) {
 		if (sharedVertices[v]) {
 			lock[v] = 1;
@@ -172,8 +172,12 @@ export function resolveParallaxRangePixels(width: number, height: number, parall
 	return parallaxRangePixels > 0 ? parallaxRangePixels : 0.04 * Math.max(width, height);
 }
 
-/** A layer's planar pre-merge and the per-vertex attributes meshoptimizer then needs. */
-interface MergedLayer {
+/**
+ * A layer's planar pre-merge and the per-vertex attributes meshoptimizer then needs (in
+ * SharedArrayBuffers, so a worker thread that pre-merged a layer can let the calling thread simplify
+ * part of it).
+ */
+export interface MergedLayer {
 	layer: LayerTriangles;
 	/** Pre-merged triangles (the layer's own triangles when simplification is off). */
 	indices: Uint32Array;
@@ -192,7 +196,13 @@ interface MergedLayer {
  */
 export interface PremergedLayer {
 	mergedTriangles: number;
-	finish(weight: number): Promise<SimplifiedLayer>;
+	/** The pre-merged mesh. */
+	merged: MergedLayer;
+	/**
+	 * meshoptimizer's pass at texture-swim weight `weight`. A layer pre-merged on a worker thread may
+	 * leave `callerShare` (0–1) of its triangles to the calling thread (see simplifyLayers).
+	 */
+	finish(weight: number, callerShare?: number): Promise<SimplifiedLayer>;
 }
 
 /**
@@ -215,6 +225,7 @@ export function premergeLayer(
 		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0};
 	return {
 		mergedTriangles: merged.indices.length / 3,
+		merged,
 		finish: async (weight) => {
 			await MeshoptSimplifier.ready;
 			return finishLayer(ldi, merged, camera, depthRange, settings, weight);
@@ -227,12 +238,14 @@ function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: Dept
 	const vertexCount = layer.vertexPixels.length;
 	const inverseDepth = new Float32Array(vertexCount);
 	const minInverseDepth = fillInverseDepth(ldi.disparity, layer.vertexPixels, depthRange, inverseDepth);
-	const lattice = new Float32Array(vertexCount * 3);
-	const swim = new Float32Array(vertexCount * 2);
+	const lattice = sharedArray(Float32Array, vertexCount * 3);
+	const swim = sharedArray(Float32Array, vertexCount * 2);
 	fillLatticeAndSwim(ldi, layer.vertexPixels, k, inverseDepth, minInverseDepth, lattice, swim);
 	const lock = lockedVertices(ldi, layer);
 	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
-	const indices = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
+	const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
+	const indices = sharedArray(Uint32Array, merged.length);
+	indices.set(merged);
 	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
 }
 
@@ -270,21 +283,37 @@ function fillLatticeAndSwim(
 function finishLayer(
 	ldi: Ldi, merged: MergedLayer, camera: UnprojectCamera, depthRange: DepthRange, settings: SimplifyOptions, weight: number,
 ): SimplifiedLayer {
-	const {layer, lattice, swim, lock, mergeErrorPixels} = merged;
-	const vertexCount = layer.vertexPixels.length;
 	let indices = merged.indices;
 	let errorPixels = 0;
 	if (settings.simplifyErrorPixels > 0 && !settings.meshoptimizer) {
-		errorPixels = mergeErrorPixels;
+		errorPixels = merged.mergeErrorPixels;
 	} else if (settings.simplifyErrorPixels > 0 && indices.length > 3) {
-		const [simplified, error] = MeshoptSimplifier.simplifyWithAttributes(
-			indices, lattice, 3, swim, 2, [weight, weight], lock, 0, settings.simplifyErrorPixels, ['ErrorAbsolute', 'Sparse'],
-		);
+		const [simplified, error] = simplifyMergedTriangles(merged, merged.indices, merged.lock, settings, weight);
 		indices = simplified;
-		errorPixels = mergeErrorPixels + error;
+		errorPixels = merged.mergeErrorPixels + error;
 	}
+	return completeSimplifiedLayer(ldi, merged, indices, errorPixels, camera, depthRange);
+}
 
-	const {remap, compactIndices, kept} = compactVertices(indices, vertexCount);
+/**
+ * meshoptimizer's pass over `indices`, some or all of `merged`'s pre-merged triangles, with `lock`
+ * (the layer's, or a copy that also locks the seam between two parts); the kept triangles and the error.
+ */
+export function simplifyMergedTriangles(
+	merged: Pick<MergedLayer, 'lattice' | 'swim'>, indices: Uint32Array, lock: Uint8Array, settings: SimplifyOptions, weight: number,
+): [Uint32Array, number] {
+	if (indices.length <= 3) return [indices, 0];
+	return MeshoptSimplifier.simplifyWithAttributes(
+		indices, merged.lattice, 3, merged.swim, 2, [weight, weight], lock, 0, settings.simplifyErrorPixels, ['ErrorAbsolute', 'Sparse'],
+	);
+}
+
+/** The simplified layer from its kept triangles: vertices compacted and unprojected to metres. */
+export function completeSimplifiedLayer(
+	ldi: Ldi, merged: MergedLayer, indices: Uint32Array, errorPixels: number, camera: UnprojectCamera, depthRange: DepthRange,
+): SimplifiedLayer {
+	const {layer} = merged;
+	const {remap, compactIndices, kept} = compactVertices(indices, layer.vertexPixels.length);
 	const vertexPixels = new Int32Array(kept);
 	const sourceVertices = new Int32Array(kept);
 	const positions = new Float32Array(kept * 3);
@@ -386,9 +415,15 @@ export async function simplifyLayers(
 	if (settings.simplifyErrorPixels > 0 && 0.55 * mergedTriangles > settings.triangleBudget) {
 		weight *= (0.9 * settings.triangleBudget / (0.55 * mergedTriangles)) ** 2;
 	}
+	// A layer pre-merged on a worker thread is simplified there while this thread simplifies the others;
+	// when it is more than half of all triangles, this thread takes part of it too, so both threads get
+	// about half (meshoptimizer's time is about proportional to the triangles).
+	const ownTriangles = merged.reduce((sum, layer, i) => sum + (premerged[i] ? 0 : layer.mergedTriangles), 0);
+	const callerShares = merged.map((layer, i) => (premerged[i] && layer.mergedTriangles > 0
+		? Math.max(0, (mergedTriangles / 2 - ownTriangles) / layer.mergedTriangles)
+		: 0));
 	for (;;) {
-		// Layers pre-merged on a worker thread are finished there, meanwhile the others here.
-		const simplified = await Promise.all(merged.map((layer) => layer.finish(weight)));
+		const simplified = await Promise.all(merged.map((layer, i) => layer.finish(weight, callerShares[i])));
 		const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
 		if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT || !settings.meshoptimizer) return simplified;
 		// Triangles grow about as the square root of the weight (depthy_hut: 317 k, 175 k, 101 k at 0.03,
