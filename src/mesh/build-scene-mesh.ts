@@ -123,9 +123,12 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * ways ate the gain and the second core was busy encoding layer 0's texture. Now the LDI and the
  * triangulated layers live in SharedArrayBuffers (nothing big is copied in), the pre-merged mesh stays
  * on the worker (only the simplified layer comes back), and layer 0's texture is encoded during the
- * LDI stage instead. What bounds it: the worker's code starts unoptimized (its first pre-merge runs
- * about as slowly as this thread's would), and on depthy_hut layer 0 keeps 436 k triangles after the
- * pre-merge, whose meshoptimizer pass alone takes ~0.7 s while this thread waits.
+ * LDI stage instead. When layer 0 keeps more than half of the pre-merged triangles (depthy_hut: 437 k
+ * of 631 k; its meshoptimizer pass alone took ~0.75 s while this thread waited), this thread simplifies
+ * its bottom rows meanwhile, the seam locked: hut 2778 → 2631 ms, simplify 890 → 743 ms (median of 5),
+ * +784 triangles; shelf 1938 → 1919 ms; moon keeps layer 0 whole on the worker (78 k of 213 k). What
+ * bounds it: the worker's code starts unoptimized (its first pre-merge runs about as slowly as this
+ * thread's would).
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());
