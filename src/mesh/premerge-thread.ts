@@ -1,9 +1,8 @@
 import type {Worker} from 'node:worker_threads';
 
-import type {Ldi} from '../ldi/ldi.js';
+import {type Ldi, sharedArray} from '../ldi/ldi.js';
 import {startWorker} from '../parallel/start-worker.js';
 import type {DepthRange} from '../scene/scene.js';
-import {sharedArray} from '../ldi/ldi.js';
 import {
 	completeSimplifiedLayer, type MergedLayer, premergeLayer, type PremergedLayer, type SimplifiedLayer, simplifyMergedTriangles,
 	type SimplifyOptions, type UnprojectCamera,
@@ -50,7 +49,7 @@ export class PremergeThread {
 
 	constructor() {
 		this.worker = startWorker(import.meta.url, './premerge-worker');
-		// Never keeps a finished process alive.
+		// Keeps the process alive only while an answer is awaited (see request).
 		this.worker.unref();
 	}
 
@@ -100,6 +99,7 @@ export class PremergeThread {
 			const onMessage = (value: T): void => {
 				this.worker.off('error', reject);
 				this.worker.off('exit', onExit);
+				this.worker.unref();
 				resolve(value);
 			};
 			const onExit = (code: number): void => reject(new Error(`premerge worker exited with code ${code}`));
@@ -107,6 +107,9 @@ export class PremergeThread {
 			this.worker.once('error', reject);
 			this.worker.once('exit', onExit);
 		});
+		// Referenced while an answer is awaited, unreferenced otherwise: an idle worker never holds a
+		// finished process open.
+		this.worker.ref();
 		this.worker.postMessage(request);
 		return answer;
 	}
