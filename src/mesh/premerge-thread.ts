@@ -68,7 +68,7 @@ export class PremergeThread {
 				merged,
 				finish: async (weight, callerShare = 0) => {
 					try {
-						if (callerShare < MIN_CALLER_SHARE) return await this.request<SimplifiedLayer>({type: 'finish', weight});
+						if (callerShare < MIN_CALLER_SHARE || !job.options.meshoptimizer) return await this.request<SimplifiedLayer>({type: 'finish', weight});
 						split ??= splitByRows(merged, Math.min(callerShare, 1 - MIN_CALLER_SHARE));
 						const top = this.request<{indices: Uint32Array; error: number}>({type: 'simplifyPart', weight, indices: split.top, lock: split.lock});
 						const [bottomIndices, bottomError] = simplifyMergedTriangles(merged, split.bottom, split.lock, job.options, weight);

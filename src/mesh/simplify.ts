@@ -419,7 +419,8 @@ export async function simplifyLayers(
 	// when it is more than half of all triangles, this thread takes part of it too, so both threads get
 	// about half (meshoptimizer's time is about proportional to the triangles).
 	const ownTriangles = merged.reduce((sum, layer, i) => sum + (premerged[i] ? 0 : layer.mergedTriangles), 0);
-	const callerShares = merged.map((layer, i) => (premerged[i] && layer.mergedTriangles > 0
+	const meshoptimizing = settings.meshoptimizer && settings.simplifyErrorPixels > 0;
+	const callerShares = merged.map((layer, i) => (meshoptimizing && premerged[i] && layer.mergedTriangles > 0
 		? Math.max(0, (mergedTriangles / 2 - ownTriangles) / layer.mergedTriangles)
 		: 0));
 	for (;;) {

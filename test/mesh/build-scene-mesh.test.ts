@@ -49,6 +49,16 @@ describe('ldiToScene', () => {
 		}
 	});
 
+	it('without a meshoptimizer pass (stereo scenes) layer 0 on the worker is exactly the one made here', async function () {
+		this.timeout(30_000);
+		const ldi = steppedLdi(512, 512, 150, 30, 350, 20);
+		const [here, onWorker] = await Promise.all([false, true].map((premergeWorker) => ldiToScene(ldi, {fovYRadians: 1}, defaultDepthRange(), {meshoptimizer: false, premergeWorker})));
+		assert.equal(onWorker.stats.layerZeroPremergedOnWorker, true);
+		assert.deepEqual(onWorker.stats.layers, here.stats.layers);
+		assert.deepEqual(onWorker.scene.layers[0].indices, here.scene.layers[0].indices);
+		assert.deepEqual(onWorker.scene.layers[0].positions, here.scene.layers[0].positions);
+	});
+
 	it('defaults to disparity 1 at 1 m and disparity 0 at 10 m', () => {
 		assert.deepEqual(defaultDepthRange(), {nearMeters: 1, farMeters: 10});
 		assert.deepEqual(defaultDepthRange({nearMeters: 2, depthRatio: 5}), {nearMeters: 2, farMeters: 10});
