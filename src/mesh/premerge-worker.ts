@@ -15,7 +15,7 @@ let premerged: {handle: PremergedLayer; options: SimplifyOptions} | undefined;
 async function answer(request: PremergeRequest): Promise<void> {
 	if (request.type === 'premerge') {
 		const {ldi, layer, camera, depthRange, options} = request.job;
-		const handle = premergeLayer(ldi, layer, camera, depthRange, options);
+		const handle = premergeLayer(ldi, layer, camera, depthRange, options, true);
 		premerged = {handle, options};
 		// The arrays are SharedArrayBuffers: the calling thread sees them without a copy.
 		parentPort?.postMessage({mergedTriangles: handle.mergedTriangles, merged: handle.merged});

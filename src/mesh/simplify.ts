@@ -118,7 +118,7 @@ export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
  * along it; frame corners stay. A vertex is inside the mesh when the angles of its triangles add up to
  * 360° (each lattice triangle has one 90° and two 45° corners).
  */
-function lockedVertices(ldi: Ldi, layer: LayerTriangles): Uint8Array {
+function lockedVertices(ldi: Ldi, layer: LayerTriangles, shared: boolean): Uint8Array {
 	const {vertexPixels, sharedVertices} = layer;
 	const vertexCount = vertexPixels.length;
 	const eighthTurns = new Uint8Array(vertexCount);
@@ -127,7 +127,7 @@ function lockedVertices(ldi: Ldi, layer: LayerTriangles): Uint8Array {
 	const minY = -ldi.border;
 	const maxX = ldi.width - 1 + ldi.border;
 	const maxY = ldi.height - 1 + ldi.border;
-	const lock = sharedArray(Uint8Array, vertexCount);
+	const lock = shared ? sharedArray(Uint8Array, vertexCount) : new Uint8Array(vertexCount);
 	for (let v = 0; v < vertexCount; v++) {
 		if (sharedVertices[v]) {
 			lock[v] = 1;
@@ -174,8 +174,7 @@ export function resolveParallaxRangePixels(width: number, height: number, parall
 
 /**
  * A layer's planar pre-merge and the per-vertex attributes meshoptimizer then needs (in
- * SharedArrayBuffers, so a worker thread that pre-merged a layer can let the calling thread simplify
- * part of it).
+ * SharedArrayBuffers when a worker thread made them, so the calling thread can simplify part of it).
  */
 export interface MergedLayer {
 	layer: LayerTriangles;
@@ -208,7 +207,8 @@ export interface PremergedLayer {
 /**
  * The first half of {@link simplifyLayers} for one layer: lattice, swim attributes, locks and the planar
  * pre-merge (planar-quadtree.ts). A worker thread runs it for a big layer while the calling thread
- * pre-merges the others (premerge-thread.ts).
+ * pre-merges the others (premerge-thread.ts), with `sharedMemory` (the arrays in SharedArrayBuffers;
+ * plain ones otherwise: moon.jpg at 4096 px peaked 0.2 GB higher with shared ones everywhere).
  *
  * ```ts
  * const layerZero = premergeLayer(ldi, triangles[0], {width, height, fovYRadians}, range);
@@ -216,12 +216,12 @@ export interface PremergedLayer {
  * ```
  */
 export function premergeLayer(
-	ldi: Ldi, layer: LayerTriangles, camera: UnprojectCamera, depthRange: DepthRange, options: Partial<SimplifyOptions> = {},
+	ldi: Ldi, layer: LayerTriangles, camera: UnprojectCamera, depthRange: DepthRange, options: Partial<SimplifyOptions> = {}, sharedMemory = false,
 ): PremergedLayer {
 	const settings = {...SIMPLIFY_DEFAULTS, ...options};
 	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
 	const merged = settings.simplifyErrorPixels > 0 && layer.indices.length > 3
-		? mergeLayer(ldi, layer, k, depthRange, settings)
+		? mergeLayer(ldi, layer, k, depthRange, settings, sharedMemory)
 		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0};
 	return {
 		mergedTriangles: merged.indices.length / 3,
@@ -234,18 +234,18 @@ export function premergeLayer(
 }
 
 /** Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts). */
-function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions): MergedLayer {
+function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: DepthRange, settings: SimplifyOptions, shared: boolean): MergedLayer {
 	const vertexCount = layer.vertexPixels.length;
 	const inverseDepth = new Float32Array(vertexCount);
 	const minInverseDepth = fillInverseDepth(ldi.disparity, layer.vertexPixels, depthRange, inverseDepth);
-	const lattice = sharedArray(Float32Array, vertexCount * 3);
-	const swim = sharedArray(Float32Array, vertexCount * 2);
+	const lattice = shared ? sharedArray(Float32Array, vertexCount * 3) : new Float32Array(vertexCount * 3);
+	const swim = shared ? sharedArray(Float32Array, vertexCount * 2) : new Float32Array(vertexCount * 2);
 	fillLatticeAndSwim(ldi, layer.vertexPixels, k, inverseDepth, minInverseDepth, lattice, swim);
-	const lock = lockedVertices(ldi, layer);
+	const lock = lockedVertices(ldi, layer, shared);
 	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
 	const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
-	const indices = sharedArray(Uint32Array, merged.length);
-	indices.set(merged);
+	const indices = shared ? sharedArray(Uint32Array, merged.length) : merged;
+	if (shared) indices.set(merged);
 	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
 }
 
