@@ -1,4 +1,4 @@
-import type {Document, Primitive} from '@gltf-transform/core';
+import {type Document, Primitive} from '@gltf-transform/core';
 import {MeshoptEncoder} from 'meshoptimizer/encoder';
 
 /**
@@ -24,7 +24,7 @@ export function reorderPrimitives(document: Document): void {
 
 function reorderPrimitive(primitive: Primitive): void {
 	const indicesAccessor = primitive.getIndices();
-	if (!indicesAccessor || primitive.getMode() !== 4 /* TRIANGLES */) return;
+	if (!indicesAccessor || primitive.getMode() !== Primitive.Mode.TRIANGLES) return;
 	const indices = Uint32Array.from(indicesAccessor.getArray() ?? []);
 	const [remap, unique] = MeshoptEncoder.reorderMesh(indices, true, true);
 	indicesAccessor.setArray(unique <= 65534 ? Uint16Array.from(indices) : indices);

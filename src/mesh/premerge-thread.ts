@@ -59,7 +59,7 @@ export class PremergeThread {
 	 */
 	async premerge(job: PremergeJob): Promise<PremergedLayer> {
 		try {
-			const reply = await this.request<{mergedTriangles: number; merged: MergedLayer}>({type: 'premerge', job});
+			const reply = await this.request<{mergedTriangles: number; merged: Omit<MergedLayer, 'layer'>}>({type: 'premerge', job});
 			this.madeOnWorker = true;
 			const merged = {...reply.merged, layer: job.layer};
 			let split: RowSplit | undefined;
