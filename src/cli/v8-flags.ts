@@ -1,0 +1,37 @@
+import {setFlagsFromString} from 'node:v8';
+
+/**
+ * V8 settings for the CLI process, applied by bin/run.js (and bin/dev.js) before any command runs; the
+ * library never changes flags of the process it is loaded into.
+ *
+ * A build is one pass over a megapixel photo: most of its hot loops run once, over a million pixels or
+ * triangles, inside a function called once. V8 moves such a loop to optimized code by on-stack
+ * replacement (OSR), compiled by default on a background thread while the loop goes on in the
+ * interpreter. On 2 cores that thread competes with sharp's encoders, the simplification worker and
+ * the other compile jobs, so a loop often finishes, slowly, before its optimized code is ready (a CPU
+ * profile of moon.jpg showed `normalizeDisparity` allocating 34 MB of boxed numbers: a million
+ * iterations in the interpreter). `--no-concurrent-osr` compiles the loop on the spot instead, a few
+ * milliseconds, then runs it optimized.
+ *
+ * Measured (whole `ldi-gltf build` process, supplied depth, 1024 px, the settings alternating in fresh
+ * processes, median of 7–9): moon 2433 → 2329 ms, depthy_hut 2582 → 2512 ms, depthy_shelf 1750 → 1635
+ * ms. Tried on top of it, no change beyond the noise (±50 ms): `--interrupt-budget=32768`,
+ * `--ticks-before-optimization=1`, `--max-inlined-bytecode-size-cumulative=460`,
+ * `--wasm-tiering-budget` 100 000 and 300 000. Slower: `--no-concurrent-recompilation` (every
+ * optimization on the main thread, 2473 → 2652 ms). Earlier sessions found no gain in the semi-space
+ * size, inlining limits, Maglev or `--no-wasm-dynamic-tiering`.
+ */
+export const CLI_V8_FLAGS: readonly string[] = ['--no-concurrent-osr'];
+
+/**
+ * Applies {@link CLI_V8_FLAGS} to this process (all its threads). For processes that run one command
+ * and exit; a long-lived host keeps V8's defaults.
+ *
+ * ```ts
+ * applyCliV8Flags();
+ * await execute({dir: import.meta.url});
+ * ```
+ */
+export function applyCliV8Flags(): void {
+	for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
+}
