@@ -1,6 +1,7 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core';
 
 import {UserError} from '../errors.js';
+import {applyCliV8Flags} from './v8-flags.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -14,6 +15,12 @@ export abstract class BaseCommand extends Command {
 		verbose: Flags.boolean({description: 'Print stack traces and extra diagnostics.', default: false, helpGroup: 'GLOBAL'}),
 		quiet: Flags.boolean({char: 'q', description: 'Print nothing but errors (and --json output).', default: false, helpGroup: 'GLOBAL'}),
 	};
+
+	/** Applies the CLI's V8 flags once the command's modules are loaded (see v8-flags.ts). */
+	override async init(): Promise<void> {
+		await super.init();
+		applyCliV8Flags();
+	}
 
 	/** Progress and informational lines go to stderr so stdout stays clean for data. */
 	protected info(message: string): void {

@@ -1,8 +1,8 @@
 import {setFlagsFromString} from 'node:v8';
 
 /**
- * V8 settings for the CLI process, applied by bin/run.js (and bin/dev.js) before any command runs; the
- * library never changes flags of the process it is loaded into.
+ * V8 settings for the CLI process, applied by every command (BaseCommand.init) once its modules are
+ * loaded; the library never changes flags of the process it is loaded into.
  *
  * A build is one pass over a megapixel photo: most of its hot loops run once, over a million pixels or
  * triangles, inside a function called once. V8 moves such a loop to optimized code by on-stack
