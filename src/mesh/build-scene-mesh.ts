@@ -126,7 +126,8 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * LDI stage instead. When layer 0 keeps more than half of the pre-merged triangles (depthy_hut: 437 k
  * of 631 k; its meshoptimizer pass alone took ~0.75 s while this thread waited), this thread simplifies
  * its bottom rows meanwhile, the seam locked: hut 2778 → 2631 ms, simplify 890 → 743 ms (median of 5),
- * +784 triangles; shelf 1938 → 1919 ms; moon keeps layer 0 whole on the worker (78 k of 213 k). What
+ * +784 triangles; shelf 1938 → 1919 ms; moon keeps layer 0 whole on the worker (78 k of 213 k). This
+ * thread's share is now 58 % rather than half (simplify.ts: CALLER_MESHOPT_SHARE). What
  * bounds it: the worker's code starts unoptimized (its first pre-merge runs about as slowly as this
  * thread's would).
  *

@@ -383,6 +383,17 @@ export async function simplifyLayer(
 const MIN_RETRY_SWIM_WEIGHT = 1e-3;
 
 /**
+ * Share of the pre-merged triangles the calling thread simplifies when a layer was pre-merged on a
+ * worker thread (the rest stay with the worker). meshoptimizer's time is about proportional to the
+ * triangles, but the worker's pass runs slower per triangle: it shares the second core with sharp's
+ * encoding of the textures baked just before. depthy_hut, half each: this thread finished its 315 k
+ * triangles in ~410 ms and waited ~230 ms for the worker's 315 k. Whole build, fresh processes
+ * alternating, median of 7: 0.5 → 0.58 hut 2571 → 2490 ms, shelf 1686 → 1655 ms; 0.55 hut 2527, 0.62
+ * hut 2495 (of 5). moon stays unsplit (layer 0 is 78 k of 213 k).
+ */
+const CALLER_MESHOPT_SHARE = 0.58;
+
+/**
  * Every layer through the planar pre-merge (or its `premerged` result, indexed like `layers`), then
  * meshoptimizer; when all layers together exceed `triangleBudget`, meshoptimizer runs again from the
  * pre-merged meshes with a lower texture-swim weight (at most a third), down to 0.001 (the parallax
@@ -416,12 +427,12 @@ export async function simplifyLayers(
 		weight *= (0.9 * settings.triangleBudget / (0.55 * mergedTriangles)) ** 2;
 	}
 	// A layer pre-merged on a worker thread is simplified there while this thread simplifies the others;
-	// when it is more than half of all triangles, this thread takes part of it too, so both threads get
-	// about half (meshoptimizer's time is about proportional to the triangles).
+	// when the others hold less than CALLER_MESHOPT_SHARE of all triangles, this thread takes part of that
+	// layer too, up to that share.
 	const ownTriangles = merged.reduce((sum, layer, i) => sum + (premerged[i] ? 0 : layer.mergedTriangles), 0);
 	const meshoptimizing = settings.meshoptimizer && settings.simplifyErrorPixels > 0;
 	const callerShares = merged.map((layer, i) => (meshoptimizing && premerged[i] && layer.mergedTriangles > 0
-		? Math.max(0, (mergedTriangles / 2 - ownTriangles) / layer.mergedTriangles)
+		? Math.max(0, (mergedTriangles * CALLER_MESHOPT_SHARE - ownTriangles) / layer.mergedTriangles)
 		: 0));
 	for (;;) {
 		const simplified = await Promise.all(merged.map((layer, i) => layer.finish(weight, callerShares[i])));
