@@ -16,7 +16,8 @@ import {LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, type Ldi, sharedArra
  * was quiet (up to 1 s under the load of parallel builds); no per-triangle objects. The per-layer
  * scatter now reads each layer's triangles from a counting sort by layer instead of scanning all
  * triangles once per layer: moon through buildLdi (2.97 M triangles, 4 layers) 220–390 ms CPU before,
- * 220–290 ms after (load average 5–11, so within the noise of this machine).
+ * 220–290 ms after (load average 5–11, so within the noise of this machine). Now the scan itself puts
+ * each triangle in its layer's list (see cornerTrianglesByLayer).
  *
  * Winding: counter-clockwise seen from the camera. The camera looks down -Z with +Y up while image y
  * grows downwards, so in image coordinates a camera-facing triangle has negative signed area, e.g.
@@ -59,25 +60,16 @@ export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = 
 	const {keepEmptyLayers} = {...TRIANGULATE_DEFAULTS, ...options};
 	// One function per loop: a long function of loops run once is compiled again at each loop (see
 	// planar-quadtree.ts). Moon's build: 13 compiles of this function before.
-	const {corners, triangleCount} = cornerTriangles(ldi.links, ldi.count);
-	const maxLayer = highestLayer(ldi.layerIndex, ldi.count);
-	const triangleLayer = new Uint16Array(triangleCount);
-	const trianglesPerLayer = new Int32Array(maxLayer + 1);
-	assignLayers(corners, triangleCount, ldi.layerIndex, triangleLayer, trianglesPerLayer);
-
-	// Triangles grouped by layer (counting sort), so each layer's scatter reads only its own.
-	const layerStarts = new Int32Array(maxLayer + 2);
-	for (let layer = 0; layer <= maxLayer; layer++) layerStarts[layer + 1] = layerStarts[layer] + trianglesPerLayer[layer];
-	const byLayer = sortByLayer(triangleLayer, layerStarts.slice(0, maxLayer + 1));
+	const pixelsPerLayer = countPixelsPerLayer(ldi.layerIndex, ldi.count);
+	const {corners, lengths} = cornerTrianglesByLayer(ldi.links, ldi.layerIndex, ldi.count, pixelsPerLayer);
 
 	// Per pixel, how many layers' meshes use it as a vertex (more than one: a stitch vertex).
 	const layersUsingPixel = new Uint8Array(ldi.count);
 	const vertexOfPixel = new Int32Array(ldi.count).fill(-1);
 	const result: LayerTriangles[] = [];
-	for (let layer = 0; layer <= maxLayer; layer++) {
-		if (trianglesPerLayer[layer] > 0) {
-			const order = byLayer.subarray(layerStarts[layer], layerStarts[layer + 1]);
-			result.push(scatterLayer(layer, corners, order, ldi.count, vertexOfPixel, layersUsingPixel));
+	for (let layer = 0; layer < corners.length; layer++) {
+		if (lengths[layer] > 0) {
+			result.push(scatterLayer(layer, corners[layer], lengths[layer], ldi.count, vertexOfPixel, layersUsingPixel));
 		} else if (keepEmptyLayers) {
 			result.push({layerIndex: layer, vertexPixels: new Int32Array(0), indices: new Uint32Array(0), sharedVertices: new Uint8Array(0)});
 		}
@@ -86,20 +78,34 @@ export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = 
 	return result;
 }
 
+/** Pixels of each layer among the first `pixelCount` (one entry per layer up to the highest). */
+function countPixelsPerLayer(layerOfPixel: Uint16Array, pixelCount: number): Int32Array {
+	let maxLayer = 0;
+	for (let p = 0; p < pixelCount; p++) if (layerOfPixel[p] > maxLayer) maxLayer = layerOfPixel[p];
+	const counts = new Int32Array(maxLayer + 1);
+	for (let p = 0; p < pixelCount; p++) counts[layerOfPixel[p]]++;
+	return counts;
+}
+
 /**
- * Corner pixels of every lattice triangle, three per triangle, right-angle corner first.
+ * Corner pixels of every lattice triangle, three per triangle, right-angle corner first, in one list
+ * per layer (a triangle belongs to the highest layer among its corners), each in scan order.
  *
  * Written inline rather than through a push closure, which kept `corners` and the count in a heap
  * context. The whole of triangulateLdi on moon.jpg through buildLdi (2.96 M triangles, CPU, best of 7):
  * 214 ms before, 178 ms with the stitch detection folded into the per-layer scatter, 132–145 ms with
- * both.
+ * both. Triangles go to their layer's list as they are found, instead of one list, then a pass for
+ * each triangle's layer and a counting sort by layer: the build's triangulate stage on moon.jpg (with
+ * the chart tiles) 204 → 180 ms, median of 7 fresh processes; same triangles in the same order.
  */
-function cornerTriangles(links: Int32Array, pixelCount: number): {corners: Int32Array<ArrayBuffer>; triangleCount: number} {
-	let corners = new Int32Array(Math.max(64, pixelCount * 6 + 64));
-	let end = 0;
+function cornerTrianglesByLayer(
+	links: Int32Array, layerOfPixel: Uint16Array, pixelCount: number, pixelsPerLayer: Int32Array,
+): {corners: Int32Array[]; lengths: Int32Array} {
+	const corners: Int32Array[] = [];
+	// Mostly two triangles per pixel of the layer; lists double when a layer has more.
+	for (let layer = 0; layer < pixelsPerLayer.length; layer++) corners.push(new Int32Array(pixelsPerLayer[layer] * 6 + 64));
+	const lengths = new Int32Array(pixelsPerLayer.length);
 	for (let p = 0; p < pixelCount; p++) {
-		// At most five triangles per pixel (two as a top-left corner, one per other corner).
-		if (end + 15 > corners.length) corners = doubled(corners);
 		const o = p * 4;
 		const left = links[o + LINK_LEFT];
 		const up = links[o + LINK_UP];
@@ -107,39 +113,42 @@ function cornerTriangles(links: Int32Array, pixelCount: number): {corners: Int32
 		const down = links[o + LINK_DOWN];
 		// p as the top-left corner of its cell.
 		if (right !== NO_LINK && down !== NO_LINK) {
-			corners[end++] = p;
-			corners[end++] = down;
-			corners[end++] = right;
+			addTriangle(corners, lengths, layerOfPixel, p, down, right);
 			const diagonal = links[right * 4 + LINK_DOWN];
-			if (diagonal !== NO_LINK && diagonal === links[down * 4 + LINK_RIGHT]) {
-				corners[end++] = diagonal;
-				corners[end++] = right;
-				corners[end++] = down;
-			}
+			if (diagonal !== NO_LINK && diagonal === links[down * 4 + LINK_RIGHT]) addTriangle(corners, lengths, layerOfPixel, diagonal, right, down);
 		}
 		// p as the top-right corner: loses to the top-left corner sharing its top side.
-		if (left !== NO_LINK && down !== NO_LINK && links[left * 4 + LINK_DOWN] === NO_LINK) {
-			corners[end++] = p;
-			corners[end++] = left;
-			corners[end++] = down;
-		}
+		if (left !== NO_LINK && down !== NO_LINK && links[left * 4 + LINK_DOWN] === NO_LINK) addTriangle(corners, lengths, layerOfPixel, p, left, down);
 		// p as the bottom-left corner: loses to the top-left corner sharing its left side.
-		if (up !== NO_LINK && right !== NO_LINK && links[up * 4 + LINK_RIGHT] === NO_LINK) {
-			corners[end++] = p;
-			corners[end++] = right;
-			corners[end++] = up;
-		}
+		if (up !== NO_LINK && right !== NO_LINK && links[up * 4 + LINK_RIGHT] === NO_LINK) addTriangle(corners, lengths, layerOfPixel, p, right, up);
 		// p as the bottom-right corner: loses to the top-right and bottom-left corners.
 		if (
 			left !== NO_LINK && up !== NO_LINK
 			&& links[up * 4 + LINK_LEFT] === NO_LINK && links[left * 4 + LINK_UP] === NO_LINK
 		) {
-			corners[end++] = p;
-			corners[end++] = up;
-			corners[end++] = left;
+			addTriangle(corners, lengths, layerOfPixel, p, up, left);
 		}
 	}
-	return {corners, triangleCount: end / 3};
+	return {corners, lengths};
+}
+
+/** Appends triangle (a, b, c) to the list of the highest layer among its corners. */
+function addTriangle(corners: Int32Array[], lengths: Int32Array, layerOfPixel: Uint16Array, a: number, b: number, c: number): void {
+	let layer = layerOfPixel[a];
+	const layerB = layerOfPixel[b];
+	const layerC = layerOfPixel[c];
+	if (layerB > layer) layer = layerB;
+	if (layerC > layer) layer = layerC;
+	const end = lengths[layer];
+	let list = corners[layer];
+	if (end + 3 > list.length) {
+		list = doubled(list);
+		corners[layer] = list;
+	}
+	list[end] = a;
+	list[end + 1] = b;
+	list[end + 2] = c;
+	lengths[layer] = end + 3;
 }
 
 /** A copy of `array` in an array twice as long. */
@@ -149,59 +158,27 @@ function doubled(array: Int32Array): Int32Array<ArrayBuffer> {
 	return bigger;
 }
 
-/** The highest layer index among the first `pixelCount` pixels. */
-function highestLayer(layerOfPixel: Uint16Array, pixelCount: number): number {
-	let maxLayer = 0;
-	for (let p = 0; p < pixelCount; p++) if (layerOfPixel[p] > maxLayer) maxLayer = layerOfPixel[p];
-	return maxLayer;
-}
-
-/** Writes each triangle's layer (the highest of its corners') to `triangleLayer` and counts them per layer. */
-function assignLayers(corners: Int32Array, triangleCount: number, layerOfPixel: Uint16Array, triangleLayer: Uint16Array, trianglesPerLayer: Int32Array): void {
-	for (let t = 0; t < triangleCount; t++) {
-		const o = t * 3;
-		let layer = layerOfPixel[corners[o]];
-		const l1 = layerOfPixel[corners[o + 1]];
-		const l2 = layerOfPixel[corners[o + 2]];
-		if (l1 > layer) layer = l1;
-		if (l2 > layer) layer = l2;
-		triangleLayer[t] = layer;
-		trianglesPerLayer[layer]++;
-	}
-}
-
-/** Triangle ids ordered by layer, each layer from its start in `cursor` (advanced in place). */
-function sortByLayer(triangleLayer: Uint16Array, cursor: Int32Array): Int32Array {
-	const byLayer = new Int32Array(triangleLayer.length);
-	for (let t = 0; t < triangleLayer.length; t++) byLayer[cursor[triangleLayer[t]]++] = t;
-	return byLayer;
-}
-
 /**
- * One layer's indexed triangles from the triangles `order` lists, vertices numbered in order of first
+ * One layer's indexed triangles from its `length` corner pixels, vertices numbered in order of first
  * use. `vertexOfPixel` is all -1 on entry and again on return; `layersUsingPixel` counts (up to 2) the
  * layers using each pixel.
  */
 function scatterLayer(
-	layerIndex: number, corners: Int32Array, order: Int32Array, pixelCount: number, vertexOfPixel: Int32Array, layersUsingPixel: Uint8Array,
+	layerIndex: number, corners: Int32Array, length: number, pixelCount: number, vertexOfPixel: Int32Array, layersUsingPixel: Uint8Array,
 ): LayerTriangles {
 	// Shared, so a worker can pre-merge the layer without a copy (see build-scene-mesh.ts).
-	const indices = sharedArray(Uint32Array, order.length * 3);
-	const pixels = new Int32Array(Math.min(pixelCount, order.length * 3));
+	const indices = sharedArray(Uint32Array, length);
+	const pixels = new Int32Array(Math.min(pixelCount, length));
 	let vertexCount = 0;
-	let i = 0;
-	for (let s = 0; s < order.length; s++) {
-		const o = order[s] * 3;
-		for (let k = 0; k < 3; k++) {
-			const pixel = corners[o + k];
-			let vertex = vertexOfPixel[pixel];
-			if (vertex < 0) {
-				vertex = vertexCount++;
-				vertexOfPixel[pixel] = vertex;
-				pixels[vertex] = pixel;
-			}
-			indices[i++] = vertex;
+	for (let i = 0; i < length; i++) {
+		const pixel = corners[i];
+		let vertex = vertexOfPixel[pixel];
+		if (vertex < 0) {
+			vertex = vertexCount++;
+			vertexOfPixel[pixel] = vertex;
+			pixels[vertex] = pixel;
 		}
+		indices[i] = vertex;
 	}
 	const vertexPixels = sharedArray(Int32Array, vertexCount);
 	vertexPixels.set(pixels.subarray(0, vertexCount));
