@@ -176,7 +176,8 @@ async function meshLayers(
 	premergeThread: PremergeThread | undefined,
 ): Promise<{scene: Scene; stats: SceneMeshStats}> {
 	let start = performance.now();
-	const untiled = triangulateLdi(ldi);
+	const eighthTurnsByPixel = settings.pixelSplats ? new Uint8Array(ldi.count) : undefined;
+	const untiled = triangulateLdi(ldi, {eighthTurnsByPixel});
 	// Layer 0 holds ~70 % of the lattice triangles (moon.jpg: 2.08 of 2.97 M): its pre-merge runs on the
 	// worker while this thread bakes the textures and pre-merges the other layers.
 	const layerZero = untiled[0]?.layerIndex === 0 ? untiled[0] : undefined;
@@ -199,7 +200,7 @@ async function meshLayers(
 
 	start = performance.now();
 	// The splats' two triangles per boundary pixel come out of the same triangle budget.
-	const splatPixels = settings.pixelSplats ? unionBoundaryPixels(ldi, triangulated) : new Int32Array(0);
+	const splatPixels = settings.pixelSplats ? unionBoundaryPixels(ldi, triangulated, {eighthTurnsByPixel}) : new Int32Array(0);
 	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, {
 		...simplifyOptions, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length),
 	}, [layerZeroPremerge]);

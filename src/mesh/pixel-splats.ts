@@ -43,6 +43,8 @@ export interface UnionBoundaryOptions {
 	 * within `seamDisparity` of it, searched this far each way (else like the photo pixel in front).
 	 */
 	frameSearchPixels: number;
+	/** Each pixel's eighth turns over all layers, when triangulateLdi already summed them (`eighthTurnsByPixel`). */
+	eighthTurnsByPixel?: Uint8Array;
 }
 
 export const UNION_BOUNDARY_DEFAULTS: UnionBoundaryOptions = {seamDisparity: 0.04, frameSearchPixels: 64};
@@ -54,8 +56,11 @@ export const UNION_BOUNDARY_DEFAULTS: UnionBoundaryOptions = {seamDisparity: 0.0
  */
 export function unionBoundaryPixels(ldi: Ldi, layers: readonly LayerTriangles[], options: Partial<UnionBoundaryOptions> = {}): Int32Array {
 	const settings = {...UNION_BOUNDARY_DEFAULTS, ...options};
-	const eighthTurns = new Uint8Array(ldi.count);
-	for (const layer of layers) addCornerEighthTurns(layer, eighthTurns, true);
+	let eighthTurns = settings.eighthTurnsByPixel;
+	if (!eighthTurns) {
+		eighthTurns = new Uint8Array(ldi.count);
+		for (const layer of layers) addCornerEighthTurns(layer, eighthTurns, true);
+	}
 	const boundary: number[] = [];
 	const photoPixels = ldi.width * ldi.height;
 	for (let p = 0; p < photoPixels; p++) if (eighthTurns[p] < 8) boundary.push(p);

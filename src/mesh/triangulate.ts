@@ -42,6 +42,12 @@ export interface LayerTriangles {
 export interface TriangulateOptions {
 	/** Keep layers that end up with no triangle as empty entries (true) or drop them (false). */
 	keepEmptyLayers: boolean;
+	/**
+	 * When given (all zero, length `ldi.count`), receives per LDI pixel the eighth turns its triangles
+	 * span over all layers, as {@link addCornerEighthTurns} with `byPixel` would add them: 8 inside the
+	 * surface, less on its boundary (for unionBoundaryPixels, at a fraction of a pass over the layers).
+	 */
+	eighthTurnsByPixel?: Uint8Array;
 }
 
 export const TRIANGULATE_DEFAULTS: TriangulateOptions = {keepEmptyLayers: false};
@@ -57,11 +63,12 @@ export const TRIANGULATE_DEFAULTS: TriangulateOptions = {keepEmptyLayers: false}
  * ```
  */
 export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = {}): LayerTriangles[] {
-	const {keepEmptyLayers} = {...TRIANGULATE_DEFAULTS, ...options};
+	const {keepEmptyLayers, eighthTurnsByPixel} = {...TRIANGULATE_DEFAULTS, ...options};
 	// One function per loop: a long function of loops run once is compiled again at each loop (see
 	// planar-quadtree.ts). Moon's build: 13 compiles of this function before.
 	const pixelsPerLayer = countPixelsPerLayer(ldi.layerIndex, ldi.count);
 	const {corners, lengths} = cornerTrianglesByLayer(ldi.links, ldi.layerIndex, ldi.count, pixelsPerLayer);
+	if (eighthTurnsByPixel) for (let layer = 0; layer < corners.length; layer++) addPixelEighthTurns(corners[layer], lengths[layer], eighthTurnsByPixel);
 
 	// Per pixel, how many layers' meshes use it as a vertex (more than one: a stitch vertex).
 	const layersUsingPixel = new Uint8Array(ldi.count);
@@ -149,6 +156,19 @@ function addTriangle(corners: Int32Array[], lengths: Int32Array, layerOfPixel: U
 	list[end + 1] = b;
 	list[end + 2] = c;
 	lengths[layer] = end + 3;
+}
+
+/**
+ * Adds each corner's eighth turns (2 at the right angle, listed first, 1 at the others) to its pixel:
+ * one sequential read of the corner list (moon.jpg: ~2 ms of CPU profile against ~25 ms for the same
+ * sums through each layer's vertex indices).
+ */
+function addPixelEighthTurns(corners: Int32Array, length: number, eighthTurns: Uint8Array): void {
+	for (let i = 0; i < length; i += 3) {
+		eighthTurns[corners[i]] += 2;
+		eighthTurns[corners[i + 1]] += 1;
+		eighthTurns[corners[i + 2]] += 1;
+	}
 }
 
 /** A copy of `array` in an array twice as long. */

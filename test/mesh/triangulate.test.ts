@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import {cutLink, LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, pixelAt, type Ldi} from '../../src/ldi/ldi.js';
-import {triangulateLdi, type LayerTriangles} from '../../src/mesh/triangulate.js';
+import {addCornerEighthTurns, triangulateLdi, type LayerTriangles} from '../../src/mesh/triangulate.js';
 import {gridLdi, steppedLdiWithLayer} from './ldi-fixtures.js';
 
 /** Corner pixels of every triangle of a layer. */
@@ -131,6 +131,18 @@ describe('triangulateLdi', () => {
 			assert.equal(layers[1].sharedVertices[v], 1);
 		}
 		assert.equal(layerOneVertices.length, 6);
+	});
+
+	it('sums each pixel\'s eighth turns over all layers when asked, as addCornerEighthTurns does', () => {
+		const {ldi} = steppedLdiWithLayer();
+		const eighthTurnsByPixel = new Uint8Array(ldi.count);
+		const layers = triangulateLdi(ldi, {eighthTurnsByPixel});
+		const expected = new Uint8Array(ldi.count);
+		for (const layer of layers) addCornerEighthTurns(layer, expected, true);
+		assert.deepEqual(eighthTurnsByPixel, expected);
+		// A pixel inside the photo's surface closes a full turn; a corner of the lattice a quarter.
+		assert.equal(eighthTurnsByPixel[pixelAt(ldi, 0, 0)], 2);
+		assert.ok(eighthTurnsByPixel.some((turns) => turns === 8));
 	});
 
 	it('triangulates a fully linked 512×512 layer into two triangles per 2×2 block', function () {
