@@ -160,8 +160,9 @@ function addTriangle(corners: Int32Array[], lengths: Int32Array, layerOfPixel: U
 
 /**
  * Adds each corner's eighth turns (2 at the right angle, listed first, 1 at the others) to its pixel:
- * one sequential read of the corner list (moon.jpg: ~2 ms of CPU profile against ~25 ms for the same
- * sums through each layer's vertex indices).
+ * one sequential read of the corner list. moon.jpg's build, main-thread CPU profile: this 10 ms, where
+ * the same sums through each layer's vertex indices took ~39 ms (addCornerEighthTurns 47 → 8.5 ms, the
+ * rest being the simplifier's locks).
  */
 function addPixelEighthTurns(corners: Int32Array, length: number, eighthTurns: Uint8Array): void {
 	for (let i = 0; i < length; i += 3) {
