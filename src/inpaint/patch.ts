@@ -444,7 +444,11 @@ function downsample(fine: Level, radius: number, level: Level): void {
 function finishLevel(level: Level, radius: number): void {
 	markUsableAndSources(level, radius);
 	level.validSources = indicesOfOnes(level.validSource, countOnes(level.validSource));
-	listHolePixels(level, radius, countOnes(level.synthesis));
+	const holeCount = countOnes(level.synthesis);
+	level.holePixels = new Int32Array(holeCount);
+	level.holeX = new Int32Array(holeCount);
+	level.holeY = new Int32Array(holeCount);
+	listHolePixels(level.synthesis, level.stride, level.rows, radius, level.holePixels, level.holeX, level.holeY);
 }
 
 /** Fills `usable` and `validSource` of `level` from its masks. */
@@ -482,12 +486,15 @@ function indicesOfOnes(mask: Uint8Array, count: number): Int32Array {
 	return indices;
 }
 
-/** Sets `holePixels`, `holeX` and `holeY` of `level` to its `holeCount` synthesis pixels, in raster order. */
-function listHolePixels(level: Level, radius: number, holeCount: number): void {
-	const {stride, rows, synthesis} = level;
-	const holePixels = new Int32Array(holeCount);
-	const holeX = new Int32Array(holeCount);
-	const holeY = new Int32Array(holeCount);
+/**
+ * Writes the padded index and unpadded coordinates of every synthesis pixel, in raster order. It only
+ * fills arrays: when it also stored them into the level after its loop, the loop's on-stack-replaced
+ * code deoptimized at that store at every call (moon.jpg's build: 175 deopts, 49–79 ms of CPU profile;
+ * now none and 3 ms; the inpaint stage without a profiler 674 → 658 ms, median of 9, within the noise).
+ */
+function listHolePixels(
+	synthesis: Uint8Array, stride: number, rows: number, radius: number, holePixels: Int32Array, holeX: Int32Array, holeY: Int32Array,
+): void {
 	for (let y = 0, k = 0; y < rows; y++) {
 		for (let x = 0, p = y * stride; x < stride; x++, p++) {
 			if (!synthesis[p]) continue;
@@ -496,9 +503,6 @@ function listHolePixels(level: Level, radius: number, holeCount: number): void {
 			holeY[k++] = y - radius;
 		}
 	}
-	level.holePixels = holePixels;
-	level.holeX = holeX;
-	level.holeY = holeY;
 }
 
 /**
