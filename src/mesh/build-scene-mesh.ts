@@ -6,7 +6,7 @@ import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
 import {PremergeThread} from './premerge-thread.js';
 import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions, type UnprojectCamera} from './simplify.js';
 import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
-import {bakeLayerTexture, layerZeroTexture, layerZeroUvScale, type PhotoTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
+import {bakeLayerTexture, layerZeroPhotoTexture, layerZeroUvs, layerZeroUvScale, type PhotoTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
 import {triangulateLdi} from './triangulate.js';
 
@@ -152,6 +152,16 @@ export async function ldiToScene(
 	}
 }
 
+/** The UVs of the kept vertices (`sourceVertices` index the triangulated layer's `uvs`). */
+function keptVertexUvs(uvs: Float32Array, sourceVertices: Int32Array): Float32Array {
+	const kept = new Float32Array(sourceVertices.length * 2);
+	for (let v = 0; v < sourceVertices.length; v++) {
+		kept[v * 2] = uvs[sourceVertices[v] * 2];
+		kept[v * 2 + 1] = uvs[sourceVertices[v] * 2 + 1];
+	}
+	return kept;
+}
+
 /** Photos from this many pixels simplify layer 0 on a worker thread (see `premergeWorker`). */
 const MIN_PREMERGE_WORKER_PIXELS = 512 * 512;
 
@@ -191,8 +201,10 @@ async function meshLayers(
 	const triangulateMs = performance.now() - start;
 
 	start = performance.now();
+	// Layer 0's UVs are made for the vertices simplification keeps only (see keptVertexUvs).
+	const photo = settings.photoTexture ?? layerZeroPhotoTexture(ldi, settings);
 	const bakedTextures = triangulated.map((source) => {
-		const baked = source.layerIndex === 0 ? layerZeroTexture(ldi, source, settings, settings.photoTexture) : bakeLayerTexture(ldi, source, settings);
+		const baked = source.layerIndex === 0 ? {texture: photo.texture, uvs: new Float32Array(0), chartCount: 1, scale: photo.scale} : bakeLayerTexture(ldi, source, settings);
 		settings.onTextureBaked?.(source.layerIndex, baked.texture);
 		return baked;
 	});
@@ -213,11 +225,7 @@ async function meshLayers(
 		const source = triangulated[i];
 		const kept = simplified[i];
 		const baked = bakedTextures[i];
-		const uvs = new Float32Array(kept.sourceVertices.length * 2);
-		for (let v = 0; v < kept.sourceVertices.length; v++) {
-			uvs[v * 2] = baked.uvs[kept.sourceVertices[v] * 2];
-			uvs[v * 2 + 1] = baked.uvs[kept.sourceVertices[v] * 2 + 1];
-		}
+		const uvs = source.layerIndex === 0 ? layerZeroUvs(ldi, kept.vertexPixels, photo) : keptVertexUvs(baked.uvs, kept.sourceVertices);
 		let mesh: LayerMesh = {layerIndex: source.layerIndex, positions: kept.positions, uvs, indices: kept.indices, texture: baked.texture};
 		if (source.layerIndex === 0 && settings.pixelSplats) {
 			const uvScale = layerZeroUvScale(ldi.width, ldi.height, baked.texture.width, baked.texture.height, baked.scale);

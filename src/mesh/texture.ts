@@ -113,17 +113,30 @@ export function layerZeroTexture(
 	ldi: Ldi,
 	layer: LayerTriangles,
 	options: Partial<TextureOptions> = {},
-	photo: PhotoTexture = photoTexture({width: ldi.width, height: ldi.height, data: ldi.color.subarray(0, ldi.width * ldi.height * 3)}, options),
+	photo: PhotoTexture = layerZeroPhotoTexture(ldi, options),
 ): BakedTexture {
-	const {texture, scale} = photo;
-	const [uScale, vScale] = layerZeroUvScale(ldi.width, ldi.height, texture.width, texture.height, scale);
-	const uvs = new Float32Array(layer.vertexPixels.length * 2);
-	for (let v = 0; v < layer.vertexPixels.length; v++) {
-		const p = layer.vertexPixels[v];
+	return {texture: photo.texture, uvs: layerZeroUvs(ldi, layer.vertexPixels, photo), chartCount: 1, scale: photo.scale};
+}
+
+/** {@link photoTexture} of an LDI's layer 0 (its first width × height pixels, as ldiFromImage made them). */
+export function layerZeroPhotoTexture(ldi: Ldi, options: Partial<TextureOptions> = {}): PhotoTexture {
+	return photoTexture({width: ldi.width, height: ldi.height, data: ldi.color.subarray(0, ldi.width * ldi.height * 3)}, options);
+}
+
+/**
+ * Layer 0's UVs (u, v per vertex) of the LDI pixels `vertexPixels` in `photo`'s texture. ldiToScene asks
+ * only for the vertices simplification kept (moon.jpg: tens of thousands instead of the 1.05 M lattice
+ * vertices).
+ */
+export function layerZeroUvs(ldi: Ldi, vertexPixels: Int32Array, photo: PhotoTexture): Float32Array {
+	const [uScale, vScale] = layerZeroUvScale(ldi.width, ldi.height, photo.texture.width, photo.texture.height, photo.scale);
+	const uvs = new Float32Array(vertexPixels.length * 2);
+	for (let v = 0; v < vertexPixels.length; v++) {
+		const p = vertexPixels[v];
 		uvs[v * 2] = (ldi.x[p] + 0.5) * uScale;
 		uvs[v * 2 + 1] = (ldi.y[p] + 0.5) * vScale;
 	}
-	return {texture, uvs, chartCount: 1, scale};
+	return uvs;
 }
 
 /**
