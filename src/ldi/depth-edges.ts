@@ -71,10 +71,25 @@ export function detectDepthEdges(disparity: FloatImage, options: Partial<DepthEd
 	const {width, height, data} = disparity;
 	const threshold = settings.thresholdDisparity;
 	const n = width * height;
+	// One function per loop (see planar-quadtree.ts): as one function of five loops it was compiled 8
+	// times in moon's build, each loop's on-stack replacement deoptimized by the next loop.
 	const occludedSides = occludedDirections(disparity, threshold);
 	const foreground = new Float32Array(n);
 	const parent = new Int32Array(n).fill(-1);
-	for (let i = 0; i < n; i++) {
+	seedSilhouettePixels(occludedSides, data, width, parent, foreground);
+	joinSilhouettePixels(parent, data, foreground, threshold, width, height);
+	const size = componentSizes(parent);
+	const scale = Math.max(width, height) / settings.referenceSizePixels;
+	const minLength = Math.max(1, Math.round(settings.minEdgeLengthPixels * scale));
+	const edgeOfRoot = new Int32Array(n).fill(-1);
+	const edgeLengths: number[] = [];
+	const edgesFound = numberKeptEdges(parent, size, minLength, edgeOfRoot, edgeLengths);
+	return {width, height, edgeOfPixel: edgeOfEveryPixel(parent, edgeOfRoot), edgeLengths, edgesFound};
+}
+
+/** Makes every silhouette pixel its own union-find root and records the disparity of the nearest foreground hiding it. */
+function seedSilhouettePixels(occludedSides: Uint8Array, data: Float32Array, width: number, parent: Int32Array, foreground: Float32Array): void {
+	for (let i = 0; i < occludedSides.length; i++) {
 		const sides = occludedSides[i];
 		if (sides === 0) continue;
 		parent[i] = i;
@@ -85,6 +100,10 @@ export function detectDepthEdges(disparity: FloatImage, options: Partial<DepthEd
 		if (sides & DOWN) nearest = Math.max(nearest, data[i + width]);
 		foreground[i] = nearest;
 	}
+}
+
+/** Unites 8-connected silhouette pixels that agree (see joinEdgePixels), each neighbouring pair once. */
+function joinSilhouettePixels(parent: Int32Array, data: Float32Array, foreground: Float32Array, threshold: number, width: number, height: number): void {
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
 			const i = y * width + x;
@@ -97,23 +116,39 @@ export function detectDepthEdges(disparity: FloatImage, options: Partial<DepthEd
 			}
 		}
 	}
-	const size = new Int32Array(n);
-	for (let i = 0; i < n; i++) if (parent[i] >= 0) size[findRoot(parent, i)]++;
-	const scale = Math.max(width, height) / settings.referenceSizePixels;
-	const minLength = Math.max(1, Math.round(settings.minEdgeLengthPixels * scale));
-	const edgeOfRoot = new Int32Array(n).fill(-1);
-	const edgeLengths: number[] = [];
+}
+
+/** Silhouette pixels per union-find root (0 elsewhere). */
+function componentSizes(parent: Int32Array): Int32Array {
+	const size = new Int32Array(parent.length);
+	for (let i = 0; i < parent.length; i++) if (parent[i] >= 0) size[findRoot(parent, i)]++;
+	return size;
+}
+
+/**
+ * Numbers the components of at least `minLength` pixels in raster order of their roots (`edgeOfRoot`,
+ * their lengths appended to `edgeLengths`); returns the number of components found.
+ */
+function numberKeptEdges(parent: Int32Array, size: Int32Array, minLength: number, edgeOfRoot: Int32Array, edgeLengths: number[]): number {
 	let edgesFound = 0;
-	for (let i = 0; i < n; i++) {
+	for (let i = 0; i < parent.length; i++) {
 		if (parent[i] !== i) continue;
 		edgesFound++;
 		if (size[i] < minLength) continue;
 		edgeOfRoot[i] = edgeLengths.length;
 		edgeLengths.push(size[i]);
 	}
-	const edgeOfPixel = new Int32Array(n).fill(-1);
-	for (let i = 0; i < n; i++) if (parent[i] >= 0) edgeOfPixel[i] = edgeOfRoot[parent[i]];
-	return {width, height, edgeOfPixel, edgeLengths, edgesFound};
+	return edgesFound;
+}
+
+/**
+ * The kept edge of every pixel (-1: none). Each parent is its root by now: parents have smaller indices
+ * (the smaller root wins) and componentSizes halved every path in index order.
+ */
+function edgeOfEveryPixel(parent: Int32Array, edgeOfRoot: Int32Array): Int32Array {
+	const edgeOfPixel = new Int32Array(parent.length).fill(-1);
+	for (let i = 0; i < parent.length; i++) if (parent[i] >= 0) edgeOfPixel[i] = edgeOfRoot[parent[i]];
+	return edgeOfPixel;
 }
 
 /**
