@@ -87,11 +87,16 @@ export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = 
 
 /** Pixels of each layer among the first `pixelCount` (one entry per layer up to the highest). */
 function countPixelsPerLayer(layerOfPixel: Uint16Array, pixelCount: number): Int32Array {
+	// One loop over a count per possible layer id: a second loop (for the highest layer first) made the
+	// first one's on-stack-replaced code deoptimize (20 ms of CPU profile on moon, now 4).
+	const counts = new Int32Array(65536);
 	let maxLayer = 0;
-	for (let p = 0; p < pixelCount; p++) if (layerOfPixel[p] > maxLayer) maxLayer = layerOfPixel[p];
-	const counts = new Int32Array(maxLayer + 1);
-	for (let p = 0; p < pixelCount; p++) counts[layerOfPixel[p]]++;
-	return counts;
+	for (let p = 0; p < pixelCount; p++) {
+		const layer = layerOfPixel[p];
+		counts[layer]++;
+		if (layer > maxLayer) maxLayer = layer;
+	}
+	return counts.slice(0, maxLayer + 1);
 }
 
 /**
