@@ -23,26 +23,36 @@ export interface NormalizedDisparity {
  */
 export function normalizeDisparity(raw: FloatImage): NormalizedDisparity {
 	const source = raw.data;
-	let rawMin = Infinity;
-	let rawMax = -Infinity;
-	for (let i = 0; i < source.length; i++) {
-		const value = source[i]!;
-		if (!Number.isFinite(value)) continue;
-		if (value < rawMin) rawMin = value;
-		if (value > rawMax) rawMax = value;
-	}
+	// One function per loop: the scaling loop deoptimized the range loop's on-stack-replaced code.
+	const range = finiteRange(source);
+	let rawMin = range[0];
+	let rawMax = range[1];
 	const data = new Float32Array(source.length);
-	const range = rawMax - rawMin;
-	if (range > 0) {
-		const inverseRange = 1 / range;
-		for (let i = 0; i < source.length; i++) {
-			const d = (source[i]! - rawMin) * inverseRange;
-			data[i] = d < 1 ? d : Number.isFinite(d) ? 1 : 0;
-		}
-	}
+	if (rawMax - rawMin > 0) scaleToUnit(source, rawMin, 1 / (rawMax - rawMin), data);
 	if (source.length === 0) {
 		rawMin = 0;
 		rawMax = 0;
 	}
 	return {disparity: {width: raw.width, height: raw.height, data}, rawMin, rawMax};
+}
+
+/** Smallest and largest finite value ([Infinity, -Infinity] when there is none). */
+function finiteRange(source: Float32Array): [number, number] {
+	let min = Infinity;
+	let max = -Infinity;
+	for (let i = 0; i < source.length; i++) {
+		const value = source[i]!;
+		if (!Number.isFinite(value)) continue;
+		if (value < min) min = value;
+		if (value > max) max = value;
+	}
+	return [min, max];
+}
+
+/** (value − min) · inverseRange into `data`, at most 1; non-finite values become 0. */
+function scaleToUnit(source: Float32Array, min: number, inverseRange: number, data: Float32Array): void {
+	for (let i = 0; i < source.length; i++) {
+		const d = (source[i]! - min) * inverseRange;
+		data[i] = d < 1 ? d : Number.isFinite(d) ? 1 : 0;
+	}
 }

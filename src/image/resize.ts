@@ -70,10 +70,16 @@ export function resizeFloatImage(image: FloatImage, width: number, height: numbe
 	if (image.width === width && image.height === height) return {width, height, data: image.data.slice()};
 	const horizontal = contributions(image.width, width);
 	const vertical = contributions(image.height, height);
-	const source = image.data;
-
 	// Columns first: contiguous row multiply-adds that also cut the row count before the gather pass.
-	const inWidth = image.width;
+	// One function per pass: the second pass deoptimized the first one's on-stack-replaced code.
+	const columnsResized = resizeColumns(image.data, image.width, height, vertical);
+	const result = createFloatImage(width, height);
+	resizeRows(columnsResized, image.width, width, height, horizontal, result.data);
+	return result;
+}
+
+/** Resamples every column of a `inWidth`-wide image to `height` rows. */
+function resizeColumns(source: Float32Array, inWidth: number, height: number, vertical: Contributions): Float32Array {
 	const columnsResized = new Float32Array(inWidth * height);
 	for (let y = 0; y < height; y++) {
 		const first = vertical.start[y]!;
@@ -86,9 +92,11 @@ export function resizeFloatImage(image: FloatImage, width: number, height: numbe
 			for (let x = 0; x < inWidth; x++) columnsResized[outRow + x]! += source[inRow + x]! * weight;
 		}
 	}
+	return columnsResized;
+}
 
-	const result = createFloatImage(width, height);
-	const out = result.data;
+/** Resamples every row of `columnsResized` (`inWidth` wide, `height` rows) to `width` columns into `out`. */
+function resizeRows(columnsResized: Float32Array, inWidth: number, width: number, height: number, horizontal: Contributions, out: Float32Array): void {
 	for (let y = 0; y < height; y++) {
 		const inRow = y * inWidth;
 		const outRow = y * width;
@@ -101,5 +109,4 @@ export function resizeFloatImage(image: FloatImage, width: number, height: numbe
 			out[outRow + x] = value;
 		}
 	}
-	return result;
 }
