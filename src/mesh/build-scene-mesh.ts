@@ -201,7 +201,7 @@ async function meshLayers(
 	const triangulateMs = performance.now() - start;
 
 	start = performance.now();
-	// Layer 0's UVs are made for the vertices simplification keeps only (see keptVertexUvs).
+	// Layer 0's texture is the photo; its UVs are made below for the vertices simplification keeps only.
 	const photo = settings.photoTexture ?? layerZeroPhotoTexture(ldi, settings);
 	const bakedTextures = triangulated.map((source) => {
 		const baked = source.layerIndex === 0 ? {texture: photo.texture, uvs: new Float32Array(0), chartCount: 1, scale: photo.scale} : bakeLayerTexture(ldi, source, settings);
