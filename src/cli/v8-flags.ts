@@ -20,6 +20,15 @@ import {setFlagsFromString} from 'node:v8';
  * `--wasm-tiering-budget` 100 000 and 300 000. Slower: `--no-concurrent-recompilation` (every
  * optimization on the main thread, 2473 → 2652 ms). Earlier sessions found no gain in the semi-space
  * size, inlining limits, Maglev or `--no-wasm-dynamic-tiering`.
+ *
+ * Other process-level settings measured (moon, fresh processes alternating): `--initial-old-space-size=128`
+ * 2492 → 2397 ms (median of 9) but hut 2696 → 2685, and heap sizes cannot be set once the process runs;
+ * glibc's `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (the build touches ~143 k fresh pages, ~0.35 s of
+ * system time) halves the page faults but doubles the system time, slower; a larger
+ * `glibc.malloc.mmap_threshold`: no change. Importing @gltf-transform/functions (30 ms at start-up,
+ * most of it ndarray's code generation) only when the glTF stage starts: no change, the main thread is
+ * never idle to absorb it. Bundling dist/ into one file (esbuild) cuts loading the build command's own
+ * modules from 48 to 26 ms: not worth a bundler in the build.
  */
 export const CLI_V8_FLAGS: readonly string[] = ['--no-concurrent-osr'];
 

@@ -64,7 +64,9 @@
  * 2919 → 3051 ms (5). The worker's own copy of layer 0, its module loading and its unoptimized code
  * cost about twice the CPU the strips take here at the end of the LDI, with a warm JIT, and the second
  * core is already busy compiling and encoding layer 0's texture: the edge stages ran 90–170 ms slower.
- * Not kept.
+ * Not kept. Tried again once the CLI compiled on-stack replacement synchronously (cli/v8-flags.ts),
+ * which shortens a worker's unoptimized start: still no gain, moon 2358 → 2410 ms (median of 7), hut
+ * 2504 → 2532 ms (of 5).
  */
 import {UserError} from '../errors.js';
 import {BILATERAL_MEDIAN_DEFAULTS, type BilateralMedianOptions, bilateralMedianFilter} from '../image/bilateral-median.js';

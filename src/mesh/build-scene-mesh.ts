@@ -129,7 +129,14 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * +784 triangles; shelf 1938 → 1919 ms; moon keeps layer 0 whole on the worker (78 k of 213 k). This
  * thread's share is now 58 % rather than half (simplify.ts: CALLER_MESHOPT_SHARE). What
  * bounds it: the worker's code starts unoptimized (its first pre-merge runs about as slowly as this
- * thread's would).
+ * thread's would). Tried: starting the worker right after decoding and warming it up on a synthetic
+ * 384² scene (triangulate, pre-merge, meshoptimizer, three times) during the LDI. Its real pre-merge
+ * of layer 0 then took 384 ms instead of 414–464 and its meshoptimizer pass 102 ms instead of 175, but
+ * the whole build got slower, 2432 → 2632 ms (moon, median of 7): the warm-up's CPU and compile jobs
+ * took the second core from this thread's compiler. Encoding the layer textures one at a time instead
+ * of all at once (less contention during simplification): moon 2302 → 2396 ms, hut 2627 → 2587 ms,
+ * not kept. Now both threads finish their pre-merges within ~20 ms of each other (moon), so moving work
+ * between them gains nothing; only less work does.
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());
