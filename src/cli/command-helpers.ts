@@ -48,6 +48,18 @@ export async function prepareOutputDirectory(directory: string): Promise<void> {
 	}
 }
 
+/**
+ * Fails with the photo loader's one-line error when `path` cannot be read: commands check a photo
+ * before looking up (or downloading) a depth model for it.
+ */
+export async function checkReadable(path: string): Promise<void> {
+	try {
+		await access(path, constants.R_OK);
+	} catch (error) {
+		throw fileError(path, `cannot read (${describeSystemError(error)})`, error);
+	}
+}
+
 /** Milliseconds rounded to 0.1 for reports. */
 export function roundMs(ms: number): number {
 	return Math.round(ms * 10) / 10;
@@ -66,6 +78,7 @@ export async function loadSceneForCommand(
 	command: {say: (message: string) => void; silent: boolean; ldi?: Partial<BuildLdiOptions>; mesh?: Partial<LdiToSceneOptions>},
 ): Promise<LoadedScene> {
 	if (plan.glb) return loadScene(input);
+	await checkReadable(input);
 	const sceneOptions = sceneOptionsFromFlags(flags);
 	return loadScene(input, {build: {
 		...sceneOptions,

@@ -5,8 +5,9 @@ import {basename, dirname, extname, join, resolve} from 'node:path';
 import {Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {checkReadable, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
 import {depthOptionsFromFlags} from '../cli/depth-flags.js';
+import type {ResolvedDepthSource} from '../depth/resolve.js';
 import {createStatusLine} from '../cli/progress.js';
 import {checkSceneFlags, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
@@ -73,7 +74,10 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		checkSceneFlags(flags);
 
 		const silent = flags.quiet || this.jsonEnabled();
-		const {source, model} = await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent);
+		const resolveDepth = (): Promise<ResolvedDepthSource> => resolveDepthSourceForCommand(flags, (message) => this.info(message), silent);
+		// A photo that is not there fails on its own line; when none is, no depth model is looked up (or
+		// downloaded) at all.
+		const resolvedDepth = inputs.some((input) => existsSync(input)) ? await resolveDepth() : undefined;
 		const preset = presetByName(flags.preset);
 		const sceneOptions = sceneOptionsFromFlags(flags);
 		const outDir = resolve(flags['out-dir']);
@@ -82,7 +86,7 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		const status = createStatusLine({silent});
 		// Workers resolve their own depth source from plain options; the model is installed by now.
 		const pool = jobs > 1 ? new PhotoBuildPool(jobs) : undefined;
-		const optionsFor = (baseName: string): BuildPhotoOptions => ({
+		const optionsFor = (baseName: string, {source, model}: ResolvedDepthSource): BuildPhotoOptions => ({
 			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo}},
 			depth: pool ? depthOptionsFromFlags(flags, {offline: true}) : source,
 			encode: {
@@ -111,9 +115,10 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 			const say = (stage: string): void => status.set(`[${index + 1}/${total}] ${input}: ${stage}`);
 			const started = performance.now();
 			try {
+				await checkReadable(input);
 				if (!flags.overwrite && existsSync(primary)) throw fileError(primary, 'exists (use --overwrite, the default, to replace it)');
 				await prepareOutputDirectory(dirname(primary));
-				const options = optionsFor(basename(primary, extname(primary)));
+				const options = optionsFor(basename(primary, extname(primary)), resolvedDepth ?? await resolveDepth());
 				const built = pool ? await pool.build(input, options, say) : await buildPhoto(input, options, say);
 				const writeStart = performance.now();
 				for (const [name, bytes] of built.files) {

@@ -107,6 +107,13 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.ok(!/\n\s+at /.test(result.stderr), 'no stack trace');
 	});
 
+	it('a missing photo fails on its own line before any depth model is looked up or downloaded', async () => {
+		const result = await runCli(['build', 'missing.jpg', '--out-dir', join(workDir, 'missing'), '--quiet'],
+			{cwd: workDir, env: {LDI_GLTF_CACHE_DIR: join(workDir, 'empty-cache')}});
+		assertOneLineError(result, 'missing.jpg', /no such file/);
+		assert.ok(!/download|models pull/.test(result.stderr), `no model lookup: ${result.stderr}`);
+	});
+
 	it('fails per photo, keeps going, and names each file (supplied depth for one photo)', async () => {
 		const bad = join(workDir, 'empty.jpg');
 		writeFileSync(bad, '');

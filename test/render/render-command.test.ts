@@ -125,14 +125,17 @@ describe('ldi-gltf render (CLI)', function () {
 		const cases: Array<[string[], string, RegExp]> = [
 			[['render', 'missing.glb', '--path', 'circle', '-o', 'a.webp'], 'missing.glb', /cannot read/],
 			[['render', 'missing.jpg', '--path', 'circle', '--depth', sampleDepth, '-o', 'b.webp'], 'missing.jpg', /cannot read/],
+			// Without --depth: checked before a depth model is looked up (none is installed here).
+			[['render', 'missing.jpg', '--path', 'circle', '-o', 'h.webp'], 'missing.jpg', /cannot read/],
 			[['render', 'sample.glb', '--path', 'spiral', '-o', 'c.webp'], 'spiral', /unknown camera path/],
 			[['render', 'sample.glb', '--path', 'circle', '-o', 'file.txt/d.webp'], 'file.txt', /cannot write/],
 			[['render', 'sample.glb', '--path', 'circle', '-o', 'e.avi'], 'e.avi', /unsupported output/],
 			[['render', 'sample.glb', '--path', 'circle', '--inpainter', 'patch', '-o', 'f.webp'], 'sample.glb', /--inpainter cannot apply to a built \.glb/],
 			[['render', 'sample.glb', '--path', 'dolly-zoom', '--amplitude', '0,0,1.5', '-o', 'g.webp'], 'dolly-zoom', /cannot move/],
 		];
-		for (const [args, name, problem] of cases) assertOneLineError(await runCli(args, {cwd: directory}), name, problem);
-		for (const name of ['a.webp', 'b.webp', 'c.webp', 'e.avi', 'f.webp', 'g.webp']) assert.ok(!existsSync(join(directory, name)), `${name} not written`);
+		const env = {LDI_GLTF_CACHE_DIR: join(directory, 'empty-cache')};
+		for (const [args, name, problem] of cases) assertOneLineError(await runCli(args, {cwd: directory, env}), name, problem);
+		for (const name of ['a.webp', 'b.webp', 'c.webp', 'e.avi', 'f.webp', 'g.webp', 'h.webp']) assert.ok(!existsSync(join(directory, name)), `${name} not written`);
 		assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
 	});
 });

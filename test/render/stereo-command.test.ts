@@ -188,13 +188,16 @@ describe('ldi-gltf stereo (CLI)', function () {
 			[['stereo', 'text.glb'], 'text.glb', /not a glTF binary scene/],
 			[['stereo', 'missing.glb'], 'missing.glb', /cannot read/],
 			[['stereo', 'missing.jpg', '--depth', sampleDepth], 'missing.jpg', /cannot read|no such file/],
+			// Without --depth: checked before a depth model is looked up (none is installed here).
+			[['stereo', 'missing.jpg'], 'missing.jpg', /cannot read/],
 			[['stereo', 'scene.glb', '--layout', 'wiggle', '-o', 'w.png'], 'w.png', /\.webp or \.gif/],
 			[['stereo', 'scene.glb', '--depth', sampleDepth], 'scene.glb', /--depth cannot apply to a built \.glb/],
 			[['stereo', samplePhoto, '--depth-unit', 'px'], '--depth-unit px', /needs --depth/],
 			[['stereo', samplePhoto, '--depth', sampleDepth, '--depth-unit', 'px', '--divergence', '3'], '--divergence', /cannot apply/],
 			[['stereo', samplePhoto, '--depth', sampleDepth, '--max-size', '64', '-o', 'file.txt/pair.png'], 'file.txt', /cannot write/],
 		];
-		for (const [args, name, problem] of cases) assertOneLineError(await runCli(args, {cwd: directory}), name, problem);
+		const env = {LDI_GLTF_CACHE_DIR: join(directory, 'empty-cache')};
+		for (const [args, name, problem] of cases) assertOneLineError(await runCli(args, {cwd: directory, env}), name, problem);
 		assert.ok(!existsSync(join(directory, 'w.png')));
 		assert.ok(!existsSync(join(directory, 'missing.sbs.png')));
 		assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
