@@ -35,15 +35,16 @@ export function mergeRegion(
 function addNewPixels(
 	ldi: Ldi, region: InpaintRegion, originX: number, originY: number, newPixelMask: Uint8Array, disparity: Float32Array, color: Uint8Array, layerIndex: number,
 ): Int32Array {
-	const {width, height} = region;
+	const {width, height, disparityCeiling} = region;
 	const newPixel = new Int32Array(width * height).fill(-1);
-	for (let c = 0; c < width * height; c++) {
-		if (newPixelMask[c] === 0) continue;
-		// An inpainter's NaN must not reach the mesh: treat it as the far end, which is always behind.
-		const d = Math.min(Number.isFinite(disparity[c]) ? Math.max(disparity[c], 0) : 0, region.disparityCeiling[c]);
-		const x = originX + (c % width);
-		const y = originY + Math.floor(c / width);
-		newPixel[c] = addPixel(ldi, x, y, color[c * 3], color[c * 3 + 1], color[c * 3 + 2], d, layerIndex);
+	// Rows and columns rather than a division per crop pixel (crops are ~4× the pixels they add).
+	for (let cy = 0, c = 0; cy < height; cy++) {
+		for (let cx = 0; cx < width; cx++, c++) {
+			if (newPixelMask[c] === 0) continue;
+			// An inpainter's NaN must not reach the mesh: treat it as the far end, which is always behind.
+			const d = Math.min(Number.isFinite(disparity[c]) ? Math.max(disparity[c], 0) : 0, disparityCeiling[c]);
+			newPixel[c] = addPixel(ldi, originX + cx, originY + cy, color[c * 3], color[c * 3 + 1], color[c * 3 + 2], d, layerIndex);
+		}
 	}
 	return newPixel;
 }
@@ -55,33 +56,33 @@ function addNewPixels(
 function linkNewPixels(
 	ldi: Ldi, newPixel: Int32Array, width: number, height: number, originX: number, originY: number, contextPixel: Int32Array, linkLimit: number,
 ): void {
-	for (let c = 0; c < width * height; c++) {
-		const p = newPixel[c];
-		if (p < 0) continue;
-		const cx = c % width;
-		const cy = Math.floor(c / width);
-		for (let k = 0; k < 4; k++) {
-			const nx = cx + LINK_DX[k];
-			const ny = cy + LINK_DY[k];
-			if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
-			const n = ny * width + nx;
-			const neighbour = newPixel[n];
-			if (neighbour >= 0 && Math.abs(ldi.disparity[p] - ldi.disparity[neighbour]) <= linkLimit) {
-				// Each pair of new pixels is visited twice; link it once, from its left or upper member.
-				if (k === LINK_RIGHT || k === LINK_DOWN) linkPixels(ldi, p, neighbour, k);
-				continue;
+	for (let cy = 0, c = 0; cy < height; cy++) {
+		for (let cx = 0; cx < width; cx++, c++) {
+			const p = newPixel[c];
+			if (p < 0) continue;
+			for (let k = 0; k < 4; k++) {
+				const nx = cx + LINK_DX[k];
+				const ny = cy + LINK_DY[k];
+				if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+				const n = ny * width + nx;
+				const neighbour = newPixel[n];
+				if (neighbour >= 0 && Math.abs(ldi.disparity[p] - ldi.disparity[neighbour]) <= linkLimit) {
+					// Each pair of new pixels is visited twice; link it once, from its left or upper member.
+					if (k === LINK_RIGHT || k === LINK_DOWN) linkPixels(ldi, p, neighbour, k);
+					continue;
+				}
+				// Past a step inside the region, an earlier region's pixel at that position may continue p's
+				// surface: two bands meeting, left unlinked before (moon, three.js, 2.5 % move left: a real
+				// one-pixel gap at the astronaut's outline).
+				if (ldi.links[p * 4 + k] !== NO_LINK) continue;
+				const back = OPPOSITE_LINK[k];
+				let q = contextPixel[n];
+				if (q < 0 || ldi.links[q * 4 + back] !== NO_LINK || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > linkLimit) {
+					q = nearestFreeNeighbour(ldi, originX + nx, originY + ny, ldi.disparity[p], back);
+				}
+				if (q < 0 || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > linkLimit) continue;
+				linkPixels(ldi, p, q, k);
 			}
-			// Past a step inside the region, an earlier region's pixel at that position may continue p's
-			// surface: two bands meeting, left unlinked before (moon, three.js, 2.5 % move left: a real
-			// one-pixel gap at the astronaut's outline).
-			if (ldi.links[p * 4 + k] !== NO_LINK) continue;
-			const back = OPPOSITE_LINK[k];
-			let q = contextPixel[n];
-			if (q < 0 || ldi.links[q * 4 + back] !== NO_LINK || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > linkLimit) {
-				q = nearestFreeNeighbour(ldi, originX + nx, originY + ny, ldi.disparity[p], back);
-			}
-			if (q < 0 || Math.abs(ldi.disparity[p] - ldi.disparity[q]) > linkLimit) continue;
-			linkPixels(ldi, p, q, k);
 		}
 	}
 }
