@@ -219,7 +219,7 @@ async function meshLayers(
 
 	start = performance.now();
 	// The splats' two triangles per boundary pixel come out of the same triangle budget.
-	const splatPixels = settings.pixelSplats ? unionBoundaryPixels(ldi, triangulated, {eighthTurnsByPixel}) : new Int32Array(0);
+	const splatPixels = eighthTurnsByPixel ? unionBoundaryPixels(ldi, eighthTurnsByPixel) : new Int32Array(0);
 	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, {
 		...simplifyOptions, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length),
 	}, [layerZeroPremerge]);

@@ -1,6 +1,5 @@
 import {LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, type Ldi} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange, type LayerMesh} from '../scene/scene.js';
-import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
 
 /**
  * Pixel-sized quads ("splats") for the photo pixels on the boundary of the whole triangulated surface.
@@ -43,8 +42,6 @@ export interface UnionBoundaryOptions {
 	 * within `seamDisparity` of it, searched this far each way (else like the photo pixel in front).
 	 */
 	frameSearchPixels: number;
-	/** Each pixel's eighth turns over all layers, when triangulateLdi already summed them (`eighthTurnsByPixel`). */
-	eighthTurnsByPixel?: Uint8Array;
 }
 
 export const UNION_BOUNDARY_DEFAULTS: UnionBoundaryOptions = {seamDisparity: 0.04, frameSearchPixels: 64};
@@ -52,15 +49,17 @@ export const UNION_BOUNDARY_DEFAULTS: UnionBoundaryOptions = {seamDisparity: 0.0
 /**
  * Pixels whose triangles, over all layers, do not close a full turn around them (the boundary of the
  * union of all layer meshes: silhouettes with nothing linked behind, the frame): every such photo pixel,
- * and the inpainted ones that a sideways move shows (see {@link UnionBoundaryOptions}).
+ * and the inpainted ones that a sideways move shows (see {@link UnionBoundaryOptions}). `eighthTurns`
+ * is each pixel's sum over all layers, as triangulateLdi's `eighthTurnsByPixel` receives it.
+ *
+ * ```ts
+ * const eighthTurnsByPixel = new Uint8Array(ldi.count);
+ * const layers = triangulateLdi(ldi, {eighthTurnsByPixel});
+ * const splatPixels = unionBoundaryPixels(ldi, eighthTurnsByPixel);
+ * ```
  */
-export function unionBoundaryPixels(ldi: Ldi, layers: readonly LayerTriangles[], options: Partial<UnionBoundaryOptions> = {}): Int32Array {
+export function unionBoundaryPixels(ldi: Ldi, eighthTurns: Uint8Array, options: Partial<UnionBoundaryOptions> = {}): Int32Array {
 	const settings = {...UNION_BOUNDARY_DEFAULTS, ...options};
-	let eighthTurns = settings.eighthTurnsByPixel;
-	if (!eighthTurns) {
-		eighthTurns = new Uint8Array(ldi.count);
-		for (const layer of layers) addCornerEighthTurns(layer, eighthTurns, true);
-	}
 	const boundary: number[] = [];
 	const photoPixels = ldi.width * ldi.height;
 	for (let p = 0; p < photoPixels; p++) if (eighthTurns[p] < 8) boundary.push(p);

@@ -124,7 +124,7 @@ function lockedVertices(ldi: Ldi, layer: LayerTriangles, shared: boolean): Uint8
 	const {vertexPixels, sharedVertices} = layer;
 	const vertexCount = vertexPixels.length;
 	const eighthTurns = new Uint8Array(vertexCount);
-	addCornerEighthTurns(layer, eighthTurns, false);
+	addCornerEighthTurns(layer, eighthTurns);
 	const minX = -ldi.border;
 	const minY = -ldi.border;
 	const maxX = ldi.width - 1 + ldi.border;

@@ -44,8 +44,9 @@ export interface TriangulateOptions {
 	keepEmptyLayers: boolean;
 	/**
 	 * When given (all zero, length `ldi.count`), receives per LDI pixel the eighth turns its triangles
-	 * span over all layers, as {@link addCornerEighthTurns} with `byPixel` would add them: 8 inside the
-	 * surface, less on its boundary (for unionBoundaryPixels, at a fraction of a pass over the layers).
+	 * span over all layers (2 at a triangle's right angle, 1 at its 45° corners, as
+	 * {@link addCornerEighthTurns} counts them per vertex): 8 inside the surface, less on its boundary
+	 * (for unionBoundaryPixels).
 	 */
 	eighthTurnsByPixel?: Uint8Array;
 }
@@ -224,25 +225,17 @@ function markSharedVertices({vertexPixels, sharedVertices}: LayerTriangles, laye
 /**
  * Adds, for every corner of `layer`'s lattice triangles (as {@link triangulateLdi} or splitLayerIntoTiles
  * write them: right-angle corner first), the angle the triangle spans there in eighths of a turn (2 at
- * its right angle, 1 at its 45° corners) to `eighthTurns`, indexed by the layer's vertex or, with
- * `byPixel`, by LDI pixel (to sum over several layers). A total of 8 means the corner lies inside the
- * surface; less, on its boundary.
+ * its right angle, 1 at its 45° corners) to `eighthTurns`, indexed by the layer's vertex. A total of 8
+ * means the corner lies inside the surface; less, on its boundary. (Sums per LDI pixel over all layers
+ * come from triangulateLdi's `eighthTurnsByPixel`.)
  *
  * ```ts
  * const turns = new Uint8Array(layer.vertexPixels.length);
- * addCornerEighthTurns(layer, turns, false);
+ * addCornerEighthTurns(layer, turns);
  * ```
  */
-export function addCornerEighthTurns(layer: LayerTriangles, eighthTurns: Uint8Array, byPixel: boolean): void {
-	const {vertexPixels, indices} = layer;
-	if (byPixel) {
-		for (let t = 0; t < indices.length; t += 3) {
-			eighthTurns[vertexPixels[indices[t]]] += 2;
-			eighthTurns[vertexPixels[indices[t + 1]]] += 1;
-			eighthTurns[vertexPixels[indices[t + 2]]] += 1;
-		}
-		return;
-	}
+export function addCornerEighthTurns(layer: LayerTriangles, eighthTurns: Uint8Array): void {
+	const {indices} = layer;
 	for (let t = 0; t < indices.length; t += 3) {
 		eighthTurns[indices[t]] += 2;
 		eighthTurns[indices[t + 1]] += 1;

@@ -1,4 +1,13 @@
 import {addPixel, cutLink, ldiFromImage, LINK_LEFT, LINK_RIGHT, LINK_UP, linkPixels, pixelAt, type Ldi} from '../../src/ldi/ldi.js';
+import {unionBoundaryPixels} from '../../src/mesh/pixel-splats.js';
+import {triangulateLdi} from '../../src/mesh/triangulate.js';
+
+/** unionBoundaryPixels of `ldi` as ldiToScene calls it, with the eighth turns triangulateLdi sums. */
+export function boundaryPixelsOf(ldi: Ldi): Int32Array {
+	const eighthTurnsByPixel = new Uint8Array(ldi.count);
+	triangulateLdi(ldi, {eighthTurnsByPixel});
+	return unionBoundaryPixels(ldi, eighthTurnsByPixel);
+}
 
 /** A width×height LDI, fully linked, colour (x·16, y·16, 100), disparity from `disparityAt`. */
 export function gridLdi(width: number, height: number, disparityAt: (x: number, y: number) => number): Ldi {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 
 import {createFloatImage, createRgbImage, createRgbaImage} from '../../src/image/raster.js';
 import {addPixel, ldiFromImage} from '../../src/ldi/ldi.js';
-import {appendPixelSplats, unionBoundaryPixels} from '../../src/mesh/pixel-splats.js';
-import {triangulateLdi} from '../../src/mesh/triangulate.js';
+import {appendPixelSplats} from '../../src/mesh/pixel-splats.js';
 import type {LayerMesh} from '../../src/scene/scene.js';
+import {boundaryPixelsOf} from './ldi-fixtures.js';
 
 const RANGE = {nearMeters: 1, farMeters: 10};
 
@@ -56,7 +56,7 @@ describe('mesh/pixel-splats after a sideways move', () => {
 		const ldi = ldiFromImage(createRgbImage(width, height), disparity);
 		const seam = addPixel(ldi, 1, 2, 0, 0, 0, 0.31, 1);
 		const far = addPixel(ldi, 2, 2, 0, 0, 0, 0.9, 1);
-		const boundary = new Set(unionBoundaryPixels(ldi, triangulateLdi(ldi)));
+		const boundary = new Set(boundaryPixelsOf(ldi));
 		assert.ok(boundary.has(seam), 'continues the photo pixel above it');
 		assert.ok(!boundary.has(far), 'no photo surface of its own beside it');
 		const splats = appendPixelSplats(emptyLayer(width, height), ldi, Int32Array.from([seam]), {width, height, fovYRadians: Math.PI / 2}, RANGE, [0.25, 0.25]);
@@ -71,7 +71,7 @@ describe('mesh/pixel-splats after a sideways move', () => {
 		disparity.data[0] = 0.1;
 		const ldi = ldiFromImage(createRgbImage(width, height), disparity);
 		const hidden = addPixel(ldi, 2, 0, 0, 0, 0, 0.1, 1);
-		const pixels = unionBoundaryPixels(ldi, triangulateLdi(ldi));
+		const pixels = boundaryPixelsOf(ldi);
 		assert.ok(pixels.includes(hidden));
 		const splats = appendPixelSplats(emptyLayer(width, height), ldi, Int32Array.from([hidden]), {width, height, fovYRadians: Math.PI / 2}, RANGE, [0.2, 1 / 3]);
 		assert.deepEqual([splats.uvs[0], splats.uvs[1]].map((n) => Math.round(n * 1e6) / 1e6), [0.1, Math.round(0.5 / 3 * 1e6) / 1e6], 'the colour of (0, 0)');

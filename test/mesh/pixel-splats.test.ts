@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 
 import {createFloatImage, createRgbImage, createRgbaImage} from '../../src/image/raster.js';
 import {LINK_RIGHT, cutLink, ldiFromImage} from '../../src/ldi/ldi.js';
-import {appendPixelSplats, unionBoundaryPixels} from '../../src/mesh/pixel-splats.js';
-import {triangulateLdi} from '../../src/mesh/triangulate.js';
+import {appendPixelSplats} from '../../src/mesh/pixel-splats.js';
+import {boundaryPixelsOf} from './ldi-fixtures.js';
 
 describe('mesh/pixel-splats', () => {
 	it('finds the frame and both sides of a cut as the boundary of the surface', () => {
 		const width = 6;
 		const height = 5;
 		const ldi = ldiFromImage(createRgbImage(width, height), createFloatImage(width, height));
-		const frame = unionBoundaryPixels(ldi, triangulateLdi(ldi));
+		const frame = boundaryPixelsOf(ldi);
 		assert.equal(frame.length, 2 * width + 2 * height - 4, 'the frame only');
 		for (let y = 0; y < height; y++) cutLink(ldi, y * width + 2, LINK_RIGHT);
-		const withCut = new Set(unionBoundaryPixels(ldi, triangulateLdi(ldi)));
+		const withCut = new Set(boundaryPixelsOf(ldi));
 		for (let y = 1; y < height - 1; y++) {
 			assert.ok(withCut.has(y * width + 2) && withCut.has(y * width + 3), `row ${y}: both sides of the cut`);
 			assert.ok(!withCut.has(y * width + 1), `row ${y}: an inner pixel is not`);

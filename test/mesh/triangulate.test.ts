@@ -133,12 +133,16 @@ describe('triangulateLdi', () => {
 		assert.equal(layerOneVertices.length, 6);
 	});
 
-	it('sums each pixel\'s eighth turns over all layers when asked, as addCornerEighthTurns does', () => {
+	it('sums each pixel\'s eighth turns over all layers when asked, as addCornerEighthTurns counts them per vertex', () => {
 		const {ldi} = steppedLdiWithLayer();
 		const eighthTurnsByPixel = new Uint8Array(ldi.count);
 		const layers = triangulateLdi(ldi, {eighthTurnsByPixel});
 		const expected = new Uint8Array(ldi.count);
-		for (const layer of layers) addCornerEighthTurns(layer, expected, true);
+		for (const layer of layers) {
+			const perVertex = new Uint8Array(layer.vertexPixels.length);
+			addCornerEighthTurns(layer, perVertex);
+			for (let v = 0; v < perVertex.length; v++) expected[layer.vertexPixels[v]] += perVertex[v];
+		}
 		assert.deepEqual(eighthTurnsByPixel, expected);
 		// A pixel inside the photo's surface closes a full turn; a corner of the lattice a quarter.
 		assert.equal(eighthTurnsByPixel[pixelAt(ldi, 0, 0)], 2);
