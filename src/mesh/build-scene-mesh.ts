@@ -6,6 +6,7 @@ import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
 import {PremergeThread} from './premerge-thread.js';
 import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions, type UnprojectCamera} from './simplify.js';
 import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
+import {meshBorderLayer} from './border-mesh.js';
 import {bakeLayerTexture, layerZeroPhotoTexture, layerZeroUvs, layerZeroUvScale, type PhotoTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
 import {triangulateLdi} from './triangulate.js';
@@ -15,6 +16,12 @@ import {triangulateLdi} from './triangulate.js';
  * (`tileSizePixels` 0 keeps whole connected components as charts).
  */
 export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, SplitChartsOptions {
+	/**
+	 * The LDI's frame-border layer (buildLdi's `stats.borderLayerIndex`), meshed straight from its
+	 * layout (border-mesh.ts) when it is laid out as buildLdi makes it; -1: none, every layer goes through
+	 * the lattice path.
+	 */
+	borderLayerIndex: number;
 	/**
 	 * Add a pixel-sized quad for every photo pixel on the boundary of the whole surface, so GPUs leave no
 	 * empty pixel where a silhouette has nothing behind it (see pixel-splats.ts).
@@ -38,7 +45,7 @@ export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, Spli
 }
 
 export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {
-	...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, pixelSplats: true, premergeWorker: true,
+	...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, borderLayerIndex: -1, pixelSplats: true, premergeWorker: true,
 };
 
 /** The simplification fields of `settings` (plain data a worker can be sent). */
@@ -193,8 +200,16 @@ async function meshLayers(
 	premergeThread: PremergeThread | undefined,
 ): Promise<{scene: Scene; stats: SceneMeshStats}> {
 	let start = performance.now();
+	// The border's lattice triangles still count in the eighth turns: the splats see the frame as before.
+	const border = settings.borderLayerIndex >= 0
+		? meshBorderLayer(ldi, settings.borderLayerIndex, intrinsics, depthRange, {...settings, pieceLengthPixels: settings.tileSizePixels || Infinity})
+		: undefined;
+	if (border) settings.onTextureBaked?.(border.mesh.layerIndex, border.mesh.texture);
+	const borderMs = performance.now() - start;
+
+	start = performance.now();
 	const eighthTurnsByPixel = settings.pixelSplats ? new Uint8Array(ldi.count) : undefined;
-	const untiled = triangulateLdi(ldi, {eighthTurnsByPixel});
+	const untiled = triangulateLdi(ldi, {eighthTurnsByPixel, omitLayer: border ? border.mesh.layerIndex : -1});
 	// Layer 0 holds ~70 % of the lattice triangles (moon.jpg: 2.08 of 2.97 M): its pre-merge runs on the
 	// worker while this thread bakes the textures and pre-merges the other layers.
 	const layerZero = untiled[0]?.layerIndex === 0 ? untiled[0] : undefined;
@@ -215,13 +230,14 @@ async function meshLayers(
 		settings.onTextureBaked?.(source.layerIndex, baked.texture);
 		return baked;
 	});
-	let texturesMs = performance.now() - start;
+	let texturesMs = performance.now() - start + borderMs;
 
 	start = performance.now();
 	// The splats' two triangles per boundary pixel come out of the same triangle budget.
 	const splatPixels = eighthTurnsByPixel ? unionBoundaryPixels(ldi, eighthTurnsByPixel) : new Int32Array(0);
+	const borderTriangles = border ? border.mesh.indices.length / 3 : 0;
 	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, {
-		...simplifyOptions, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length),
+		...simplifyOptions, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length - borderTriangles),
 	}, [layerZeroPremerge]);
 	const simplifyMs = performance.now() - start;
 
@@ -251,6 +267,27 @@ async function meshLayers(
 			textureHeight: baked.texture.height,
 			chartCount: baked.chartCount,
 		});
+	}
+	if (border) {
+		const {mesh} = border;
+		const triangles = mesh.indices.length / 3;
+		const vertices = mesh.positions.length / 3;
+		layers.push(mesh);
+		layerStats.push({
+			layerIndex: mesh.layerIndex,
+			trianglesBeforeSimplify: triangles,
+			verticesBeforeSimplify: vertices,
+			trianglesAfterPlanarMerge: triangles,
+			triangles,
+			vertices,
+			simplifyErrorPixels: 0,
+			textureWidth: mesh.texture.width,
+			textureHeight: mesh.texture.height,
+			chartCount: border.chartCount,
+		});
+		// buildLdi's border is its highest layer; a caller's may not be.
+		layers.sort((a, b) => a.layerIndex - b.layerIndex);
+		layerStats.sort((a, b) => a.layerIndex - b.layerIndex);
 	}
 	texturesMs += performance.now() - start;
 

@@ -318,8 +318,8 @@ export function completeSimplifiedLayer(
 	const {remap, compactIndices, kept} = compactVertices(indices, layer.vertexPixels.length);
 	const vertexPixels = new Int32Array(kept);
 	const sourceVertices = new Int32Array(kept);
-	const positions = new Float32Array(kept * 3);
-	unprojectKeptVertices(ldi, layer.vertexPixels, remap, camera, depthRange, vertexPixels, sourceVertices, positions);
+	keptVertexPixels(layer.vertexPixels, remap, vertexPixels, sourceVertices);
+	const positions = unprojectPixels(ldi, vertexPixels, camera, depthRange);
 	return {
 		layerIndex: layer.layerIndex, vertexPixels, sourceVertices, positions, indices: compactIndices, errorPixels,
 		mergedTriangles: merged.indices.length / 3,
@@ -339,28 +339,40 @@ function compactVertices(indices: Uint32Array, vertexCount: number): {remap: Int
 	return {remap, compactIndices, kept};
 }
 
-/** For every kept vertex (remap ≥ 0): its LDI pixel, its source vertex and its camera-space position in metres. */
-function unprojectKeptVertices(
-	ldi: Ldi, layerVertexPixels: Int32Array, remap: Int32Array, camera: UnprojectCamera, depthRange: DepthRange,
-	vertexPixels: Int32Array, sourceVertices: Int32Array, positions: Float32Array,
-): void {
+/** For every kept vertex (remap ≥ 0): its LDI pixel and its source vertex. */
+function keptVertexPixels(layerVertexPixels: Int32Array, remap: Int32Array, vertexPixels: Int32Array, sourceVertices: Int32Array): void {
+	for (let v = 0; v < remap.length; v++) {
+		const n = remap[v];
+		if (n < 0) continue;
+		vertexPixels[n] = layerVertexPixels[v];
+		sourceVertices[n] = v;
+	}
+}
+
+/**
+ * Camera-space positions in metres (x, y, z per pixel) of LDI pixels: pixel centres unprojected at the
+ * depth their disparity maps to in `depthRange`, the camera at the origin looking down -Z, +Y up.
+ *
+ * ```ts
+ * const positions = unprojectPixels(ldi, Int32Array.of(0, 1), {width: ldi.width, height: ldi.height, fovYRadians: 0.9}, range);
+ * ```
+ */
+export function unprojectPixels(ldi: Ldi, pixels: Int32Array, camera: UnprojectCamera, depthRange: DepthRange): Float32Array {
 	const inverseNear = 1 / depthRange.nearMeters;
 	const inverseFar = 1 / depthRange.farMeters;
 	const f = focalLengthPixels(camera.height, camera.fovYRadians);
 	const cx = camera.width / 2;
 	const cy = camera.height / 2;
-	for (let v = 0; v < remap.length; v++) {
-		const n = remap[v];
-		if (n < 0) continue;
-		const p = layerVertexPixels[v];
-		vertexPixels[n] = p;
-		sourceVertices[n] = v;
+	const positions = new Float32Array(pixels.length * 3);
+	for (let n = 0; n < pixels.length; n++) {
+		const p = pixels[n];
 		const d = ldi.disparity[p];
 		const z = 1 / (d * inverseNear + (1 - d) * inverseFar);
 		positions[n * 3] = (ldi.x[p] + 0.5 - cx) / f * z;
 		positions[n * 3 + 1] = -(ldi.y[p] + 0.5 - cy) / f * z;
 		positions[n * 3 + 2] = -z;
 	}
+	return positions;
 }
 
 /**

@@ -368,33 +368,69 @@ function placeVertexTexels(
  * ```
  */
 export function bakeLayerTexture(ldi: Ldi, layer: LayerTriangles, options: Partial<TextureOptions> = {}): BakedTexture {
-	const {maxTextureSize, powerOfTwo, apronPixels} = {...TEXTURE_DEFAULTS, ...options};
+	const {apronPixels} = {...TEXTURE_DEFAULTS, ...options};
 	const {vertexPixels, indices} = layer;
 	const vertexCount = vertexPixels.length;
 	const {chart, chartCount} = chartOfVertex(vertexCount, indices);
 	const {minX, minY, maxX, maxY} = chartBounds(ldi, vertexPixels, chart, chartCount);
+	const boxWidths = new Int32Array(chartCount);
+	const boxHeights = new Int32Array(chartCount);
+	for (let c = 0; c < chartCount; c++) {
+		boxWidths[c] = maxX[c] - minX[c] + 1;
+		boxHeights[c] = maxY[c] - minY[c] + 1;
+	}
+	const packing = packCharts(boxWidths, boxHeights, options);
+	const texture = {width: packing.atlasWidth, height: packing.atlasHeight, data: new Uint8Array(packing.atlasWidth * packing.atlasHeight * 4)};
+	const uvs = placeVertexTexels(ldi, vertexPixels, chart, minX, minY, packing.x, packing.y, apronPixels, packing.scale, texture);
+	fillAprons(texture, apronPixels, packing.scale);
+	return {texture, uvs, chartCount, scale: packing.scale};
+}
 
-	let scale = 1;
-	let packing: ReturnType<typeof shelfPack>;
-	let atlasWidth: number;
-	let atlasHeight: number;
+/** Where {@link packCharts} put each chart, the atlas size, and the factor all charts were scaled by. */
+export interface ChartPacking {
+	/** Top-left texel of each chart's packed rectangle (its apron included). */
+	x: Int32Array;
+	y: Int32Array;
+	atlasWidth: number;
+	atlasHeight: number;
+	/** 1 at full resolution; less when the atlas had to shrink to fit `maxTextureSize`. */
+	scale: number;
+}
+
+/**
+ * Packs chart boxes of the given sizes (pixels, apron not included) into one atlas: every box scaled
+ * by one factor (1 unless the atlas would exceed `maxTextureSize`), surrounded by the apron, packed by
+ * the shelf packer, the atlas rounded up to powers of two when asked. A chart pixel (x, y) of box c
+ * lies at texel (x[c] + apron + (x + 0.5) · scale, y[c] + apron + (y + 0.5) · scale).
+ *
+ * ```ts
+ * const packing = packCharts(Int32Array.of(300, 40), Int32Array.of(64, 512), {apronPixels: 4});
+ * ```
+ */
+export function packCharts(boxWidths: Int32Array, boxHeights: Int32Array, options: Partial<TextureOptions> = {}): ChartPacking {
+	const {maxTextureSize, powerOfTwo, apronPixels} = {...TEXTURE_DEFAULTS, ...options};
+	const chartCount = boxWidths.length;
 	const rectWidths = new Int32Array(chartCount);
 	const rectHeights = new Int32Array(chartCount);
+	let scale = 1;
 	for (;;) {
 		for (let c = 0; c < chartCount; c++) {
-			rectWidths[c] = Math.ceil((maxX[c] - minX[c] + 1) * scale) + 2 * apronPixels;
-			rectHeights[c] = Math.ceil((maxY[c] - minY[c] + 1) * scale) + 2 * apronPixels;
+			rectWidths[c] = Math.ceil(boxWidths[c] * scale) + 2 * apronPixels;
+			rectHeights[c] = Math.ceil(boxHeights[c] * scale) + 2 * apronPixels;
 		}
-		packing = shelfPack(rectWidths, rectHeights);
-		atlasWidth = powerOfTwo ? nextPowerOfTwo(packing.width) : packing.width;
-		atlasHeight = powerOfTwo ? nextPowerOfTwo(packing.height) : packing.height;
-		if (Math.max(atlasWidth, atlasHeight) <= maxTextureSize || scale < 1e-3) break;
+		const packing = shelfPack(rectWidths, rectHeights);
+		const atlasWidth = powerOfTwo ? nextPowerOfTwo(packing.width) : packing.width;
+		const atlasHeight = powerOfTwo ? nextPowerOfTwo(packing.height) : packing.height;
+		if (Math.max(atlasWidth, atlasHeight) <= maxTextureSize || scale < 1e-3) return {x: packing.x, y: packing.y, atlasWidth, atlasHeight, scale};
 		scale *= Math.min(0.95, maxTextureSize / Math.max(atlasWidth, atlasHeight));
 	}
+}
 
-	const texture = {width: atlasWidth, height: atlasHeight, data: new Uint8Array(atlasWidth * atlasHeight * 4)};
-	const uvs = placeVertexTexels(ldi, vertexPixels, chart, minX, minY, packing.x, packing.y, apronPixels, scale, texture);
+/**
+ * Grows every chart of `texture` (texels with alpha 255; all others alpha 0) into its apron with its own
+ * colours, so bilinear filtering and the first mip levels never fetch a neighbour's colour.
+ */
+export function fillAprons(texture: RgbaImage, apronPixels: number, scale: number): void {
 	// 4-neighbour growth covers the square apron corners after 2·apron steps.
 	dilate(texture, 2 * apronPixels + Math.ceil(1 / scale));
-	return {texture, uvs, chartCount, scale};
 }

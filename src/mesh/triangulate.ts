@@ -49,9 +49,14 @@ export interface TriangulateOptions {
 	 * (for unionBoundaryPixels).
 	 */
 	eighthTurnsByPixel?: Uint8Array;
+	/**
+	 * A layer whose triangles only count in `eighthTurnsByPixel` and get no entry (ldiToScene meshes
+	 * the frame-border strips straight from their layout: see border-mesh.ts); -1 for none.
+	 */
+	omitLayer: number;
 }
 
-export const TRIANGULATE_DEFAULTS: TriangulateOptions = {keepEmptyLayers: false};
+export const TRIANGULATE_DEFAULTS: TriangulateOptions = {keepEmptyLayers: false, omitLayer: -1};
 
 /**
  * Triangulates every layer of `ldi` from its links. A triangle whose corners belong to different layers
@@ -64,7 +69,7 @@ export const TRIANGULATE_DEFAULTS: TriangulateOptions = {keepEmptyLayers: false}
  * ```
  */
 export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = {}): LayerTriangles[] {
-	const {keepEmptyLayers, eighthTurnsByPixel} = {...TRIANGULATE_DEFAULTS, ...options};
+	const {keepEmptyLayers, eighthTurnsByPixel, omitLayer} = {...TRIANGULATE_DEFAULTS, ...options};
 	// One function per loop: a long function of loops run once is compiled again at each loop (see
 	// planar-quadtree.ts). Moon's build: 13 compiles of this function before.
 	const pixelsPerLayer = countPixelsPerLayer(ldi.layerIndex, ldi.count);
@@ -76,6 +81,7 @@ export function triangulateLdi(ldi: Ldi, options: Partial<TriangulateOptions> = 
 	const vertexOfPixel = new Int32Array(ldi.count).fill(-1);
 	const result: LayerTriangles[] = [];
 	for (let layer = 0; layer < corners.length; layer++) {
+		if (layer === omitLayer) continue;
 		if (lengths[layer] > 0) {
 			result.push(scatterLayer(layer, corners[layer], lengths[layer], ldi.count, vertexOfPixel, layersUsingPixel));
 		} else if (keepEmptyLayers) {

@@ -97,6 +97,8 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		...exactDisparity?.ldi,
 	}));
 	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
-	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, meshOptions));
+	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, {
+		...meshOptions, borderLayerIndex: ldiStats.borderLayerIndex,
+	}));
 	return {photo, depth, scene, ldiStats, meshStats, debugImages, exactDisparity, timingsMs};
 }
