@@ -65,11 +65,14 @@ export {
 } from './mesh/build-scene-mesh.js';
 export {TRIANGULATE_DEFAULTS, triangulateLdi, type LayerTriangles, type TriangulateOptions} from './mesh/triangulate.js';
 export {
-	SIMPLIFY_DEFAULTS, resolveParallaxRangePixels, simplifyLayer, simplifyLayers, type SimplifiedLayer, type SimplifyOptions, type UnprojectCamera,
+	SIMPLIFY_DEFAULTS, resolveParallaxRangePixels, simplifyLayer, simplifyLayers, unprojectPixels, type SimplifiedLayer, type SimplifyOptions, type UnprojectCamera,
 } from './mesh/simplify.js';
+export {BORDER_MESH_DEFAULTS, isFrameBorderLayer, meshBorderLayer, type BorderMesh, type BorderMeshOptions} from './mesh/border-mesh.js';
 export {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './mesh/split-charts.js';
 export {PLANAR_QUADTREE_DEFAULTS, mergePlanarCells, type PlanarQuadtreeOptions} from './mesh/planar-quadtree.js';
-export {TEXTURE_DEFAULTS, bakeLayerTexture, layerZeroTexture, photoTexture, type BakedTexture, type PhotoTexture, type TextureOptions} from './mesh/texture.js';
+export {
+	TEXTURE_DEFAULTS, bakeLayerTexture, fillAprons, layerZeroTexture, packCharts, photoTexture, type BakedTexture, type ChartPacking, type PhotoTexture, type TextureOptions,
+} from './mesh/texture.js';
 export {measureLayerError, type LayerError} from './mesh/measure-error.js';
 
 export {SCENE_TO_DOCUMENT_DEFAULTS, layerNodeName, sceneToDocument, type SceneMetadata, type SceneToDocumentOptions} from './gltf/document.js';
