@@ -12,6 +12,8 @@
  * }
  * ```
  */
+import {basename, dirname, extname} from 'node:path';
+
 import {Flags} from '@oclif/core';
 
 import {isOffline} from '../depth/download.js';
@@ -83,6 +85,32 @@ export const depthFlags = {
 		},
 	})(),
 };
+
+/**
+ * `build`'s --depth: the same flag, whose value may also be a per-photo template, so a batch with its own
+ * depth maps is one command (and one process: after its first photo every build runs on warm code).
+ */
+export const depthTemplateFlag = Flags.string({
+	description: 'Supplied depth map (PNG 8/16-bit, JPEG or PFM) used instead of a depth model; needs no download. For several photos, a template: {name} is each photo\'s file name without extension, {dir} its folder (e.g. "{dir}/{name}-depth.png").',
+	helpGroup: DEPTH_GROUP,
+});
+
+/** Whether a --depth value is a per-photo template (holds {name} or {dir}). */
+export function isDepthTemplate(value: string): boolean {
+	return /\{(?:name|dir)\}/.test(value);
+}
+
+/**
+ * The depth map of `photo` for --depth `value`: a template with {name} (the photo's file name without
+ * its extension) and {dir} (its folder) filled in, or the value itself.
+ *
+ * ```ts
+ * depthPathFor('{dir}/{name}-depth.png', 'shots/a.jpg'); // 'shots/a-depth.png'
+ * ```
+ */
+export function depthPathFor(value: string, photo: string): string {
+	return value.replaceAll('{name}', basename(photo, extname(photo))).replaceAll('{dir}', dirname(photo));
+}
 
 /** The parsed values of {@link depthFlags}. */
 export interface DepthFlagValues {

@@ -6,7 +6,7 @@ import {Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {checkReadable, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
-import {depthOptionsFromFlags} from '../cli/depth-flags.js';
+import {depthOptionsFromFlags, depthPathFor, depthTemplateFlag, isDepthTemplate} from '../cli/depth-flags.js';
 import type {ResolvedDepthSource} from '../depth/resolve.js';
 import {createStatusLine} from '../cli/progress.js';
 import {checkSceneFlags, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
@@ -35,11 +35,12 @@ export interface BuildRecord {
 export default class Build extends BaseCommand {
 	static override description = `Turn photos into layered, inpainted 3D scenes: one optimized, meshopt-compressed .glb per photo.
 
-For each photo: depth (a model, or --depth FILE), a layered depth image cut at depth edges with colour and depth inpainted behind every foreground edge, one simplified textured mesh per layer, and a glTF with a camera that reproduces the photo. Existing outputs are overwritten (as make-style pipelines expect); --no-overwrite refuses instead. A photo that fails is reported and skipped; the exit code is non-zero if any failed.`;
+For each photo: depth (a model, or --depth FILE; for a batch, a --depth template that names each photo's map), a layered depth image cut at depth edges with colour and depth inpainted behind every foreground edge, one simplified textured mesh per layer, and a glTF with a camera that reproduces the photo. Existing outputs are overwritten (as make-style pipelines expect); --no-overwrite refuses instead. A photo that fails is reported and skipped; the exit code is non-zero if any failed.`;
 
 	static override examples = [
 		{description: 'The bundled sample with its own depth map (no download)', command: '<%= config.bin %> <%= command.id %> assets/sample.jpg --depth assets/sample-depth.png -o sample.glb'},
 		{description: 'Every JPEG of a folder into out/, depth from the default model', command: '<%= config.bin %> <%= command.id %> photos/*.jpg --out-dir out'},
+		{description: 'A batch with its own depth maps (shots/a.jpg → shots/a-depth.png), two photos at a time', command: '<%= config.bin %> <%= command.id %> shots/*.jpg --depth "{dir}/{name}-depth.png" --out-dir out --jobs 2'},
 		{description: 'For Unity (JPEG textures, power-of-two) with a stored camera path', command: '<%= config.bin %> <%= command.id %> room.jpg --preset unity --camera-path circle'},
 		{description: 'Plain glTF without meshopt/quantization, with debug images', command: '<%= config.bin %> <%= command.id %> room.jpg --no-compress --format gltf --debug-dir debug'},
 		{description: 'Machine-readable report', command: '<%= config.bin %> <%= command.id %> a.jpg b.jpg --json'},
@@ -55,6 +56,7 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		'out-dir': Flags.string({description: 'Directory for outputs (created when missing).', default: '.'}),
 		overwrite: Flags.boolean({description: 'Replace existing outputs (--no-overwrite: fail for that photo instead).', default: true, allowNo: true}),
 		...sceneFlags,
+		depth: depthTemplateFlag,
 		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic).'})(),
 		'texture-quality': Flags.integer({description: 'WebP/JPEG quality, 1-100 (layer 0, the photo itself, gets 8 more, at most 100).', default: 90, min: 1, max: 100}),
 		compress: Flags.boolean({description: 'Quantize and meshopt-compress (--no-compress: plain glTF for tools without decoders).', default: true, allowNo: true}),
@@ -70,14 +72,19 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		const inputs = await expandInputs(argv as string[]);
 		if (inputs.length === 0) throw new UserError('no photo given (usage: ldi-gltf build <photo...>)');
 		if (flags.out && inputs.length > 1) throw new UserError(`-o ${flags.out}: one output file for ${inputs.length} photos; use --out-dir`);
-		if (flags.depth && inputs.length > 1) throw new UserError(`--depth ${flags.depth}: one depth map for ${inputs.length} photos; build them one by one`);
+		const depthTemplate = flags.depth !== undefined && isDepthTemplate(flags.depth) ? flags.depth : undefined;
+		if (flags.depth && !depthTemplate && inputs.length > 1) {
+			throw new UserError(`--depth ${flags.depth}: one depth map for ${inputs.length} photos; give a template such as "{dir}/{name}-depth.png" ({name}: each photo's name without extension, {dir}: its folder)`);
+		}
 		checkSceneFlags(flags);
 
 		const silent = flags.quiet || this.jsonEnabled();
-		const resolveDepth = (): Promise<ResolvedDepthSource> => resolveDepthSourceForCommand(flags, (message) => this.info(message), silent);
+		// With a template each photo has its own depth flags (a supplied map: nothing to install).
+		const depthFlagsFor = (input: string): typeof flags => (depthTemplate ? {...flags, depth: depthPathFor(depthTemplate, input)} : flags);
+		const resolveDepth = (input: string): Promise<ResolvedDepthSource> => resolveDepthSourceForCommand(depthFlagsFor(input), (message) => this.info(message), silent);
 		// A photo that is not there fails on its own line; when none is, no depth model is looked up (or
 		// downloaded) at all.
-		const resolvedDepth = inputs.some((input) => existsSync(input)) ? await resolveDepth() : undefined;
+		const resolvedDepth = !depthTemplate && inputs.some((input) => existsSync(input)) ? await resolveDepth(inputs[0]) : undefined;
 		const preset = presetByName(flags.preset);
 		const sceneOptions = sceneOptionsFromFlags(flags);
 		const outDir = resolve(flags['out-dir']);
@@ -86,9 +93,9 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 		const status = createStatusLine({silent});
 		// Workers resolve their own depth source from plain options; the model is installed by now.
 		const pool = jobs > 1 ? new PhotoBuildPool(jobs) : undefined;
-		const optionsFor = (baseName: string, {source, model}: ResolvedDepthSource): BuildPhotoOptions => ({
+		const optionsFor = (input: string, baseName: string, {source, model}: ResolvedDepthSource): BuildPhotoOptions => ({
 			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo}},
-			depth: pool ? depthOptionsFromFlags(flags, {offline: true}) : source,
+			depth: pool ? depthOptionsFromFlags(depthFlagsFor(input), {offline: true}) : source,
 			encode: {
 				preset: flags.preset,
 				textureFormat: flags['texture-format'],
@@ -118,7 +125,7 @@ For each photo: depth (a model, or --depth FILE), a layered depth image cut at d
 				await checkReadable(input);
 				if (!flags.overwrite && existsSync(primary)) throw fileError(primary, 'exists (use --overwrite, the default, to replace it)');
 				await prepareOutputDirectory(dirname(primary));
-				const options = optionsFor(basename(primary, extname(primary)), resolvedDepth ?? await resolveDepth());
+				const options = optionsFor(input, basename(primary, extname(primary)), resolvedDepth ?? await resolveDepth(input));
 				const built = pool ? await pool.build(input, options, say) : await buildPhoto(input, options, say);
 				const writeStart = performance.now();
 				for (const [name, bytes] of built.files) {

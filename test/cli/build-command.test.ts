@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {basename, join} from 'node:path';
+
+import sharp from 'sharp';
 
 import {readSceneFromGlb} from '../../src/gltf/read.js';
 import {channelMeanModel} from '../fixtures/onnx-builder.js';
@@ -123,6 +125,29 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.ok(!existsSync(join(outDir, 'empty.glb')), 'nothing written for the bad photo');
 	});
 
+	it('a --depth template gives each photo of a batch its own map; a photo without one fails on its own line', async () => {
+		const shots = join(workDir, 'shots');
+		mkdirSync(shots);
+		for (const name of ['left', 'right', 'lonely']) writeFileSync(join(shots, `${name}.jpg`), readFileSync(samplePhoto));
+		// right's map is left's upside down: a different map must make a different scene.
+		writeFileSync(join(shots, 'left-depth.png'), readFileSync(sampleDepth));
+		writeFileSync(join(shots, 'right-depth.png'), await sharp(sampleDepth).flip().png().toBuffer());
+		const outDir = join(workDir, 'templated');
+		const result = await runCli(['build', join(shots, '*.jpg'), '--depth', '{dir}/{name}-depth.png', '--out-dir', outDir, '--max-size', '192', '--json', '--jobs', '2'], {cwd: workDir});
+		assert.notEqual(result.code, 0, 'lonely.jpg has no depth map');
+		const records = JSON.parse(result.stdout) as BuildRecord[];
+		assert.deepEqual(records.map((record) => basename(record.input)), ['left.jpg', 'lonely.jpg', 'right.jpg']);
+		assert.match(records[1].error ?? '', /lonely-depth\.png: cannot read depth map/);
+		assert.equal(result.stderr.trim().split('\n').filter((line) => line.includes('lonely')).length, 1, result.stderr);
+		assert.equal(records[0].error, undefined, records[0].error);
+		assert.equal(records[2].error, undefined, records[2].error);
+		assert.ok(!readFileSync(join(outDir, 'left.glb')).equals(readFileSync(join(outDir, 'right.glb'))), 'each photo was built with its own map');
+		// The same photo with the same map alone gives the same bytes as in the batch.
+		const single = await runCli(['build', join(shots, 'left.jpg'), '--depth', join(shots, 'left-depth.png'), '-o', join(workDir, 'left-alone.glb'), '--max-size', '192', '--quiet'], {cwd: workDir});
+		assert.equal(single.code, 0, single.stderr);
+		assert.ok(readFileSync(join(workDir, 'left-alone.glb')).equals(readFileSync(join(outDir, 'left.glb'))));
+	});
+
 	it('refuses to replace an existing output with --no-overwrite', async () => {
 		const out = join(workDir, 'keep.glb');
 		writeFileSync(out, 'precious');
@@ -134,5 +159,7 @@ describe('ldi-gltf build (CLI)', function () {
 	it('rejects contradictory flags in one line', async () => {
 		const result = await runCli(['build', samplePhoto, samplePhoto, '-o', join(workDir, 'x.glb'), '--depth', sampleDepth], {cwd: workDir});
 		assertOneLineError(result, 'x.glb', /one output file/);
+		const twoPhotosOneMap = await runCli(['build', samplePhoto, samplePhoto, '--depth', sampleDepth], {cwd: workDir});
+		assertOneLineError(twoPhotosOneMap, 'sample-depth.png', /one depth map for 2 photos; give a template/);
 	});
 });
