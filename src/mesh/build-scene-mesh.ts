@@ -144,6 +144,13 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * of all at once (less contention during simplification): moon 2302 → 2396 ms, hut 2627 → 2587 ms,
  * not kept. Now both threads finish their pre-merges within ~20 ms of each other (moon), so moving work
  * between them gains nothing; only less work does.
+ * Tried too: pre-merging layer 0 on the worker during the inpainting, from a copy of its links taken
+ * right after the edges were cut (layer 0's own links change later only where unfilled cuts are
+ * relinked). The simplify stage fell ~40 ms, but the inpaint stage rose 80–100 ms: moon 2271 → 2348
+ * ms (median of 7). A worker that only spins through the LDI stages slows them by 200–400 ms, so the
+ * second core is not idle there: sharp encodes layer 0's texture and V8 compiles and collects on it.
+ * Now (frame border meshed directly, border-mesh.ts) this thread waits ~95 ms for the worker's layer-0
+ * pre-merge on moon; depthy_hut ~5 ms, depthy_shelf ~45 ms.
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());

@@ -300,6 +300,9 @@ function finishLayer(
 /**
  * meshoptimizer's pass over `indices`, some or all of `merged`'s pre-merged triangles, with `lock`
  * (the layer's, or a copy that also locks the seam between two parts); the kept triangles and the error.
+ * It is handed every vertex of the layer (moon's layer 0: 1.05 M, ~80 k of them used) and copies them
+ * all into its heap; handing it only the used ones, numbered in order of first use (what 'Sparse' does
+ * inside), gave the same triangles and no faster build (simplify stage 381 vs 395 ms, median of 7).
  */
 export function simplifyMergedTriangles(
 	merged: Pick<MergedLayer, 'lattice' | 'swim'>, indices: Uint32Array, lock: Uint8Array, settings: SimplifyOptions, weight: number,
