@@ -414,7 +414,9 @@ const CALLER_MESHOPT_SHARE = 0.58;
  * Every layer through the planar pre-merge (or its `premerged` result, indexed like `layers`), then
  * meshoptimizer; when all layers together exceed `triangleBudget`, meshoptimizer runs again from the
  * pre-merged meshes with a lower texture-swim weight (at most a third), down to 0.001 (the parallax
- * bound never loosens).
+ * bound never loosens). `onPremerged` is called once this thread has pre-merged the layers not given
+ * in `premerged`, before it waits for those: work that would have competed with both pre-merges for
+ * the cores can start then.
  *
  * ```ts
  * const simplified = await simplifyLayers(ldi, triangulateLdi(ldi), {width, height, fovYRadians}, range);
@@ -427,10 +429,12 @@ export async function simplifyLayers(
 	depthRange: DepthRange,
 	options: Partial<SimplifyOptions> = {},
 	premerged: ReadonlyArray<Promise<PremergedLayer> | undefined> = [],
+	onPremerged?: () => void,
 ): Promise<SimplifiedLayer[]> {
 	const settings = {...SIMPLIFY_DEFAULTS, ...options};
 	// The layers not given pre-merged are pre-merged here first, then those given are awaited.
 	const pending = layers.map((layer, i) => premerged[i] ?? premergeLayer(ldi, layer, camera, depthRange, settings));
+	onPremerged?.();
 	const merged = await Promise.all(pending);
 	let weight = settings.textureSwimWeight;
 	// meshoptimizer keeps 43–59% of the pre-merged triangles at the starting weight (moon 0.43,
