@@ -124,7 +124,8 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * textures are handed over once this thread has pre-merged its layers, not as soon as they are baked:
  * encoded meanwhile, they competed with both pre-merges (this thread's and the worker's layer 0) for
  * the two cores. Whole build, fresh processes alternating, median of 7: moon 2303 → 2226 ms (and 2283
- * → 2242 in another run), depthy_hut 2529 → 2482, depthy_shelf 1685 → 1677; same bytes.
+ * → 2242 in another run), depthy_hut 2529 → 2482, depthy_shelf 1685 → 1677; same bytes. Built against the
+ * commit before (median of 7): moon 2277 → 2256, depthy_hut 2408 → 2369.
  *
  * Layer 0 (~70 % of the lattice triangles) is simplified on a worker thread (premerge-thread.ts): its
  * planar pre-merge and its meshoptimizer passes, while this thread bakes the textures and simplifies
