@@ -71,7 +71,7 @@ export {BORDER_MESH_DEFAULTS, isFrameBorderLayer, meshBorderLayer, type BorderMe
 export {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './mesh/split-charts.js';
 export {PLANAR_QUADTREE_DEFAULTS, mergePlanarCells, type PlanarQuadtreeOptions} from './mesh/planar-quadtree.js';
 export {
-	TEXTURE_DEFAULTS, bakeLayerTexture, fillAprons, layerZeroTexture, packCharts, photoTexture, type BakedTexture, type ChartPacking, type PhotoTexture, type TextureOptions,
+	TEXTURE_DEFAULTS, bakeLayerTexture, layerZeroTexture, packCharts, photoTexture, type BakedTexture, type ChartPacking, type PhotoTexture, type TextureOptions,
 } from './mesh/texture.js';
 export {measureLayerError, type LayerError} from './mesh/measure-error.js';
 

@@ -115,8 +115,10 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
 /**
  * LDI → {@link Scene}: triangulates every layer from its links, splits inpainted layers into tiled
  * charts, simplifies each layer with the error bounded in pixels of parallax, unprojects it to metres
- * and bakes one texture per layer (layer 0 = the photo). Asynchronous because meshoptimizer's
- * WebAssembly must be ready. Stats' `triangulateMs` includes the chart split.
+ * and bakes one texture per layer (layer 0 = the photo). The frame-border layer, when
+ * `borderLayerIndex` names it, is meshed and textured straight from its layout instead (border-mesh.ts;
+ * its time counts as textures). Asynchronous because meshoptimizer's WebAssembly must be ready. Stats'
+ * `triangulateMs` includes the chart split.
  *
  * Textures are baked before simplification so `onTextureBaked` can start their encoding on sharp's
  * threads, which then run on the second core while this thread simplifies: moon.jpg's glTF stage fell
@@ -124,8 +126,8 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * textures are handed over once this thread has pre-merged its layers, not as soon as they are baked:
  * encoded meanwhile, they competed with both pre-merges (this thread's and the worker's layer 0) for
  * the two cores. Whole build, fresh processes alternating, median of 7: moon 2303 → 2226 ms (and 2283
- * → 2242 in another run), depthy_hut 2529 → 2482, depthy_shelf 1685 → 1677; same bytes. Built against the
- * commit before (median of 7): moon 2277 → 2256, depthy_hut 2408 → 2369.
+ * → 2242 in another run), depthy_hut 2529 → 2482, depthy_shelf 1685 → 1677; same bytes. Built
+ * against the commit before (median of 7): moon 2277 → 2256, depthy_hut 2408 → 2369.
  *
  * Layer 0 (~70 % of the lattice triangles) is simplified on a worker thread (premerge-thread.ts): its
  * planar pre-merge and its meshoptimizer passes, while this thread bakes the textures and simplifies
@@ -213,7 +215,6 @@ async function meshLayers(
 	premergeThread: PremergeThread | undefined,
 ): Promise<{scene: Scene; stats: SceneMeshStats}> {
 	let start = performance.now();
-	// The border's lattice triangles still count in the eighth turns: the splats see the frame as before.
 	const border = settings.borderLayerIndex >= 0
 		? meshBorderLayer(ldi, settings.borderLayerIndex, intrinsics, depthRange, {...settings, pieceLengthPixels: settings.tileSizePixels || Infinity})
 		: undefined;
@@ -224,6 +225,7 @@ async function meshLayers(
 
 	start = performance.now();
 	const eighthTurnsByPixel = settings.pixelSplats ? new Uint8Array(ldi.count) : undefined;
+	// The border's lattice triangles still count in the eighth turns: the splats see the frame as before.
 	const untiled = triangulateLdi(ldi, {eighthTurnsByPixel, omitLayer: border ? border.mesh.layerIndex : -1});
 	// Layer 0 holds ~70 % of the lattice triangles (moon.jpg: 2.08 of 2.97 M): its pre-merge runs on the
 	// worker while this thread bakes the textures and pre-merges the other layers.

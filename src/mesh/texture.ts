@@ -430,7 +430,7 @@ export function packCharts(boxWidths: Int32Array, boxHeights: Int32Array, option
  * Grows every chart of `texture` (texels with alpha 255; all others alpha 0) into its apron with its own
  * colours, so bilinear filtering and the first mip levels never fetch a neighbour's colour.
  */
-export function fillAprons(texture: RgbaImage, apronPixels: number, scale: number): void {
+function fillAprons(texture: RgbaImage, apronPixels: number, scale: number): void {
 	// 4-neighbour growth covers the square apron corners after 2·apron steps.
 	dilate(texture, 2 * apronPixels + Math.ceil(1 / scale));
 }
