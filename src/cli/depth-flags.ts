@@ -91,7 +91,7 @@ export const depthFlags = {
  * depth maps is one command (and one process: after its first photo every build runs on warm code).
  */
 export const depthTemplateFlag = Flags.string({
-	description: 'Supplied depth map (PNG 8/16-bit, JPEG or PFM) used instead of a depth model; needs no download. For several photos, a template: {name} is each photo\'s file name without extension, {dir} its folder (e.g. "{dir}/{name}-depth.png").',
+	description: `${depthFlags.depth.description ?? ''} For several photos, a template: {name} is each photo's file name without extension, {dir} its folder (e.g. "{dir}/{name}-depth.png").`,
 	helpGroup: DEPTH_GROUP,
 });
 
