@@ -158,7 +158,9 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * ms (median of 7). A worker that only spins through the LDI stages slows them by 200–400 ms, so the
  * second core is not idle there: sharp encodes layer 0's texture and V8 compiles and collects on it.
  * Now (frame border meshed directly, border-mesh.ts) this thread waits ~95 ms for the worker's layer-0
- * pre-merge on moon; depthy_hut ~5 ms, depthy_shelf ~45 ms.
+ * pre-merge on moon; depthy_hut ~5 ms, depthy_shelf ~45 ms. Warming the worker up on a small synthetic
+ * grid (96² or 192²: triangulate, pre-merge, meshoptimizer) as soon as it starts, while this thread
+ * triangulates: moon 2290 → 2308 / 2333 ms (median of 7), not kept.
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());
