@@ -57,7 +57,8 @@ for (const {photo, depth, nearIsBright} of CASES.slice(0, Number(process.env.CAS
 		continue;
 	}
 	const {image, disparity} = await loadPhotoWithDepth(join(sharedDir, 'photos', photo), join(sharedDir, 'photos', depth), nearIsBright, maxSize);
-	const ldi = process.env.LDI === 'build' ? (await buildLdi(image, disparity)).ldi : ldiFromImage(image, disparity);
+	const built = process.env.LDI === 'build' ? await buildLdi(image, disparity) : undefined;
+	const ldi = built ? built.ldi : ldiFromImage(image, disparity);
 	for (const weight of swimWeights) {
 		const range = defaultDepthRange();
 		const camera = {width: image.width, height: image.height, fovYRadians: 2 * Math.atan(0.5)};
@@ -66,7 +67,8 @@ for (const {photo, depth, nearIsBright} of CASES.slice(0, Number(process.env.CAS
 		console.log(`${photo} layer 0, swim weight ${weight}: ${layer.mergedTriangles} pre-merged -> ${layer.indices.length / 3} triangles, parallax ${error.parallaxPixels.toFixed(2)} px, swim ${error.swimPixels.toFixed(2)} px, swim PSNR ${error.swimPsnr.toFixed(1)} dB`);
 	}
 	const cpuStart = process.cpuUsage();
-	const {scene, stats} = await ldiToScene(ldi, {fovYRadians: 2 * Math.atan(0.5)}, defaultDepthRange());
+	// The frame border meshed as the product does (built LDIs only).
+	const {scene, stats} = await ldiToScene(ldi, {fovYRadians: 2 * Math.atan(0.5)}, defaultDepthRange(), {borderLayerIndex: built?.stats.borderLayerIndex ?? -1});
 	const meshCpu = process.cpuUsage(cpuStart);
 	let start = performance.now();
 	const document = await sceneToDocument(scene, {toolVersion: 'bench', sourceFile: photo, depthSource: 'supplied', depthFile: depth, layerStats: stats.layers});
