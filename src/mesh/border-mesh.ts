@@ -1,5 +1,5 @@
 import type {RgbaImage} from '../image/raster.js';
-import {type Ldi, NO_LINK, latticeWidth} from '../ldi/ldi.js';
+import {type Ldi, NO_LINK, latticeWidth, pixelAt, pixelsPerLayer} from '../ldi/ldi.js';
 import type {DepthRange, LayerMesh} from '../scene/scene.js';
 import {type UnprojectCamera, unprojectPixels} from './simplify.js';
 import {packCharts, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
@@ -148,7 +148,7 @@ export function isFrameBorderLayer(ldi: Ldi, layerIndex: number): boolean {
 	const {width, height, border} = ldi;
 	if (border <= 0 || layerIndex <= 0) return false;
 	const outsidePixels = (width + 2 * border) * (height + 2 * border) - width * height;
-	if (countLayerPixels(ldi.layerIndex, ldi.count, layerIndex) !== outsidePixels) return false;
+	if ((pixelsPerLayer(ldi)[layerIndex] ?? 0) !== outsidePixels) return false;
 	const rowLength = latticeWidth(ldi);
 	for (let y = -border; y < height + border; y++) {
 		// Lattice position of (0, y), and the photo pixel (0, y) clamped into the photo.
@@ -160,13 +160,6 @@ export function isFrameBorderLayer(ldi: Ldi, layerIndex: number): boolean {
 		if (!runMatches(ldi, layerIndex, position + width, border, nearest + width - 1, 0)) return false;
 	}
 	return true;
-}
-
-/** Pixels of layer `layerIndex` among the first `pixelCount`. */
-function countLayerPixels(layerOfPixel: Uint16Array, pixelCount: number, layerIndex: number): number {
-	let count = 0;
-	for (let p = 0; p < pixelCount; p++) if (layerOfPixel[p] === layerIndex) count++;
-	return count;
 }
 
 /**
@@ -193,15 +186,9 @@ interface ChartPlace {
 
 /** Writes vertex `vertex` at lattice (x, y) of `piece`: its LDI pixel and its UV in the chart at `place`. */
 function addVertex(ldi: Ldi, piece: Piece, place: ChartPlace, x: number, y: number, vertex: number, vertexPixels: Int32Array, uvs: Float32Array): void {
-	vertexPixels[vertex] = pixelAtLattice(ldi, x, y);
+	vertexPixels[vertex] = pixelAt(ldi, x, y);
 	uvs[vertex * 2] = (place.left + (x - piece.x0 + 0.5) * place.scale) / place.atlasWidth;
 	uvs[vertex * 2 + 1] = (place.top + (y - piece.y0 + 0.5) * place.scale) / place.atlasHeight;
-}
-
-/** The LDI pixel at lattice (x, y): the photo pixel inside the photo, the only pixel there outside it. */
-function pixelAtLattice(ldi: Ldi, x: number, y: number): number {
-	if (x >= 0 && y >= 0 && x < ldi.width && y < ldi.height) return y * ldi.width + x;
-	return ldi.firstAtPosition[(y + ldi.border) * latticeWidth(ldi) + x + ldi.border];
 }
 
 /**
@@ -244,7 +231,7 @@ function copyChartTexels(ldi: Ldi, piece: Piece, left: number, top: number, apro
 		const y = piece.y0 + Math.min(boxHeight - 1, Math.floor((chartY + 0.5) / scale));
 		for (let tx = -apronPixels; tx < texelsWide + apronPixels; tx++) {
 			const chartX = Math.min(texelsWide - 1, Math.max(0, tx));
-			const p = pixelAtLattice(ldi, piece.x0 + Math.min(boxWidth - 1, Math.floor((chartX + 0.5) / scale)), y);
+			const p = pixelAt(ldi, piece.x0 + Math.min(boxWidth - 1, Math.floor((chartX + 0.5) / scale)), y);
 			const o = ((top + ty) * atlasWidth + left + tx) * 4;
 			data[o] = ldi.color[p * 3];
 			data[o + 1] = ldi.color[p * 3 + 1];
