@@ -1,5 +1,6 @@
 import {existsSync} from 'node:fs';
 import {readdir, stat} from 'node:fs/promises';
+import {availableParallelism} from 'node:os';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
 import {Flags} from '@oclif/core';
@@ -14,6 +15,7 @@ import {fileError, UserError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {buildPhoto, type BuildPhotoOptions} from '../pipeline/build-photo.js';
+import {defaultJobCount} from '../pipeline/job-count.js';
 import {PhotoBuildPool} from '../pipeline/photo-pool.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
 import {TOOL_VERSION} from '../version.js';
@@ -40,7 +42,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 	static override examples = [
 		{description: 'The bundled sample with its own depth map (no download)', command: '<%= config.bin %> <%= command.id %> assets/sample.jpg --depth assets/sample-depth.png -o sample.glb'},
 		{description: 'Every JPEG of a folder into out/, depth from the default model', command: '<%= config.bin %> <%= command.id %> photos/*.jpg --out-dir out'},
-		{description: 'A batch with its own depth maps (shots/a.jpg → shots/a-depth.png), two photos at a time', command: '<%= config.bin %> <%= command.id %> shots/*.jpg --depth "{dir}/{name}-depth.png" --out-dir out --jobs 2'},
+		{description: 'A batch with its own depth maps (shots/a.jpg → shots/a-depth.png), one photo per core at a time', command: '<%= config.bin %> <%= command.id %> shots/*.jpg --depth "{dir}/{name}-depth.png" --out-dir out'},
 		{description: 'For Unity (JPEG textures, power-of-two) with a stored camera path', command: '<%= config.bin %> <%= command.id %> room.jpg --preset unity --camera-path circle'},
 		{description: 'Plain glTF without meshopt/quantization, with debug images', command: '<%= config.bin %> <%= command.id %> room.jpg --no-compress --format gltf --debug-dir debug'},
 		{description: 'Machine-readable report', command: '<%= config.bin %> <%= command.id %> a.jpg b.jpg --json'},
@@ -64,7 +66,11 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),
 		'camera-path': Flags.option({options: CAMERA_PATH_NAMES, description: 'Store this camera path as a glTF animation of the camera node.'})(),
 		'debug-dir': Flags.string({description: 'Write debug images (filtered disparity, edges, regions, layers) to DIR/<photo-name>/.'}),
-		jobs: Flags.integer({description: 'Photos built at the same time, each in a worker thread of its own (2 on a 2-core machine roughly halves the time of a batch).', default: 1, min: 1, max: 16}),
+		jobs: Flags.integer({
+			description: 'Photos built at the same time, each in a worker thread of its own [default: one per CPU core, fewer when free memory is short for --max-size; a single photo is built on the main thread].',
+			min: 1,
+			max: 64,
+		}),
 	};
 
 	async run(): Promise<BuildRecord[]> {
@@ -89,13 +95,16 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		const sceneOptions = sceneOptionsFromFlags(flags);
 		const outDir = resolve(flags['out-dir']);
 		const total = inputs.length;
-		const jobs = Math.min(flags.jobs, total);
+		const jobs = Math.min(flags.jobs ?? defaultJobCount(total, flags['max-size'], flags.depth === undefined), total);
 		const status = createStatusLine({silent});
-		// Workers resolve their own depth source from plain options; the model is installed by now.
+		if (jobs > 1) this.info(`${total} photos, ${jobs} at a time (--jobs)`);
+		// Workers resolve their own depth source from plain options; the model is installed by now. Their
+		// onnxruntime sessions share the cores rather than each taking all of them.
 		const pool = jobs > 1 ? new PhotoBuildPool(jobs) : undefined;
+		const workerThreads = flags.threads || Math.max(1, Math.floor(availableParallelism() / jobs));
 		const optionsFor = (input: string, baseName: string, {source, model}: ResolvedDepthSource): BuildPhotoOptions => ({
 			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo}},
-			depth: pool ? depthOptionsFromFlags(depthFlagsFor(input), {offline: true}) : source,
+			depth: pool ? depthOptionsFromFlags(depthFlagsFor(input), {offline: true, threads: workerThreads}) : source,
 			encode: {
 				preset: flags.preset,
 				textureFormat: flags['texture-format'],

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+
+import {defaultJobCount, JOB_COUNT_DEFAULTS} from '../../src/pipeline/job-count.js';
+
+describe('defaultJobCount (build --jobs default)', () => {
+	const plenty = {memoryBytes: 64e9};
+
+	it('builds one photo per core, never more than there are photos', () => {
+		assert.equal(defaultJobCount(10, 1024, false, {...plenty, cores: 2}), 2);
+		assert.equal(defaultJobCount(10, 1024, false, {...plenty, cores: 8}), 8);
+		assert.equal(defaultJobCount(3, 1024, false, {...plenty, cores: 8}), 3);
+		assert.equal(defaultJobCount(1, 1024, false, {...plenty, cores: 8}), 1);
+	});
+
+	it('builds fewer big photos at once when memory is short, and never fewer than one', () => {
+		const memoryBytes = 8e9;
+		// 1024 px: 200 MB + 150 B × 1024² ≈ 357 MB a photo; 4096 px ≈ 2.7 GB.
+		assert.equal(defaultJobCount(16, 1024, false, {cores: 16, memoryBytes}), 16);
+		assert.equal(defaultJobCount(16, 4096, false, {cores: 16, memoryBytes}), 2);
+		assert.equal(defaultJobCount(16, 8192, false, {cores: 16, memoryBytes}), 1);
+		assert.equal(defaultJobCount(16, 1024, false, {cores: 16, memoryBytes: 1e6}), 1);
+	});
+
+	it('leaves room for each worker\'s depth model', () => {
+		const memoryBytes = 3e9;
+		const withoutModel = defaultJobCount(16, 1024, false, {cores: 16, memoryBytes});
+		const withModel = defaultJobCount(16, 1024, true, {cores: 16, memoryBytes});
+		assert.equal(withoutModel, Math.floor(memoryBytes / (JOB_COUNT_DEFAULTS.baseBytesPerPhoto + JOB_COUNT_DEFAULTS.bytesPerPixel * 1024 * 1024)));
+		assert.ok(withModel < withoutModel, `${withModel} < ${withoutModel}`);
+	});
+
+	it('asks the operating system when cores and memory are not given', () => {
+		const jobs = defaultJobCount(64, 1024, false);
+		assert.ok(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64, String(jobs));
+	});
+});
