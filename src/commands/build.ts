@@ -1,6 +1,5 @@
 import {existsSync} from 'node:fs';
 import {readdir, stat} from 'node:fs/promises';
-import {availableParallelism} from 'node:os';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
 import {Flags} from '@oclif/core';
@@ -15,7 +14,7 @@ import {fileError, UserError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {buildPhoto, type BuildPhotoOptions} from '../pipeline/build-photo.js';
-import {defaultJobCount} from '../pipeline/job-count.js';
+import {defaultJobCount, onnxThreadsPerJob} from '../pipeline/job-count.js';
 import {PhotoBuildPool} from '../pipeline/photo-pool.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
 import {TOOL_VERSION} from '../version.js';
@@ -98,10 +97,9 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		const jobs = Math.min(flags.jobs ?? defaultJobCount(total, flags['max-size'], flags.depth === undefined), total);
 		const status = createStatusLine({silent});
 		if (jobs > 1) this.info(`${total} photos, ${jobs} at a time (--jobs)`);
-		// Workers resolve their own depth source from plain options; the model is installed by now. Their
-		// onnxruntime sessions share the cores rather than each taking all of them.
+		// Workers resolve their own depth source from plain options; the model is installed by now.
 		const pool = jobs > 1 ? new PhotoBuildPool(jobs) : undefined;
-		const workerThreads = flags.threads || Math.max(1, Math.floor(availableParallelism() / jobs));
+		const workerThreads = flags.threads || onnxThreadsPerJob(jobs);
 		const optionsFor = (input: string, baseName: string, {source, model}: ResolvedDepthSource): BuildPhotoOptions => ({
 			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo}},
 			depth: pool ? depthOptionsFromFlags(depthFlagsFor(input), {offline: true, threads: workerThreads}) : source,

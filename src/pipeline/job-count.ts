@@ -51,10 +51,27 @@ export const JOB_COUNT_DEFAULTS: JobCountOptions = {
  */
 export function defaultJobCount(photoCount: number, maxSizePixels: number, usesDepthModel: boolean, options: Partial<JobCountOptions> = {}): number {
 	const settings = {...JOB_COUNT_DEFAULTS, ...options};
-	const cores = settings.cores > 0 ? settings.cores : availableParallelism();
+	const cores = resolveCores(settings.cores);
 	const memoryBytes = settings.memoryBytes > 0 ? settings.memoryBytes : settings.memoryShare * freemem();
 	const bytesPerPhoto = settings.baseBytesPerPhoto + settings.bytesPerPixel * maxSizePixels * maxSizePixels
 		+ (usesDepthModel ? settings.depthModelBytes : 0);
 	const byMemory = Math.floor(memoryBytes / bytesPerPhoto);
 	return Math.max(1, Math.min(photoCount, cores, byMemory));
+}
+
+/**
+ * onnxruntime intra-op threads for each of `jobs` photos built at once, so their depth-model sessions
+ * share the cores rather than each taking all of them (onnxruntime's own default). At least 1.
+ *
+ * ```ts
+ * const threads = flags.threads || onnxThreadsPerJob(jobs);
+ * ```
+ */
+export function onnxThreadsPerJob(jobs: number, cores = JOB_COUNT_DEFAULTS.cores): number {
+	return Math.max(1, Math.floor(resolveCores(cores) / Math.max(1, jobs)));
+}
+
+/** `cores`, or the operating system's count when it is 0. */
+function resolveCores(cores: number): number {
+	return cores > 0 ? cores : availableParallelism();
 }

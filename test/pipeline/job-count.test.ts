@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {defaultJobCount, JOB_COUNT_DEFAULTS} from '../../src/pipeline/job-count.js';
+import {defaultJobCount, JOB_COUNT_DEFAULTS, onnxThreadsPerJob} from '../../src/pipeline/job-count.js';
 
 describe('defaultJobCount (build --jobs default)', () => {
 	const plenty = {memoryBytes: 64e9};
@@ -32,5 +32,12 @@ describe('defaultJobCount (build --jobs default)', () => {
 	it('asks the operating system when cores and memory are not given', () => {
 		const jobs = defaultJobCount(64, 1024, false);
 		assert.ok(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64, String(jobs));
+	});
+
+	it('shares the cores between the photos\' onnxruntime sessions', () => {
+		assert.equal(onnxThreadsPerJob(2, 8), 4);
+		assert.equal(onnxThreadsPerJob(3, 8), 2);
+		assert.equal(onnxThreadsPerJob(8, 2), 1);
+		assert.ok(onnxThreadsPerJob(1) >= 1);
 	});
 });
