@@ -91,7 +91,7 @@ try {
 		const depth = await time(() => inpaintDisparity(region));
 		console.log(`${name.padEnd(18)} depth     ${depth.ms.toFixed(1).padStart(6)}  ${depth.cpuMs.toFixed(1).padStart(6)}`);
 		region.disparity = depth.result;
-		for (const inpainterName of ['diffusion', 'patch', 'onnx']) {
+		for (const inpainterName of ['diffusion', 'coherence', 'patch', 'onnx']) {
 			const inpainter = getColorInpainter(inpainterName, {modelPath});
 			const {ms, cpuMs, result} = await time(() => inpainter.inpaintColor(region));
 			const scores = scoreBand(result, scene.truthColor, region.synthesisMask, region.width, region.height);
@@ -165,6 +165,7 @@ if (!process.argv.includes('--no-engine')) {
 		const rows: Array<[string, (region: InpaintRegion) => Promise<unknown> | unknown]> = [
 			['depth', (region) => inpaintDisparity(region)],
 			['diffusion', (region) => getColorInpainter('diffusion').inpaintColor(region)],
+			['coherence', (region) => getColorInpainter('coherence').inpaintColor(region)],
 			['patch', (region) => getColorInpainter('patch').inpaintColor(region)],
 			// The same without the low-frequency correction (src/inpaint/patch.ts): what the correction costs.
 			['patch -lf', (region) => getColorInpainter('patch', {lowFrequencyRadius: 0}).inpaintColor(region)],

@@ -1,4 +1,5 @@
 import {UserError} from '../errors.js';
+import {CoherenceInpainter, type CoherenceInpainterOptions} from './coherence.js';
 import {DiffusionInpainter, type DiffusionInpainterOptions} from './diffusion.js';
 import type {ColorInpainter} from './inpainter.js';
 import {OnnxInpainter, type OnnxInpainterOptions} from './onnx.js';
@@ -11,9 +12,10 @@ import {PatchInpainter, type PatchInpainterOptions} from './patch.js';
 export type ColorInpainterFactory = (options: Readonly<Record<string, unknown>>) => ColorInpainter;
 
 /** Name of the inpainter used when none is asked for. */
-export const DEFAULT_COLOR_INPAINTER = 'patch';
+export const DEFAULT_COLOR_INPAINTER = 'coherence';
 
 const factories = new Map<string, ColorInpainterFactory>([
+	['coherence', (options) => new CoherenceInpainter(options as Partial<CoherenceInpainterOptions>)],
 	['diffusion', (options) => new DiffusionInpainter(options as Partial<DiffusionInpainterOptions>)],
 	['onnx', (options) => new OnnxInpainter(options as Partial<OnnxInpainterOptions>)],
 	['patch', (options) => new PatchInpainter(options as Partial<PatchInpainterOptions>)],

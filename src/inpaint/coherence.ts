@@ -1,0 +1,463 @@
+import {maskBounds} from './bounds.js';
+import {chamferDistance} from './distance.js';
+import type {ColorInpainter, InpaintRegion} from './inpainter.js';
+import {fillMembraneInPlace} from './membrane.js';
+
+/**
+ * The `coherence` colour inpainter: structure before texture, by coherence transport (Bornemann & März
+ * 2007). Synthesis pixels are filled in order of their distance from the context; each becomes a
+ * weighted mean of the known pixels (context, or already filled) in a ball around it, the weights
+ * 1/|p − q| · exp(−μ²/(2ε²) · ⟨n, p − q⟩²) favouring pixels along the isophote through p (n its normal,
+ * from a structure tensor computed on the context and carried into the hole by a membrane fill; μ scaled
+ * by the tensor's coherence, so where there is no structure the mean is isotropic). Edges, stripes and
+ * horizons entering the hole continue across it, each side with its own colour. Known pixels nearer
+ * than the hole pixel (disparity) get no weight, so an occluder in the context never leaks in.
+ * Weights come from tables per quantized normal angle and anisotropy: no Math.exp in the inner loop.
+ */
+
+/** Options for {@link CoherenceInpainter}. */
+export interface CoherenceInpainterOptions {
+	/** Radius ε of the ball of known pixels each synthesized pixel averages, pixels. */
+	radius: number;
+	/** Anisotropy μ at full coherence (Bornemann & März use 25): how strictly the mean follows isophotes. */
+	anisotropy: number;
+	/** Radius of the box filters smoothing the structure tensor (two passes), pixels. */
+	tensorRadius: number;
+	/**
+	 * Luminance contrast (squared grey levels of the smoothed tensor's trace) below which the structure
+	 * counts as noise: coherence = (λ1 − λ2) / (λ1 + λ2 + this).
+	 */
+	contrastFloor: number;
+	/** Normalized disparity by which a known pixel may be nearer than the pixel it fills. */
+	disparityMargin: number;
+	/** Weight of the context pixels next to the synthesis region (antialiased silhouette pixels), 0..1. */
+	edgeRingWeight: number;
+	/**
+	 * Share of a membrane (harmonic) fill of the context in the result, 0..1: transport follows
+	 * structure, the membrane averages both sides of the hole; their mean beat either alone in the
+	 * stereo evaluation (see the header).
+	 */
+	membraneShare: number;
+}
+
+export const COHERENCE_INPAINTER_DEFAULTS: CoherenceInpainterOptions = {
+	radius: 5,
+	anisotropy: 25,
+	tensorRadius: 3,
+	contrastFloor: 100,
+	disparityMargin: 0.05,
+	edgeRingWeight: 0.2,
+	membraneShare: 0.5,
+};
+
+/** Quantized normal angles over [0, π) and anisotropy levels of the weight tables. */
+const ANGLE_STEPS = 32;
+const ANISOTROPY_STEPS = 8;
+
+/**
+ * Fills synthesis pixels by coherence transport of the context.
+ *
+ * ```ts
+ * const color = await new CoherenceInpainter({radius: 6}).inpaintColor(region);
+ * ```
+ */
+export class CoherenceInpainter implements ColorInpainter {
+	readonly name = 'coherence';
+	readonly options: CoherenceInpainterOptions;
+
+	constructor(options: Partial<CoherenceInpainterOptions> = {}) {
+		this.options = {...COHERENCE_INPAINTER_DEFAULTS, ...options};
+	}
+
+	async inpaintColor(region: InpaintRegion): Promise<Uint8Array> {
+		const filled = transportColor(region, this.options);
+		return filled === undefined ? Uint8Array.from(region.color) : toBytes(region, filled.values, filled.box);
+	}
+}
+
+/** The crop area an inpainter works in: the synthesis bounds grown by what the fill reads. */
+export interface WorkBox {
+	left: number;
+	top: number;
+	width: number;
+	height: number;
+}
+
+/**
+ * Synchronous core of {@link CoherenceInpainter}: float RGB of the work box (synthesis bounds grown by the
+ * ball and tensor reach), synthesis pixels filled, context pixels copied, others 0; undefined when there
+ * is nothing to synthesize.
+ *
+ * ```ts
+ * const filled = transportColor(region);
+ * ```
+ */
+export function transportColor(
+	region: InpaintRegion, options: Partial<CoherenceInpainterOptions> = {},
+): {values: Float32Array; box: WorkBox} | undefined {
+	const settings = {...COHERENCE_INPAINTER_DEFAULTS, ...options};
+	const radius = Math.max(1, Math.round(settings.radius));
+	const tensorRadius = Math.max(1, Math.round(settings.tensorRadius));
+	const bounds = maskBounds(region.synthesisMask, region.width, region.height, radius + 2 * tensorRadius + 2);
+	if (bounds === undefined) return undefined;
+	const box = {left: bounds.left, top: bounds.top, width: bounds.right - bounds.left + 1, height: bounds.bottom - bounds.top + 1};
+	const n = box.width * box.height;
+	const values = new Float32Array(3 * n);
+	const disparity = new Float32Array(n);
+	// 0 = not readable, 1 = context, 2 = synthesis.
+	const state = new Uint8Array(n);
+	const contextCount = copyIntoBox(region, box, values, disparity, state);
+	if (contextCount === 0) {
+		const known = new Uint8Array(n);
+		const unknown = Uint8Array.from(state, (s) => (s === 2 ? 1 : 0));
+		fillMembraneInPlace(values, 3, box.width, box.height, known, unknown, {fallbackValue: 128});
+		return {values, box};
+	}
+	const membrane = settings.membraneShare > 0 ? membraneFill(values, disparity, state, box, settings.disparityMargin) : undefined;
+	const trust = contextTrust(state, box.width, box.height, settings.edgeRingWeight);
+	const tensor = structureTensor(values, state, box.width, box.height, tensorRadius, settings.contrastFloor);
+	const order = fillOrder(state, box.width, box.height);
+	const tables = weightTables(radius, settings.anisotropy);
+	const coherence = new Float32Array(order.length);
+	const deferred = transport(values, disparity, state, trust, tensor, order, box.width, box.height, tables, settings, coherence);
+	if (deferred > 0) fillDeferred(values, disparity, state, box, settings.disparityMargin);
+	if (membrane) {
+		for (let o = 0; o < order.length; o++) {
+			const p = order[o];
+			const share = settings.membraneShare * (1 - coherence[o]);
+			for (let c = 0; c < 3; c++) values[3 * p + c] = (1 - share) * values[3 * p + c] + share * membrane[3 * p + c];
+		}
+	}
+	return {values, box};
+}
+
+/** Copies the box's context colours and all disparities in; marks context 1, synthesis 2. Returns the context count. */
+function copyIntoBox(region: InpaintRegion, box: WorkBox, values: Float32Array, disparity: Float32Array, state: Uint8Array): number {
+	const {width, color, contextMask, synthesisMask} = region;
+	let contextCount = 0;
+	for (let y = 0; y < box.height; y++) {
+		for (let x = 0, b = y * box.width, i = (y + box.top) * width + box.left; x < box.width; x++, b++, i++) {
+			disparity[b] = region.disparity[i];
+			if (synthesisMask[i]) {
+				state[b] = 2;
+			} else if (contextMask[i]) {
+				state[b] = 1;
+				contextCount++;
+				values[3 * b] = color[3 * i];
+				values[3 * b + 1] = color[3 * i + 1];
+				values[3 * b + 2] = color[3 * i + 2];
+			}
+		}
+	}
+	return contextCount;
+}
+
+/**
+ * Per box pixel, the weight of a context pixel as a source: `ringWeight` for those 4-adjacent to the
+ * synthesis region (along a silhouette they mix in the occluder's colour), 1 for the rest.
+ */
+function contextTrust(state: Uint8Array, width: number, height: number, ringWeight: number): Float32Array {
+	const trust = new Float32Array(state.length);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0, i = y * width; x < width; x++, i++) {
+			if (state[i] !== 1) continue;
+			const nextToHole = (x > 0 && state[i - 1] === 2) || (x < width - 1 && state[i + 1] === 2) ||
+				(y > 0 && state[i - width] === 2) || (y < height - 1 && state[i + width] === 2);
+			trust[i] = nextToHole ? ringWeight : 1;
+		}
+	}
+	return trust;
+}
+
+/**
+ * The smoothed luminance structure tensor (Jxx, Jxy, Jyy per pixel) over the context, carried into the
+ * synthesis region by a membrane fill: tensors, not angles, are what averages correctly.
+ */
+function structureTensor(values: Float32Array, state: Uint8Array, width: number, height: number, radius: number, contrastFloor: number): Float32Array {
+	const n = width * height;
+	const luminance = new Float32Array(n);
+	for (let i = 0; i < n; i++) luminance[i] = 0.299 * values[3 * i] + 0.587 * values[3 * i + 1] + 0.114 * values[3 * i + 2];
+	const tensor = new Float32Array(3 * n);
+	const weight = new Float32Array(n);
+	gradientProducts(luminance, state, width, height, tensor, weight);
+	const scratch = new Float32Array(4 * n);
+	normalizedBoxBlur(tensor, weight, width, height, radius, scratch);
+	normalizedBoxBlur(tensor, weight, width, height, radius, scratch);
+	// Scaled to trace / (trace + floor): weak structure counts little in the mean the membrane takes,
+	// and in the hole the eigenvalues' ratio alone (not their size, which the membrane dilutes) is the coherence.
+	for (let i = 0; i < n; i++) {
+		const scale = 1 / (tensor[3 * i] + tensor[3 * i + 2] + contrastFloor);
+		tensor[3 * i] *= scale;
+		tensor[3 * i + 1] *= scale;
+		tensor[3 * i + 2] *= scale;
+	}
+	const known = new Uint8Array(n);
+	const unknown = new Uint8Array(n);
+	for (let i = 0; i < n; i++) {
+		// Synthesis pixels within the blur's reach keep the blurred tensor; the membrane carries it on.
+		if (weight[i] > 0) known[i] = 1;
+		else if (state[i] === 2) unknown[i] = 1;
+	}
+	fillMembraneInPlace(tensor, 3, width, height, known, unknown);
+	return tensor;
+}
+
+/** Gradient outer products at context pixels whose neighbours on both axes are context (weight 1 there). */
+function gradientProducts(luminance: Float32Array, state: Uint8Array, width: number, height: number, tensor: Float32Array, weight: Float32Array): void {
+	for (let y = 1; y < height - 1; y++) {
+		for (let x = 1, i = y * width + 1; x < width - 1; x++, i++) {
+			if (state[i] !== 1 || state[i - 1] !== 1 || state[i + 1] !== 1 || state[i - width] !== 1 || state[i + width] !== 1) continue;
+			const gx = 0.5 * (luminance[i + 1] - luminance[i - 1]);
+			const gy = 0.5 * (luminance[i + width] - luminance[i - width]);
+			tensor[3 * i] = gx * gx;
+			tensor[3 * i + 1] = gx * gy;
+			tensor[3 * i + 2] = gy * gy;
+			weight[i] = 1;
+		}
+	}
+}
+
+/**
+ * In place, the `weight`-weighted mean of `values` (3 per pixel) over a (2r + 1)² box; pixels whose box
+ * weighs nothing keep their value, and `weight` becomes the box's weight (so a second pass is a
+ * triangle filter over the first's support). `scratch` holds 4 floats per pixel.
+ */
+function normalizedBoxBlur(values: Float32Array, weight: Float32Array, width: number, height: number, r: number, scratch: Float32Array): void {
+	for (let y = 0; y < height; y++) {
+		const row = y * width;
+		let a = 0;
+		let b = 0;
+		let c = 0;
+		let w = 0;
+		for (let x = -r; x < width; x++) {
+			const entering = x + r;
+			if (entering < width) {
+				const i = row + entering;
+				const wi = weight[i];
+				a += wi * values[3 * i];
+				b += wi * values[3 * i + 1];
+				c += wi * values[3 * i + 2];
+				w += wi;
+			}
+			const leaving = x - r - 1;
+			if (leaving >= 0) {
+				const i = row + leaving;
+				const wi = weight[i];
+				a -= wi * values[3 * i];
+				b -= wi * values[3 * i + 1];
+				c -= wi * values[3 * i + 2];
+				w -= wi;
+			}
+			if (x < 0) continue;
+			const o = 4 * (row + x);
+			scratch[o] = a;
+			scratch[o + 1] = b;
+			scratch[o + 2] = c;
+			scratch[o + 3] = w;
+		}
+	}
+	for (let x = 0; x < width; x++) {
+		let a = 0;
+		let b = 0;
+		let c = 0;
+		let w = 0;
+		for (let y = -r; y < height; y++) {
+			const entering = y + r;
+			if (entering < height) {
+				const o = 4 * (entering * width + x);
+				a += scratch[o];
+				b += scratch[o + 1];
+				c += scratch[o + 2];
+				w += scratch[o + 3];
+			}
+			const leaving = y - r - 1;
+			if (leaving >= 0) {
+				const o = 4 * (leaving * width + x);
+				a -= scratch[o];
+				b -= scratch[o + 1];
+				c -= scratch[o + 2];
+				w -= scratch[o + 3];
+			}
+			if (y < 0) continue;
+			const i = y * width + x;
+			// Running sums of whole weights: a box that lost its last weighted pixel reads ≈ 0.
+			if (w < 1e-3) {
+				weight[i] = 0;
+				continue;
+			}
+			values[3 * i] = a / w;
+			values[3 * i + 1] = b / w;
+			values[3 * i + 2] = c / w;
+			weight[i] = w;
+		}
+	}
+}
+
+/** The synthesis pixels ordered by their (chamfer) distance from the context, nearest first. */
+function fillOrder(state: Uint8Array, width: number, height: number): Int32Array {
+	const context = Uint8Array.from(state, (s) => (s === 1 ? 1 : 0));
+	const distance = chamferDistance(context, width, height);
+	let count = 0;
+	for (let i = 0; i < state.length; i++) if (state[i] === 2) count++;
+	// Distance in 1/64 px above the pixel index: one numeric sort orders both.
+	const keys = new Float64Array(count);
+	const indexSpan = 4194304;
+	for (let i = 0, k = 0; i < state.length; i++) {
+		if (state[i] === 2) keys[k++] = Math.round(Math.min(distance[i], 1e6) * 64) * indexSpan + i;
+	}
+	keys.sort();
+	const order = new Int32Array(count);
+	for (let k = 0; k < count; k++) order[k] = keys[k] % indexSpan;
+	return order;
+}
+
+/** Ball offsets and, per quantized normal angle and anisotropy level, the weight of each offset. */
+interface WeightTables {
+	dx: Int32Array;
+	dy: Int32Array;
+	/** [(angle · ANISOTROPY_STEPS + level) · offsets + offset]. */
+	weights: Float32Array;
+}
+
+function weightTables(radius: number, anisotropy: number): WeightTables {
+	const dxs: number[] = [];
+	const dys: number[] = [];
+	for (let dy = -radius; dy <= radius; dy++) {
+		for (let dx = -radius; dx <= radius; dx++) {
+			if ((dx !== 0 || dy !== 0) && dx * dx + dy * dy <= radius * radius + radius) {
+				dxs.push(dx);
+				dys.push(dy);
+			}
+		}
+	}
+	const offsets = dxs.length;
+	const weights = new Float32Array(ANGLE_STEPS * ANISOTROPY_STEPS * offsets);
+	for (let a = 0; a < ANGLE_STEPS; a++) {
+		const angle = (Math.PI * a) / ANGLE_STEPS;
+		const nx = Math.cos(angle);
+		const ny = Math.sin(angle);
+		for (let level = 0; level < ANISOTROPY_STEPS; level++) {
+			const mu = (anisotropy * level) / (ANISOTROPY_STEPS - 1);
+			const sharpness = (mu * mu) / (2 * radius * radius);
+			for (let k = 0; k < offsets; k++) {
+				const along = nx * dxs[k] + ny * dys[k];
+				weights[(a * ANISOTROPY_STEPS + level) * offsets + k] = Math.exp(-sharpness * along * along) / Math.hypot(dxs[k], dys[k]);
+			}
+		}
+	}
+	return {dx: Int32Array.from(dxs), dy: Int32Array.from(dys), weights};
+}
+
+/**
+ * Fills the synthesis pixels in `order`: each the weighted mean of the known pixels in its ball, no
+ * nearer than it by more than the margin; a filled pixel becomes known (state 1, full trust). Pixels
+ * with no such pixel keep state 2. Returns their number.
+ */
+function transport(
+	values: Float32Array, disparity: Float32Array, state: Uint8Array, trust: Float32Array, tensor: Float32Array, order: Int32Array,
+	width: number, height: number, tables: WeightTables, settings: CoherenceInpainterOptions, coherenceOut: Float32Array,
+): number {
+	const {dx, dy, weights} = tables;
+	const offsets = dx.length;
+	const relative = new Int32Array(offsets);
+	for (let k = 0; k < offsets; k++) relative[k] = dy[k] * width + dx[k];
+	const radius = Math.max(...dx);
+	const margin = settings.disparityMargin;
+	let deferred = 0;
+	for (let o = 0; o < order.length; o++) {
+		const p = order[o];
+		const x = p % width;
+		const y = (p - x) / width;
+		const jxx = tensor[3 * p];
+		const jxy = tensor[3 * p + 1];
+		const jyy = tensor[3 * p + 2];
+		const half = 0.5 * (jxx - jyy);
+		const root = Math.sqrt(half * half + jxy * jxy);
+		// Anisotropy from the eigenvalues' ratio; the structure's strength (its share of the floor-scaled trace) for the blend.
+		const coherence = (2 * root) / (jxx + jyy + 1e-9);
+		coherenceOut[o] = Math.min(1, 2 * root);
+		const level = Math.min(ANISOTROPY_STEPS - 1, Math.round(coherence * (ANISOTROPY_STEPS - 1)));
+		// The normal is the major eigenvector: angle ½·atan2(2Jxy, Jxx − Jyy), in [0, π).
+		let angle = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
+		if (angle < 0) angle += Math.PI;
+		const angleStep = Math.round((angle * ANGLE_STEPS) / Math.PI) % ANGLE_STEPS;
+		const table = (angleStep * ANISOTROPY_STEPS + level) * offsets;
+		const ceiling = disparity[p] + margin;
+		const inside = x >= radius && y >= radius && x < width - radius && y < height - radius;
+		let r = 0;
+		let g = 0;
+		let b = 0;
+		let weightSum = 0;
+		for (let k = 0; k < offsets; k++) {
+			if (!inside) {
+				const qx = x + dx[k];
+				const qy = y + dy[k];
+				if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+			}
+			const q = p + relative[k];
+			if (state[q] !== 1 || disparity[q] > ceiling) continue;
+			const w = weights[table + k] * trust[q];
+			r += w * values[3 * q];
+			g += w * values[3 * q + 1];
+			b += w * values[3 * q + 2];
+			weightSum += w;
+		}
+		if (weightSum <= 0) {
+			deferred++;
+			continue;
+		}
+		values[3 * p] = r / weightSum;
+		values[3 * p + 1] = g / weightSum;
+		values[3 * p + 2] = b / weightSum;
+		state[p] = 1;
+		trust[p] = 1;
+	}
+	return deferred;
+}
+
+/**
+ * A membrane fill of the synthesis pixels (a copy of `values`) from the context no nearer than the
+ * nearest synthesis pixel by more than `margin` (an occluder in the context cannot be what is hidden);
+ * undefined when there is none.
+ */
+function membraneFill(values: Float32Array, disparity: Float32Array, state: Uint8Array, box: WorkBox, margin: number): Float32Array | undefined {
+	let nearestHole = -Infinity;
+	for (let i = 0; i < state.length; i++) if (state[i] === 2) nearestHole = Math.max(nearestHole, disparity[i]);
+	const farEnough = nearestHole + margin;
+	const known = new Uint8Array(state.length);
+	const unknown = new Uint8Array(state.length);
+	for (let i = 0; i < state.length; i++) {
+		if (state[i] === 2) unknown[i] = 1;
+		else if (state[i] === 1 && disparity[i] <= farEnough) known[i] = 1;
+	}
+	if (!known.includes(1)) return undefined;
+	const membrane = Float32Array.from(values);
+	fillMembraneInPlace(membrane, 3, box.width, box.height, known, unknown, {fallbackValue: 128});
+	return membrane;
+}
+
+/** Membrane fill of the synthesis pixels transport could not reach, from the known pixels no nearer than them. */
+function fillDeferred(values: Float32Array, disparity: Float32Array, state: Uint8Array, box: WorkBox, margin: number): void {
+	const filled = membraneFill(values, disparity, state, box, margin);
+	if (filled === undefined) return;
+	for (let i = 0; i < state.length; i++) {
+		if (state[i] !== 2) continue;
+		for (let c = 0; c < 3; c++) values[3 * i + c] = filled[3 * i + c];
+	}
+}
+
+/** The region's colour with the synthesis pixels replaced by the box's rounded, clamped values. */
+export function toBytes(region: InpaintRegion, values: Float32Array, box: WorkBox): Uint8Array {
+	const result = Uint8Array.from(region.color);
+	const {width, synthesisMask} = region;
+	for (let y = 0; y < box.height; y++) {
+		for (let x = 0, b = y * box.width, i = (y + box.top) * width + box.left; x < box.width; x++, b++, i++) {
+			if (!synthesisMask[i]) continue;
+			for (let c = 0; c < 3; c++) {
+				const value = Math.round(values[3 * b + c]);
+				result[3 * i + c] = value < 0 ? 0 : value > 255 ? 255 : value;
+			}
+		}
+	}
+	return result;
+}
