@@ -170,7 +170,7 @@ if (!process.argv.includes('--no-engine')) {
 			// The same without the low-frequency correction (src/inpaint/patch.ts): what the correction costs.
 			['patch -lf', (region) => getColorInpainter('patch', {lowFrequencyRadius: 0}).inpaintColor(region)],
 		];
-		for (const [name, run] of rows) {
+		for (const [name, run] of rows.filter(([name]) => !process.env.BENCH_ROWS || process.env.BENCH_ROWS.split(',').includes(name))) {
 			const cpuMs = await cpuOverRegions(regions, run);
 			console.log(`${name.padEnd(10)} ${cpuMs.toFixed(0).padStart(7)}  ${((cpuMs * 1e6) / synthesisPixels).toFixed(0).padStart(8)}`);
 		}

@@ -1,5 +1,4 @@
 import {maskBounds} from './bounds.js';
-import {chamferDistance} from './distance.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
 import {fillMembraneInPlace} from './membrane.js';
 
@@ -33,6 +32,12 @@ export interface CoherenceInpainterOptions {
 	/** Weight of the context pixels next to the synthesis region (antialiased silhouette pixels), 0..1. */
 	edgeRingWeight: number;
 	/**
+	 * Grey levels (largest channel difference) up to which the membrane fill and the transport count as
+	 * agreeing; the membrane's share falls to none at twice this: where they differ more, the membrane
+	 * has crossed a structure the transport follows.
+	 */
+	agreementLevels: number;
+	/**
 	 * Share of a membrane (harmonic) fill of the context in the result, 0..1: transport follows
 	 * structure, the membrane averages both sides of the hole; their mean beat either alone in the
 	 * stereo evaluation (see the header).
@@ -47,6 +52,7 @@ export const COHERENCE_INPAINTER_DEFAULTS: CoherenceInpainterOptions = {
 	contrastFloor: 100,
 	disparityMargin: 0.05,
 	edgeRingWeight: 0.2,
+	agreementLevels: 40,
 	membraneShare: 0.5,
 };
 
@@ -124,7 +130,10 @@ export function transportColor(
 	if (membrane) {
 		for (let o = 0; o < order.length; o++) {
 			const p = order[o];
-			const share = settings.membraneShare * (1 - coherence[o]);
+			let difference = 0;
+			for (let c = 0; c < 3; c++) difference = Math.max(difference, Math.abs(values[3 * p + c] - membrane[3 * p + c]));
+			const agreement = Math.max(0, Math.min(1, 2 - difference / settings.agreementLevels));
+			const share = settings.membraneShare * (1 - coherence[o]) * agreement;
 			for (let c = 0; c < 3; c++) values[3 * p + c] = (1 - share) * values[3 * p + c] + share * membrane[3 * p + c];
 		}
 	}
@@ -191,14 +200,6 @@ function structureTensor(values: Float32Array, state: Uint8Array, width: number,
 		tensor[3 * i + 1] *= scale;
 		tensor[3 * i + 2] *= scale;
 	}
-	const known = new Uint8Array(n);
-	const unknown = new Uint8Array(n);
-	for (let i = 0; i < n; i++) {
-		// Synthesis pixels within the blur's reach keep the blurred tensor; the membrane carries it on.
-		if (weight[i] > 0) known[i] = 1;
-		else if (state[i] === 2) unknown[i] = 1;
-	}
-	fillMembraneInPlace(tensor, 3, width, height, known, unknown);
 	return tensor;
 }
 
@@ -293,21 +294,51 @@ function normalizedBoxBlur(values: Float32Array, weight: Float32Array, width: nu
 	}
 }
 
-/** The synthesis pixels ordered by their (chamfer) distance from the context, nearest first. */
+/**
+ * The synthesis pixels ordered by their 3-4 chamfer distance from the context (orthogonal step 3,
+ * diagonal 4: within 8 % of Euclidean), nearest first; integer distances make the sort a counting sort.
+ */
 function fillOrder(state: Uint8Array, width: number, height: number): Int32Array {
-	const context = Uint8Array.from(state, (s) => (s === 1 ? 1 : 0));
-	const distance = chamferDistance(context, width, height);
+	const far = 0x3fffffff;
+	const distance = new Int32Array(state.length);
 	let count = 0;
-	for (let i = 0; i < state.length; i++) if (state[i] === 2) count++;
-	// Distance in 1/64 px above the pixel index: one numeric sort orders both.
-	const keys = new Float64Array(count);
-	const indexSpan = 4194304;
-	for (let i = 0, k = 0; i < state.length; i++) {
-		if (state[i] === 2) keys[k++] = Math.round(Math.min(distance[i], 1e6) * 64) * indexSpan + i;
+	for (let i = 0; i < state.length; i++) {
+		distance[i] = state[i] === 1 ? 0 : far;
+		if (state[i] === 2) count++;
 	}
-	keys.sort();
+	for (let y = 0; y < height; y++) {
+		for (let x = 0, i = y * width; x < width; x++, i++) {
+			let best = distance[i];
+			if (best === 0) continue;
+			if (x > 0 && distance[i - 1] + 3 < best) best = distance[i - 1] + 3;
+			if (y > 0) {
+				if (distance[i - width] + 3 < best) best = distance[i - width] + 3;
+				if (x > 0 && distance[i - width - 1] + 4 < best) best = distance[i - width - 1] + 4;
+				if (x < width - 1 && distance[i - width + 1] + 4 < best) best = distance[i - width + 1] + 4;
+			}
+			distance[i] = best;
+		}
+	}
+	let maxDistance = 0;
+	for (let y = height - 1; y >= 0; y--) {
+		for (let x = width - 1, i = y * width + x; x >= 0; x--, i--) {
+			let best = distance[i];
+			if (best === 0) continue;
+			if (x < width - 1 && distance[i + 1] + 3 < best) best = distance[i + 1] + 3;
+			if (y < height - 1) {
+				if (distance[i + width] + 3 < best) best = distance[i + width] + 3;
+				if (x < width - 1 && distance[i + width + 1] + 4 < best) best = distance[i + width + 1] + 4;
+				if (x > 0 && distance[i + width - 1] + 4 < best) best = distance[i + width - 1] + 4;
+			}
+			distance[i] = best;
+			if (state[i] === 2 && best > maxDistance) maxDistance = best;
+		}
+	}
+	const starts = new Int32Array(maxDistance + 2);
+	for (let i = 0; i < state.length; i++) if (state[i] === 2) starts[distance[i] + 1]++;
+	for (let d = 1; d < starts.length; d++) starts[d] += starts[d - 1];
 	const order = new Int32Array(count);
-	for (let k = 0; k < count; k++) order[k] = keys[k] % indexSpan;
+	for (let i = 0; i < state.length; i++) if (state[i] === 2) order[starts[distance[i]]++] = i;
 	return order;
 }
 
@@ -319,7 +350,20 @@ interface WeightTables {
 	weights: Float32Array;
 }
 
+const tableCache = new Map<string, WeightTables>();
+
+/** {@link buildWeightTables}, kept per radius and anisotropy: the engine calls an inpainter hundreds of times. */
 function weightTables(radius: number, anisotropy: number): WeightTables {
+	const key = `${radius} ${anisotropy}`;
+	let tables = tableCache.get(key);
+	if (tables === undefined) {
+		tables = buildWeightTables(radius, anisotropy);
+		tableCache.set(key, tables);
+	}
+	return tables;
+}
+
+function buildWeightTables(radius: number, anisotropy: number): WeightTables {
 	const dxs: number[] = [];
 	const dys: number[] = [];
 	for (let dy = -radius; dy <= radius; dy++) {
@@ -363,31 +407,22 @@ function transport(
 	for (let k = 0; k < offsets; k++) relative[k] = dy[k] * width + dx[k];
 	const radius = Math.max(...dx);
 	const margin = settings.disparityMargin;
+	// The ball's usable pixels (known, not nearer than p) and their trust, found once per pixel.
+	const usable = new Int32Array(offsets);
+	const usableTrust = new Float32Array(offsets);
 	let deferred = 0;
 	for (let o = 0; o < order.length; o++) {
 		const p = order[o];
 		const x = p % width;
 		const y = (p - x) / width;
-		const jxx = tensor[3 * p];
-		const jxy = tensor[3 * p + 1];
-		const jyy = tensor[3 * p + 2];
-		const half = 0.5 * (jxx - jyy);
-		const root = Math.sqrt(half * half + jxy * jxy);
-		// Anisotropy from the eigenvalues' ratio; the structure's strength (its share of the floor-scaled trace) for the blend.
-		const coherence = (2 * root) / (jxx + jyy + 1e-9);
-		coherenceOut[o] = Math.min(1, 2 * root);
-		const level = Math.min(ANISOTROPY_STEPS - 1, Math.round(coherence * (ANISOTROPY_STEPS - 1)));
-		// The normal is the major eigenvector: angle ½·atan2(2Jxy, Jxx − Jyy), in [0, π).
-		let angle = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
-		if (angle < 0) angle += Math.PI;
-		const angleStep = Math.round((angle * ANGLE_STEPS) / Math.PI) % ANGLE_STEPS;
-		const table = (angleStep * ANISOTROPY_STEPS + level) * offsets;
 		const ceiling = disparity[p] + margin;
 		const inside = x >= radius && y >= radius && x < width - radius && y < height - radius;
-		let r = 0;
-		let g = 0;
-		let b = 0;
-		let weightSum = 0;
+		// First the isotropic mean of the known pixels' tensors: the structure carried to p so far.
+		let jxx = 0;
+		let jxy = 0;
+		let jyy = 0;
+		let tensorWeight = 0;
+		let usableCount = 0;
 		for (let k = 0; k < offsets; k++) {
 			if (!inside) {
 				const qx = x + dx[k];
@@ -396,19 +431,55 @@ function transport(
 			}
 			const q = p + relative[k];
 			if (state[q] !== 1 || disparity[q] > ceiling) continue;
-			const w = weights[table + k] * trust[q];
+			usable[usableCount] = k;
+			usableTrust[usableCount++] = trust[q];
+			const w = weights[k] * trust[q];
+			jxx += w * tensor[3 * q];
+			jxy += w * tensor[3 * q + 1];
+			jyy += w * tensor[3 * q + 2];
+			tensorWeight += w;
+		}
+		if (tensorWeight <= 0) {
+			deferred++;
+			continue;
+		}
+		const half = 0.5 * (jxx - jyy);
+		const root = Math.sqrt(half * half + jxy * jxy);
+		// Anisotropy from the eigenvalues' ratio; the structure's strength (its share of the floor-scaled trace) for the blend.
+		const coherence = (2 * root) / (jxx + jyy + 1e-9);
+		coherenceOut[o] = Math.min(1, (2 * root) / tensorWeight);
+		const level = Math.min(ANISOTROPY_STEPS - 1, Math.round(coherence * (ANISOTROPY_STEPS - 1)));
+		// The normal is the major eigenvector: angle ½·atan2(2Jxy, Jxx − Jyy), in [0, π).
+		let angle = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
+		if (angle < 0) angle += Math.PI;
+		const angleStep = Math.round((angle * ANGLE_STEPS) / Math.PI) % ANGLE_STEPS;
+		const table = (angleStep * ANISOTROPY_STEPS + level) * offsets;
+		// Then colour and tensor along the isophote: the structure travels with the colour it shapes.
+		jxx = 0;
+		jxy = 0;
+		jyy = 0;
+		let r = 0;
+		let g = 0;
+		let b = 0;
+		let weightSum = 0;
+		for (let u = 0; u < usableCount; u++) {
+			const k = usable[u];
+			const q = p + relative[k];
+			const w = weights[table + k] * usableTrust[u];
 			r += w * values[3 * q];
 			g += w * values[3 * q + 1];
 			b += w * values[3 * q + 2];
+			jxx += w * tensor[3 * q];
+			jxy += w * tensor[3 * q + 1];
+			jyy += w * tensor[3 * q + 2];
 			weightSum += w;
-		}
-		if (weightSum <= 0) {
-			deferred++;
-			continue;
 		}
 		values[3 * p] = r / weightSum;
 		values[3 * p + 1] = g / weightSum;
 		values[3 * p + 2] = b / weightSum;
+		tensor[3 * p] = jxx / weightSum;
+		tensor[3 * p + 1] = jxy / weightSum;
+		tensor[3 * p + 2] = jyy / weightSum;
 		state[p] = 1;
 		trust[p] = 1;
 	}
