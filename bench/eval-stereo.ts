@@ -15,7 +15,7 @@
  *   --depth-unit px --depth-scale 1/factor --layout right` runs: buildScene in exact-disparity mode
  *   (src/pipeline/exact-disparity.ts: the map read and its unknowns filled by the supplied-map reader,
  *   depth range from depthRangeForPixelDisparity, exact mode's LDI and mesh settings), then renderScene
- *   from exactDisparityRightCamera; once with the product's default colour inpainter (patch) and once
+ *   from exactDisparityRightCamera; once with the product's default colour inpainter (coherence) and once
  *   with diffusion.
  *
  * Exact mode's settings and the sweep that chose them are in the header of src/pipeline/exact-disparity.ts.

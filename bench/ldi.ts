@@ -5,7 +5,7 @@
  * times (default 3) in one process and the run with the median total CPU is printed: the first run of a
  * process pays V8's compilation of the engine (up to 2× the CPU of a warm run). Photos come from
  * ../shared (skipped with a message when absent). Run alone with
- * `node --import=tsx --expose-gc bench/ldi.ts [--inpainter patch|diffusion] [--large-inpainter NAME] [--debug-dir DIR]
+ * `node --import=tsx --expose-gc bench/ldi.ts [--inpainter coherence|patch|diffusion] [--large-inpainter NAME] [--debug-dir DIR]
  * [--runs N] [--paper-regions] [--no-4k]`.
  */
 import {existsSync} from 'node:fs';
@@ -14,6 +14,7 @@ import {join} from 'node:path';
 import sharp from 'sharp';
 
 import type {FloatImage, RgbImage} from '../src/image/raster.js';
+import {DEFAULT_COLOR_INPAINTER} from '../src/inpaint/registry.js';
 import {writeDebugImages} from '../src/io/debug-dir.js';
 import {type BuildLdiResult, buildLdi, PAPER_REGION_OPTIONS} from '../src/ldi/build-ldi.js';
 import {sharedDir} from './common.js';
@@ -22,7 +23,7 @@ const argument = (name: string): string | undefined => {
 	const i = process.argv.indexOf(name);
 	return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const inpainter = argument('--inpainter') ?? 'patch';
+const inpainter = argument('--inpainter') ?? DEFAULT_COLOR_INPAINTER;
 // Patch synthesis over a 4096-px photo's regions takes many minutes on 2 cores; the upscale measures the
 // engine's own stages and memory, so it uses the diffusion inpainter unless told otherwise.
 const largeInpainter = argument('--large-inpainter') ?? 'diffusion';

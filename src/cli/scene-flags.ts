@@ -46,7 +46,7 @@ export const sceneFlags = {
 	...depthFlags,
 	near: Flags.custom<number>({description: 'Depth of the nearest point, metres.', default: DEFAULT_DEPTH_RANGE_DEFAULTS.nearMeters, helpGroup: SCENE_GROUP, parse: async (input) => positiveNumber(input, '--near')})(),
 	far: Flags.custom<number>({description: 'Depth of the farthest point, metres (> --near).', default: DEFAULT_DEPTH_RANGE_DEFAULTS.nearMeters * DEFAULT_DEPTH_RANGE_DEFAULTS.depthRatio, helpGroup: SCENE_GROUP, parse: async (input) => positiveNumber(input, '--far')})(),
-	inpainter: Flags.string({description: 'Colour inpainter: patch (texture synthesis), diffusion (smooth, fast) or onnx (with --inpaint-model).', default: DEFAULT_COLOR_INPAINTER, helpGroup: SCENE_GROUP}),
+	inpainter: Flags.string({description: 'Colour inpainter: coherence (structure-following fill), patch (texture synthesis), diffusion (smooth, fast) or onnx (with --inpaint-model).', default: DEFAULT_COLOR_INPAINTER, helpGroup: SCENE_GROUP}),
 	'inpaint-model': Flags.string({description: 'Image-inpainting ONNX network for --inpainter onnx (image + mask in, image out; LaMa / MI-GAN style).', helpGroup: SCENE_GROUP}),
 	passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: BUILD_LDI_DEFAULTS.passes, min: 0, max: 8, helpGroup: SCENE_GROUP}),
 	'extend-border': Flags.boolean({description: 'Extend the scene past the frame so camera moves reveal no empty space.', default: true, allowNo: true, helpGroup: SCENE_GROUP}),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 
 import {UserError} from '../../src/errors.js';
+import {CoherenceInpainter} from '../../src/inpaint/coherence.js';
 import {DiffusionInpainter} from '../../src/inpaint/diffusion.js';
 import type {InpaintRegion} from '../../src/inpaint/inpainter.js';
 import {PatchInpainter} from '../../src/inpaint/patch.js';
@@ -8,20 +9,23 @@ import {DEFAULT_COLOR_INPAINTER, getColorInpainter, listColorInpainters, registe
 
 describe('colour inpainter registry', () => {
 	it('builds the built-in inpainters by name, with their options', () => {
-		assert.equal(DEFAULT_COLOR_INPAINTER, 'patch');
+		assert.equal(DEFAULT_COLOR_INPAINTER, 'coherence');
 		assert.ok(getColorInpainter('diffusion') instanceof DiffusionInpainter);
+		const coherence = getColorInpainter('coherence', {radius: 4});
+		assert.ok(coherence instanceof CoherenceInpainter);
+		assert.equal((coherence as CoherenceInpainter).options.radius, 4);
 		const patch = getColorInpainter('patch', {seed: 9, patchSize: 5});
 		assert.ok(patch instanceof PatchInpainter);
 		assert.equal((patch as PatchInpainter).options.seed, 9);
 		assert.equal((patch as PatchInpainter).options.patchSize, 5);
 		assert.equal(getColorInpainter('onnx', {modelPath: 'model.onnx'}).name, 'onnx');
-		for (const name of ['diffusion', 'onnx', 'patch']) assert.ok(listColorInpainters().includes(name));
+		for (const name of ['coherence', 'diffusion', 'onnx', 'patch']) assert.ok(listColorInpainters().includes(name));
 	});
 
 	it('refuses an unknown name with a UserError listing the known ones', () => {
 		assert.throws(
 			() => getColorInpainter('telea'),
-			(error: unknown) => error instanceof UserError && /unknown inpainter 'telea' \(known: .*diffusion.*onnx.*patch/.test(error.message),
+			(error: unknown) => error instanceof UserError && /unknown inpainter 'telea' \(known: .*coherence.*diffusion.*onnx.*patch/.test(error.message),
 		);
 	});
 
