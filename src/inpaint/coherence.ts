@@ -396,7 +396,9 @@ function buildWeightTables(radius: number, anisotropy: number): WeightTables {
 			const sharpness = (mu * mu) / (2 * radius * radius);
 			for (let k = 0; k < offsets; k++) {
 				const along = nx * dxs[k] + ny * dys[k];
-				weights[(a * ANISOTROPY_STEPS + level) * offsets + k] = Math.exp(-sharpness * along * along) / Math.hypot(dxs[k], dys[k]);
+				// Never 0 (exp underflows far across the isophote): a pixel whose usable neighbours all lie
+				// across it still gets their mean rather than 0 / 0.
+				weights[(a * ANISOTROPY_STEPS + level) * offsets + k] = Math.max(1e-30, Math.exp(-sharpness * along * along)) / Math.hypot(dxs[k], dys[k]);
 			}
 		}
 	}
