@@ -19,7 +19,7 @@ import {fillMembraneInPlace} from './membrane.js';
  * Measured (eval:stereo, mean disoccluded gain over the README's DIBR: patch 1.03, diffusion 1.20 dB):
  * transport alone with the tensor carried by a membrane 1.27; + half a membrane fill 1.60 (but a slanted
  * edge blurred: 7 % of its pixels off by > 30); tensor carried with the colour 1.71 (edge still 4.6 %);
- * membrane gated by agreement at 40 grey levels 1.66 (edge 0.6 %; 24: 1.60, cones 0.39 dB under
+ * membrane gated by agreement at 40 grey levels 1.67 (edge 0.6 %; 24: 1.60, cones 0.39 dB under
  * diffusion). Membrane share 0 → 1.45, 1 → 1.59; ring weight 1 → 1.52; μ 12 → 1.75 (the paper's 25
  * kept). CPU on the moon engine workload (bench/inpaint.ts) 616 ms, patch 512, diffusion 104.
  */
