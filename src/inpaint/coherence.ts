@@ -17,11 +17,13 @@ import {fillMembraneInPlace} from './membrane.js';
  * quantized normal angle and anisotropy: no Math.exp in the inner loop.
  *
  * Measured (eval:stereo, mean disoccluded gain over the README's DIBR: patch 1.03, diffusion 1.20 dB):
- * transport alone with the tensor carried by a membrane 1.27; + half a membrane fill 1.60 (but a slanted
- * edge blurred: 7 % of its pixels off by > 30); tensor carried with the colour 1.71 (edge still 4.6 %);
- * membrane gated by agreement at 40 grey levels 1.67 (edge 0.6 %; 24: 1.60, cones 0.39 dB under
- * diffusion). Membrane share 0 → 1.45, 1 → 1.59; ring weight 1 → 1.52; μ 12 → 1.75 (the paper's 25
- * kept). CPU on the moon engine workload (bench/inpaint.ts) 616 ms, patch 512, diffusion 104.
+ * transport alone with the tensor carried by a membrane 1.27; + half a membrane fill 1.60 (a slanted
+ * edge blurred: 7 % of its pixels off by > 30); tensor carried with the colour 1.71 (edge 4.6 %); the
+ * membrane gated by agreement (40 grey levels) 1.67, edge 0.6 %, but stripes 27° off the hole's edge
+ * out of phase (MAE 68, central differences); Scharr gradients: MAE 23, edge 0.05 %, 1.60 (cones 0.31
+ * under diffusion); gate at 60 grey levels 1.64, edge 0.2 %. μ 12 → 1.71 but horizontal stripes
+ * 59 → 20 dB (the paper's 25 kept); context ring weight 1 → 1.52 (old gradients). CPU on the moon
+ * engine workload (bench/inpaint.ts) 581 ms, patch 468, diffusion 103.
  */
 
 /** Options for {@link CoherenceInpainter}. */
@@ -63,7 +65,7 @@ export const COHERENCE_INPAINTER_DEFAULTS: CoherenceInpainterOptions = {
 	contrastFloor: 100,
 	disparityMargin: 0.05,
 	edgeRingWeight: 0.2,
-	agreementLevels: 40,
+	agreementLevels: 60,
 	membraneShare: 0.5,
 };
 
@@ -214,13 +216,21 @@ function structureTensor(values: Float32Array, state: Uint8Array, width: number,
 	return tensor;
 }
 
-/** Gradient outer products at context pixels whose neighbours on both axes are context (weight 1 there). */
+/**
+ * Gradient outer products at context pixels whose 3×3 neighbourhood is context (weight 1 there), by
+ * Scharr's derivative filters: central differences misread a staircased (aliased) line's direction by
+ * 5° and its coherence as 0.74 instead of 1, and transport along a line 27° off the hole's edge then lost
+ * phase at once.
+ */
 function gradientProducts(luminance: Float32Array, state: Uint8Array, width: number, height: number, tensor: Float32Array, weight: Float32Array): void {
 	for (let y = 1; y < height - 1; y++) {
 		for (let x = 1, i = y * width + 1; x < width - 1; x++, i++) {
-			if (state[i] !== 1 || state[i - 1] !== 1 || state[i + 1] !== 1 || state[i - width] !== 1 || state[i + width] !== 1) continue;
-			const gx = 0.5 * (luminance[i + 1] - luminance[i - 1]);
-			const gy = 0.5 * (luminance[i + width] - luminance[i - width]);
+			const up = i - width;
+			const down = i + width;
+			if (state[i] !== 1 || state[i - 1] !== 1 || state[i + 1] !== 1 || state[up] !== 1 || state[down] !== 1 ||
+				state[up - 1] !== 1 || state[up + 1] !== 1 || state[down - 1] !== 1 || state[down + 1] !== 1) continue;
+			const gx = (3 * (luminance[up + 1] - luminance[up - 1] + luminance[down + 1] - luminance[down - 1]) + 10 * (luminance[i + 1] - luminance[i - 1])) / 32;
+			const gy = (3 * (luminance[down - 1] - luminance[up - 1] + luminance[down + 1] - luminance[up + 1]) + 10 * (luminance[down] - luminance[up])) / 32;
 			tensor[3 * i] = gx * gx;
 			tensor[3 * i + 1] = gx * gy;
 			tensor[3 * i + 2] = gy * gy;
