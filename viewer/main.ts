@@ -214,8 +214,9 @@ class Viewer {
 		});
 		const tilt = element<HTMLButtonElement>('ldi-tilt');
 		const orientation = (window as {DeviceOrientationEvent?: {requestPermission?: () => Promise<string>}}).DeviceOrientationEvent;
-		// iOS asks for permission, from a tap; elsewhere tilt events simply arrive on devices that have it.
-		tilt.hidden = typeof orientation?.requestPermission !== 'function';
+		// Phones that ask for permission (iOS, from a tap) get a button; elsewhere tilt events simply arrive
+		// on devices that have a gyroscope. Desktop Chromium has requestPermission too, but nothing to tilt.
+		tilt.hidden = typeof orientation?.requestPermission !== 'function' || navigator.maxTouchPoints === 0;
 		tilt.addEventListener('click', () => {
 			void orientation?.requestPermission?.().then((answer) => {
 				if (answer === 'granted') this.tiltReference = undefined;

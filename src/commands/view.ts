@@ -31,7 +31,7 @@ export default class View extends BaseCommand {
 
 Starts a local server on 127.0.0.1 (a free port, or --port) and prints the page's URL; --open also opens it in the default browser; Ctrl-C stops it. The server offers the scene and the viewer's own files, read-only, and nothing else. With --export the page is written instead as ONE self-contained HTML file (three.js, the meshopt decoder and the scene inlined) that makes no network request and opens from file:// in current browsers, phones included.
 
-In the page: Space plays the stored camera path (build --camera-path), L shows the layers one by one (Shift+L backwards), W wireframe, D the depth (bright is near), R back to the photo's view; the mouse wheel moves forward and back; drop another .glb on the page to open it.
+In the page: Space plays the stored camera path (build --camera-path), L shows the layers one by one (Shift+L backwards), W wireframe, D the depth (bright is near), O orbits about the subject instead of moving sideways, R back to the photo's view; the mouse wheel moves forward and back; drop another .glb on the page to open it.
 
 A photo is built in memory first, with the same flags as \`build\`; a .glb is shown as built, so those flags cannot apply to it and are refused.`;
 

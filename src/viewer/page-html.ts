@@ -42,9 +42,9 @@ const STYLE = `
 html, body { margin: 0; height: 100%; background: #000; color: #eee; font: 14px/1.3 system-ui, sans-serif; overflow: hidden; }
 #ldi-stage { position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; }
 #ldi-canvas { display: block; touch-action: none; }
-#ldi-toolbar { position: fixed; left: 50%; bottom: max(12px, env(safe-area-inset-bottom)); transform: translateX(-50%); display: flex; gap: 6px; flex-wrap: wrap; justify-content: center; padding: 6px; border-radius: 10px; background: rgba(0, 0, 0, 0.45); opacity: 0.35; transition: opacity 0.2s; }
+#ldi-toolbar { position: fixed; left: 0; right: 0; margin: 0 auto; width: max-content; max-width: calc(100vw - 24px); bottom: max(10px, env(safe-area-inset-bottom)); display: flex; gap: 4px; flex-wrap: wrap; justify-content: center; padding: 4px; border-radius: 8px; background: rgba(0, 0, 0, 0.45); opacity: 0.4; transition: opacity 0.2s; }
 #ldi-toolbar:hover, #ldi-toolbar:focus-within { opacity: 1; }
-#ldi-toolbar button { font: inherit; color: inherit; background: rgba(255, 255, 255, 0.12); border: 1px solid rgba(255, 255, 255, 0.25); border-radius: 6px; padding: 5px 10px; cursor: pointer; }
+#ldi-toolbar button { font: 13px/1.2 system-ui, sans-serif; color: inherit; background: rgba(255, 255, 255, 0.12); border: 1px solid rgba(255, 255, 255, 0.25); border-radius: 6px; padding: 4px 8px; cursor: pointer; }
 #ldi-toolbar button[aria-pressed="true"] { background: rgba(255, 255, 255, 0.35); }
 #ldi-toolbar button:disabled { opacity: 0.4; cursor: default; }
 #ldi-message { position: fixed; top: 12px; left: 50%; transform: translateX(-50%); max-width: 90vw; padding: 8px 12px; border-radius: 8px; background: rgba(160, 0, 0, 0.85); }
