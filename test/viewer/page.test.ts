@@ -4,12 +4,15 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 
+import {createSuppliedDepthSource} from '../../src/depth/supplied.js';
 import {loadPhoto} from '../../src/image/load.js';
 import {psnr} from '../../src/image/metrics.js';
 import {selfContainedPageHtml} from '../../src/viewer/page-html.js';
+import {buildGlbInMemory} from '../../src/viewer/scene-source.js';
 import {startViewerServer} from '../../src/viewer/server.js';
 import {countTransparentPixels, meanAbsoluteDifference, rgbFromRgba} from '../browser/pixels.js';
 import {buildQuadScene, compressWithMeshopt, createNodeIo, testPattern} from '../browser/quad-scene.js';
+import {sharedFile} from '../helpers/shared.js';
 import {snapshot, useChromium, waitForSettled, waitForViewerReady, type ViewerPage} from './browser.js';
 import {ensureFreshViewerBundle, SAMPLE_PHOTO, sampleGlbWithPath} from './fixtures.js';
 
@@ -109,6 +112,33 @@ describe('viewer page in headless Chromium', function () {
 		assert.deepEqual(viewer.errors, []);
 	});
 
+	it('device tilt and the mouse wheel move the view too, within the range and without holes', async () => {
+		const viewer = await openExported();
+		const rest = await snapshot(viewer.page);
+		// The first reading is the reference; 15° more to the right spans the whole range.
+		await viewer.page.evaluate(() => {
+			window.dispatchEvent(new DeviceOrientationEvent('deviceorientation', {alpha: 0, beta: 40, gamma: 0}));
+			window.dispatchEvent(new DeviceOrientationEvent('deviceorientation', {alpha: 0, beta: 40, gamma: 30}));
+		});
+		await waitForSettled(viewer.page);
+		const tilted = await snapshot(viewer.page);
+		assert.ok(meanAbsoluteDifference(tilted.data, rest.data) > 0.5, 'tilt moves the view');
+		assert.equal(countTransparentPixels(tilted), 0);
+		await viewer.page.evaluate(() => window.dispatchEvent(new DeviceOrientationEvent('deviceorientation', {alpha: 0, beta: 40, gamma: 0})));
+		await waitForSettled(viewer.page);
+		assert.ok(psnr((await snapshot(viewer.page)).data, rest.data, {channels: 4}) > 45, 'level again: the rest view');
+
+		await viewer.page.mouse.move(WIDTH / 2, HEIGHT / 2);
+		await viewer.page.mouse.wheel(0, -2000);
+		await waitForSettled(viewer.page);
+		const forward = await snapshot(viewer.page);
+		const difference = meanAbsoluteDifference(forward.data, rest.data);
+		console.log(`      wheel forward (5 % of near): mean difference ${difference.toFixed(2)} levels, ${countTransparentPixels(forward)} empty pixels`);
+		assert.ok(difference > 0.5, 'the wheel moves the camera forward');
+		assert.equal(countTransparentPixels(forward), 0);
+		assert.deepEqual(viewer.errors, []);
+	});
+
 	it('orbit mode (O) turns about the pivot: the view changes differently from the sideways move', async () => {
 		const viewer = await openExported();
 		await viewer.page.mouse.move(WIDTH - 1, HEIGHT / 2);
@@ -195,6 +225,28 @@ describe('viewer page in headless Chromium', function () {
 		assert.equal(await viewer.page.title(), 'quad.glb — ldi-gltf');
 		const view = await snapshot(viewer.page);
 		assert.equal(view.width / view.height, 160 / 120, 'the canvas takes the new photo aspect');
+		assert.deepEqual(offLimits(viewer, LOCAL_ONLY), []);
+		assert.deepEqual(viewer.errors, []);
+	});
+
+	it('a real 1024 px photo (moon.jpg): page within the size limit, ready, the photo at rest (≥ 30 dB)', async function () {
+		const photoPath = sharedFile(this, 'photos/moon.jpg');
+		const depthPath = sharedFile(this, 'photos/moon_depth_midas.png');
+		const moonGlb = await buildGlbInMemory(photoPath, {scene: {}, depth: createSuppliedDepthSource(depthPath), depthModelName: 'supplied', encode: {}});
+		const html = await selfContainedPageHtml(moonGlb, {name: 'moon.glb'});
+		const limitBytes = moonGlb.byteLength * 1.37 + 1.5e6;
+		assert.ok(Buffer.byteLength(html) <= limitBytes, `${Buffer.byteLength(html)} bytes > ${limitBytes}`);
+		const path = join(directory, 'moon.html');
+		await writeFile(path, html);
+		const photo = await loadPhoto(photoPath, {maxSize: 1024});
+		const viewer = await openPage({width: photo.image.width, height: photo.image.height}, LOCAL_ONLY);
+		const started = performance.now();
+		await viewer.page.goto(pathToFileURL(path).href);
+		const readyMs = await waitForViewerReady(viewer.page, started);
+		await waitForSettled(viewer.page);
+		const dB = psnr(rgbFromRgba(await snapshot(viewer.page)).data, photo.image.data, {channels: 3});
+		console.log(`      moon: page ${(html.length / 1e6).toFixed(2)} MB for ${(moonGlb.byteLength / 1e6).toFixed(2)} MB (limit ${(limitBytes / 1e6).toFixed(2)} MB), ready after ${readyMs.toFixed(0)} ms, ${dB.toFixed(2)} dB at rest`);
+		assert.ok(dB >= 30, `PSNR ${dB.toFixed(2)} dB < 30 dB`);
 		assert.deepEqual(offLimits(viewer, LOCAL_ONLY), []);
 		assert.deepEqual(viewer.errors, []);
 	});
