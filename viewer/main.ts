@@ -179,11 +179,15 @@ class Viewer {
 		});
 		this.canvas.addEventListener('pointerdown', (event) => fromPointer(event));
 		const toRest = (): void => this.setTarget({x: 0, y: 0});
-		document.documentElement.addEventListener('pointerleave', toRest);
+		// A pointer out of the page (no element to go to), a lifted finger or a lost window: back to rest.
+		window.addEventListener('pointerout', (event) => {
+			if (event.relatedTarget === null) toRest();
+		});
 		window.addEventListener('pointerup', (event) => {
 			if (event.pointerType !== 'mouse') toRest();
 		});
 		window.addEventListener('pointercancel', toRest);
+		window.addEventListener('blur', toRest);
 		window.addEventListener('wheel', (event) => {
 			event.preventDefault();
 			this.setTarget({z: this.input.goal.z - event.deltaY / WHEEL_FULL_RANGE_PIXELS});
@@ -239,6 +243,8 @@ class Viewer {
 
 	private onKey(event: KeyboardEvent): void {
 		if (event.ctrlKey || event.metaKey || event.altKey) return;
+		// Space and Enter on a focused button press that button (the browser does it); no second action.
+		if (event.target instanceof HTMLButtonElement && (event.key === ' ' || event.key === 'Enter')) return;
 		switch (event.key.toLowerCase()) {
 			case ' ':
 			case 'p': this.togglePath(); break;

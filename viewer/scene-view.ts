@@ -88,8 +88,14 @@ export class SceneView {
 	private readonly clip: AnimationClip | undefined;
 	private modes: DisplayModes = {soloLayer: -1, wireframe: false, depthView: false};
 
-	private constructor(readonly scene: Group, camera: PerspectiveCamera, clip: AnimationClip | undefined, ldiGltf: unknown) {
+	private constructor(readonly scene: Group, camera: PerspectiveCamera, clip: AnimationClip | undefined, ldiGltf: unknown, aspectRatioDeclared: boolean) {
 		this.camera = camera;
+		// glTF's aspectRatio is optional (three.js then assumes 1); ldi-gltf also records the photo's size.
+		const {imageWidth, imageHeight} = (ldiGltf ?? {}) as {imageWidth?: unknown; imageHeight?: unknown};
+		if (!aspectRatioDeclared && typeof imageWidth === 'number' && typeof imageHeight === 'number' && imageWidth > 0 && imageHeight > 0) {
+			camera.aspect = imageWidth / imageHeight;
+			camera.updateProjectionMatrix();
+		}
 		this.aspectRatio = camera.aspect;
 		this.restPosition = camera.position.clone();
 		this.restQuaternion = camera.quaternion.clone();
@@ -138,10 +144,12 @@ export class SceneView {
 		const gltf = await loader.parseAsync(glb, '');
 		const camera = gltf.cameras.find((candidate): candidate is PerspectiveCamera => (candidate as PerspectiveCamera).isPerspectiveCamera);
 		if (!camera) throw new Error('the scene has no perspective camera (is it a file written by ldi-gltf build?)');
+		// gltf.cameras follows the file's cameras array.
+		const definitions = (gltf.parser.json as {cameras?: Array<{perspective?: {aspectRatio?: number}}>}).cameras ?? [];
+		const aspectRatioDeclared = definitions[gltf.cameras.indexOf(camera)]?.perspective?.aspectRatio !== undefined;
 		gltf.scene.updateMatrixWorld(true);
-		// Poses are set in the camera's parent space; a root camera node (as build writes it) is in scene space.
 		const asset = gltf.asset as {extras?: {ldiGltf?: unknown}};
-		return new SceneView(gltf.scene, camera, gltf.animations[0], asset.extras?.ldiGltf);
+		return new SceneView(gltf.scene, camera, gltf.animations[0], asset.extras?.ldiGltf, aspectRatioDeclared);
 	}
 
 	/** Whether the file stores a camera path. */

@@ -206,17 +206,26 @@ describe('viewer page in headless Chromium', function () {
 		assert.deepEqual(viewer.errors, []);
 	});
 
-	it('opens a dropped .glb and uses its stored comfort range', async () => {
+	it('opens a dropped .glb and uses its stored comfort range; a dropped non-glTF is a message, the scene stays', async () => {
 		const viewer = await openExported();
-		const other = Buffer.from(await quadGlbWithComfortRange()).toString('base64');
-		const dataTransfer = await viewer.page.evaluateHandle((base64) => {
-			const transfer = new DataTransfer();
-			const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
-			transfer.items.add(new File([bytes], 'quad.glb', {type: 'model/gltf-binary'}));
-			return transfer;
-		}, other);
-		await viewer.page.dispatchEvent('#ldi-canvas', 'drop', {dataTransfer});
+		const drop = async (bytes: Uint8Array, name: string): Promise<void> => {
+			const dataTransfer = await viewer.page.evaluateHandle(([base64, fileName]) => {
+				const transfer = new DataTransfer();
+				const data = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+				transfer.items.add(new File([data], fileName, {type: 'model/gltf-binary'}));
+				return transfer;
+			}, [Buffer.from(bytes).toString('base64'), name] as const);
+			await viewer.page.dispatchEvent('#ldi-canvas', 'drop', {dataTransfer});
+		};
+		await drop(new TextEncoder().encode('not a glTF'), 'notes.glb');
+		await viewer.page.waitForFunction(() => (window.ldiViewer?.status().error ?? '') !== '');
+		assert.match((await viewer.page.evaluate(() => window.ldiViewer?.status()))?.error ?? '', /^notes\.glb: /);
+		assert.equal(await viewer.page.isVisible('#ldi-message'), true);
+		assert.equal((await viewer.page.evaluate(() => window.ldiViewer?.status()))?.sceneName, 'sample.glb');
+		viewer.errors.length = 0;
+		await drop(await quadGlbWithComfortRange(), 'quad.glb');
 		await viewer.page.waitForFunction(() => window.ldiViewer?.status().sceneName === 'quad.glb');
+		assert.equal(await viewer.page.isVisible('#ldi-message'), false, 'the message goes with a good file');
 		const status = await viewer.page.evaluate(() => window.ldiViewer?.status());
 		assert.equal(status?.comfortRangeSource, 'stored');
 		assert.deepEqual(status?.comfortRange, {lateralMeters: 0.04, verticalMeters: 0.02, forwardMeters: 0.08, orbitDegrees: 1.5, orbitPivotMeters: 2});
