@@ -13,4 +13,6 @@ export default tseslint.config(
       'no-constant-condition': ['error', {checkLoops: false}],
     },
   },
+  // The viewer page's code runs in browsers, not in Node.
+  {files: ['viewer/**/*.ts'], languageOptions: {globals: {...globals.browser}}},
 );

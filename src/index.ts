@@ -111,3 +111,9 @@ export {LOAD_SCENE_DEFAULTS, isSceneFile, loadScene, type LoadSceneOptions, type
 export {
 	EXACT_DISPARITY_DEFAULTS, exactDisparitySetup, type ExactDisparityOptions, type ExactDisparityPhoto, type ExactDisparitySetup,
 } from './pipeline/exact-disparity.js';
+
+export {
+	SELF_CONTAINED_CSP, SERVED_CSP, VIEWER_SCRIPT_PATH, readViewerScript, selfContainedPageHtml, servedPageHtml, type SelfContainedPageOptions,
+} from './viewer/page-html.js';
+export {VIEWER_HOST, VIEWER_SERVER_DEFAULTS, isSafeRequestPath, startViewerServer, type ViewerServer, type ViewerServerOptions} from './viewer/server.js';
+export {buildGlbInMemory, readGlbFile, type BuildGlbInMemoryOptions} from './viewer/scene-source.js';

@@ -18,6 +18,7 @@ import {defaultJobCount, onnxThreadsPerJob} from '../pipeline/job-count.js';
 import {PhotoBuildPool} from '../pipeline/photo-pool.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
 import {TOOL_VERSION} from '../version.js';
+import {selfContainedPageHtml} from '../viewer/page-html.js';
 
 /** One photo's record in `ldi-gltf build --json`. */
 export interface BuildRecord {
@@ -44,6 +45,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		{description: 'A batch with its own depth maps (shots/a.jpg → shots/a-depth.png), one photo per core at a time', command: '<%= config.bin %> <%= command.id %> shots/*.jpg --depth "{dir}/{name}-depth.png" --out-dir out'},
 		{description: 'For Unity (JPEG textures, power-of-two) with a stored camera path', command: '<%= config.bin %> <%= command.id %> room.jpg --preset unity --camera-path circle'},
 		{description: 'Plain glTF without meshopt/quantization, with debug images', command: '<%= config.bin %> <%= command.id %> room.jpg --no-compress --format gltf --debug-dir debug'},
+		{description: 'The sample and a self-contained viewer page beside it (sample.html)', command: '<%= config.bin %> <%= command.id %> assets/sample.jpg --depth assets/sample-depth.png --html'},
 		{description: 'Machine-readable report', command: '<%= config.bin %> <%= command.id %> a.jpg b.jpg --json'},
 	];
 
@@ -64,6 +66,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		format: Flags.option({options: ['glb', 'gltf'] as const, default: 'glb' as const, description: 'glb: one binary file; gltf: .gltf + .bin + texture images.'})(),
 		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),
 		'camera-path': Flags.option({options: CAMERA_PATH_NAMES, description: 'Store this camera path as a glTF animation of the camera node.'})(),
+		html: Flags.boolean({description: 'Also write <name>.html beside the .glb: one self-contained viewer page (see `ldi-gltf view --export`).', default: false}),
 		'debug-dir': Flags.string({description: 'Write debug images (filtered disparity, edges, regions, layers) to DIR/<photo-name>/.'}),
 		jobs: Flags.integer({
 			description: 'Photos built at the same time, each in a worker thread of its own [default: one per CPU core, fewer when free memory is short for --max-size; a single photo is built on the main thread].',
@@ -82,6 +85,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 			throw new UserError(`--depth ${flags.depth}: one depth map for ${inputs.length} photos; give a template such as "{dir}/{name}-depth.png" ({name}: each photo's name without extension, {dir}: its folder)`);
 		}
 		checkSceneFlags(flags);
+		if (flags.html && flags.format !== 'glb') throw new UserError('--html needs --format glb (the page inlines the .glb)');
 
 		const silent = flags.quiet || this.jsonEnabled();
 		// With a template each photo has its own depth flags (a supplied map: nothing to install).
@@ -140,6 +144,14 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 					await writeFileAtomic(path, bytes);
 					record.outputs.push(path);
 					record.bytes += bytes.length;
+				}
+				if (flags.html) {
+					const stemOfOutput = basename(primary, extname(primary));
+					const htmlPath = join(dirname(primary), `${stemOfOutput}.html`);
+					const html = await selfContainedPageHtml(built.files.get(`${stemOfOutput}.glb`) as Uint8Array, {name: `${stemOfOutput}.glb`});
+					await writeFileAtomic(htmlPath, html);
+					record.outputs.push(htmlPath);
+					record.bytes += Buffer.byteLength(html);
 				}
 				for (const [name, bytes] of built.debugFiles) await writeFileAtomic(join(resolve(flags['debug-dir'] ?? '.'), stem, name), bytes);
 				Object.assign(record, {triangles: built.triangles, vertices: built.vertices, layers: built.layers, textureSizes: built.textureSizes});
