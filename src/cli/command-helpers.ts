@@ -2,9 +2,10 @@ import {access, constants, mkdir, stat} from 'node:fs/promises';
 
 import type {DownloadResult} from '../depth/download.js';
 import type {ModelEntry} from '../depth/models.js';
-import {resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
+import {isModelFile, resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
 import {fileError} from '../errors.js';
 import {describeSystemError} from '../io/atomic.js';
+import type {NamedInput} from '../io/same-file.js';
 import type {BuildLdiOptions} from '../ldi/build-ldi.js';
 import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
 import type {BuildStage} from '../pipeline/build-scene.js';
@@ -58,6 +59,23 @@ export async function checkReadable(path: string): Promise<void> {
 	} catch (error) {
 		throw fileError(path, `cannot read (${describeSystemError(error)})`, error);
 	}
+}
+
+/**
+ * The files a command reads besides its main input, from its flags: the depth map, a model file, a model
+ * spec and an inpainting model (for {@link refuseOverwritingInputs}).
+ *
+ * ```ts
+ * refuseOverwritingInputs([output], [{path: photo, role: 'photo'}, ...flagInputs(flags)]);
+ * ```
+ */
+export function flagInputs(flags: Partial<DepthFlagValues> & {'inpaint-model'?: string}): NamedInput[] {
+	const inputs: NamedInput[] = [];
+	if (flags.depth) inputs.push({path: flags.depth, role: 'depth map'});
+	if (flags.model && isModelFile(flags.model)) inputs.push({path: flags.model, role: 'depth model'});
+	if (flags['model-spec']) inputs.push({path: flags['model-spec'], role: 'model spec'});
+	if (flags['inpaint-model']) inputs.push({path: flags['inpaint-model'], role: 'inpainting model'});
+	return inputs;
 }
 
 /** Milliseconds rounded to 0.1 for reports. */
