@@ -4,6 +4,7 @@ import type {DownloadResult} from '../depth/download.js';
 import type {ModelEntry} from '../depth/models.js';
 import {isModelFile, resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
 import {fileError} from '../errors.js';
+import {probePhoto} from '../image/load.js';
 import {describeSystemError} from '../io/atomic.js';
 import type {NamedInput} from '../io/same-file.js';
 import type {BuildLdiOptions} from '../ldi/build-ldi.js';
@@ -96,7 +97,8 @@ export async function loadSceneForCommand(
 	command: {say: (message: string) => void; silent: boolean; ldi?: Partial<BuildLdiOptions>; mesh?: Partial<LdiToSceneOptions>},
 ): Promise<LoadedScene> {
 	if (plan.glb) return loadScene(input);
-	await checkReadable(input);
+	// The photo's header before the depth model: a wrong file fails at once, not after a download.
+	await probePhoto(input, {maxSize: flags['max-size']});
 	const sceneOptions = sceneOptionsFromFlags(flags);
 	return loadScene(input, {build: {
 		...sceneOptions,
