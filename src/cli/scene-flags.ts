@@ -171,7 +171,7 @@ export function exactDisparityFromFlags(flags: SceneFlagValues & ExactDisparityF
 		if (given.has('depth-scale')) throw usageError('--depth-scale', 'applies to --depth-unit px only');
 		return undefined;
 	}
-	if (!flags.depth) throw usageError('--depth-unit', 'px needs --depth FILE (a disparity map in pixels)');
+	if (!flags.depth) throw usageError('--depth-unit px', 'needs --depth FILE (a disparity map in pixels)');
 	if (flags['depth-kind'] !== 'disparity') throw new UserError(`--depth-unit px: ${flags.depth} must be a disparity map (--depth-kind disparity)`);
 	if (flags['depth-invert']) throw new UserError(`--depth-unit px: ${flags.depth} cannot be inverted (pixel disparities are larger for nearer points)`);
 	const conflicting = ['near', 'far', 'simplify-error'].filter((name) => given.has(name));

@@ -83,7 +83,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		if (flags.out && inputs.length > 1) throw usageError('-o', `one output file (${flags.out}) for ${inputs.length} photos; use --out-dir`);
 		const depthTemplate = flags.depth !== undefined && isDepthTemplate(flags.depth) ? flags.depth : undefined;
 		if (flags.depth && !depthTemplate && inputs.length > 1) {
-			throw usageError('--depth', `one depth map for ${inputs.length} photos (${flags.depth}); give a template such as "{dir}/{name}-depth.png" ({name}: each photo's name without extension, {dir}: its folder)`);
+			throw usageError(`--depth ${flags.depth}`, `one depth map for ${inputs.length} photos; give a template such as "{dir}/{name}-depth.png" ({name}: each photo's name without extension, {dir}: its folder)`);
 		}
 		checkSceneFlags(flags);
 		const outDir = resolve(flags['out-dir']);
