@@ -1,14 +1,16 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core';
 
-import {UserError} from '../errors.js';
+import {EXIT_CODES} from '../errors.js';
+import {describeCliError} from './error-report.js';
 import {applyCliV8Flags} from './v8-flags.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
 /**
- * Base of every ldi-gltf command: `--verbose` and `--quiet`, and one error policy. A {@link UserError}
- * (bad input, missing model, unwritable output) prints as one line on stderr and exits non-zero; any
- * other error is a bug and prints one line too, with its stack only under `--verbose`.
+ * Base of every ldi-gltf command: `--verbose` and `--quiet`, and one error policy (error-report.ts): a
+ * UserError (bad input, missing model, unwritable output) or a flag oclif cannot parse prints as one line
+ * on stderr with exit code 1 or 2; any other error is a bug and prints one line too (exit code 3), with
+ * its stack only under `--verbose`.
  */
 export abstract class BaseCommand extends Command {
 	static override baseFlags = {
@@ -27,25 +29,22 @@ export abstract class BaseCommand extends Command {
 		if (!this.argv.includes('--quiet') && !this.argv.includes('-q') && !this.jsonEnabled()) this.logToStderr(message);
 	}
 
+	/** Whether the user asked for stack traces. */
+	protected get verbose(): boolean {
+		return this.argv.includes('--verbose');
+	}
+
+	/**
+	 * Prints any error the one way (error-report.ts): `ldi-gltf: <problem> (<file or flag>)` on stderr, or
+	 * `{"error": {"message", "code"}}` under --json; the stack only with --verbose.
+	 */
 	override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-		// oclif's own errors (unknown flag, missing argument, exit) already read well: let oclif print them,
-		// except under --json, where oclif would dump its whole parser context instead of one record.
-		if (error instanceof Errors.ExitError || (error instanceof Errors.CLIError && !(error instanceof UserError))) {
-			if (!this.jsonEnabled() || error instanceof Errors.ExitError) return super.catch(error);
-			const code = error.oclif?.exit ?? 2;
-			this.logJson({error: {message: error.message.split('\n')[0], code}});
-			return this.exit(code);
-		}
-		const verbose = this.argv.includes('--verbose');
-		const exitCode = error instanceof UserError ? error.exitCode : 2;
-		const message = error instanceof UserError ? error.message : `internal error: ${error.message}`;
-		if (this.jsonEnabled()) {
-			this.logJson({error: {message, code: exitCode}});
-		} else {
-			this.logToStderr(`ldi-gltf: ${message}`);
-			if (verbose && error.stack) this.logToStderr(error.stack);
-			else if (!(error instanceof UserError)) this.logToStderr('(run again with --verbose for details)');
-		}
-		return this.exit(exitCode);
+		if (error instanceof Errors.ExitError) return super.catch(error);
+		const report = describeCliError(error);
+		const hint = report.code === EXIT_CODES.internal && !this.verbose ? ' (run again with --verbose for details)' : '';
+		if (this.jsonEnabled()) this.logJson({error: report});
+		else this.logToStderr(`ldi-gltf: ${report.message}${hint}`);
+		if (this.verbose && error.stack) this.logToStderr(error.stack);
+		return this.exit(report.code);
 	}
 }

@@ -2,9 +2,11 @@ import {access, constants, mkdir, stat} from 'node:fs/promises';
 
 import type {DownloadResult} from '../depth/download.js';
 import type {ModelEntry} from '../depth/models.js';
-import {resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
+import {isModelFile, resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
 import {fileError} from '../errors.js';
+import {probePhoto} from '../image/load.js';
 import {describeSystemError} from '../io/atomic.js';
+import type {NamedInput} from '../io/same-file.js';
 import type {BuildLdiOptions} from '../ldi/build-ldi.js';
 import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
 import type {BuildStage} from '../pipeline/build-scene.js';
@@ -60,6 +62,23 @@ export async function checkReadable(path: string): Promise<void> {
 	}
 }
 
+/**
+ * The files a command reads besides its main input, from its flags: the depth map, a model file, a model
+ * spec and an inpainting model (for {@link refuseOverwritingInputs}).
+ *
+ * ```ts
+ * refuseOverwritingInputs([output], [{path: photo, role: 'photo'}, ...flagInputs(flags)]);
+ * ```
+ */
+export function flagInputs(flags: Partial<DepthFlagValues> & {'inpaint-model'?: string}): NamedInput[] {
+	const inputs: NamedInput[] = [];
+	if (flags.depth) inputs.push({path: flags.depth, role: 'depth map'});
+	if (flags.model && isModelFile(flags.model)) inputs.push({path: flags.model, role: 'depth model'});
+	if (flags['model-spec']) inputs.push({path: flags['model-spec'], role: 'model spec'});
+	if (flags['inpaint-model']) inputs.push({path: flags['inpaint-model'], role: 'inpainting model'});
+	return inputs;
+}
+
 /** Milliseconds rounded to 0.1 for reports. */
 export function roundMs(ms: number): number {
 	return Math.round(ms * 10) / 10;
@@ -78,7 +97,8 @@ export async function loadSceneForCommand(
 	command: {say: (message: string) => void; silent: boolean; ldi?: Partial<BuildLdiOptions>; mesh?: Partial<LdiToSceneOptions>},
 ): Promise<LoadedScene> {
 	if (plan.glb) return loadScene(input);
-	await checkReadable(input);
+	// The photo's header before the depth model: a wrong file fails at once, not after a download.
+	await probePhoto(input, {maxSize: flags['max-size']});
 	const sceneOptions = sceneOptionsFromFlags(flags);
 	return loadScene(input, {build: {
 		...sceneOptions,

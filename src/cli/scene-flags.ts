@@ -16,8 +16,8 @@
  */
 import {Flags, type Interfaces} from '@oclif/core';
 
-import {UserError} from '../errors.js';
-import {DEFAULT_COLOR_INPAINTER} from '../inpaint/registry.js';
+import {UserError, usageError} from '../errors.js';
+import {DEFAULT_COLOR_INPAINTER, listColorInpainters} from '../inpaint/registry.js';
 import {BUILD_LDI_DEFAULTS} from '../ldi/build-ldi.js';
 import {DEFAULT_DEPTH_RANGE_DEFAULTS} from '../mesh/build-scene-mesh.js';
 import {SIMPLIFY_DEFAULTS} from '../mesh/simplify.js';
@@ -101,8 +101,9 @@ export interface ExactDisparityFlagValues {
  * ```
  */
 export function checkSceneFlags(flags: SceneFlagValues): void {
-	if (flags.far <= flags.near) throw new UserError(`--far ${flags.far} must be larger than --near ${flags.near}`);
-	if (flags.inpainter === 'onnx' && !flags['inpaint-model']) throw new UserError('--inpainter onnx needs --inpaint-model FILE.onnx');
+	if (flags.far <= flags.near) throw usageError('--far', `${flags.far} must be larger than --near ${flags.near}`);
+	if (!listColorInpainters().includes(flags.inpainter)) throw usageError('--inpainter', `unknown inpainter ${flags.inpainter} (known: ${listColorInpainters().join(', ')})`);
+	if (flags.inpainter === 'onnx' && !flags['inpaint-model']) throw usageError('--inpaint-model', '--inpainter onnx needs --inpaint-model FILE.onnx');
 }
 
 /**
@@ -167,10 +168,10 @@ export function refuseBuildFlagsForScene(input: string, given: ReadonlySet<strin
  */
 export function exactDisparityFromFlags(flags: SceneFlagValues & ExactDisparityFlagValues, given: ReadonlySet<string>): Partial<ExactDisparityOptions> | undefined {
 	if (flags['depth-unit'] !== 'px') {
-		if (given.has('depth-scale')) throw new UserError('--depth-scale applies to --depth-unit px only');
+		if (given.has('depth-scale')) throw usageError('--depth-scale', 'applies to --depth-unit px only');
 		return undefined;
 	}
-	if (!flags.depth) throw new UserError('--depth-unit px needs --depth FILE (a disparity map in pixels)');
+	if (!flags.depth) throw usageError('--depth-unit px', 'needs --depth FILE (a disparity map in pixels)');
 	if (flags['depth-kind'] !== 'disparity') throw new UserError(`--depth-unit px: ${flags.depth} must be a disparity map (--depth-kind disparity)`);
 	if (flags['depth-invert']) throw new UserError(`--depth-unit px: ${flags.depth} cannot be inverted (pixel disparities are larger for nearer points)`);
 	const conflicting = ['near', 'far', 'simplify-error'].filter((name) => given.has(name));

@@ -5,14 +5,17 @@ import {basename, dirname, extname, join, resolve} from 'node:path';
 import {Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {checkReadable, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {type CliErrorReport, describeCliError} from '../cli/error-report.js';
 import {depthOptionsFromFlags, depthPathFor, depthTemplateFlag, isDepthTemplate} from '../cli/depth-flags.js';
 import type {ResolvedDepthSource} from '../depth/resolve.js';
 import {createStatusLine} from '../cli/progress.js';
 import {checkSceneFlags, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
-import {fileError, UserError} from '../errors.js';
+import {EXIT_CODES, fileError, usageError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
+import {probePhoto} from '../image/load.js';
 import {writeFileAtomic} from '../io/atomic.js';
+import {canonicalPath, type NamedInput, refuseOverwritingInputs} from '../io/same-file.js';
 import {buildPhoto, type BuildPhotoOptions} from '../pipeline/build-photo.js';
 import {defaultJobCount, onnxThreadsPerJob} from '../pipeline/job-count.js';
 import {PhotoBuildPool} from '../pipeline/photo-pool.js';
@@ -31,7 +34,8 @@ export interface BuildRecord {
 	layers: number;
 	textureSizes: Array<[number, number]>;
 	timingsMs: Record<string, number>;
-	error?: string;
+	/** Why this photo failed (the same shape as a failed command's `{"error": …}`). */
+	error?: CliErrorReport;
 }
 
 export default class Build extends BaseCommand {
@@ -78,25 +82,36 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 	async run(): Promise<BuildRecord[]> {
 		const {argv, flags} = await this.parse(Build);
 		const inputs = await expandInputs(argv as string[]);
-		if (inputs.length === 0) throw new UserError('no photo given (usage: ldi-gltf build <photo...>)');
-		if (flags.out && inputs.length > 1) throw new UserError(`-o ${flags.out}: one output file for ${inputs.length} photos; use --out-dir`);
+		if (inputs.length === 0) throw usageError('<photo>', 'missing argument (usage: ldi-gltf build <photo...>)');
+		if (flags.out && inputs.length > 1) throw usageError('-o', `one output file (${flags.out}) for ${inputs.length} photos; use --out-dir`);
 		const depthTemplate = flags.depth !== undefined && isDepthTemplate(flags.depth) ? flags.depth : undefined;
 		if (flags.depth && !depthTemplate && inputs.length > 1) {
-			throw new UserError(`--depth ${flags.depth}: one depth map for ${inputs.length} photos; give a template such as "{dir}/{name}-depth.png" ({name}: each photo's name without extension, {dir}: its folder)`);
+			throw usageError(`--depth ${flags.depth}`, `one depth map for ${inputs.length} photos; give a template such as "{dir}/{name}-depth.png" ({name}: each photo's name without extension, {dir}: its folder)`);
 		}
 		checkSceneFlags(flags);
-		if (flags.html && flags.format !== 'glb') throw new UserError('--html needs --format glb (the page inlines the .glb)');
+		if (flags.html && flags.format !== 'glb') throw usageError('--html', 'needs --format glb (the page inlines the .glb)');
+		const outDir = resolve(flags['out-dir']);
+		const primaryOutputs = inputs.map((input) => resolve(flags.out ?? join(outDir, `${basename(input, extname(input))}.${flags.format}`)));
+		refuseSharedOutputs(inputs, primaryOutputs);
+		// Every file of the batch that is read, against every file that will be written (the .bin of a
+		// .gltf too): checked before any work, and again for the final names before anything is written.
+		const batchInputs: NamedInput[] = [
+			...inputs.map((input) => ({path: input, role: 'photo'})),
+			...flagInputs({...flags, depth: depthTemplate ? undefined : flags.depth}),
+			...(depthTemplate ? inputs.map((input) => ({path: depthPathFor(depthTemplate, input), role: 'depth map'})) : []),
+		];
+		refuseOverwritingInputs(primaryOutputs.flatMap((primary) => (flags.format === 'gltf' ? [primary, primary.replace(/\.gltf$/, '.bin')] : flags.html ? [primary, primary.replace(/\.glb$/, '.html')] : [primary])), batchInputs);
 
 		const silent = flags.quiet || this.jsonEnabled();
 		// With a template each photo has its own depth flags (a supplied map: nothing to install).
 		const depthFlagsFor = (input: string): typeof flags => (depthTemplate ? {...flags, depth: depthPathFor(depthTemplate, input)} : flags);
 		const resolveDepth = (input: string): Promise<ResolvedDepthSource> => resolveDepthSourceForCommand(depthFlagsFor(input), (message) => this.info(message), silent);
-		// A photo that is not there fails on its own line; when none is, no depth model is looked up (or
-		// downloaded) at all.
-		const resolvedDepth = !depthTemplate && inputs.some((input) => existsSync(input)) ? await resolveDepth(inputs[0]) : undefined;
+		// Cheap checks first: each photo's header is read before a depth model is looked up (or downloaded).
+		// A photo that fails fails on its own line; when all do, no model is looked up at all.
+		const probed = await Promise.all(inputs.map((input) => probePhoto(input, {maxSize: flags['max-size']}).then(() => undefined, (error: unknown) => error)));
+		const resolvedDepth = !depthTemplate && probed.some((error) => error === undefined) ? await resolveDepth(inputs[0]) : undefined;
 		const preset = presetByName(flags.preset);
 		const sceneOptions = sceneOptionsFromFlags(flags);
-		const outDir = resolve(flags['out-dir']);
 		const total = inputs.length;
 		const jobs = Math.min(flags.jobs ?? defaultJobCount(total, flags['max-size'], flags.depth === undefined), total);
 		const status = createStatusLine({silent});
@@ -128,17 +143,22 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		const buildOne = async (index: number): Promise<BuildRecord> => {
 			const input = inputs[index];
 			const stem = basename(input, extname(input));
-			const primary = resolve(flags.out ?? join(outDir, `${stem}.${flags.format}`));
+			const primary = primaryOutputs[index];
 			const record: BuildRecord = {input: resolve(input), outputs: [], bytes: 0, triangles: 0, vertices: 0, layers: 0, textureSizes: [], timingsMs: {}};
 			const say = (stage: string): void => status.set(`[${index + 1}/${total}] ${input}: ${stage}`);
 			const started = performance.now();
 			try {
-				await checkReadable(input);
+				if (probed[index] !== undefined) throw probed[index];
 				if (!flags.overwrite && existsSync(primary)) throw fileError(primary, 'exists (use --overwrite, the default, to replace it)');
 				await prepareOutputDirectory(dirname(primary));
 				const options = optionsFor(input, basename(primary, extname(primary)), resolvedDepth ?? await resolveDepth(input));
 				const built = pool ? await pool.build(input, options, say) : await buildPhoto(input, options, say);
 				const writeStart = performance.now();
+				const debugDir = join(resolve(flags['debug-dir'] ?? '.'), stem);
+				refuseOverwritingInputs([
+					...[...built.files.keys()].map((name) => join(dirname(primary), name)),
+					...[...built.debugFiles.keys()].map((name) => join(debugDir, name)),
+				], batchInputs);
 				for (const [name, bytes] of built.files) {
 					const path = join(dirname(primary), name);
 					await writeFileAtomic(path, bytes);
@@ -153,7 +173,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 					record.outputs.push(htmlPath);
 					record.bytes += Buffer.byteLength(html);
 				}
-				for (const [name, bytes] of built.debugFiles) await writeFileAtomic(join(resolve(flags['debug-dir'] ?? '.'), stem, name), bytes);
+				for (const [name, bytes] of built.debugFiles) await writeFileAtomic(join(debugDir, name), bytes);
 				Object.assign(record, {triangles: built.triangles, vertices: built.vertices, layers: built.layers, textureSizes: built.textureSizes});
 				record.timingsMs = Object.fromEntries(Object.entries({
 					...built.timingsMs,
@@ -163,10 +183,10 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 				status.print(`[${index + 1}/${total}] ${input} → ${record.outputs[0]} (${(record.bytes / 1e6).toFixed(2)} MB, ${record.layers} layers, ${record.triangles} triangles, ${(record.timingsMs.total / 1000).toFixed(2)} s)`);
 			} catch (error) {
 				status.clear();
-				if (!(error instanceof UserError) && this.argv.includes('--verbose')) this.logToStderr((error as Error).stack ?? String(error));
-				record.error = error instanceof UserError ? error.message : `internal error: ${(error as Error).message}`;
+				record.error = describeCliError(error);
 				// Even under --json: a pipeline's log should say which photo failed, not only its JSON.
-				process.stderr.write(`ldi-gltf: ${record.error}\n`);
+				process.stderr.write(`ldi-gltf: ${record.error.message}\n`);
+				if (this.verbose) this.logToStderr((error as Error).stack ?? String(error));
 			}
 			return record;
 		};
@@ -182,13 +202,25 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 			for (let index = 0; index < total; index++) records.push(await buildOne(index));
 		}
 
-		const failed = records.filter((record) => record.error !== undefined).length;
-		if (failed > 0) {
-			process.exitCode = 1;
-			if (total > 1) this.info(`${failed} of ${total} photos failed`);
+		const failed = records.filter((record) => record.error !== undefined);
+		if (failed.length > 0) {
+			// The most serious kind of failure decides: a bug over a usage mistake over bad input.
+			const codes = new Set(failed.map((record) => record.error?.code));
+			process.exitCode = [EXIT_CODES.internal, EXIT_CODES.usage].find((code) => codes.has(code)) ?? EXIT_CODES.input;
+			if (total > 1) this.info(`${failed.length} of ${total} photos failed`);
 		}
 		return records;
 	}
+}
+
+/** Refuses a batch in which two photos would write the same file (`a.jpg` and `a.png` both → `a.glb`). */
+function refuseSharedOutputs(inputs: readonly string[], outputs: readonly string[]): void {
+	const firstInputOf = new Map<string, string>();
+	outputs.forEach((output, index) => {
+		const earlier = firstInputOf.get(canonicalPath(output));
+		if (earlier !== undefined) throw usageError(output, `both ${earlier} and ${inputs[index]} would be written here; build them into different --out-dir folders`);
+		firstInputOf.set(canonicalPath(output), inputs[index]);
+	});
 }
 
 /**

@@ -5,10 +5,11 @@ import {Args, Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {depthFlags} from '../cli/depth-flags.js';
-import {prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
 import {encodeDisparityPng16, encodeDisparityPreview, encodePfm} from '../image/encode.js';
 import {loadPhoto} from '../image/load.js';
 import {writeFileAtomic} from '../io/atomic.js';
+import {refuseOverwritingInputs} from '../io/same-file.js';
 
 /** What `ldi-gltf depth --json` prints. */
 export interface DepthCommandResult {
@@ -56,6 +57,7 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 		const stem = basename(args.photo, extname(args.photo));
 		const output = resolve(flags.out ?? join(flags['out-dir'], `${stem}.depth.${flags.format}`));
 		const preview = flags.preview ? join(dirname(output), `${basename(output, extname(output))}.preview.png`) : undefined;
+		refuseOverwritingInputs([output, ...(preview ? [preview] : [])], [{path: args.photo, role: 'photo'}, ...flagInputs(flags)]);
 		await prepareOutputDirectory(dirname(output));
 
 		const photo = await loadPhoto(args.photo, {maxSize: flags['max-size'], fovDegrees: flags.fov});

@@ -7,12 +7,13 @@ import {Args, Flags} from '@oclif/core';
 import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
 import {createProgress} from '../cli/progress.js';
 import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
-import {fileError, UserError} from '../errors.js';
+import {fileError, UserError, usageError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
 import {temporaryPathFor, writeFileAtomic} from '../io/atomic.js';
+import {refuseOverwritingInputs} from '../io/same-file.js';
 import {encodeAnimation} from '../render/animation.js';
 import {
 	CAMERA_PATH_AMPLITUDE_DEFAULTS, CAMERA_PATH_DEFAULTS, CAMERA_PATH_NAMES, cameraPath, cameraPathReferenceDepth, type CameraPathName, type CameraPose, renderCameraForPose, type Vec3,
@@ -90,7 +91,7 @@ A photo is built into a scene in memory with the same flags as \`build\`; a .glb
 		const given = givenFlags(raw);
 		const pathName = flags.path as CameraPathName;
 		// Checked here rather than by oclif so an unknown name is the one-line error every bad input gets.
-		if (!CAMERA_PATH_NAMES.includes(pathName)) throw new UserError(`--path ${flags.path}: unknown camera path (expected one of ${CAMERA_PATH_NAMES.join(', ')})`);
+		if (!CAMERA_PATH_NAMES.includes(pathName)) throw usageError('--path', `unknown camera path ${flags.path} (expected one of ${CAMERA_PATH_NAMES.join(', ')})`);
 		const typedOutput = flags.out ?? join('.', `${basename(input, extname(input))}.${pathName}.webp`);
 		const outputKind = renderOutputKind(typedOutput);
 		const output = resolve(typedOutput);
@@ -99,6 +100,10 @@ A photo is built into a scene in memory with the same flags as \`build\`; a .glb
 		if (outputKind === 'mp4' && !ffmpeg) {
 			throw fileError(output, 'writing MP4 needs ffmpeg on PATH (install ffmpeg, or write .webp, .gif or a directory of PNG frames)');
 		}
+		const outputs = outputKind === 'frames'
+			? [output, ...Array.from({length: flags.frames}, (_, index) => join(output, frameFileName(index)))]
+			: [output];
+		refuseOverwritingInputs(outputs, [{path: input, role: plan.glb ? 'scene' : 'photo'}, ...flagInputs(flags)]);
 		await prepareOutputDirectory(outputKind === 'frames' ? output : dirname(output));
 
 		const loadStarted = performance.now();
@@ -165,6 +170,11 @@ A photo is built into a scene in memory with the same flags as \`build\`; a .glb
 			}).map(([stage, ms]) => [stage, roundMs(ms)])),
 		};
 	}
+}
+
+/** The PNG file of frame `index` (from 0) in a frames directory: frame-0001.png, … */
+function frameFileName(index: number): string {
+	return `frame-${String(index + 1).padStart(4, '0')}.png`;
 }
 
 /**
@@ -251,7 +261,7 @@ function createFrameSink(kind: RenderOutputKind, output: string, options: FrameS
 		let pending: Promise<void> = Promise.resolve();
 		const writeFrame = async (frame: RgbImage, index: number): Promise<void> => {
 			const png = await sharp(frame.data, {raw: {width: frame.width, height: frame.height, channels: 3}}).png().toBuffer();
-			await writeFileAtomic(join(output, `frame-${String(index + 1).padStart(4, '0')}.png`), new Uint8Array(png));
+			await writeFileAtomic(join(output, frameFileName(index)), new Uint8Array(png));
 		};
 		return {
 			add: async (frame, index) => {

@@ -4,11 +4,12 @@ import {Args, Flags} from '@oclif/core';
 import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
 import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
 import {writeFileAtomic} from '../io/atomic.js';
+import {refuseOverwritingInputs} from '../io/same-file.js';
 import {EXACT_DISPARITY_DEFAULTS} from '../pipeline/exact-disparity.js';
 import {encodeWiggle} from '../render/animation.js';
 import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba} from '../render/layouts.js';
@@ -92,6 +93,7 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 		if (plan.exactDisparity && geometry.length > 0) {
 			throw new UserError(`--depth-unit px renders the true right view; ${geometry.map((name) => `--${name}`).join(', ')} cannot apply`);
 		}
+		refuseOverwritingInputs(layoutOutputPaths(layout, output), [{path: input, role: plan.glb ? 'scene' : 'photo'}, ...flagInputs(flags)]);
 		await prepareOutputDirectory(dirname(output));
 
 		const loadStarted = performance.now();
@@ -154,6 +156,14 @@ function defaultOutputName(stem: string, layout: Layout): string {
 	return `${stem}.${layout}.png`;
 }
 
+/** The files a layout writes for `-o output`: two for `separate` (`-L` and `-R` before the extension), else `output`. */
+function layoutOutputPaths(layout: Layout, output: string): string[] {
+	if (layout !== 'separate') return [output];
+	const extension = extname(output);
+	const stem = output.slice(0, output.length - extension.length);
+	return [`${stem}-L${extension}`, `${stem}-R${extension}`];
+}
+
 /** The files a layout produces: [path, bytes] pairs. */
 async function encodeLayout(left: RgbImage, right: RgbImage, layout: Layout, output: string, wiggleDelayMs: number, baselineMeters: number): Promise<[string, Uint8Array][]> {
 	const extension = extname(output).toLowerCase();
@@ -162,11 +172,8 @@ async function encodeLayout(left: RgbImage, right: RgbImage, layout: Layout, out
 		return [[output, await encodeWiggle(left, right, {format: extension === '.gif' ? 'gif' : 'webp', delayMs: wiggleDelayMs})]];
 	}
 	if (layout === 'separate') {
-		const stem = output.slice(0, output.length - extension.length);
-		return [
-			[`${stem}-L${extension}`, await encodeImage(left, `${stem}-L${extension}`)],
-			[`${stem}-R${extension}`, await encodeImage(right, `${stem}-R${extension}`)],
-		];
+		const [leftPath, rightPath] = layoutOutputPaths(layout, output);
+		return [[leftPath, await encodeImage(left, leftPath)], [rightPath, await encodeImage(right, rightPath)]];
 	}
 	return [[output, await encodeImage(composeStereo(left, right, layout as ImageStereoLayout), output)]];
 }

@@ -306,7 +306,18 @@ export async function ensureModel(entry: ModelEntry, options: Partial<EnsureMode
 	if (isEntryInstalled(entry, resolved.cacheDir)) return join(resolved.cacheDir, entry.file);
 	if (resolved.offline) throw offlineModelError(entry, resolved.cacheDir);
 	resolved.onDownloadStart?.(entry, modelUrl(entry, resolved.baseUrl));
-	const result = await downloadModel(entry, resolved);
+	let result: DownloadResult;
+	try {
+		result = await downloadModel(entry, resolved);
+	} catch (error) {
+		if (!(error instanceof UserError)) throw error;
+		// A failed first-use download says what works without it, as the offline error does.
+		throw new UserError(
+			`${error.message}; instead, give a depth map (--depth FILE) or a local model (--model FILE.onnx), `
+			+ `or copy the weights to the path \`ldi-gltf models path ${entry.name}\` prints (${join(resolved.cacheDir, entry.file)})`,
+			{cause: error, exitCode: error.exitCode},
+		);
+	}
 	resolved.onDownloaded?.(result);
 	return result.path;
 }

@@ -47,6 +47,84 @@ export const LOAD_PHOTO_DEFAULTS: LoadPhotoOptions = {
 };
 
 /**
+ * The smallest and most elongated photo ldi-gltf builds a scene from (decoding alone takes any size). Below 16 px on the working image's
+ * short side there is too little for the depth-edge filters (7-px windows, 10-px edge segments) and the
+ * meshes (a 1-px strip has no 2×2 block to triangulate, so a 1×4000 photo once gave a scene without its
+ * photo layer); beyond 16:1 the frame extension and the texture atlas are mostly border.
+ */
+export const PHOTO_SIZE_LIMITS = {
+	/** Shortest side of the working image (after --max-size), pixels. */
+	minSide: 16,
+	/** Long side over short side. */
+	maxAspectRatio: 16,
+} as const;
+
+/** The working size of a `width`×`height` photo: the long side at most `maxSize`, never enlarged. */
+export function workingSize(width: number, height: number, maxSize: number): {width: number; height: number} {
+	const scale = Math.min(1, maxSize / Math.max(width, height));
+	return {width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale))};
+}
+
+/**
+ * Refuses a photo outside {@link PHOTO_SIZE_LIMITS} (sizes after EXIF orientation) with a one-line error.
+ *
+ * ```ts
+ * checkPhotoSize('strip.png', 4000, 1, 1024); // throws 'strip.png: photo is 4000x1 …'
+ * ```
+ */
+export function checkPhotoSize(name: string, width: number, height: number, maxSize: number): void {
+	const {minSide, maxAspectRatio} = PHOTO_SIZE_LIMITS;
+	const ratio = Math.max(width, height) / Math.max(1, Math.min(width, height));
+	if (ratio > maxAspectRatio) {
+		throw fileError(name, `photo is ${width}x${height}, more elongated than ${maxAspectRatio}:1 (the most ldi-gltf builds a scene from)`);
+	}
+	const working = workingSize(width, height, maxSize);
+	if (Math.min(working.width, working.height) < minSide) {
+		const at = working.width === width && working.height === height ? '' : ` at --max-size ${maxSize} (${working.width}x${working.height})`;
+		throw fileError(name, `photo is ${width}x${height}${at}, smaller than ${minSide} px on its short side (the least ldi-gltf builds a scene from)`);
+	}
+}
+
+/**
+ * Checks a photo file for a scene cheaply, from its header only: readable, not empty, an image, within
+ * the pixel limit and {@link PHOTO_SIZE_LIMITS}. Commands run it before looking up (or downloading) a depth model, so a
+ * wrong file fails at once; broken pixel data is found by {@link loadPhoto} later.
+ *
+ * ```ts
+ * await probePhoto('holiday.jpg', {maxSize: 1024}); // throws 'holiday.jpg: not an image (unsupported format)'
+ * ```
+ */
+export async function probePhoto(path: string, options: Partial<LoadPhotoOptions> = {}): Promise<void> {
+	const {maxSize, pixelLimit} = {...LOAD_PHOTO_DEFAULTS, ...options};
+	let bytes: Uint8Array;
+	try {
+		bytes = await readFile(path);
+	} catch (error) {
+		throw fileError(path, `cannot read (${describeSystemError(error)})`, error);
+	}
+	const metadata = await readMetadata(bytes, path, pixelLimit);
+	checkPhotoSize(path, metadata.autoOrient.width, metadata.autoOrient.height, maxSize);
+}
+
+async function readMetadata(bytes: Uint8Array, name: string, pixelLimit: number): Promise<Metadata> {
+	if (bytes.length === 0) throw fileError(name, 'empty file');
+	let metadata: Metadata;
+	try {
+		metadata = await sharp(bytes, {failOn: 'error', limitInputPixels: false}).metadata();
+	} catch (error) {
+		throw decodeError(name, error);
+	}
+	const pixels = metadata.width * metadata.height;
+	if (pixelLimit > 0 && pixels > pixelLimit) {
+		throw fileError(
+			name,
+			`image is ${metadata.width}x${metadata.height} (${megapixels(pixels)} MP), above the pixel limit of ${megapixels(pixelLimit)} MP`,
+		);
+	}
+	return metadata;
+}
+
+/**
  * Reads and decodes a photo file into the working {@link Photo}. Every failure is a one-line
  * {@link UserError} naming the file (missing, a directory, empty, not an image, truncated, too large).
  *
@@ -79,21 +157,7 @@ export async function decodePhoto(bytes: Uint8Array, sourcePath: string, options
 	if (fovDegrees !== undefined && !(fovDegrees > 0 && fovDegrees < 180)) {
 		throw new UserError(`fov ${fovDegrees}: must be between 0 and 180 degrees (exclusive)`);
 	}
-	if (bytes.length === 0) throw fileError(name, 'empty file');
-
-	let metadata: Metadata;
-	try {
-		metadata = await sharp(bytes, {failOn: 'error', limitInputPixels: false}).metadata();
-	} catch (error) {
-		throw decodeError(name, error);
-	}
-	const pixels = metadata.width * metadata.height;
-	if (pixelLimit > 0 && pixels > pixelLimit) {
-		throw fileError(
-			name,
-			`image is ${metadata.width}x${metadata.height} (${megapixels(pixels)} MP), above the pixel limit of ${megapixels(pixelLimit)} MP`,
-		);
-	}
+	const metadata = await readMetadata(bytes, name, pixelLimit);
 
 	let decoded: {data: Buffer; info: OutputInfo};
 	try {

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
-import {mkdir, rename, rm, writeFile} from 'node:fs/promises';
-import {basename, dirname, join} from 'node:path';
+import {mkdir, readdir, rename, rm, writeFile} from 'node:fs/promises';
+import {dirname, join, resolve} from 'node:path';
 
 import {fileError} from '../errors.js';
 
@@ -12,9 +12,54 @@ export interface WriteFileAtomicOptions {
 
 export const WRITE_FILE_ATOMIC_DEFAULTS: WriteFileAtomicOptions = {createDirectory: true};
 
-/** Temporary sibling path for `path`: same directory (so rename is atomic), hidden, unique. */
+/**
+ * Temporary sibling path for `path`: same directory (so rename is atomic), hidden, unique, and short
+ * (`.ldi-gltf-<pid>-<hex>.tmp`, at most 33 bytes), so an output whose own name is near the file
+ * system's 255-byte limit can still be written. The writer's pid in the name lets a later write remove
+ * what a killed process left ({@link removeStaleTemporaryFiles}).
+ */
 export function temporaryPathFor(path: string): string {
-	return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+	return join(dirname(path), `.ldi-gltf-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Temporary names this module writes: `.ldi-gltf-<pid>-<hex>.tmp`, and in earlier versions `.<output name>.<pid>.<hex>.tmp`. */
+const TEMPORARY_NAME = /^\.(?:ldi-gltf-(\d+)-|.+\.(\d+)\.)[0-9a-f]{8}\.tmp$/;
+
+/** Whether process `pid` is alive on this machine (signal 0 checks without sending anything). */
+function isProcessAlive(pid: number): boolean {
+	if (pid === process.pid) return true;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it exists but belongs to another user.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+const cleanedDirectories = new Set<string>();
+
+/**
+ * Removes the temporary files of {@link writeFileAtomic} whose writer process is gone (killed during a
+ * write: `kill -9`, a power cut), once per directory per process; files of live processes are kept, as
+ * they may be writing right now. Never fails: cleaning up is a courtesy, the write must not depend on it.
+ *
+ * ```ts
+ * const removed = await removeStaleTemporaryFiles('out'); // ['out/.ldi-gltf-4242-0a1b2c3d.tmp']
+ * ```
+ */
+export async function removeStaleTemporaryFiles(directory: string): Promise<string[]> {
+	const key = resolve(directory);
+	if (cleanedDirectories.has(key)) return [];
+	cleanedDirectories.add(key);
+	const removed: string[] = [];
+	for (const name of await readdir(directory).catch(() => [] as string[])) {
+		const match = TEMPORARY_NAME.exec(name);
+		if (!match || isProcessAlive(Number(match[1] ?? match[2]))) continue;
+		const path = join(directory, name);
+		await rm(path, {force: true}).then(() => removed.push(path), () => undefined);
+	}
+	return removed;
 }
 
 /**
@@ -34,6 +79,7 @@ export async function writeFileAtomic(
 	const temporaryPath = temporaryPathFor(path);
 	try {
 		if (createDirectory) await mkdir(dirname(path), {recursive: true});
+		await removeStaleTemporaryFiles(dirname(path));
 		await writeFile(temporaryPath, data);
 		await rename(temporaryPath, path);
 	} catch (error) {

@@ -1,6 +1,6 @@
 import type {DepthSource, DepthEstimate} from '../depth/source.js';
 import {resolveDepthSource, type ResolveDepthOptions} from '../depth/resolve.js';
-import {loadPhoto, type LoadPhotoOptions} from '../image/load.js';
+import {checkPhotoSize, loadPhoto, type LoadPhotoOptions} from '../image/load.js';
 import type {Photo, RgbaImage} from '../image/raster.js';
 import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js';
 import type {LdiDebugImages} from '../ldi/debug.js';
@@ -83,8 +83,10 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 
 	// The depth source is ready, and a supplied map decoding, while the photo decodes.
 	const depthSource = isDepthSource(settings.depth) ? Promise.resolve(settings.depth) : resolveDepthSource(settings.depth).then(({source}) => source);
-	depthSource.then((source) => source.prepare?.(), () => undefined);
+	// Errors of the early preparation surface from estimate() below; here they must not go unhandled.
+	depthSource.then((source) => source.prepare?.(), () => undefined).catch(() => undefined);
 	const photo = typeof input === 'string' ? await time('decode', () => loadPhoto(input, settings.photo)) : input;
+	checkPhotoSize(photo.sourcePath || '<photo in memory>', photo.image.width, photo.image.height, Math.max(photo.image.width, photo.image.height));
 	const depth = await time('depth', async () => (await depthSource).estimate(photo));
 	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
 	// Layer 0's texture is the photo: its encoding can start now and run on sharp's threads during the LDI.

@@ -18,7 +18,9 @@ parentPort?.on('message', async ({id, input, options}: BuildRequest) => {
 		const result = await buildPhoto(input, options, (stage) => parentPort?.postMessage({id, type: 'stage', stage}));
 		parentPort?.postMessage({id, type: 'done', result});
 	} catch (error) {
-		const userError = error instanceof UserError;
+		const userError = error instanceof UserError
+			? {exitCode: error.exitCode, subject: error.subject, problem: error.problem}
+			: undefined;
 		parentPort?.postMessage({id, type: 'error', message: (error as Error).message, stack: (error as Error).stack, userError});
 	}
 });

@@ -8,7 +8,7 @@ import type {BuildStage} from './build-scene.js';
 type WorkerReply =
 	| {id: number; type: 'stage'; stage: BuildStage | 'gltf'}
 	| {id: number; type: 'done'; result: BuiltPhoto}
-	| {id: number; type: 'error'; message: string; stack?: string; userError: boolean};
+	| {id: number; type: 'error'; message: string; stack?: string; userError?: {exitCode: number; subject?: string; problem: string}};
 
 interface PendingBuild {
 	resolve: (result: BuiltPhoto) => void;
@@ -76,7 +76,7 @@ export class PhotoBuildPool {
 		if (reply.type === 'done') {
 			build.resolve(reply.result);
 		} else {
-			const error = reply.userError ? new UserError(reply.message) : new Error(reply.message);
+			const error = reply.userError ? new UserError(reply.message, reply.userError) : new Error(reply.message);
 			if (reply.stack) error.stack = reply.stack;
 			build.reject(error);
 		}

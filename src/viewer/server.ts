@@ -7,7 +7,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 
-import {UserError} from '../errors.js';
+import {fileError} from '../errors.js';
 import {readViewerScript, SERVED_CSP, servedPageHtml} from './page-html.js';
 
 /** Options for {@link startViewerServer}. */
@@ -102,7 +102,7 @@ export async function startViewerServer(glb: Uint8Array, options: Partial<Viewer
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', (error: NodeJS.ErrnoException) => {
 			const reason = error.code === 'EADDRINUSE' ? 'is in use' : error.code === 'EACCES' ? 'needs privileges' : error.message;
-			reject(new UserError(`--port ${settings.port}: ${VIEWER_HOST}:${settings.port} ${reason}`));
+			reject(fileError(`--port ${settings.port}`, `${VIEWER_HOST}:${settings.port} ${reason}`));
 		});
 		server.listen(settings.port, VIEWER_HOST, () => resolve());
 	});

@@ -51,7 +51,7 @@ describe('bad photo input (CLI: depth and build)', function () {
 	it('--json reports an unknown flag as one small error record', async () => {
 		const result = await runCli(['build', 'text.jpg', '--json', '--no-such-flag'], {cwd: directory});
 		assert.equal(result.code, 2);
-		assert.deepEqual(JSON.parse(result.stdout), {error: {message: 'Nonexistent flag: --no-such-flag', code: 2}});
+		assert.deepEqual(JSON.parse(result.stdout), {error: {message: 'unknown flag (see --help) (--no-such-flag)', code: 2}});
 	});
 
 	it('--verbose adds the stack trace', async () => {

@@ -21,7 +21,7 @@ interface BuildRecord {
 	layers: number;
 	textureSizes: Array<[number, number]>;
 	timingsMs: Record<string, number>;
-	error?: string;
+	error?: {message: string; code: number};
 }
 
 describe('ldi-gltf build (CLI)', function () {
@@ -52,15 +52,26 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.deepEqual(readdirSync(workDir).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
 	});
 
-	it('writes .gltf + .bin + one image per layer with --format gltf --no-compress', async () => {
+	it('writes .gltf + .bin + one image per layer with --format gltf --no-compress, every file named after its photo', async () => {
 		const outDir = join(workDir, 'gltf');
-		const result = await runCli(['build', samplePhoto, '--depth', sampleDepth, '--out-dir', outDir, '--format', 'gltf', '--no-compress', '--max-size', '256', '--quiet'], {cwd: workDir});
+		const other = join(workDir, 'other.jpg');
+		writeFileSync(other, readFileSync(samplePhoto));
+		writeFileSync(join(workDir, 'other-depth.png'), readFileSync(sampleDepth));
+		const result = await runCli(['build', samplePhoto, other, '--depth', '{dir}/{name}-depth.png', '--out-dir', outDir, '--format', 'gltf', '--no-compress', '--max-size', '256', '--quiet'], {cwd: workDir});
 		assert.equal(result.code, 0, result.stderr);
 		const names = readdirSync(outDir).sort();
-		assert.ok(names.includes('sample.gltf') && names.includes('sample.bin'), names.join(', '));
-		const gltf = JSON.parse(readFileSync(join(outDir, 'sample.gltf'), 'utf8')) as {images: Array<{uri: string}>; extensionsUsed?: string[]};
-		for (const image of gltf.images) assert.ok(names.includes(image.uri), `${image.uri} written`);
-		assert.ok(!(gltf.extensionsUsed ?? []).includes('EXT_meshopt_compression'));
+		for (const stem of ['sample', 'other']) {
+			assert.ok(names.includes(`${stem}.gltf`) && names.includes(`${stem}.bin`), names.join(', '));
+			const gltf = JSON.parse(readFileSync(join(outDir, `${stem}.gltf`), 'utf8')) as {images: Array<{uri: string}>; buffers: Array<{uri: string}>; extensionsUsed?: string[]};
+			assert.ok(gltf.images.length >= 2, 'one image per layer');
+			for (const image of gltf.images) {
+				assert.ok(image.uri.startsWith(`${stem}-layer-`), `${image.uri} is named after ${stem}`);
+				assert.ok(names.includes(image.uri), `${image.uri} written`);
+			}
+			assert.deepEqual(gltf.buffers.map((buffer) => buffer.uri), [`${stem}.bin`]);
+			assert.ok(!(gltf.extensionsUsed ?? []).includes('EXT_meshopt_compression'));
+		}
+		assert.ok(names.every((name) => name.startsWith('sample') || name.startsWith('other')), names.join(', '));
 	});
 
 	it('reports a bad photo, still builds the good one (depth from an ONNX model), and exits non-zero', async () => {
@@ -73,8 +84,8 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.notEqual(result.code, 0, 'one photo failed');
 		const records = JSON.parse(result.stdout) as BuildRecord[];
 		assert.equal(records.length, 2);
-		assert.match(records[0].error ?? '', /notes\.jpg/);
-		assert.equal(records[1].error, undefined, records[1].error);
+		assert.match(records[0].error?.message ?? '', /notes\.jpg/);
+		assert.equal(records[1].error, undefined, records[1].error?.message);
 		assert.ok(existsSync(join(outDir, 'sample.glb')), 'the good photo is written');
 		assert.ok(!existsSync(join(outDir, 'notes.glb')), 'nothing for the bad one');
 		assert.match(result.stderr, /notes\.jpg/, 'the failure is reported on stderr');
@@ -139,10 +150,10 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.notEqual(result.code, 0, 'lonely.jpg has no depth map');
 		const records = JSON.parse(result.stdout) as BuildRecord[];
 		assert.deepEqual(records.map((record) => basename(record.input)), ['left.jpg', 'lonely.jpg', 'right.jpg']);
-		assert.match(records[1].error ?? '', /lonely-depth\.png: cannot read depth map/);
+		assert.match(records[1].error?.message ?? '', /cannot read depth map .*lonely-depth\.png/);
 		assert.equal(result.stderr.trim().split('\n').filter((line) => line.includes('lonely')).length, 1, result.stderr);
-		assert.equal(records[0].error, undefined, records[0].error);
-		assert.equal(records[2].error, undefined, records[2].error);
+		assert.equal(records[0].error, undefined, records[0].error?.message);
+		assert.equal(records[2].error, undefined, records[2].error?.message);
 		assert.ok(!readFileSync(join(outDir, 'left.glb')).equals(readFileSync(join(outDir, 'right.glb'))), 'each photo was built with its own map');
 		// The same photo with the same map alone gives the same bytes as in the batch.
 		const single = await runCli(['build', join(shots, 'left.jpg'), '--depth', join(shots, 'left-depth.png'), '-o', join(workDir, 'left-alone.glb'), '--max-size', '192', '--quiet'], {cwd: workDir});

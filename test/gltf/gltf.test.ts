@@ -197,7 +197,7 @@ describe('glTF writing and reading', () => {
 	it('writes .gltf + .bin + images that validate', async () => {
 		const document = await sceneToDocument(scene, METADATA, {textureFormat: 'png'});
 		const files = await writeGltfFiles(await optimizeDocument(document, {compress: false}), 'stepped');
-		assert.deepEqual([...files.keys()].sort(), ['layer-0.png', 'layer-1.png', 'stepped.bin', 'stepped.gltf']);
+		assert.deepEqual([...files.keys()].sort(), ['stepped-layer-0.png', 'stepped-layer-1.png', 'stepped.bin', 'stepped.gltf']);
 		const report = await validator.validateBytes(files.get('stepped.gltf') as Uint8Array, {
 			uri: 'stepped.gltf',
 			externalResourceFunction: async (uri: string) => files.get(decodeURIComponent(uri)) as Uint8Array,
