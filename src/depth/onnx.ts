@@ -205,6 +205,7 @@ export class OnnxDepthEstimator implements DepthSource {
 			rawMax,
 			kind: 'model',
 			source: this.name,
+			nativeSize: {width: plane.width, height: plane.height},
 			timingsMs: {
 				session: loaded - started,
 				preprocess: prepared - loaded,

@@ -16,6 +16,12 @@ export interface DepthEstimate {
 	source: string;
 	/** Milliseconds per step (e.g. preprocess, inference, postprocess, read). */
 	timingsMs: Record<string, number>;
+	/**
+	 * Size of the map as the source made it, before resizing to the photo (a model's output, the file's
+	 * pixels): an upscaled map blurs and shifts its steps by about one of its own samples, which the LDI's
+	 * edge snapping must reach. Absent: the photo's size.
+	 */
+	nativeSize?: {width: number; height: number};
 }
 
 /** A named way of getting disparity for a photo (an ONNX model, a supplied map, a plugin's). */

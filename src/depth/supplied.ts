@@ -128,7 +128,7 @@ function depthFromRawMap(
 	lap('resize');
 	const {disparity: normalized, rawMin, rawMax} = normalizeDisparity(resized);
 	lap('normalize');
-	return {disparity: normalized, rawMin, rawMax, kind: 'file', source: sourcePath, timingsMs};
+	return {disparity: normalized, rawMin, rawMax, kind: 'file', source: sourcePath, timingsMs, nativeSize: {width: raw.image.width, height: raw.image.height}};
 }
 
 /**

@@ -84,6 +84,7 @@ import {type Ldi, ldiFromImage, pixelsPerLayer} from './ldi.js';
 import {mergeRegion} from './merge.js';
 import {type EdgeRegion, RegionGrower} from './regions.js';
 import {findSilhouetteEdges} from './silhouettes.js';
+import {snapDepthEdgesToColor} from './snap-edges.js';
 
 /** Options for {@link buildLdi}. Spatial sizes are at `referenceSizePixels` and scale with the photo. */
 export interface BuildLdiOptions {
@@ -95,6 +96,18 @@ export interface BuildLdiOptions {
 	passes: number;
 	/** Disparity step between 4-neighbours that is a depth edge (normalized disparity). */
 	thresholdDisparity: number;
+	/**
+	 * Move every kept depth edge onto the colour edge it belongs to before cutting (snap-edges.ts): off for
+	 * maps known to be exact, on for estimated and phone depth, whose steps sit a few pixels off the outline.
+	 */
+	snapEdgesToColor: boolean;
+	/** Half-width of the zone around each edge that snapping may change, pixels (misalignment of a sharp map). */
+	snapRadiusPixels: number;
+	/**
+	 * Photo pixels per sample of the depth map as it was made (e.g. 1.6 for a 640-px map of a 1024-px photo;
+	 * 1 when unknown); the snapping zone widens by twice this, since upscaling blurs each step over it.
+	 */
+	depthSampleSpacingPixels: number;
 	/** Edges with fewer silhouette pixels are not cut nor inpainted. */
 	minEdgeLengthPixels: number;
 	/**
@@ -157,6 +170,9 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	inpainterOptions: {},
 	passes: 2,
 	thresholdDisparity: 0.02,
+	snapEdgesToColor: true,
+	snapRadiusPixels: 4,
+	depthSampleSpacingPixels: 1,
 	minEdgeLengthPixels: 10,
 	maxParallaxPercent: 4,
 	synthesisMarginPixels: 4,
@@ -266,13 +282,22 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 
 	const {disparity: normalized, rawMin, rawMax} = normalizeDisparity(disparity);
 	if (!(rawMin <= rawMax)) throw new UserError(`${settings.disparityName}: no usable disparity values (all NaN or infinite)`);
-	const filtered = bilateralMedianFilter(normalized, {
+	const sharpened = bilateralMedianFilter(normalized, {
 		...BILATERAL_MEDIAN_DEFAULTS, ...settings.filter, discontinuityThreshold: threshold, referenceSizePixels: settings.referenceSizePixels,
 	});
 	clock.lap('filter');
 
 	const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
-	const edges = detectDepthEdges(filtered, edgeOptions);
+	let filtered = sharpened;
+	let edges = detectDepthEdges(sharpened, edgeOptions);
+	if (settings.snapEdgesToColor) {
+		filtered = snapDepthEdgesToColor(image, sharpened, edges, {
+			radiusPixels: settings.snapRadiusPixels * scale,
+			depthSampleSpacingPixels: settings.depthSampleSpacingPixels,
+			thresholdDisparity: threshold,
+		}).disparity;
+		edges = detectDepthEdges(filtered, edgeOptions);
+	}
 	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
 	const ldi = ldiFromImage(image, filtered, borderPixels);
 	cutDepthEdges(ldi, filtered, edges, threshold);

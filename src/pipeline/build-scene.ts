@@ -56,6 +56,12 @@ export interface BuildSceneResult {
 	timingsMs: Record<BuildStage, number>;
 }
 
+/** Photo pixels per sample of the depth map as its source made it (1 when the map was made at the photo's size or larger). */
+function depthSampleSpacing(depth: DepthEstimate, photo: Photo): number {
+	if (!depth.nativeSize) return 1;
+	return Math.max(1, photo.image.width / depth.nativeSize.width, photo.image.height / depth.nativeSize.height);
+}
+
 function isDepthSource(value: BuildSceneOptions['depth']): value is DepthSource {
 	return typeof (value as DepthSource).estimate === 'function';
 }
@@ -95,6 +101,7 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked, photoTexture: layerZero};
 	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(photo.image, depth.disparity, {
 		disparityName: depth.kind === 'file' ? depth.source : `disparity of ${photo.sourcePath || 'the photo'}`,
+		depthSampleSpacingPixels: depthSampleSpacing(depth, photo),
 		...settings.ldi,
 		...exactDisparity?.ldi,
 	}));

@@ -2,6 +2,7 @@
  * Generated RGB-D scenes with known truth for the LDI tests: a textured background at a known disparity
  * (whose full colour, including what the occluders hide, is kept) and occluders in front.
  */
+import type {FloatImage} from '../../src/image/raster.js';
 import {LINK_DX, LINK_DY, NO_LINK, OPPOSITE_LINK, type Ldi} from '../../src/ldi/ldi.js';
 
 export type BackgroundTexture = 'stripes' | 'checker' | 'noise' | 'gradient';
@@ -97,4 +98,57 @@ export function linkProblems(ldi: Ldi): string[] {
 		}
 	}
 	return problems;
+}
+
+/**
+ * The disparity a depth network gives for `scene`: the true map averaged down ×3, blurred, the near side
+ * dilated (`grow` 1) or eroded (-1) by one low-resolution sample (3 px), and upsampled bilinearly: each
+ * step lands ~3–4 px outside (inside) the disc's outline and is spread over ~6 px.
+ */
+export function networkLikeDisparity(scene: Scene, grow: 1 | -1, factor = 3): FloatImage {
+	const {width, height} = scene;
+	const lowWidth = width / factor;
+	const lowHeight = height / factor;
+	const low = new Float32Array(lowWidth * lowHeight);
+	for (let y = 0; y < lowHeight; y++) {
+		for (let x = 0; x < lowWidth; x++) {
+			let sum = 0;
+			for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += scene.disparity.data[(y * factor + dy) * width + x * factor + dx];
+			low[y * lowWidth + x] = sum / (factor * factor);
+		}
+	}
+	const at = (image: Float32Array, x: number, y: number): number => image[Math.min(lowHeight - 1, Math.max(0, y)) * lowWidth + Math.min(lowWidth - 1, Math.max(0, x))];
+	const blurred = new Float32Array(low.length);
+	const dilated = new Float32Array(low.length);
+	for (let y = 0; y < lowHeight; y++) {
+		for (let x = 0; x < lowWidth; x++) {
+			let sum = 0;
+			for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += at(low, x + dx, y + dy);
+			blurred[y * lowWidth + x] = sum / 9;
+		}
+	}
+	for (let y = 0; y < lowHeight; y++) {
+		for (let x = 0; x < lowWidth; x++) {
+			let extreme = at(blurred, x, y);
+			for (let dy = -1; dy <= 1; dy++) {
+				for (let dx = -1; dx <= 1; dx++) extreme = grow > 0 ? Math.max(extreme, at(blurred, x + dx, y + dy)) : Math.min(extreme, at(blurred, x + dx, y + dy));
+			}
+			dilated[y * lowWidth + x] = extreme;
+		}
+	}
+	const data = new Float32Array(width * height);
+	for (let y = 0; y < height; y++) {
+		const sy = Math.max(0, (y + 0.5) / factor - 0.5);
+		const y0 = Math.floor(sy);
+		const fy = sy - y0;
+		for (let x = 0; x < width; x++) {
+			const sx = Math.max(0, (x + 0.5) / factor - 0.5);
+			const x0 = Math.floor(sx);
+			const fx = sx - x0;
+			const top = at(dilated, x0, y0) * (1 - fx) + at(dilated, x0 + 1, y0) * fx;
+			const bottom = at(dilated, x0, y0 + 1) * (1 - fx) + at(dilated, x0 + 1, y0 + 1) * fx;
+			data[y * width + x] = top * (1 - fy) + bottom * fy;
+		}
+	}
+	return {width: width, height: height, data};
 }
