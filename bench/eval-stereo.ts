@@ -24,7 +24,9 @@
  * EVAL_SSAA=2 renders supersampled; EVAL_INPAINTER=name runs that colour inpainter only;
  * EVAL_EDGE_PX is the disparity step, in pixels, that is a depth edge, EVAL_SIMPLIFY_PX the
  * simplification error in pixels of this parallax (both default to exact mode's defaults);
- * EVAL_FILTER=1 keeps the bilateral median filter.
+ * EVAL_FILTER=1 keeps the bilateral median filter; EVAL_SNAP=1 snaps depth edges onto colour edges;
+ * EVAL_DEGRADE=3 gives the pipeline the true map made network-like (averaged down ×3, blurred, the near
+ * side dilated one sample, upsampled), so that the handling of estimated depth meets a real right view.
  */
 import {existsSync} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
@@ -32,6 +34,8 @@ import {join} from 'node:path';
 
 import sharp from 'sharp';
 
+import {createSuppliedDepthSource} from '../src/depth/supplied.js';
+import type {DepthSource} from '../src/depth/source.js';
 import {psnr, ssim} from '../src/image/metrics.js';
 import type {RgbImage} from '../src/image/raster.js';
 import {DEFAULT_COLOR_INPAINTER} from '../src/inpaint/registry.js';
@@ -43,13 +47,16 @@ import {renderScene} from '../src/render/rasterize.js';
 import {depthRangeForPixelDisparity, exactDisparityRightCamera} from '../src/render/stereo.js';
 import {depthFromDisparity, focalLengthPixels, type Scene} from '../src/scene/scene.js';
 import {sharedDir} from './common.js';
+import {networkLikeDisparity} from '../test/ldi/scenes.js';
 
 const stereoDir = join(sharedDir, 'eval', 'stereo');
 const outDir = process.env.EVAL_OUT;
 const ssaa = Number(process.env.EVAL_SSAA ?? 1);
 const inpainters = process.env.EVAL_INPAINTER ? [process.env.EVAL_INPAINTER] : [DEFAULT_COLOR_INPAINTER, 'diffusion'];
+const degradeFactor = Number(process.env.EVAL_DEGRADE ?? 1);
 const exactOptions: Partial<ExactDisparityOptions> = {
 	filter: process.env.EVAL_FILTER === '1',
+	snapEdges: process.env.EVAL_SNAP === '1',
 	edgeThresholdPixels: Number(process.env.EVAL_EDGE_PX ?? EXACT_DISPARITY_DEFAULTS.edgeThresholdPixels),
 	simplifyErrorPixels: Number(process.env.EVAL_SIMPLIFY_PX ?? EXACT_DISPARITY_DEFAULTS.simplifyErrorPixels),
 };
@@ -202,11 +209,28 @@ function exactScene(left: RgbImage, disparityPx: Float32Array, fovYRadians: numb
 /** The product's exact-disparity path (the stereo command's): the scene and the right view's baseline. */
 async function ldiScene(dir: string, factor: number, inpainter: string): Promise<{scene: Scene; baselineMeters: number}> {
 	const built = await buildScene(join(dir, 'left.png'), {
-		depth: {depthPath: join(dir, 'disp_left.png')},
+		depth: degradeFactor > 1 ? networkLikeSource(join(dir, 'disp_left.png'), degradeFactor) : {depthPath: join(dir, 'disp_left.png')},
 		exactDisparity: {...exactOptions, pixelsPerUnit: 1 / factor},
 		ldi: {inpainter},
 	});
 	return {scene: built.scene, baselineMeters: built.exactDisparity!.baselineMeters};
+}
+
+/**
+ * The true map as a depth network would give it (test/ldi/scenes.ts networkLikeDisparity: averaged down
+ * by `factor`, blurred, near side dilated one sample, upsampled), for measuring the pipeline's handling of
+ * estimated depth against a real right view.
+ */
+function networkLikeSource(path: string, factor: number): DepthSource {
+	const truth = createSuppliedDepthSource(path);
+	return {
+		name: `${truth.name} (network-like ×${factor})`,
+		async estimate(photo) {
+			const estimate = await truth.estimate(photo);
+			const {width, height} = estimate.disparity;
+			return {...estimate, disparity: networkLikeDisparity(estimate.disparity, 1, factor), nativeSize: {width: Math.ceil(width / factor), height: Math.ceil(height / factor)}};
+		},
+	};
 }
 
 async function writePng(name: string, image: RgbImage): Promise<string> {

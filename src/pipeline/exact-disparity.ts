@@ -44,6 +44,11 @@ export interface ExactDisparityOptions {
 	simplifyErrorPixels: number;
 	/** Run the bilateral median filter anyway (it is meant for blurred, estimated depth). */
 	filter: boolean;
+	/**
+	 * Snap depth edges onto colour edges anyway (snap-edges.ts; meant for estimated depth, whose steps sit
+	 * off the outlines): on the Middlebury pairs' true maps it costs 0.12 dB on the disoccluded pixels.
+	 */
+	snapEdges: boolean;
 	/** Distance from the photo's camera to the right view's, metres; any value works, depths scale with it. */
 	baselineMeters: number;
 }
@@ -53,6 +58,7 @@ export const EXACT_DISPARITY_DEFAULTS: ExactDisparityOptions = {
 	edgeThresholdPixels: 4,
 	simplifyErrorPixels: 0.25,
 	filter: false,
+	snapEdges: false,
 	baselineMeters: 0.1,
 };
 
@@ -111,6 +117,7 @@ export function exactDisparitySetup(depth: Pick<DepthEstimate, 'rawMin' | 'rawMa
 		baselineMeters: settings.baselineMeters,
 		ldi: {
 			thresholdDisparity: settings.edgeThresholdPixels / spanPixels,
+			snapEdgesToColor: settings.snapEdges,
 			...(settings.filter ? {} : {filter: {windowSizes: []}}),
 		},
 		mesh: {parallaxRangePixels: spanPixels, simplifyErrorPixels: settings.simplifyErrorPixels},

@@ -101,20 +101,26 @@ export function linkProblems(ldi: Ldi): string[] {
 }
 
 /**
- * The disparity a depth network gives for `scene`: the true map averaged down ×3, blurred, the near side
- * dilated (`grow` 1) or eroded (-1) by one low-resolution sample (3 px), and upsampled bilinearly: each
- * step lands ~3–4 px outside (inside) the disc's outline and is spread over ~6 px.
+ * The disparity a depth network gives for a true map: averaged down by `factor`, blurred, the near side
+ * dilated (`grow` 1) or eroded (-1) by one low-resolution sample (`factor` px), and upsampled bilinearly:
+ * each step lands ~`factor` px outside (inside) the outline and is spread over ~2·`factor` px.
  */
-export function networkLikeDisparity(scene: Scene, grow: 1 | -1, factor = 3): FloatImage {
-	const {width, height} = scene;
-	const lowWidth = width / factor;
-	const lowHeight = height / factor;
+export function networkLikeDisparity(truth: FloatImage, grow: 1 | -1, factor = 3): FloatImage {
+	const {width, height} = truth;
+	const lowWidth = Math.ceil(width / factor);
+	const lowHeight = Math.ceil(height / factor);
 	const low = new Float32Array(lowWidth * lowHeight);
 	for (let y = 0; y < lowHeight; y++) {
 		for (let x = 0; x < lowWidth; x++) {
 			let sum = 0;
-			for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += scene.disparity.data[(y * factor + dy) * width + x * factor + dx];
-			low[y * lowWidth + x] = sum / (factor * factor);
+			let count = 0;
+			for (let ty = y * factor; ty < Math.min(height, (y + 1) * factor); ty++) {
+				for (let tx = x * factor; tx < Math.min(width, (x + 1) * factor); tx++) {
+					sum += truth.data[ty * width + tx];
+					count++;
+				}
+			}
+			low[y * lowWidth + x] = sum / count;
 		}
 	}
 	const at = (image: Float32Array, x: number, y: number): number => image[Math.min(lowHeight - 1, Math.max(0, y)) * lowWidth + Math.min(lowWidth - 1, Math.max(0, x))];
@@ -150,5 +156,5 @@ export function networkLikeDisparity(scene: Scene, grow: 1 | -1, factor = 3): Fl
 			data[y * width + x] = top * (1 - fy) + bottom * fy;
 		}
 	}
-	return {width: width, height: height, data};
+	return {width, height, data};
 }

@@ -44,7 +44,7 @@ interface MoveMeasure {
  */
 async function measureMove(scene: Scene, grow: 1 | -1, snapEdgesToColor: boolean, directionX: 1 | -1): Promise<MoveMeasure> {
 	const photo: Photo = {image: scene.image, fovYRadians: FOV_Y_RADIANS, fovSource: 'option', sourcePath: '', originalWidth: WIDTH, originalHeight: HEIGHT};
-	const {scene: built} = await buildScene(photo, {depth: sourceOf(networkLikeDisparity(scene, grow)), ldi: {snapEdgesToColor}});
+	const {scene: built} = await buildScene(photo, {depth: sourceOf(networkLikeDisparity(scene.disparity, grow, FACTOR)), ldi: {snapEdgesToColor}});
 	const moveMeters = 0.08 * built.depthRange.nearMeters * directionX;
 	const {image, depthMeters} = renderScene(built, photoCamera(built, {positionMeters: [moveMeters, 0, 0]}), {fillEmptyPixels: 0, depth: true});
 	const nearSideMeters = Math.sqrt(built.depthRange.nearMeters * built.depthRange.farMeters);
@@ -75,7 +75,7 @@ async function measureMove(scene: Scene, grow: 1 | -1, snapEdgesToColor: boolean
 describe('snapDepthEdgesToColor', () => {
 	it('moves a blurred, offset step onto the colour edge and leaves pixels far from it alone', () => {
 		const scene = makeScene(WIDTH, HEIGHT, 'stripes', [DISC]);
-		const disparity = networkLikeDisparity(scene, 1);
+		const disparity = networkLikeDisparity(scene.disparity, 1, FACTOR);
 		const edges = detectDepthEdges(disparity, {thresholdDisparity: 0.02});
 		const {disparity: snapped, zone} = snapDepthEdgesToColor(scene.image, disparity, edges, {radiusPixels: 1, depthSampleSpacingPixels: FACTOR});
 		let wrongBefore = 0;
