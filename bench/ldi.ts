@@ -6,7 +6,7 @@
  * process pays V8's compilation of the engine (up to 2× the CPU of a warm run). Photos come from
  * ../shared (skipped with a message when absent). Run alone with
  * `node --import=tsx --expose-gc bench/ldi.ts [--inpainter coherence|patch|diffusion] [--large-inpainter NAME] [--debug-dir DIR]
- * [--runs N] [--paper-regions] [--no-4k]`.
+ * [--runs N] [--paper-regions] [--no-snap] [--no-4k]`; the depth map's own size sets the edge snapping's zone.
  */
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
@@ -30,6 +30,7 @@ const largeInpainter = argument('--large-inpainter') ?? 'diffusion';
 const debugDir = argument('--debug-dir');
 const runs = Math.max(1, Number(argument('--runs') ?? 3));
 const regionOptions = process.argv.includes('--paper-regions') ? PAPER_REGION_OPTIONS : {};
+const snapEdgesToColor = !process.argv.includes('--no-snap');
 
 interface Case {
 	name: string;
@@ -47,18 +48,20 @@ const cases: Case[] = [
 ];
 if (!process.argv.includes('--no-4k')) cases.push({...cases[0], name: `moon 4096 ${largeInpainter}`, longSide: 4096, inpainter: largeInpainter});
 
-async function load(c: Case): Promise<{image: RgbImage; disparity: FloatImage}> {
+async function load(c: Case): Promise<{image: RgbImage; disparity: FloatImage; depthSampleSpacingPixels: number}> {
 	const photo = await sharp(join(sharedDir, 'photos', c.photo))
 		.resize({width: c.longSide, height: c.longSide, fit: 'inside'})
 		.removeAlpha().raw().toBuffer({resolveWithObject: true});
 	const {width, height} = photo.info;
+	const map = await sharp(join(sharedDir, 'photos', c.depth)).metadata();
+	const depthSampleSpacingPixels = Math.max(1, width / (map.width ?? width), height / (map.height ?? height));
 	const depth = await sharp(join(sharedDir, 'photos', c.depth))
 		.resize(width, height, {fit: 'fill'})
 		.toColourspace('grey16').raw({depth: 'ushort'}).toBuffer({resolveWithObject: true});
 	const grey = new Uint16Array(depth.data.buffer, depth.data.byteOffset, width * height);
 	const disparity = new Float32Array(width * height);
 	for (let i = 0; i < disparity.length; i++) disparity[i] = c.nearIsBright ? grey[i] : 65535 - grey[i];
-	return {image: {width, height, data: new Uint8Array(photo.data.buffer, photo.data.byteOffset, width * height * 3)}, disparity: {width, height, data: disparity}};
+	return {image: {width, height, data: new Uint8Array(photo.data.buffer, photo.data.byteOffset, width * height * 3)}, disparity: {width, height, data: disparity}, depthSampleSpacingPixels};
 }
 
 if (!existsSync(join(sharedDir, 'photos'))) {
@@ -68,12 +71,14 @@ if (!existsSync(join(sharedDir, 'photos'))) {
 	console.log('CPU ms per stage (user + system, all threads: the fair figure on a busy machine), wall ms of the whole call; peak RSS of the process so far');
 	console.log('case                  size       filter  edges regions inpaint  merge  cpu ms  wall ms  calls  crop Mpx  edges kept/found  pixels per layer                 peak RSS');
 	for (const c of cases) {
-		const {image, disparity} = await load(c);
+		const {image, disparity, depthSampleSpacingPixels} = await load(c);
 		const gc = (globalThis as {gc?: () => void}).gc;
 		const results: BuildLdiResult[] = [];
 		for (let run = 0; run < (c.longSide > 1024 ? 1 : runs); run++) {
 			gc?.();
-			results.push(await buildLdi(image, disparity, {inpainter: c.inpainter, debug: debugDir !== undefined && run === 0, ...regionOptions}));
+			results.push(await buildLdi(image, disparity, {
+				inpainter: c.inpainter, debug: debugDir !== undefined && run === 0, snapEdgesToColor, depthSampleSpacingPixels, ...regionOptions,
+			}));
 		}
 		const {debug} = results[0];
 		if (debug && debugDir) await writeDebugImages(join(debugDir, c.name.replace(/\s+/g, '-')), debug);
