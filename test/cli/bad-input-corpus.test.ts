@@ -111,6 +111,9 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['a PFM with short data', {args: ['build', 'p.jpg', '--depth', 'short.pfm', ...out, '--quiet'], code: 1, subject: 'short.pfm', problem: /PFM|depth map|short|truncated/i}],
 		['a PFM of huge dimensions', {args: ['build', 'p.jpg', '--depth', 'huge.pfm', ...out, '--quiet'], code: 1, subject: 'huge.pfm', problem: /PFM|depth map|large|limit|short|truncated/i}],
 		['a PFM of NaN only', {args: ['build', 'p.jpg', '--depth', 'nan.pfm', ...out, '--quiet'], code: 1, subject: 'nan.pfm', problem: /unknown|usable|NaN/i}],
+		['a depth map of another aspect ratio', {args: ['build', 'p.jpg', '--depth', 'wide.png', ...out, '--quiet'], code: 1, subject: 'wide.png', problem: /depth map is 1280×640, the photo 640×480: another aspect ratio/}],
+		['a depth map turned a quarter (stereo)', {args: ['stereo', 'p.jpg', '--depth', 'portrait.png', '-o', 'out/s.png'], code: 1, subject: 'portrait.png', problem: /depth map is 480×640, the photo 640×480/}],
+		['--depth-fit bogus', {args: ['depth', 'p.jpg', ...depth, '--depth-fit', 'bogus', ...out], code: 2, subject: '--depth-fit', problem: /"bogus" is not one of error, stretch, crop/}],
 		['a text file as depth map', {args: ['depth', 'p.jpg', '--depth', 'text.jpg', ...out], code: 1, subject: 'text.jpg', problem: /depth map|not an image/}],
 		['random bytes as ONNX (build)', {args: ['build', 'p.jpg', '--model', 'random.onnx', ...out, '--quiet'], code: 1, subject: 'random.onnx', problem: /not a valid ONNX model/}],
 		['a truncated ONNX file', {args: ['build', 'p.jpg', '--model', 'truncated.onnx', ...out, '--quiet'], code: 1, subject: 'truncated.onnx', problem: /not a valid ONNX model/}],
@@ -153,6 +156,8 @@ describe('bad-input corpus (CLI, every command)', function () {
 		file('bad-header.pfm', pfm('PX\n2 2\n-1.0\n', [1, 2, 3, 4]));
 		file('short.pfm', pfm('Pf\n64 64\n-1.0\n', [1, 2, 3]));
 		file('huge.pfm', pfm('Pf\n100000 100000\n-1.0\n', [1, 2, 3, 4]));
+		file('wide.png', await sharp(readFileSync(sampleDepth)).resize(1280, 640, {fit: 'fill'}).png().toBuffer());
+		file('portrait.png', await sharp(readFileSync(sampleDepth)).rotate(90).png().toBuffer());
 		file('nan.pfm', pfm('Pf\n2 2\n-1.0\n', [Number.NaN, Number.NaN, Number.NaN, Number.NaN]));
 		const randomBytes = new Uint8Array(4096).map((_, index) => (index * 7919 + 13) % 251);
 		file('random.onnx', randomBytes);
