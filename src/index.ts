@@ -24,6 +24,7 @@ export {resizeFloatImage} from './image/resize.js';
 export type {DepthEstimate, DepthSource} from './depth/source.js';
 export {decodePfm, isPfm} from './depth/pfm.js';
 export {normalizeDisparity, type NormalizedDisparity} from './depth/normalize.js';
+export {DEPTH_FIT_NAMES, ROUNDING_SLACK_PIXELS, cropToAspect, fitDepthMap, roundingSlackPixels, sameShapeUpToRounding, type DepthFit} from './depth/fit.js';
 export {
 	SUPPLIED_DEPTH_DEFAULTS, createSuppliedDepthSource, decodeDepthMap, decodeRawDepthMap, fillUnknownDisparity, rawToDisparity, readDepthMap,
 	type RawDepthMap, type SuppliedDepthOptions,

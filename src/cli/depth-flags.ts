@@ -17,6 +17,7 @@ import {basename, dirname, extname} from 'node:path';
 import {Flags} from '@oclif/core';
 
 import {isOffline} from '../depth/download.js';
+import {DEPTH_FIT_NAMES} from '../depth/fit.js';
 import {modelCacheDir} from '../depth/models.js';
 import type {ResolveDepthOptions} from '../depth/resolve.js';
 
@@ -38,6 +39,12 @@ export const depthFlags = {
 		default: false,
 		helpGroup: DEPTH_GROUP,
 	}),
+	'depth-fit': Flags.option({
+		options: DEPTH_FIT_NAMES,
+		default: 'error' as const,
+		description: 'A --depth map of another aspect ratio than the photo (beyond a depth network\'s rounding of its sides to multiples of 14 or 32): error refuses it, stretch resizes it anyway, crop cuts its longer side evenly to the photo\'s aspect ratio first.',
+		helpGroup: DEPTH_GROUP,
+	})(),
 	model: Flags.string({
 		description: 'Depth model: a registry name (see `ldi-gltf models list`; default depth-anything-v2-small) or a local .onnx file.',
 		helpGroup: DEPTH_GROUP,
@@ -117,6 +124,7 @@ export interface DepthFlagValues {
 	depth?: string;
 	'depth-kind': 'disparity' | 'depth';
 	'depth-invert': boolean;
+	'depth-fit': 'error' | 'stretch' | 'crop';
 	model?: string;
 	'model-spec'?: string;
 	'model-size'?: string;
@@ -139,6 +147,7 @@ export function depthOptionsFromFlags(flags: DepthFlagValues, extra: Partial<Res
 		depthPath: flags.depth,
 		depthKind: flags['depth-kind'],
 		depthInvert: flags['depth-invert'],
+		depthFit: flags['depth-fit'],
 		model: flags.model,
 		modelSpecPath: flags['model-spec'],
 		modelSize: flags['model-size'],

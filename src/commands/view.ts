@@ -4,9 +4,10 @@ import {basename, dirname, extname, resolve} from 'node:path';
 import {Args, Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {checkReadable, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
+import {checkReadable, flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
 import {checkSceneFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {writeFileAtomic} from '../io/atomic.js';
+import {refuseOverwritingInputs} from '../io/same-file.js';
 import {isSceneFile} from '../pipeline/scene-input.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
 import {selfContainedPageHtml} from '../viewer/page-html.js';
@@ -65,7 +66,11 @@ A photo is built in memory first, with the same flags as \`build\`; a .glb is sh
 		else checkSceneFlags(flags);
 		if (glbInput && flags['camera-path']) this.warn(`--camera-path does not change a built scene; rebuild ${input} with build --camera-path`);
 		const output = flags.export === undefined ? undefined : resolve(flags.export);
-		if (output) await prepareOutputDirectory(dirname(output));
+		if (output) {
+			// `view scene.glb --export scene.glb` would replace the scene with its page: refused before any work.
+			refuseOverwritingInputs([flags.export as string], [{path: input, role: glbInput ? 'scene' : 'photo'}, ...flagInputs(flags)]);
+			await prepareOutputDirectory(dirname(output));
+		}
 
 		let glb: Uint8Array;
 		if (glbInput) {

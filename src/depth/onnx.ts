@@ -16,6 +16,7 @@
  * Tried: sharp for the output resize — it does not resample 1-channel float32 raw input (3 zero channels
  * came back), hence src/image/resize.ts's triangle filter, which also cannot overshoot at depth steps.
  */
+import type {Stats} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {resolve} from 'node:path';
 
@@ -64,20 +65,26 @@ export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node
 	return import('onnxruntime-node');
 }
 
-/** Drops the first line of onnxruntime's message down to its reason ("Protobuf parsing failed."). */
-function onnxReason(error: unknown): string {
+/**
+ * Drops the first line of onnxruntime's message down to its reason ("Protobuf parsing failed."), also
+ * without the source location and C++ signature some of its messages start with
+ * (`/onnxruntime_src/…/model.cc:187 onnxruntime::Model::Model(…) ModelProto does not have a graph`).
+ */
+export function onnxReason(error: unknown): string {
 	const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-	return message.replace(/^.*?failed:\s*/, '').replace(/\.$/, '').trim() || message;
+	return message.replace(/^.*?failed:\s*/, '').replace(/^\S+:\d+ [\w:~]+\(.*\)\s+/, '').replace(/\.$/, '').trim() || message;
 }
 
 async function createSession(modelPath: string, intraOpNumThreads: number): Promise<InferenceSession> {
-	let isFile: boolean;
+	let stats: Stats;
 	try {
-		isFile = (await stat(modelPath)).isFile();
+		stats = await stat(modelPath);
 	} catch (error) {
 		throw fileError(modelPath, `cannot read the model (${describeSystemError(error)})`, error);
 	}
-	if (!isFile) throw fileError(modelPath, 'cannot read the model (is a directory)');
+	if (!stats.isFile()) throw fileError(modelPath, 'cannot read the model (is a directory)');
+	// onnxruntime's own words for it name a C++ constructor ("ModelProto does not have a graph").
+	if (stats.size === 0) throw fileError(modelPath, 'not a valid ONNX model (empty file)');
 	try {
 		const {InferenceSession} = await loadOnnxRuntime();
 		return await InferenceSession.create(modelPath, {
@@ -85,6 +92,9 @@ async function createSession(modelPath: string, intraOpNumThreads: number): Prom
 			graphOptimizationLevel: 'all',
 			intraOpNumThreads,
 			interOpNumThreads: 1,
+			// Errors only: onnxruntime writes its warnings (unused initializers of exported models, lenient
+			// shape merges) straight to stderr in colour, past --quiet and the one-line error format.
+			logSeverityLevel: 3,
 		});
 	} catch (error) {
 		throw fileError(modelPath, `not a valid ONNX model (${onnxReason(error)})`, error);

@@ -5,6 +5,7 @@
  */
 import {UserError} from '../errors.js';
 import {ensureModel, type DownloadProgress, type DownloadResult} from './download.js';
+import type {DepthFit} from './fit.js';
 import {listModels, modelCacheDir, type ModelEntry} from './models.js';
 import {OnnxDepthEstimator} from './onnx.js';
 import {MODEL_INPUT_SPEC_DEFAULTS, type ModelInputSpec} from './preprocess.js';
@@ -19,6 +20,8 @@ export interface DepthSourceOptions {
 	depthKind: 'disparity' | 'depth';
 	/** The supplied map's values run the other way (dark = near for disparity). */
 	depthInvert: boolean;
+	/** A supplied map of another aspect ratio than the photo's: refuse, stretch or crop it (fit.ts). */
+	depthFit: DepthFit;
 	/** Local .onnx file (the `onnx` source). */
 	modelPath?: string;
 	/** Preprocessing for the `onnx` source, and an override for registry models when set. */
@@ -44,6 +47,7 @@ export interface DepthSourceOptions {
 export const DEPTH_SOURCE_DEFAULTS: DepthSourceOptions = {
 	depthKind: 'disparity',
 	depthInvert: false,
+	depthFit: 'error',
 	threads: 0,
 	offline: false,
 	cacheDir: modelCacheDir(),
@@ -70,7 +74,7 @@ function builtInFactory(name: string): DepthSourceFactory | undefined {
 	if (name === 'file') {
 		return (options) => {
 			if (!options.depthPath) throw new UserError('the file depth source needs a depth map (--depth FILE)');
-			return createSuppliedDepthSource(options.depthPath, {kind: options.depthKind, invert: options.depthInvert});
+			return createSuppliedDepthSource(options.depthPath, {kind: options.depthKind, invert: options.depthInvert, fit: options.depthFit});
 		};
 	}
 	if (name === 'onnx') {

@@ -1,7 +1,8 @@
 /**
  * Supplied depth maps (`--depth FILE`): PNG (8/16-bit, grey or RGB: the first channel is read), JPEG
  * and PFM, as disparity or depth, either way round; unknown values filled from the far side; resized to
- * the photo; normalized to [0, 1].
+ * the photo (a map of another aspect ratio than a network's rounding explains is refused, stretched or
+ * cropped: fit.ts); normalized to [0, 1].
  *
  * Conventions. `kind: 'disparity'` (default): larger = nearer. `kind: 'depth'`: larger = farther, turned
  * into disparity as 1/z. `invert`: the stored values run the other way (e.g. Google Lens Blur maps, dark =
@@ -23,6 +24,7 @@ import sharp from 'sharp';
 
 import {fileError, UserError} from '../errors.js';
 import type {FloatImage, Photo} from '../image/raster.js';
+import {type DepthFit, fitDepthMap} from './fit.js';
 import {resizeFloatImage} from '../image/resize.js';
 import {describeSystemError} from '../io/atomic.js';
 import {normalizeDisparity} from './normalize.js';
@@ -40,12 +42,19 @@ export interface SuppliedDepthOptions {
 	 * no for inverted ones (0 is their nearest value) and for PFM (where NaN/inf mark unknowns).
 	 */
 	zeroIsUnknown: boolean | 'auto';
+	/**
+	 * A map whose aspect ratio differs from the photo's by more than a depth network's rounding (fit.ts):
+	 * 'error' refuses it, 'stretch' resizes it anyway, 'crop' cuts it to the photo's aspect ratio first.
+	 * The CLI's `--depth-fit`.
+	 */
+	fit: DepthFit;
 }
 
 export const SUPPLIED_DEPTH_DEFAULTS: SuppliedDepthOptions = {
 	kind: 'disparity',
 	invert: false,
 	zeroIsUnknown: 'auto',
+	fit: 'error',
 };
 
 /** A depth map as stored, one float per pixel, with the range of its integer codes when it has them. */
@@ -103,10 +112,13 @@ export async function decodeDepthMap(
 	return depthFromRawMap(raw, sourcePath, target, options, {decode: performance.now() - started});
 }
 
-/** The rest of {@link decodeDepthMap} once the map is decoded: disparity, gaps filled, resized, normalized. */
+/**
+ * The rest of {@link decodeDepthMap} once the map is decoded: disparity, fitted to the photo's shape,
+ * gaps filled, resized, normalized. `photoSize` is the photo's own size, for messages.
+ */
 function depthFromRawMap(
 	raw: RawDepthMap, sourcePath: string, target: {width: number; height: number}, options: Partial<SuppliedDepthOptions>,
-	timingsMs: Record<string, number>,
+	timingsMs: Record<string, number>, photoSize: {width: number; height: number} = target,
 ): DepthEstimate {
 	const resolved = {...SUPPLIED_DEPTH_DEFAULTS, ...options};
 	const name = sourcePath || '<depth map in memory>';
@@ -116,7 +128,8 @@ function depthFromRawMap(
 		timingsMs[step] = now - time;
 		time = now;
 	};
-	const disparity = rawToDisparity(raw, resolved);
+	// Cropped before the gaps are filled: what lies outside the photo must not fill what lies inside.
+	const disparity = fitDepthMap(rawToDisparity(raw, resolved), target, resolved.fit, name, photoSize);
 	const unknownCount = fillUnknownDisparity(disparity);
 	if (unknownCount === disparity.data.length) {
 		throw fileError(name, 'depth map has no known values (every pixel is 0, NaN, infinite or a depth ≤ 0)');
@@ -307,7 +320,12 @@ export function createSuppliedDepthSource(path: string, options: Partial<Supplie
 		prepare: () => void decode(),
 		estimate: async (photo: Photo) => {
 			const {raw, timingsMs} = await decode();
-			return depthFromRawMap(raw, path, photo.image, options, {...timingsMs});
+			return depthFromRawMap(raw, path, photo.image, options, {...timingsMs}, photoSize(photo));
 		},
 	};
+}
+
+/** The photo's own size (before resizing to the working size) when known, for messages. */
+function photoSize(photo: Photo): {width: number; height: number} {
+	return photo.originalWidth > 0 && photo.originalHeight > 0 ? {width: photo.originalWidth, height: photo.originalHeight} : photo.image;
 }

@@ -15,7 +15,7 @@ import {triangulateLdi} from './triangulate.js';
  * Options for {@link ldiToScene}: simplification, texture and chart options together
  * (`tileSizePixels` 0 keeps whole connected components as charts).
  */
-export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, SplitChartsOptions {
+export interface LdiToSceneOptions extends Omit<SimplifyOptions, 'splitLayerZero'>, TextureOptions, SplitChartsOptions {
 	/**
 	 * The LDI's frame-border layer (buildLdi's `stats.borderLayerIndex`), meshed straight from its
 	 * layout (border-mesh.ts) when it is laid out as buildLdi makes it; -1: none, every layer goes through
@@ -29,7 +29,10 @@ export interface LdiToSceneOptions extends SimplifyOptions, TextureOptions, Spli
 	pixelSplats: boolean;
 	/**
 	 * Simplify layer 0 (simplify.ts) on a worker thread while this thread bakes the textures and
-	 * simplifies the other layers (same result; on the main thread, for photos from 512² to 2048² pixels).
+	 * simplifies the other layers (on the main thread, for photos from 512² to 2048² pixels). The same
+	 * triangles either way: layer 0 of such photos is simplified in two parts by rows wherever it runs
+	 * (SimplifyOptions.splitLayerZero), so a photo built inside a `--jobs` worker, which has no second
+	 * thread, gets the very scene the main thread makes.
 	 */
 	premergeWorker: boolean;
 	/**
@@ -49,10 +52,11 @@ export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {
 	...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, borderLayerIndex: -1, pixelSplats: true, premergeWorker: true,
 };
 
-/** The simplification fields of `settings` (plain data a worker can be sent). */
-function pickSimplifyOptions(settings: SimplifyOptions): SimplifyOptions {
+/** The simplification fields of `settings` (plain data a worker can be sent), with layer 0's split for `ldi`. */
+function pickSimplifyOptions(ldi: Ldi, settings: LdiToSceneOptions): SimplifyOptions {
 	const {simplifyErrorPixels, parallaxRangePixels, textureSwimWeight, planarMergeSwimPixels, triangleBudget, meshoptimizer} = settings;
-	return {simplifyErrorPixels, parallaxRangePixels, textureSwimWeight, planarMergeSwimPixels, triangleBudget, meshoptimizer};
+	const splitLayerZero = inPremergeWorkerRange(ldi);
+	return {simplifyErrorPixels, parallaxRangePixels, textureSwimWeight, planarMergeSwimPixels, triangleBudget, meshoptimizer, splitLayerZero};
 }
 
 /** Figures of one layer, before and after simplification. */
@@ -202,14 +206,19 @@ const MIN_PREMERGE_WORKER_PIXELS = 512 * 512;
  */
 const MAX_PREMERGE_WORKER_PIXELS = 2048 * 2048;
 
+/** Whether `ldi`'s photo is neither too small nor too big for layer 0 to be simplified on a worker. */
+function inPremergeWorkerRange(ldi: Ldi): boolean {
+	const photoPixels = ldi.width * ldi.height;
+	return photoPixels >= MIN_PREMERGE_WORKER_PIXELS && photoPixels <= MAX_PREMERGE_WORKER_PIXELS;
+}
+
 /**
  * Whether simplifying layer 0 on a worker pays: simplification on, a photo neither too small nor too
- * big, and the main thread (inside `--jobs` build workers both cores are busy already).
+ * big, and the main thread (inside `--jobs` build workers both cores are busy already). Only the speed
+ * depends on it, never the triangles (see `premergeWorker`).
  */
 function premergeWorkerPays(ldi: Ldi, settings: LdiToSceneOptions): boolean {
-	const photoPixels = ldi.width * ldi.height;
-	return settings.premergeWorker && settings.simplifyErrorPixels > 0 && isMainThread
-		&& photoPixels >= MIN_PREMERGE_WORKER_PIXELS && photoPixels <= MAX_PREMERGE_WORKER_PIXELS;
+	return settings.premergeWorker && settings.simplifyErrorPixels > 0 && isMainThread && inPremergeWorkerRange(ldi);
 }
 
 async function meshLayers(
@@ -232,7 +241,7 @@ async function meshLayers(
 	// Layer 0 holds ~70 % of the lattice triangles (moon.jpg: 2.08 of 2.97 M): its pre-merge runs on the
 	// worker while this thread bakes the textures and pre-merges the other layers.
 	const layerZero = untiled[0]?.layerIndex === 0 ? untiled[0] : undefined;
-	const simplifyOptions = pickSimplifyOptions(settings);
+	const simplifyOptions = pickSimplifyOptions(ldi, settings);
 	const layerZeroPremerge = premergeThread && layerZero
 		? premergeThread.premerge({ldi, layer: layerZero, camera: intrinsics, depthRange, options: simplifyOptions})
 		: undefined;

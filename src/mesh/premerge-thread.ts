@@ -1,11 +1,12 @@
 import type {Worker} from 'node:worker_threads';
 
-import {type Ldi, sharedArray} from '../ldi/ldi.js';
+import type {Ldi} from '../ldi/ldi.js';
 import {startWorker} from '../parallel/start-worker.js';
 import type {DepthRange} from '../scene/scene.js';
+import {type RowSplit, splitByRows} from './row-split.js';
 import {
-	completeSimplifiedLayer, type MergedLayer, premergeLayer, type PremergedLayer, type SimplifiedLayer, simplifyMergedTriangles,
-	type SimplifyOptions, type UnprojectCamera,
+	finishSplitLayer, type MergedLayer, premergeLayer, type PremergedLayer, type SimplifiedLayer, type SimplifyOptions, splitShare,
+	type UnprojectCamera,
 } from './simplify.js';
 import type {LayerTriangles} from './triangulate.js';
 
@@ -68,18 +69,17 @@ export class PremergeThread {
 				merged,
 				finish: async (weight, callerShare = 0) => {
 					try {
-						if (callerShare < MIN_CALLER_SHARE || !job.options.meshoptimizer) return await this.request<SimplifiedLayer>({type: 'finish', weight});
-						split ??= splitByRows(merged, Math.min(callerShare, 1 - MIN_CALLER_SHARE));
-						const top = this.request<{indices: Uint32Array; error: number}>({type: 'simplifyPart', weight, indices: split.top, lock: split.lock});
-						const [bottomIndices, bottomError] = simplifyMergedTriangles(merged, split.bottom, split.lock, job.options, weight);
-						const {indices: topIndices, error: topError} = await top;
-						const indices = new Uint32Array(topIndices.length + bottomIndices.length);
-						indices.set(topIndices);
-						indices.set(bottomIndices, topIndices.length);
-						return completeSimplifiedLayer(job.ldi, merged, indices, merged.mergeErrorPixels + Math.max(topError, bottomError), job.camera, job.depthRange);
+						const share = splitShare(job.options, callerShare);
+						if (share === 0) return await this.request<SimplifiedLayer>({type: 'finish', weight});
+						const parts = split ??= splitByRows(merged, share);
+						return await finishSplitLayer(job.ldi, merged, parts, job.camera, job.depthRange, job.options, weight, async (topWeight) => {
+							const {indices, error} = await this.request<{indices: Uint32Array; error: number}>({type: 'simplifyPart', weight: topWeight, indices: parts.top, lock: parts.lock});
+							return [indices, error];
+						});
 					} catch {
+						// The same split (or none) here: the result does not depend on where it was made.
 						this.madeOnWorker = false;
-						return premergeLayer(job.ldi, job.layer, job.camera, job.depthRange, job.options).finish(weight);
+						return premergeLayer(job.ldi, job.layer, job.camera, job.depthRange, job.options).finish(weight, callerShare);
 					}
 				},
 			};
@@ -113,78 +113,4 @@ export class PremergeThread {
 		this.worker.postMessage(request);
 		return answer;
 	}
-}
-
-/** Below this share of a layer's triangles the calling thread takes none (not worth the seam). */
-const MIN_CALLER_SHARE = 0.05;
-
-/** A layer's pre-merged triangles in two parts by rows, and its lock with the seam between them added. */
-interface RowSplit {
-	top: Uint32Array;
-	bottom: Uint32Array;
-	lock: Uint8Array;
-}
-
-/**
- * Splits `merged`'s triangles at the row below which lie at most `bottomShare` of them (by each
- * triangle's first vertex) and locks the vertices both parts use, so the two meshoptimizer passes keep
- * the seam where it is and the parts stay stitched; the seam's vertices are the cost.
- */
-function splitByRows(merged: MergedLayer, bottomShare: number): RowSplit {
-	const {indices, lattice, lock} = merged;
-	const rows = triangleRows(indices, lattice);
-	const seamRow = rowAboveShare(rows, bottomShare);
-	let topCount = 0;
-	for (let t = 0; t < rows.length; t++) if (rows[t] < seamRow) topCount++;
-	const top = sharedArray(Uint32Array, topCount * 3);
-	const bottom = new Uint32Array((rows.length - topCount) * 3);
-	const seamLock = sharedArray(Uint8Array, lock.length);
-	seamLock.set(lock);
-	splitTriangles(indices, rows, seamRow, top, bottom, seamLock);
-	return {top, bottom, lock: seamLock};
-}
-
-/** The lattice row of each triangle's first vertex. */
-function triangleRows(indices: Uint32Array, lattice: Float32Array): Int32Array {
-	const rows = new Int32Array(indices.length / 3);
-	for (let t = 0; t < rows.length; t++) rows[t] = Math.floor(lattice[indices[t * 3] * 3 + 1]);
-	return rows;
-}
-
-/** The lowest row such that the triangles at or below it (rows ≥ it) are at most `share` of all. */
-function rowAboveShare(rows: Int32Array, share: number): number {
-	let minRow = Infinity;
-	let maxRow = -Infinity;
-	for (let t = 0; t < rows.length; t++) {
-		if (rows[t] < minRow) minRow = rows[t];
-		if (rows[t] > maxRow) maxRow = rows[t];
-	}
-	const perRow = new Int32Array(maxRow - minRow + 1);
-	for (let t = 0; t < rows.length; t++) perRow[rows[t] - minRow]++;
-	let seamRow = maxRow + 1;
-	let below = 0;
-	while (seamRow > minRow && below + perRow[seamRow - 1 - minRow] <= share * rows.length) {
-		seamRow--;
-		below += perRow[seamRow - minRow];
-	}
-	return seamRow;
-}
-
-/** Copies triangles above `seamRow` to `top`, the others to `bottom`, and locks in `seamLock` the vertices both use. */
-function splitTriangles(indices: Uint32Array, rows: Int32Array, seamRow: number, top: Uint32Array, bottom: Uint32Array, seamLock: Uint8Array): void {
-	const usedByTop = new Uint8Array(seamLock.length);
-	let topEnd = 0;
-	let bottomEnd = 0;
-	for (let t = 0; t < rows.length; t++) {
-		if (rows[t] < seamRow) {
-			for (let k = 0; k < 3; k++) {
-				const v = indices[t * 3 + k];
-				top[topEnd++] = v;
-				usedByTop[v] = 1;
-			}
-		} else {
-			for (let k = 0; k < 3; k++) bottom[bottomEnd++] = indices[t * 3 + k];
-		}
-	}
-	for (let i = 0; i < bottom.length; i++) if (usedByTop[bottom[i]]) seamLock[bottom[i]] = 1;
 }

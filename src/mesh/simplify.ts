@@ -3,6 +3,7 @@ import {MeshoptSimplifier} from 'meshoptimizer/simplifier';
 import {type Ldi, sharedArray} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
 import {mergePlanarCells} from './planar-quadtree.js';
+import {bottomShare, type RowSplit, splitByRows} from './row-split.js';
 import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
 
 /**
@@ -103,6 +104,14 @@ export interface SimplifyOptions {
 	 * (`ldi-gltf stereo`), where meshoptimizer's pass costs more than drawing the extra triangles.
 	 */
 	meshoptimizer: boolean;
+	/**
+	 * Simplify layer 0 in two parts cut by rows, the seam locked (row-split.ts), when the other layers
+	 * hold less than CALLER_MESHOPT_SHARE of the triangles, so that a second thread can take one part
+	 * (premerge-thread.ts). The cut depends only on the meshes: the parts give the same triangles whether
+	 * they run on two threads or one after the other, so the scene never depends on where it was built.
+	 * ldiToScene sets it for photos from 512² to 2048² pixels.
+	 */
+	splitLayerZero: boolean;
 }
 
 export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
@@ -112,6 +121,7 @@ export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
 	planarMergeSwimPixels: 0.5,
 	triangleBudget: 150_000,
 	meshoptimizer: true,
+	splitLayerZero: false,
 };
 
 /**
@@ -200,8 +210,10 @@ export interface PremergedLayer {
 	/** The pre-merged mesh. */
 	merged: MergedLayer;
 	/**
-	 * meshoptimizer's pass at texture-swim weight `weight`. A layer pre-merged on a worker thread may
-	 * leave `callerShare` (0–1) of its triangles to the calling thread (see simplifyLayers).
+	 * meshoptimizer's pass at texture-swim weight `weight`, over the whole layer, or in two parts by
+	 * rows when `callerShare` (0–1, see simplifyLayers) asks for a bottom part of that share of the
+	 * triangles: a layer pre-merged on a worker thread leaves that part to the calling thread, one
+	 * pre-merged here simplifies both parts itself, with the same result.
 	 */
 	finish(weight: number, callerShare?: number): Promise<SimplifiedLayer>;
 }
@@ -225,14 +237,47 @@ export function premergeLayer(
 	const merged = settings.simplifyErrorPixels > 0 && layer.indices.length > 3
 		? mergeLayer(ldi, layer, k, depthRange, settings, sharedMemory)
 		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0};
+	// Made once, at the first pass that asks for it: budget retries reuse it (the share does not change).
+	let split: RowSplit | undefined;
 	return {
 		mergedTriangles: merged.indices.length / 3,
 		merged,
-		finish: async (weight) => {
+		finish: async (weight, callerShare = 0) => {
 			await MeshoptSimplifier.ready;
-			return finishLayer(ldi, merged, camera, depthRange, settings, weight);
+			const share = splitShare(settings, callerShare);
+			if (share === 0) return finishLayer(ldi, merged, camera, depthRange, settings, weight);
+			const parts = split ??= splitByRows(merged, share);
+			return finishSplitLayer(ldi, merged, parts, camera, depthRange, settings, weight,
+				async (topWeight) => simplifyMergedTriangles(merged, parts.top, parts.lock, settings, topWeight));
 		},
 	};
+}
+
+/**
+ * The share of a layer's triangles that its bottom part gets at `callerShare`, or 0 for a layer
+ * simplified whole: the same rule for a layer pre-merged here or on a worker thread.
+ */
+export function splitShare(settings: SimplifyOptions, callerShare: number): number {
+	return settings.meshoptimizer && settings.simplifyErrorPixels > 0 ? bottomShare(callerShare) : 0;
+}
+
+/**
+ * meshoptimizer's pass over the two parts of a row-split layer, the top one by `simplifyTop` (on a
+ * worker thread, or here), the bottom one here, then the layer from both (top triangles first). The
+ * error is the larger of the two parts'.
+ */
+export async function finishSplitLayer(
+	ldi: Ldi, merged: MergedLayer, split: RowSplit, camera: UnprojectCamera, depthRange: DepthRange, settings: SimplifyOptions, weight: number,
+	simplifyTop: (weight: number) => Promise<[Uint32Array, number]>,
+): Promise<SimplifiedLayer> {
+	await MeshoptSimplifier.ready;
+	const top = simplifyTop(weight);
+	const [bottomIndices, bottomError] = simplifyMergedTriangles(merged, split.bottom, split.lock, settings, weight);
+	const [topIndices, topError] = await top;
+	const indices = new Uint32Array(topIndices.length + bottomIndices.length);
+	indices.set(topIndices);
+	indices.set(bottomIndices, topIndices.length);
+	return completeSimplifiedLayer(ldi, merged, indices, merged.mergeErrorPixels + Math.max(topError, bottomError), camera, depthRange);
 }
 
 /** Lattice, swim attributes and locks of `layer`, and its planar pre-merge (planar-quadtree.ts). */
@@ -447,12 +492,14 @@ export async function simplifyLayers(
 	if (settings.simplifyErrorPixels > 0 && 0.55 * mergedTriangles > settings.triangleBudget) {
 		weight *= (0.9 * settings.triangleBudget / (0.55 * mergedTriangles)) ** 2;
 	}
-	// A layer pre-merged on a worker thread is simplified there while this thread simplifies the others;
-	// when the others hold less than CALLER_MESHOPT_SHARE of all triangles, this thread takes part of that
-	// layer too, up to that share.
-	const ownTriangles = merged.reduce((sum, layer, i) => sum + (premerged[i] ? 0 : layer.mergedTriangles), 0);
+	// Layer 0 (with `splitLayerZero`) is simplified in two parts when the other layers hold less than
+	// CALLER_MESHOPT_SHARE of all triangles: the bottom part brings this thread's share up to that while a
+	// worker thread that pre-merged layer 0 simplifies its top part. The share depends on the triangle
+	// counts only, not on whether such a worker exists: without one, this thread does both parts.
+	const splits = layers.map((layer) => settings.splitLayerZero && layer.layerIndex === 0);
+	const ownTriangles = merged.reduce((sum, layer, i) => sum + (splits[i] ? 0 : layer.mergedTriangles), 0);
 	const meshoptimizing = settings.meshoptimizer && settings.simplifyErrorPixels > 0;
-	const callerShares = merged.map((layer, i) => (meshoptimizing && premerged[i] && layer.mergedTriangles > 0
+	const callerShares = merged.map((layer, i) => (meshoptimizing && splits[i] && layer.mergedTriangles > 0
 		? Math.max(0, (mergedTriangles * CALLER_MESHOPT_SHARE - ownTriangles) / layer.mergedTriangles)
 		: 0));
 	for (;;) {

@@ -6,7 +6,7 @@ import {join} from 'node:path';
 
 import sharp from 'sharp';
 
-import {channelMeanModel, vectorModel} from '../fixtures/onnx-builder.js';
+import {channelMeanModel, externalDataModel, nanDepthModel, vectorModel} from '../fixtures/onnx-builder.js';
 import {pngHeaderOnly} from '../fixtures/png-header.js';
 import {type CliResult, runCli} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
@@ -44,8 +44,10 @@ async function limited<T>(tasks: Array<() => Promise<T>>, limit: number): Promis
 
 /**
  * The bad-input corpus of issue 14: flag values, mistyped commands, outputs that are inputs (also
- * through a symbolic or hard link), degenerate and broken photos, broken depth maps and hostile ONNX
- * files, across build, depth, stereo and render. Every case must give exactly one stderr line
+ * through a symbolic or hard link), degenerate, truncated and corrupt photos, decompression bombs,
+ * broken PFM and image depth maps, hostile ONNX files (external weights outside their folder, NaN
+ * output), odd paths (link loops, overlong names), across build, depth, stereo, render and view
+ * (odd but valid colour spaces, bit depths and EXIF orientations: odd-input.test.ts). Every case must give exactly one stderr line
  * `ldi-gltf: <problem> (<file or flag>)`, the exit code of its kind (2 usage, 1 input), no stack trace,
  * nothing in the output folder, and every input file byte-identical afterwards.
  */
@@ -90,6 +92,9 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['stereo --layout separate onto the depth map', {args: ['stereo', 'p.png', '--depth', 'pair-L.png', '--layout', 'separate', '-o', 'pair.png'], code: 2, subject: 'pair-L.png', problem: /overwrite the depth map/}],
 		['render -o the photo', {args: ['render', 'p.webp', ...depth, '--path', 'circle', '-o', 'p.webp'], code: 2, subject: 'p.webp', problem: /overwrite the photo/}],
 		['render frames over the photo', {args: ['render', 'frames/frame-0001.png', ...depth, '--path', 'circle', '--frames', '3', '-o', 'frames/'], code: 2, subject: 'frame-0001.png', problem: /overwrite the photo/}],
+		['view --export the scene', {args: ['view', 'scene.glb', '--export', 'scene.glb'], code: 2, subject: 'scene.glb', problem: /overwrite the scene/}],
+		['view --export a hard link to the photo', {args: ['view', 'p.png', ...depth, '--export', 'hard.png'], code: 2, subject: 'hard.png', problem: /overwrite the photo/}],
+		['view --export the depth map', {args: ['view', 'p.jpg', '--depth', 'd.png', '--export', 'd.png'], code: 2, subject: 'd.png', problem: /overwrite the depth map/}],
 		['build -o the photo', {args: ['build', 'p.jpg', ...depth, '-o', 'p.jpg'], code: 2, subject: 'p.jpg', problem: /overwrite the photo/}],
 		['build -o the depth map', {args: ['build', 'p.jpg', '--depth', 'd.png', '-o', 'd.png'], code: 2, subject: 'd.png', problem: /overwrite the depth map/}],
 		['two photos, one output name', {args: ['build', 'p.jpg', 'sub/p.png', '--depth', '{dir}/d.png', ...out], code: 2, subject: 'p.glb', problem: /both p\.jpg and sub\/p\.png/}],
@@ -98,6 +103,16 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['a text file, offline, no depth map: the photo, not the model', {args: ['build', 'text.jpg', '--offline', ...out, '--quiet'], code: 1, subject: 'text.jpg', problem: /not an image/}],
 		['an empty file', {args: ['stereo', 'empty.jpg', ...depth], code: 1, subject: 'empty.jpg', problem: /empty/}],
 		['a truncated JPEG', {args: ['build', 'truncated.jpg', ...depth, ...out, '--quiet'], code: 1, subject: 'truncated.jpg', problem: /truncated|corrupt|premature/i}],
+		['a PNG with corrupt data', {args: ['build', 'corrupt.png', ...depth, ...out, '--quiet'], code: 1, subject: 'corrupt.png', problem: /cannot decode image/}],
+		['a truncated PNG', {args: ['depth', 'truncated.png', ...depth, ...out], code: 1, subject: 'truncated.png', problem: /cannot decode image/}],
+		['a JPEG with a corrupt header', {args: ['stereo', 'bad-header.jpg', ...depth, '-o', 'out/s.png'], code: 1, subject: 'bad-header.jpg', problem: /cannot decode image|corrupt/}],
+		['a JPEG of width 0', {args: ['depth', 'zero-width.jpg', ...depth, ...out], code: 1, subject: 'zero-width.jpg', problem: /cannot decode image|empty/i}],
+		['a JPEG declaring 65500×65500 (a bomb)', {args: ['render', 'bomb.jpg', ...depth, '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'bomb.jpg', problem: /65500x65500 .*pixel limit/}],
+		['a symbolic link loop', {args: ['depth', 'loop.jpg', ...depth, ...out], code: 1, subject: 'loop.jpg', problem: /too many symbolic links/}],
+		['a photo name longer than the file system allows', {args: ['depth', `${'n'.repeat(300)}.jpg`, ...depth, ...out], code: 1, subject: 'nnnn.jpg', problem: /name too long/}],
+		['--out-dir that is a file', {args: ['build', 'p.jpg', ...depth, '--out-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /not a directory/}],
+		['a .glb that is not one (render)', {args: ['render', 'scene.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
+		['a .glb that is not one (stereo)', {args: ['stereo', 'scene.glb', '-o', 'out/s.png'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
 		['a folder', {args: ['render', 'folder.jpg', ...depth, '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'folder.jpg', problem: /directory/}],
 		['a missing photo', {args: ['depth', 'missing.jpg', ...depth, ...out], code: 1, subject: 'missing.jpg', problem: /no such file/}],
 		['a decompression bomb', {args: ['build', 'bomb.png', ...depth, ...out, '--quiet'], code: 1, subject: 'bomb.png', problem: /pixel limit/}],
@@ -111,10 +126,22 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['a PFM with short data', {args: ['build', 'p.jpg', '--depth', 'short.pfm', ...out, '--quiet'], code: 1, subject: 'short.pfm', problem: /PFM|depth map|short|truncated/i}],
 		['a PFM of huge dimensions', {args: ['build', 'p.jpg', '--depth', 'huge.pfm', ...out, '--quiet'], code: 1, subject: 'huge.pfm', problem: /PFM|depth map|large|limit|short|truncated/i}],
 		['a PFM of NaN only', {args: ['build', 'p.jpg', '--depth', 'nan.pfm', ...out, '--quiet'], code: 1, subject: 'nan.pfm', problem: /unknown|usable|NaN/i}],
+		['a depth map of another aspect ratio', {args: ['build', 'p.jpg', '--depth', 'wide.png', ...out, '--quiet'], code: 1, subject: 'wide.png', problem: /depth map is 1280×640, the photo 640×480: another aspect ratio/}],
+		['a depth map turned a quarter (stereo)', {args: ['stereo', 'p.jpg', '--depth', 'portrait.png', '-o', 'out/s.png'], code: 1, subject: 'portrait.png', problem: /depth map is 480×640, the photo 640×480/}],
+		['--depth-fit bogus', {args: ['depth', 'p.jpg', ...depth, '--depth-fit', 'bogus', ...out], code: 2, subject: '--depth-fit', problem: /"bogus" is not one of error, stretch, crop/}],
+		['a PFM of width 0', {args: ['depth', 'p.jpg', '--depth', 'zero.pfm', ...out], code: 1, subject: 'zero.pfm', problem: /bad PFM size "0 2"/}],
+		['a PFM with a scale that is no number', {args: ['build', 'p.jpg', '--depth', 'scale.pfm', ...out, '--quiet'], code: 1, subject: 'scale.pfm', problem: /bad PFM scale "abc"/}],
+		['a PFM of infinities only', {args: ['stereo', 'p.jpg', '--depth', 'inf.pfm', '-o', 'out/s.png'], code: 1, subject: 'inf.pfm', problem: /no known values/}],
+		['a decompression bomb as depth map', {args: ['build', 'p.jpg', '--depth', 'bomb.png', ...out, '--quiet'], code: 1, subject: 'bomb.png', problem: /pixel limit/}],
 		['a text file as depth map', {args: ['depth', 'p.jpg', '--depth', 'text.jpg', ...out], code: 1, subject: 'text.jpg', problem: /depth map|not an image/}],
 		['random bytes as ONNX (build)', {args: ['build', 'p.jpg', '--model', 'random.onnx', ...out, '--quiet'], code: 1, subject: 'random.onnx', problem: /not a valid ONNX model/}],
 		['a truncated ONNX file', {args: ['build', 'p.jpg', '--model', 'truncated.onnx', ...out, '--quiet'], code: 1, subject: 'truncated.onnx', problem: /not a valid ONNX model/}],
 		['an ONNX model with the wrong input', {args: ['build', 'p.jpg', '--model', 'vector.onnx', ...out, '--quiet'], code: 1, subject: 'vector.onnx', problem: /not an image tensor/}],
+		['an empty ONNX file', {args: ['depth', 'p.jpg', '--model', 'empty.onnx', ...out], code: 1, subject: 'empty.onnx', problem: /not a valid ONNX model \(empty file\)/}],
+		['an ONNX model whose weights are /etc/passwd', {args: ['depth', 'p.jpg', '--model', 'absolute-weights.onnx', ...out], code: 1, subject: 'absolute-weights.onnx', problem: /not a valid ONNX model .*[Aa]bsolute path not allowed/}],
+		['an ONNX model whose weights lie outside its folder', {args: ['build', 'p.jpg', '--model', 'escaping-weights.onnx', ...out, '--quiet'], code: 1, subject: 'escaping-weights.onnx', problem: /not a valid ONNX model .*escapes model directory/}],
+		['an ONNX model declaring a 4 GB tensor', {args: ['depth', 'p.jpg', '--model', 'huge-weights.onnx', ...out], code: 1, subject: 'huge-weights.onnx', problem: /not a valid ONNX model .*out of bounds/}],
+		['an ONNX model that outputs NaN', {args: ['render', 'p.jpg', '--model', 'nan.onnx', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'nan.onnx', problem: /non-finite values/}],
 		['a missing ONNX file (stereo)', {args: ['stereo', 'p.jpg', '--model', 'missing.onnx', '-o', 'out/s.png'], code: 1, subject: 'missing.onnx', problem: /no such file/}],
 	];
 
@@ -145,6 +172,24 @@ describe('bad-input corpus (CLI, every command)', function () {
 		file('truncated.jpg', photo.subarray(0, Math.floor(photo.length / 2)));
 		mkdirSync(join(directory, 'folder.jpg'));
 		file('bomb.png', pngHeaderOnly(30_000, 30_000));
+		const png = await sharp(photo).resize(64).png().toBuffer();
+		// Bytes of the compressed pixel data scrambled (the header stays valid), and a PNG cut at 60 %.
+		file('corrupt.png', png.map((value, index) => (index >= 200 && index < 260 ? value ^ 0x5a : value)));
+		file('truncated.png', png.subarray(0, Math.floor(png.length * 0.6)));
+		const startOfFrame = photo.findIndex((value, index) => value === 0xff && (photo[index + 1] === 0xc0 || photo[index + 1] === 0xc2) && index > 1);
+		const withFrame = (edit: (jpeg: Buffer) => void): Buffer => {
+			const jpeg = Buffer.from(photo);
+			edit(jpeg);
+			return jpeg;
+		};
+		file('bad-header.jpg', withFrame((jpeg) => jpeg.set([0x24, 0, 0, 0], 3)));
+		file('zero-width.jpg', withFrame((jpeg) => jpeg.writeUInt16BE(0, startOfFrame + 7)));
+		file('bomb.jpg', withFrame((jpeg) => {
+			jpeg.writeUInt16BE(65_500, startOfFrame + 5);
+			jpeg.writeUInt16BE(65_500, startOfFrame + 7);
+		}));
+		symlinkSync('loop.jpg', join(directory, 'loop.jpg'));
+		file('scene.glb', 'glTF, or so it says: not a scene at all');
 		const solid = (width: number, height: number) => sharp({create: {width, height, channels: 3, background: '#808080'}}).png().toBuffer();
 		file('one.png', await solid(1, 1));
 		file('two.png', await solid(2, 1));
@@ -153,21 +198,32 @@ describe('bad-input corpus (CLI, every command)', function () {
 		file('bad-header.pfm', pfm('PX\n2 2\n-1.0\n', [1, 2, 3, 4]));
 		file('short.pfm', pfm('Pf\n64 64\n-1.0\n', [1, 2, 3]));
 		file('huge.pfm', pfm('Pf\n100000 100000\n-1.0\n', [1, 2, 3, 4]));
+		file('wide.png', await sharp(readFileSync(sampleDepth)).resize(1280, 640, {fit: 'fill'}).png().toBuffer());
+		file('portrait.png', await sharp(readFileSync(sampleDepth)).rotate(90).png().toBuffer());
+		file('zero.pfm', pfm('Pf\n0 2\n-1.0\n', [1, 2, 3, 4]));
+		file('scale.pfm', pfm('Pf\n2 2\nabc\n', [1, 2, 3, 4]));
+		file('inf.pfm', pfm('Pf\n2 2\n-1.0\n', [Infinity, -Infinity, Infinity, Infinity]));
 		file('nan.pfm', pfm('Pf\n2 2\n-1.0\n', [Number.NaN, Number.NaN, Number.NaN, Number.NaN]));
 		const randomBytes = new Uint8Array(4096).map((_, index) => (index * 7919 + 13) % 251);
 		file('random.onnx', randomBytes);
 		const model = channelMeanModel(true);
 		file('truncated.onnx', model.subarray(0, Math.floor(model.length / 2)));
 		file('vector.onnx', vectorModel());
-		inputDigests = new Map(['p.jpg', 'p.png', 'p.webp', 'd.png', 'pair-L.png', 'model.onnx', 'frames/frame-0001.png']
+		file('empty.onnx', '');
+		file('absolute-weights.onnx', externalDataModel('/etc/passwd'));
+		file('escaping-weights.onnx', externalDataModel('../../../../../../../../etc/passwd'));
+		file('weights.bin', new Uint8Array(64));
+		file('huge-weights.onnx', externalDataModel('weights.bin', [1 << 30]));
+		file('nan.onnx', nanDepthModel());
+		inputDigests = new Map(['p.jpg', 'p.png', 'p.webp', 'd.png', 'pair-L.png', 'model.onnx', 'frames/frame-0001.png', 'scene.glb', 'text.jpg']
 			.map((name) => [name, digest(join(directory, name))]));
 		results = await limited(cases.map(([, testCase]) => () => runCli(testCase.args, {cwd: directory})), 4);
 	});
 	after(() => rmSync(directory, {recursive: true, force: true}));
 
-	it('holds at least 40 cases across build, depth, stereo and render', () => {
+	it('holds at least 40 cases across build, depth, stereo, render and view', () => {
 		assert.ok(cases.length >= 40, `${cases.length} cases`);
-		for (const command of ['build', 'depth', 'stereo', 'render']) assert.ok(cases.some(([, {args}]) => args[0] === command), command);
+		for (const command of ['build', 'depth', 'stereo', 'render', 'view']) assert.ok(cases.some(([, {args}]) => args[0] === command), command);
 	});
 
 	cases.forEach(([name, testCase], index) => {

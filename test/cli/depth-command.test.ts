@@ -71,6 +71,26 @@ describe('ldi-gltf depth (CLI)', function () {
 		assert.ok(png.data[100 * 300 + 20]! < 1000 && png.data[100 * 300 + 280]! > 64000, 'inverted: dark right half is near');
 	});
 
+	it('a map of another aspect ratio: one line naming both sizes; --depth-fit stretch or crop uses it', async () => {
+		// 300×100 for the 300×200 photo: the left third bright, the rest dark.
+		const wide = new Uint8Array(300 * 100);
+		for (let i = 0; i < wide.length; i++) wide[i] = i % 300 < 100 ? 200 : 40;
+		await sharp(wide, {raw: {width: 300, height: 100, channels: 1}}).png().toFile(join(directory, 'wide.png'));
+		const refused = await runCli(['depth', 'split.jpg', '--depth', 'wide.png', '-o', 'refused.png'], {cwd: directory});
+		assertOneLineError(refused, 'wide.png', /depth map is 300×100, the photo 300×200: another aspect ratio \(3\.00 vs 1\.50\).*--depth-fit stretch or --depth-fit crop/);
+		assert.equal(refused.code, 1);
+		assert.ok(!existsSync(join(directory, 'refused.png')));
+		const [stretched, cropped] = await Promise.all(['stretch', 'crop'].map((fit) => runCli(['depth', 'split.jpg', '--depth', 'wide.png', '--depth-fit', fit, '-o', `${fit}.png`], {cwd: directory})));
+		assert.equal(stretched.code, 0, stretched.stderr);
+		assert.equal(cropped.code, 0, cropped.stderr);
+		// Stretched, the bright third covers the photo's left third; cropped to 150×100 (columns 75..224), its left sixth.
+		const [a, b] = await Promise.all([readGrey16(join(directory, 'stretch.png')), readGrey16(join(directory, 'crop.png'))]);
+		assert.deepEqual([a.width, a.height, b.width, b.height], [300, 200, 300, 200]);
+		const row = 100 * 300;
+		assert.ok(a.data[row + 80]! > 60000 && a.data[row + 120]! < 5000, `stretched: ${a.data[row + 80]}, ${a.data[row + 120]}`);
+		assert.ok(b.data[row + 30]! > 60000 && b.data[row + 80]! < 5000, `cropped: ${b.data[row + 30]}, ${b.data[row + 80]}`);
+	});
+
 	it('downloads a missing registry model on first use with a visible progress line', async () => {
 		const weights = channelMeanModel(true);
 		const server: Server = createServer((_request, response) => {

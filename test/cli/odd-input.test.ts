@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import {readSceneFromGlb} from '../../src/gltf/read.js';
 import {PHOTO_SIZE_LIMITS} from '../../src/image/load.js';
 import {removeStaleTemporaryFiles, temporaryPathFor} from '../../src/io/atomic.js';
+import {channelMeanModel} from '../fixtures/onnx-builder.js';
 import {runCli} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
 
@@ -49,7 +50,8 @@ describe('odd but valid input, and kill -9 (CLI)', function () {
 		for (const [name, width, height] of sizes) {
 			writeFileSync(join(directory, `${name}.png`), await sharp(samplePhoto).resize(width, height, {fit: 'fill'}).png().toBuffer());
 		}
-		const results = await Promise.all(sizes.map(([name]) => runCli(['build', `${name}.png`, '--depth', sampleDepth, '--no-compress', '--quiet'], {cwd: directory})));
+		// The sample's 4:3 map stretched on purpose over the square and 16:1 photos.
+		const results = await Promise.all(sizes.map(([name]) => runCli(['build', `${name}.png`, '--depth', sampleDepth, '--depth-fit', 'stretch', '--no-compress', '--quiet'], {cwd: directory})));
 		for (const [index, [name, width, height]] of sizes.entries()) {
 			assert.equal(results[index].code, 0, results[index].stderr);
 			const path = join(directory, `${name}.glb`);
@@ -60,6 +62,37 @@ describe('odd but valid input, and kill -9 (CLI)', function () {
 			assert.deepEqual([scene.layers[0].texture.width, scene.layers[0].texture.height], [width, height], 'layer 0 is the photo');
 			assert.ok(scene.layers[0].indices.length > 0, 'layer 0 has triangles');
 		}
+	});
+
+	it('odd colour spaces, bit depths and EXIF orientations: depth writes the oriented photo\'s size, build a valid scene', async () => {
+		const base = sharp(samplePhoto).resize(64, 48);
+		const variants: Array<[name: string, bytes: Promise<Buffer>, width: number, height: number]> = [
+			['rgb16.png', base.clone().toColourspace('rgb16').png().toBuffer(), 64, 48],
+			['grey16.png', base.clone().toColourspace('grey16').png().toBuffer(), 64, 48],
+			['grey.jpg', base.clone().greyscale().jpeg().toBuffer(), 64, 48],
+			['palette.png', base.clone().png({palette: true, colours: 16}).toBuffer(), 64, 48],
+			['alpha.png', base.clone().ensureAlpha(0.3).png().toBuffer(), 64, 48],
+			['cmyk.jpg', base.clone().toColourspace('cmyk').jpeg().toBuffer(), 64, 48],
+			['orientation-3.jpg', base.clone().jpeg().withMetadata({orientation: 3}).toBuffer(), 64, 48],
+			['orientation-6.jpg', base.clone().jpeg().withMetadata({orientation: 6}).toBuffer(), 48, 64],
+			['orientation-8.png', base.clone().png().withMetadata({orientation: 8}).toBuffer(), 48, 64],
+			['cmyk-orientation-6.jpg', base.clone().toColourspace('cmyk').jpeg().withMetadata({orientation: 6}).toBuffer(), 48, 64],
+		];
+		for (const [name, bytes] of variants) writeFileSync(join(directory, name), await bytes);
+		// A depth model, not a map: the map's shape would have to follow each orientation.
+		writeFileSync(join(directory, 'mean.onnx'), channelMeanModel(true));
+		for (const [name, , width, height] of variants) {
+			const result = await runCli(['depth', name, '--model', 'mean.onnx', '-o', `${name}.depth.png`, '--quiet'], {cwd: directory});
+			assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+			assert.equal(result.stderr, '', `${name}: nothing on stderr under --quiet`);
+			const metadata = await sharp(join(directory, `${name}.depth.png`)).metadata();
+			assert.deepEqual([metadata.width, metadata.height], [width, height], name);
+		}
+		const built = await runCli(['build', 'cmyk-orientation-6.jpg', '--model', 'mean.onnx', '-o', 'turned.glb', '--quiet'], {cwd: directory});
+		assert.equal(built.code, 0, built.stderr);
+		await assertValidGlb(join(directory, 'turned.glb'));
+		const scene = await readSceneFromGlb(new Uint8Array(readFileSync(join(directory, 'turned.glb'))));
+		assert.deepEqual([scene.layers[0].texture.width, scene.layers[0].texture.height], [48, 64], 'layer 0 is the photo, turned upright');
 	});
 
 	it('writes outputs with spaces, unicode and 245-character names (short temporary names)', async () => {

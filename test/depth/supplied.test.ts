@@ -62,7 +62,7 @@ describe('depth/supplied', function () {
 	}
 
 	it('defaults to a disparity map, not inverted, zero = unknown when not inverted', function () {
-		assert.deepEqual(SUPPLIED_DEPTH_DEFAULTS, {kind: 'disparity', invert: false, zeroIsUnknown: 'auto'});
+		assert.deepEqual(SUPPLIED_DEPTH_DEFAULTS, {kind: 'disparity', invert: false, zeroIsUnknown: 'auto', fit: 'error'});
 	});
 
 	it('reads an 8-bit grey PNG as disparity and normalizes it (rawMin/rawMax kept)', async function () {
@@ -190,6 +190,50 @@ describe('depth/supplied', function () {
 		assert.deepEqual([estimate.disparity.width, estimate.disparity.height], [4, 3]);
 		// Row: 10, 20, 40, 50 → normalized 0, 0.25, 0.75, 1 on every row.
 		assertValues(estimate, [0, 0.25, 0.75, 1, 0, 0.25, 0.75, 1, 0, 0.25, 0.75, 1]);
+	});
+
+	describe('a map of another aspect ratio (--depth-fit)', function () {
+		// 8 × 4 codes: columns 10, 20, …, 80 on every row, so a crop shows which columns it kept.
+		const wideCodes = Array.from({length: 32}, (_, i) => 10 * ((i % 8) + 1));
+
+		it('is refused by default in one line that names the map and both sizes', async function () {
+			const path = await file('wide.png', await grey8Png(80, 40, Array.from({length: 3200}, (_, i) => (i % 80) + 1)));
+			await assert.rejects(readDepthMap(path, {width: 64, height: 64}), (error: unknown) => {
+				assert.ok(error instanceof UserError, String(error));
+				assert.equal(error.subject, path);
+				assert.ok(!error.message.includes('\n'), error.message);
+				assert.match(error.problem, /depth map is 80×40, the photo 64×64: another aspect ratio \(2\.00 vs 1\.00\).*--depth-fit stretch or --depth-fit crop/);
+				return true;
+			});
+		});
+
+		it('names the photo\'s own size, not its working size, through a DepthSource', async function () {
+			const path = await file('portrait.png', await grey8Png(40, 80, Array.from({length: 3200}, (_, i) => (i % 40) + 1)));
+			const photo = {image: {width: 64, height: 48, data: new Uint8Array(64 * 48 * 3)}, fovYRadians: 1, fovSource: 'default' as const, sourcePath: 'p.jpg', originalWidth: 4000, originalHeight: 3000};
+			await assert.rejects(createSuppliedDepthSource(path).estimate(photo), /depth map is 40×80, the photo 4000×3000/);
+		});
+
+		it('stretch resizes it anyway; crop keeps its middle at the photo\'s aspect ratio', async function () {
+			const path = await file('wide8.png', await grey8Png(8, 4, wideCodes));
+			const stretched = await readDepthMap(path, {width: 4, height: 4}, {fit: 'stretch'});
+			// Squeezed to 4 columns, the outer columns still weigh in.
+			assert.ok(stretched.rawMin < 30 && stretched.rawMax > 60, `${stretched.rawMin}..${stretched.rawMax}`);
+			// The middle 4 × 4: columns 30..60, nothing of the outer ones.
+			const cropped = await readDepthMap(path, {width: 4, height: 4}, {fit: 'crop'});
+			assert.deepEqual([cropped.rawMin, cropped.rawMax], [30, 60]);
+			assertValues(cropped, Array.from({length: 16}, (_, i) => (i % 4) / 3));
+		});
+
+		it('a depth network\'s rounding of the sides is no other aspect ratio: resized whatever the fit', async function () {
+			// Depth Anything for a 1024 × 768 photo: short side 518, long side rounded to a multiple of 14.
+			const path = await file('da2.png', await grey8Png(686, 518, Array.from({length: 686 * 518}, (_, i) => (i % 686) % 200 + 1)));
+			for (const fit of ['error', 'crop'] as const) {
+				const estimate = await readDepthMap(path, {width: 1024, height: 768}, {fit});
+				assert.deepEqual([estimate.disparity.width, estimate.disparity.height], [1024, 768]);
+				// Not cropped: the first and last columns of the map are still the first and last of the photo.
+				assert.equal(estimate.disparity.data[0], 0);
+			}
+		});
 	});
 
 	it('a DepthSource reads the map at the photo size', async function () {

@@ -18,10 +18,11 @@ describe('ldiToScene', () => {
 		assert.ok(stats.triangles <= budget, `${stats.triangles} triangles for a budget of ${budget} (${unconstrained} without one)`);
 	});
 
-	it('simplifies layer 0 on a worker thread, sharing it with this thread when it dominates, and the seam stays closed', async function () {
+	it('simplifies layer 0 on a worker thread, sharing it with this thread when it dominates: the same triangles as without the worker, and the seam stays closed', async function () {
 		this.timeout(30_000);
 		// 512² pixels: just the size from which the worker is used; two steps with inpainted strips. Layer 0
-		// holds most triangles, so this thread simplifies its bottom rows while the worker does the rest.
+		// holds most triangles, so this thread simplifies its bottom rows while the worker does the rest;
+		// without the worker (as inside a `build --jobs` worker thread) this thread does both parts.
 		const ldi = steppedLdi(512, 512, 150, 30, 350, 20);
 		const range = defaultDepthRange();
 		const here = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: false});
@@ -29,23 +30,21 @@ describe('ldiToScene', () => {
 		assert.equal(here.stats.layerZeroPremergedOnWorker, false);
 		assert.equal(onWorker.stats.layerZeroPremergedOnWorker, true);
 		assert.ok(here.stats.layers[0].trianglesAfterPlanarMerge < here.stats.layers[0].trianglesBeforeSimplify / 10);
-		// The other layers are simplified here either way: the same meshes.
-		for (let i = 1; i < here.scene.layers.length; i++) {
-			assert.deepEqual(onWorker.scene.layers[i].indices, here.scene.layers[i].indices);
-			assert.deepEqual(onWorker.scene.layers[i].positions, here.scene.layers[i].positions);
+		assert.deepEqual(onWorker.stats.layers, here.stats.layers);
+		for (let i = 0; i < here.scene.layers.length; i++) {
+			assert.deepEqual(onWorker.scene.layers[i].indices, here.scene.layers[i].indices, `layer ${i} triangles`);
+			assert.deepEqual(onWorker.scene.layers[i].positions, here.scene.layers[i].positions, `layer ${i} positions`);
 		}
-		// Layer 0 gains only the seam's triangles, has no crack, and is as close to the unsimplified scene
-		// as when simplified whole (the fixture's colours repeat every 16 px, so any change of the
-		// triangles shows: the two simplified views are only ~32 dB apart).
-		const [split, whole] = [onWorker.stats.layers[0].triangles, here.stats.layers[0].triangles];
-		assert.ok(split >= whole && split <= whole * 1.1 + 64, `${split} triangles split, ${whole} whole`);
+		// The split layer has no crack: from a move it leaves no more empty pixels than the unsimplified
+		// scene, and stays close to it (24.8–25.8 dB: the fixture's colours repeat every 16 px, so the
+		// texture swim of every simplified triangle shows).
 		const exact = (await ldiToScene(ldi, {fovYRadians: 1}, range, {simplifyErrorPixels: 0})).scene;
 		for (const positionMeters of [[0, 0, 0], [0.03, 0, 0], [0, 0.03, 0]] as const) {
-			const [a, b, reference] = [onWorker.scene, here.scene, exact].map((scene) => renderScene(scene, photoCamera(scene, {positionMeters}), {fillEmptyPixels: 0}).image);
+			const [split, reference] = [here.scene, exact].map((scene) => renderScene(scene, photoCamera(scene, {positionMeters}), {fillEmptyPixels: 0}).image);
 			const empty = (image: {data: Uint8Array}): number => image.data.filter((value, i) => i % 4 === 3 && value === 0).length;
-			assert.equal(empty(a), empty(b), `empty pixels seen from ${positionMeters.join(', ')}`);
-			const [splitDb, wholeDb] = [a, b].map((image) => psnr(image.data, reference.data, {channels: 4}));
-			assert.ok(splitDb > wholeDb - 0.5, `from ${positionMeters.join(', ')}: split ${splitDb.toFixed(1)} dB, whole ${wholeDb.toFixed(1)} dB`);
+			assert.ok(empty(split) <= empty(reference), `empty pixels seen from ${positionMeters.join(', ')}: ${empty(split)} vs ${empty(reference)} unsimplified`);
+			const db = psnr(split.data, reference.data, {channels: 4});
+			assert.ok(db > 23, `from ${positionMeters.join(', ')}: ${db.toFixed(1)} dB against the unsimplified scene`);
 		}
 	});
 

@@ -70,7 +70,8 @@ describe('ldi-gltf view and build --html (CLI)', function () {
 		assert.deepEqual(inlinedGlb(readFileSync(join(outDir, 'sample.html'), 'utf8')), readFileSync(join(outDir, 'sample.glb')));
 		const refused = await runCli(['build', SAMPLE_PHOTO, '--depth', SAMPLE_DEPTH, '--format', 'gltf', '--html'], {cwd: workDir});
 		assert.notEqual(refused.code, 0);
-		assert.match(refused.stderr, /--html needs --format glb/);
+		assert.equal(refused.code, 2, 'a usage error');
+		assert.match(refused.stderr, /^ldi-gltf: needs --format glb .*\(--html\)\n$/);
 	});
 
 	it('bad input: one line naming the file', async () => {
