@@ -5,6 +5,7 @@ import sharp from 'sharp';
 
 import type {RgbaImage} from '../image/raster.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
+import type {ComfortRange} from '../scene/comfort-range.js';
 
 /**
  * .glb → Scene, for the renderer and the round-trip tests. Meshopt buffers are decoded, quantized
@@ -70,7 +71,7 @@ export async function readSceneFromGlb(bytes: Uint8Array): Promise<Scene> {
 	const io = new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({'meshopt.decoder': MeshoptDecoder});
 	const document = await io.readBinary(bytes);
 	const root = document.getRoot();
-	const extras = (root.getAsset().extras as {ldiGltf?: {imageWidth?: number; imageHeight?: number; depthRange?: DepthRange}} | undefined)?.ldiGltf ?? {};
+	const extras = (root.getAsset().extras as {ldiGltf?: {imageWidth?: number; imageHeight?: number; depthRange?: DepthRange; comfortRange?: ComfortRange}} | undefined)?.ldiGltf ?? {};
 	const nodes = root.listNodes();
 
 	const meshNodes = nodes.filter((node) => node.getMesh());
@@ -91,5 +92,6 @@ export async function readSceneFromGlb(bytes: Uint8Array): Promise<Scene> {
 		camera: {width, height, fovYRadians: camera?.getYFov() ?? Math.PI / 3, znearMeters, zfarMeters},
 		depthRange: extras.depthRange ?? {nearMeters: znearMeters, farMeters: zfarMeters},
 		layers,
+		...(extras.comfortRange === undefined ? {} : {comfortRange: extras.comfortRange}),
 	};
 }

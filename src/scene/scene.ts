@@ -1,4 +1,5 @@
 import type {RgbaImage} from '../image/raster.js';
+import type {ComfortRange} from './comfort-range.js';
 
 /**
  * The 3D scene every consumer shares: the mesh builder writes it, the glTF writer serializes it, the
@@ -45,6 +46,8 @@ export interface Scene {
 	camera: SceneCamera;
 	depthRange: DepthRange;
 	layers: LayerMesh[];
+	/** The camera moves the scene was built to show without holes (written to the glTF's extras). */
+	comfortRange?: ComfortRange;
 }
 
 /** Focal length in pixels of a camera with vertical field of view `fovYRadians` over `height` pixels. */
