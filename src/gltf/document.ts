@@ -130,7 +130,7 @@ export async function sceneToDocument(
 			.setIndices(document.createAccessor(`${name}-indices`, buffer).setType('SCALAR').setArray(indices))
 			.setMaterial(material);
 		const mesh = document.createMesh(name).addPrimitive(primitive);
-		gltfScene.addChild(document.createNode(name).setMesh(mesh).setExtras({layerIndex: layer.layerIndex}));
+		gltfScene.addChild(document.createNode(name).setMesh(mesh).setExtras({layerIndex: layer.layerIndex, ...(layer.backdrop ? {backdrop: true} : {})}));
 	});
 
 	const asset = document.getRoot().getAsset();

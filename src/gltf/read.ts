@@ -54,7 +54,8 @@ async function readLayer(node: Node, layerIndex: number): Promise<LayerMesh> {
 		: Uint32Array.from({length: count}, (_, i) => i);
 	const image = primitive.getMaterial()?.getBaseColorTexture()?.getImage();
 	const texture = image ? await decodeImage(image) : {width: 1, height: 1, data: new Uint8Array([255, 255, 255, 255])};
-	return {layerIndex, positions, uvs, indices, texture};
+	const backdrop = (node.getExtras() as {backdrop?: unknown}).backdrop === true;
+	return {layerIndex, positions, uvs, indices, texture, ...(backdrop ? {backdrop} : {})};
 }
 
 /**

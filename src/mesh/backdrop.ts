@@ -45,7 +45,8 @@ export const BACKDROP_DEFAULTS: BackdropOptions = {
 	cellPixels: 64,
 	texelPixels: 8,
 	envelopeRadiusPixels: 96,
-	disparityMargin: 0.02,
+	// Above the simplifier's depth error (0.75 px of a 41-px parallax range ≈ 0.018): never in front of layer 0.
+	disparityMargin: 0.03,
 	backgroundTolerance: 0.05,
 	extendPixels: 0,
 	referenceSizePixels: 1024,
@@ -146,7 +147,7 @@ export function meshBackdrop(ldi: Ldi, layerIndex: number, camera: UnprojectCame
 			k += 6;
 		}
 	}
-	return {layerIndex, positions, uvs, indices, texture};
+	return {layerIndex, positions, uvs, indices, texture, backdrop: true};
 }
 
 /** Smallest disparity of any LDI pixel inside the photo, per texel. */

@@ -40,6 +40,11 @@ export interface LayerMesh {
 	indices: Uint32Array;
 	/** The layer's texture; alpha 0 marks texels no triangle samples. */
 	texture: RgbaImage;
+	/**
+	 * The backdrop (mesh/backdrop.ts): a seal behind everything that shares no seam with the other layers,
+	 * so the glTF writer quantizes it on a grid of its own (node extras `backdrop: true`).
+	 */
+	backdrop?: boolean;
 }
 
 export interface Scene {
