@@ -9,7 +9,8 @@ import type {UnprojectCamera} from './simplify.js';
  * than the inpainted layers reach. The hidden layers and the frame extension are inpainted for the
  * parallax moves (8 % of the near depth sideways, 10 % forward); a 10° orbit about the median depth
  * moves the camera sideways by ~17 % of the pivot's depth (moon: 0.33 m, 4× the 8 % move), and
- * inpainting that deep would cost 3–4× the LDI stage. The sheet costs ~10 ms and ~4 k triangles.
+ * inpainting that deep doubled moon's inpainting crops (1.74 → 3.84 Mpx, ~+75 % of the LDI stage's
+ * CPU). The sheet costs 25–55 ms of the mesh stage and ~1.2 k triangles (moon 1024²: 1,152, 192² texels).
  *
  * Depth: a height field over the photo's pixel grid (extended past the frame by `extendPixels`), at the
  * farthest disparity of every LDI pixel (all layers) within `envelopeRadiusPixels`, minus
@@ -19,8 +20,12 @@ import type {UnprojectCamera} from './simplify.js';
  * around, never the occluder), gaps filled from their neighbours; blurred by construction: it is a seal,
  * not a surface to look at.
  *
- * Measured (moon 1024², three.js, default build; bench/comfort.ts): without it a 10° orbit left
- * 4.0–13.9 % of the pixels empty, a move 8 % down 1.3 %; see bench/RESULTS.md for the figures with it.
+ * Measured (three.js, default build at 1024 px; bench/comfort.ts): before, a 10° orbit left 4.0–13.9 %
+ * of moon's pixels empty (shelf up to 8.2 %, hut 22 %), a move of 8 % down 1.3 % (moon); with the frame
+ * extension sized for the parallax moves and this sheet: 0 at every edge of the range on all three.
+ * Tried: a sheet on the 32-px grid (4.4 k triangles) took triangles from layer 0 (moon 35.80 → 35.50 dB
+ * at rest); on the scene's quantization grid it coarsened every layer (see gltf/quantize.ts).
+ * A margin of 0.02 would do; 0.03 stays clear of the simplifier's depth error (≈ 0.018).
  */
 
 /** Options for {@link meshBackdrop}. Pixel sizes are at `referenceSizePixels` and scale with the photo. */
@@ -83,11 +88,12 @@ export function meshBackdrop(ldi: Ldi, layerIndex: number, camera: UnprojectCame
 
 	// Farthest disparity and background colour per photo texel.
 	const farthest = new Float32Array(innerW * innerH).fill(Infinity);
-	nearestPass(ldi, texel, innerW, farthest);
+	const texelOf = texelTables(ldi, texel, innerW);
+	nearestPass(ldi, texelOf, farthest);
 	const radius = Math.max(1, Math.round(settings.envelopeRadiusPixels * scale / texel));
 	const envelope = minFilter(farthest, innerW, innerH, radius);
 	const sums = new Float64Array(innerW * innerH * 4);
-	colorPass(ldi, texel, innerW, envelope, settings.backgroundTolerance, sums);
+	colorPass(ldi, texelOf, envelope, settings.backgroundTolerance, sums);
 
 	// Extended texture: every texel takes the nearest photo texel's envelope and colour.
 	const texture = createRgbaImage(texW, texH);
@@ -150,27 +156,41 @@ export function meshBackdrop(ldi: Ldi, layerIndex: number, camera: UnprojectCame
 	return {layerIndex, positions, uvs, indices, texture, backdrop: true};
 }
 
+/** Texel row offset per photo row and texel column per photo column (no division per LDI pixel). */
+interface TexelTables {
+	rowOf: Int32Array;
+	columnOf: Int32Array;
+}
+
+function texelTables(ldi: Ldi, texel: number, innerW: number): TexelTables {
+	const rowOf = new Int32Array(ldi.height);
+	const columnOf = new Int32Array(ldi.width);
+	for (let y = 0; y < ldi.height; y++) rowOf[y] = Math.floor(y / texel) * innerW;
+	for (let x = 0; x < ldi.width; x++) columnOf[x] = Math.floor(x / texel);
+	return {rowOf, columnOf};
+}
+
 /** Smallest disparity of any LDI pixel inside the photo, per texel. */
-function nearestPass(ldi: Ldi, texel: number, innerW: number, farthest: Float32Array): void {
+function nearestPass(ldi: Ldi, {rowOf, columnOf}: TexelTables, farthest: Float32Array): void {
 	const {width, height} = ldi;
 	for (let p = 0; p < ldi.count; p++) {
 		const x = ldi.x[p];
 		const y = ldi.y[p];
 		if (x < 0 || y < 0 || x >= width || y >= height) continue;
-		const t = Math.floor(y / texel) * innerW + Math.floor(x / texel);
+		const t = rowOf[y] + columnOf[x];
 		const d = ldi.disparity[p];
 		if (d < farthest[t]) farthest[t] = d;
 	}
 }
 
 /** Colour sums (r, g, b, count) per texel of the LDI pixels within `tolerance` of the texel's envelope. */
-function colorPass(ldi: Ldi, texel: number, innerW: number, envelope: Float32Array, tolerance: number, sums: Float64Array): void {
+function colorPass(ldi: Ldi, {rowOf, columnOf}: TexelTables, envelope: Float32Array, tolerance: number, sums: Float64Array): void {
 	const {width, height} = ldi;
 	for (let p = 0; p < ldi.count; p++) {
 		const x = ldi.x[p];
 		const y = ldi.y[p];
 		if (x < 0 || y < 0 || x >= width || y >= height) continue;
-		const t = Math.floor(y / texel) * innerW + Math.floor(x / texel);
+		const t = rowOf[y] + columnOf[x];
 		if (ldi.disparity[p] > envelope[t] + tolerance) continue;
 		sums[t * 4] += ldi.color[p * 3];
 		sums[t * 4 + 1] += ldi.color[p * 3 + 1];
@@ -216,6 +236,7 @@ function fillColors(sums: Float64Array, w: number, h: number): Uint8Array {
 			known[t] = 1;
 		} else missing++;
 	}
+	// Rings grow inwards from the known texels: a blob of missing texels r wide takes r sweeps.
 	while (missing > 0) {
 		const next = known.slice();
 		let filled = 0;
@@ -251,5 +272,7 @@ function fillColors(sums: Float64Array, w: number, h: number): Uint8Array {
 		missing -= filled;
 		if (filled === 0) break;
 	}
-	return Uint8Array.from(color, (value) => Math.round(value));
+	const bytes = new Uint8Array(color.length);
+	for (let i = 0; i < color.length; i++) bytes[i] = Math.round(color[i]);
+	return bytes;
 }
