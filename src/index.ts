@@ -61,6 +61,10 @@ export {MEMBRANE_DEFAULTS, fillMembrane, fillMembraneInPlace, type MembraneOptio
 
 export * from './scene/scene.js';
 export {
+	COMFORT_RANGE_DEFAULTS, LDI_SIZING_DEFAULTS, comfortPose, comfortRangeFor, comfortReveal, ldiSizingForComfort, medianDepthMeters, medianNormalizedDisparity,
+	type ComfortCamera, type ComfortPose, type ComfortRange, type ComfortRangeOptions, type ComfortReveal, type LdiSizingOptions,
+} from './scene/comfort-range.js';
+export {
 	DEFAULT_DEPTH_RANGE_DEFAULTS, LDI_TO_SCENE_DEFAULTS, defaultDepthRange, ldiToScene,
 	type DefaultDepthRangeOptions, type LayerMeshStats, type LdiToSceneOptions, type SceneMeshStats,
 } from './mesh/build-scene-mesh.js';

@@ -85,7 +85,7 @@ export async function sceneToDocument(
 	const unlit = document.createExtension(KHRMaterialsUnlit);
 	if (textureFormat === 'webp') document.createExtension(EXTTextureWebP).setRequired(true);
 
-	const {camera, depthRange} = scene;
+	const {camera, depthRange, comfortRange} = scene;
 	const gltfScene = document.createScene('ldi-scene');
 	const gltfCamera = document.createCamera('photo-camera')
 		.setType('perspective')
@@ -130,7 +130,7 @@ export async function sceneToDocument(
 			.setIndices(document.createAccessor(`${name}-indices`, buffer).setType('SCALAR').setArray(indices))
 			.setMaterial(material);
 		const mesh = document.createMesh(name).addPrimitive(primitive);
-		gltfScene.addChild(document.createNode(name).setMesh(mesh).setExtras({layerIndex: layer.layerIndex}));
+		gltfScene.addChild(document.createNode(name).setMesh(mesh).setExtras({layerIndex: layer.layerIndex, ...(layer.backdrop ? {backdrop: true} : {})}));
 	});
 
 	const asset = document.getRoot().getAsset();
@@ -146,6 +146,14 @@ export async function sceneToDocument(
 			imageWidth: camera.width,
 			imageHeight: camera.height,
 			depthRange: {nearMeters: depthRange.nearMeters, farMeters: depthRange.farMeters},
+			// Viewers clamp their camera to it (viewer/comfort-range.ts reads exactly these five fields).
+			...(comfortRange === undefined ? {} : {comfortRange: {
+				lateralMeters: comfortRange.lateralMeters,
+				verticalMeters: comfortRange.verticalMeters,
+				forwardMeters: comfortRange.forwardMeters,
+				orbitDegrees: comfortRange.orbitDegrees,
+				orbitPivotMeters: comfortRange.orbitPivotMeters,
+			}}),
 			options: metadata.options ?? {},
 		},
 	};

@@ -1,4 +1,4 @@
-import type {Document} from '@gltf-transform/core';
+import type {Document, Node} from '@gltf-transform/core';
 import {KHRMeshQuantization} from '@gltf-transform/extensions';
 
 /**
@@ -41,25 +41,36 @@ export function quantizeScene(document: Document, options: Partial<QuantizeScene
 		uvs.setArray(quantizeUnit(array, texcoordBits)).setNormalized(true);
 	}
 	if (positionBits > 0) {
-		const bounds = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
-		for (const primitive of primitives) {
-			const positions = primitive.getAttribute('POSITION')?.getArray();
-			if (positions instanceof Float32Array) expandBounds(positions, bounds);
-		}
-		const offset: [number, number, number] = [0, 1, 2].map((axis) => (bounds[axis] + bounds[axis + 3]) / 2) as [number, number, number];
-		const scale = Math.max(...[0, 1, 2].map((axis) => (bounds[axis + 3] - bounds[axis]) / 2)) || 1;
-		for (const primitive of primitives) {
-			const positions = primitive.getAttribute('POSITION');
-			const array = positions?.getArray();
-			if (!positions || !(array instanceof Float32Array)) continue;
-			positions.setArray(quantizeSigned(array, offset, scale, positionBits)).setNormalized(true);
-		}
-		for (const node of root.listNodes()) {
-			if (node.getMesh()) node.setTranslation(offset).setScale([scale, scale, scale]);
-		}
+		// The backdrop (node extras `backdrop: true`) shares no seam and reaches far past the other layers
+		// (past the frame and behind the far depth): on the shared grid it coarsened every layer's steps
+		// (moon: 2,063 silhouette pixels changed at rest, 36.04 → 35.69 dB), so it gets a grid of its own.
+		const meshNodes = root.listNodes().filter((node) => node.getMesh());
+		const isBackdrop = (node: Node): boolean => (node.getExtras() as {backdrop?: unknown}).backdrop === true;
+		quantizeNodes(meshNodes.filter((node) => !isBackdrop(node)), positionBits);
+		for (const node of meshNodes.filter(isBackdrop)) quantizeNodes([node], positionBits);
 		// Normalized 16-bit texture coordinates are core glTF; integer positions are not.
 		document.createExtension(KHRMeshQuantization).setRequired(true);
 	}
+}
+
+/** Quantizes the positions of `nodes`' meshes on one grid, stored as each node's translation and scale. */
+function quantizeNodes(nodes: Node[], positionBits: number): void {
+	const primitives = nodes.flatMap((node) => node.getMesh()?.listPrimitives() ?? []);
+	if (primitives.length === 0) return;
+	const bounds = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+	for (const primitive of primitives) {
+		const positions = primitive.getAttribute('POSITION')?.getArray();
+		if (positions instanceof Float32Array) expandBounds(positions, bounds);
+	}
+	const offset: [number, number, number] = [0, 1, 2].map((axis) => (bounds[axis] + bounds[axis + 3]) / 2) as [number, number, number];
+	const scale = Math.max(...[0, 1, 2].map((axis) => (bounds[axis + 3] - bounds[axis]) / 2)) || 1;
+	for (const primitive of primitives) {
+		const positions = primitive.getAttribute('POSITION');
+		const array = positions?.getArray();
+		if (!positions || !(array instanceof Float32Array)) continue;
+		positions.setArray(quantizeSigned(array, offset, scale, positionBits)).setNormalized(true);
+	}
+	for (const node of nodes) node.setTranslation(offset).setScale([scale, scale, scale]);
 }
 
 function withinUnitRange(array: Float32Array): boolean {

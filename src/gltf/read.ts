@@ -5,6 +5,7 @@ import sharp from 'sharp';
 
 import type {RgbaImage} from '../image/raster.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
+import type {ComfortRange} from '../scene/comfort-range.js';
 
 /**
  * .glb → Scene, for the renderer and the round-trip tests. Meshopt buffers are decoded, quantized
@@ -53,7 +54,8 @@ async function readLayer(node: Node, layerIndex: number): Promise<LayerMesh> {
 		: Uint32Array.from({length: count}, (_, i) => i);
 	const image = primitive.getMaterial()?.getBaseColorTexture()?.getImage();
 	const texture = image ? await decodeImage(image) : {width: 1, height: 1, data: new Uint8Array([255, 255, 255, 255])};
-	return {layerIndex, positions, uvs, indices, texture};
+	const backdrop = (node.getExtras() as {backdrop?: unknown}).backdrop === true;
+	return {layerIndex, positions, uvs, indices, texture, ...(backdrop ? {backdrop} : {})};
 }
 
 /**
@@ -70,7 +72,7 @@ export async function readSceneFromGlb(bytes: Uint8Array): Promise<Scene> {
 	const io = new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({'meshopt.decoder': MeshoptDecoder});
 	const document = await io.readBinary(bytes);
 	const root = document.getRoot();
-	const extras = (root.getAsset().extras as {ldiGltf?: {imageWidth?: number; imageHeight?: number; depthRange?: DepthRange}} | undefined)?.ldiGltf ?? {};
+	const extras = (root.getAsset().extras as {ldiGltf?: {imageWidth?: number; imageHeight?: number; depthRange?: DepthRange; comfortRange?: ComfortRange}} | undefined)?.ldiGltf ?? {};
 	const nodes = root.listNodes();
 
 	const meshNodes = nodes.filter((node) => node.getMesh());
@@ -91,5 +93,6 @@ export async function readSceneFromGlb(bytes: Uint8Array): Promise<Scene> {
 		camera: {width, height, fovYRadians: camera?.getYFov() ?? Math.PI / 3, znearMeters, zfarMeters},
 		depthRange: extras.depthRange ?? {nearMeters: znearMeters, farMeters: zfarMeters},
 		layers,
+		...(extras.comfortRange === undefined ? {} : {comfortRange: extras.comfortRange}),
 	};
 }

@@ -146,7 +146,11 @@ export interface BuildLdiOptions {
 	maxPixelsPerPosition: number;
 	/** Extend the scene past the frame. */
 	extendBorder: boolean;
-	/** Width of the border extension (paper's code: 60 at 960 px). */
+	/**
+	 * Width of the border extension (paper's code: 60 at 960 px). buildScene sizes it per photo from the
+	 * comfort range (scene/comfort-range.ts); the default is what that gives at the default field of view
+	 * and depth range: 8 % of the near depth sideways combined with 10 % back, 96.5 + 3 px at 1024 px.
+	 */
 	borderPixels: number;
 	/** Depth of the band inside the frame the border strips learn from. */
 	borderContextPixels: number;
@@ -184,7 +188,7 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	contextCeilingFraction: 0.5,
 	maxPixelsPerPosition: 8,
 	extendBorder: true,
-	borderPixels: 64,
+	borderPixels: 100,
 	borderContextPixels: 128,
 	referenceSizePixels: 1024,
 	filter: {},

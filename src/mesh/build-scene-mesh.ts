@@ -1,11 +1,12 @@
 import {isMainThread} from 'node:worker_threads';
 
 import type {RgbaImage} from '../image/raster.js';
-import type {Ldi} from '../ldi/ldi.js';
+import {type Ldi, pixelsPerLayer} from '../ldi/ldi.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
 import {PremergeThread} from './premerge-thread.js';
 import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions, type UnprojectCamera} from './simplify.js';
 import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
+import {type BackdropOptions, meshBackdrop} from './backdrop.js';
 import {meshBorderLayer} from './border-mesh.js';
 import {bakeLayerTexture, layerZeroPhotoTexture, layerZeroUvs, layerZeroUvScale, type PhotoTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
@@ -46,10 +47,19 @@ export interface LdiToSceneOptions extends Omit<SimplifyOptions, 'splitLayerZero
 	 * (see photoTexture); made here when absent.
 	 */
 	photoTexture?: PhotoTexture;
+	/**
+	 * Add the backdrop (backdrop.ts) as the highest layer: a coarse sheet behind everything that leaves
+	 * no empty pixel where a move looks deeper behind an edge, or past the frame, than the LDI reaches.
+	 * buildScene turns it on, sized for the comfort range.
+	 */
+	backdrop: boolean;
+	/** Backdrop settings (its reach past the frame: `extendPixels`). */
+	backdropOptions: Partial<BackdropOptions>;
 }
 
 export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {
 	...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, borderLayerIndex: -1, pixelSplats: true, premergeWorker: true,
+	backdrop: false, backdropOptions: {},
 };
 
 /** The simplification fields of `settings` (plain data a worker can be sent), with layer 0's split for `ldi`. */
@@ -268,8 +278,11 @@ async function meshLayers(
 	// The splats' two triangles per boundary pixel come out of the same triangle budget.
 	const splatPixels = eighthTurnsByPixel ? unionBoundaryPixels(ldi, eighthTurnsByPixel) : new Int32Array(0);
 	const borderTriangles = border ? border.mesh.indices.length / 3 : 0;
+	const backdrop = settings.backdrop ? meshBackdrop(ldi, pixelsPerLayer(ldi).length, intrinsics, depthRange, settings.backdropOptions) : undefined;
+	const backdropTriangles = backdrop ? backdrop.indices.length / 3 : 0;
+	if (backdrop) bakedLater.push({layerIndex: backdrop.layerIndex, texture: backdrop.texture});
 	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, {
-		...simplifyOptions, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length - borderTriangles),
+		...simplifyOptions, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length - borderTriangles - backdropTriangles),
 	}, [layerZeroPremerge], () => {
 		for (const {layerIndex, texture} of bakedLater) settings.onTextureBaked?.(layerIndex, texture);
 	});
@@ -302,8 +315,11 @@ async function meshLayers(
 			chartCount: baked.chartCount,
 		});
 	}
-	if (border) {
-		const {mesh} = border;
+	const extraLayers = [
+		...(border ? [{mesh: border.mesh, chartCount: border.chartCount}] : []),
+		...(backdrop ? [{mesh: backdrop, chartCount: 1}] : []),
+	];
+	for (const {mesh, chartCount} of extraLayers) {
 		const triangles = mesh.indices.length / 3;
 		const vertices = mesh.positions.length / 3;
 		layers.push(mesh);
@@ -317,8 +333,10 @@ async function meshLayers(
 			simplifyErrorPixels: 0,
 			textureWidth: mesh.texture.width,
 			textureHeight: mesh.texture.height,
-			chartCount: border.chartCount,
+			chartCount,
 		});
+	}
+	if (extraLayers.length > 0) {
 		// buildLdi's border is its highest layer; a caller's may not be.
 		layers.sort((a, b) => a.layerIndex - b.layerIndex);
 		layerStats.sort((a, b) => a.layerIndex - b.layerIndex);

@@ -6,6 +6,8 @@ import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js
 import type {LdiDebugImages} from '../ldi/debug.js';
 import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
 import {photoTexture} from '../mesh/texture.js';
+import {backdropFarMeters} from '../mesh/backdrop.js';
+import {comfortRangeFor, comfortReveal, type ComfortRangeOptions, ldiSizingForComfort, type LdiSizingOptions, medianDepthMeters} from '../scene/comfort-range.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
 import {exactDisparitySetup, type ExactDisparityOptions, type ExactDisparitySetup} from './exact-disparity.js';
 
@@ -25,6 +27,14 @@ export interface BuildSceneOptions {
 	ldi: Partial<BuildLdiOptions>;
 	/** Meshing options (simplification error, texture size). */
 	mesh: Partial<LdiToSceneOptions>;
+	/**
+	 * The comfort range the scene is built for and stored with (fractions of the near depth, orbit
+	 * degrees; the pivot is the median depth): it sizes the LDI's frame extension and synthesis bands
+	 * (`ldi.borderPixels` and `ldi.maxParallaxPercent`, when not given there).
+	 */
+	comfort?: Partial<ComfortRangeOptions>;
+	/** How the LDI is sized from the comfort range (see scene/comfort-range.ts). */
+	comfortSizing?: Partial<LdiSizingOptions>;
 	/** Metric depth of disparity 1 and 0; {@link defaultDepthRange} when absent. */
 	depthRange?: DepthRange;
 	/**
@@ -39,7 +49,7 @@ export interface BuildSceneOptions {
 	onTextureBaked?: (layerIndex: number, texture: RgbaImage) => void;
 }
 
-export const BUILD_SCENE_DEFAULTS: BuildSceneOptions = {photo: {}, depth: {}, ldi: {}, mesh: {}};
+export const BUILD_SCENE_DEFAULTS: BuildSceneOptions = {photo: {}, depth: {}, ldi: {}, mesh: {}, comfort: {}, comfortSizing: {}};
 
 /** Everything {@link buildScene} made, with figures. */
 export interface BuildSceneResult {
@@ -99,15 +109,30 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 	const layerZero = photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh});
 	settings.onTextureBaked?.(0, layerZero.texture);
 	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked, photoTexture: layerZero};
+	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
+	// The pivot a viewer orbits about: the median depth (about 10 ms for a 1024-px map).
+	const comfortRange = comfortRangeFor(depthRange, medianDepthMeters(depth.disparity, depthRange), settings.comfort);
+	const comfortCamera = {width: photo.image.width, height: photo.image.height, fovYRadians: photo.fovYRadians};
+	const comfortSizing = ldiSizingForComfort(comfortRange, comfortCamera, depthRange, settings.comfortSizing);
 	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(photo.image, depth.disparity, {
 		disparityName: depth.kind === 'file' ? depth.source : `disparity of ${photo.sourcePath || 'the photo'}`,
 		depthSampleSpacingPixels: depthSampleSpacing(depth, photo),
+		...comfortSizing,
 		...settings.ldi,
 		...exactDisparity?.ldi,
 	}));
-	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
+	// The backdrop reaches as far past the frame as any pose of the range looks, at its own farthest depth.
+	const backdropReach = {nearMeters: depthRange.nearMeters, farMeters: backdropFarMeters(depthRange)};
+	const backdropExtendPixels = Math.ceil(Math.max(
+		comfortReveal(comfortRange, comfortCamera, backdropReach, 'parallax').framePixels,
+		comfortReveal(comfortRange, comfortCamera, backdropReach, 'orbit').framePixels,
+	));
 	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, {
-		...meshOptions, borderLayerIndex: ldiStats.borderLayerIndex,
+		backdrop: true,
+		...meshOptions,
+		backdropOptions: {extendPixels: backdropExtendPixels, ...meshOptions.backdropOptions},
+		borderLayerIndex: ldiStats.borderLayerIndex,
 	}));
+	scene.comfortRange = comfortRange;
 	return {photo, depth, scene, ldiStats, meshStats, debugImages, exactDisparity, timingsMs};
 }

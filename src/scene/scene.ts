@@ -1,4 +1,5 @@
 import type {RgbaImage} from '../image/raster.js';
+import type {ComfortRange} from './comfort-range.js';
 
 /**
  * The 3D scene every consumer shares: the mesh builder writes it, the glTF writer serializes it, the
@@ -39,12 +40,19 @@ export interface LayerMesh {
 	indices: Uint32Array;
 	/** The layer's texture; alpha 0 marks texels no triangle samples. */
 	texture: RgbaImage;
+	/**
+	 * The backdrop (mesh/backdrop.ts): a seal behind everything that shares no seam with the other layers,
+	 * so the glTF writer quantizes it on a grid of its own (node extras `backdrop: true`).
+	 */
+	backdrop?: boolean;
 }
 
 export interface Scene {
 	camera: SceneCamera;
 	depthRange: DepthRange;
 	layers: LayerMesh[];
+	/** The camera moves the scene was built to show without holes (written to the glTF's extras). */
+	comfortRange?: ComfortRange;
 }
 
 /** Focal length in pixels of a camera with vertical field of view `fovYRadians` over `height` pixels. */

@@ -44,6 +44,12 @@ export interface BrowserRenderOptions {
 	/** Moves the file's camera along its own local axes (x right, y up, z backwards), metres. */
 	cameraOffsetMeters?: [number, number, number];
 	/**
+	 * Then moves and turns the camera by a pose relative to it (position along its own axes, metres, and a
+	 * rotation quaternion x, y, z, w applied in its own frame): what the viewer's `poseForInput` returns, so
+	 * a test renders exactly the viewer's orbit. Identity by default.
+	 */
+	cameraRelativePose?: {position: [number, number, number]; quaternion: [number, number, number, number]};
+	/**
 	 * Plays the file's first animation with an AnimationMixer, sampled at this time, seconds (played once
 	 * and clamped, so the clip's duration gives its last key rather than wrapping to the first; negative or
 	 * absent: not played, the camera keeps its static pose). A per-keyframe
@@ -56,6 +62,7 @@ export interface BrowserRenderOptions {
 
 export const BROWSER_RENDER_DEFAULTS: Required<Omit<BrowserRenderOptions, 'width' | 'height'>> = {
 	cameraOffsetMeters: [0, 0, 0],
+	cameraRelativePose: {position: [0, 0, 0], quaternion: [0, 0, 0, 1]},
 	animationTimeSeconds: -1,
 	background: [0, 0, 0, 255],
 };
@@ -114,6 +121,9 @@ window.renderGlb = async (url, options) => {
 	camera.translateX(dx);
 	camera.translateY(dy);
 	camera.translateZ(dz);
+	const pose = options.cameraRelativePose;
+	camera.position.add(new THREE.Vector3(...pose.position).applyQuaternion(camera.quaternion));
+	camera.quaternion.multiply(new THREE.Quaternion(...pose.quaternion));
 	gltf.scene.updateMatrixWorld(true);
 	renderer.setSize(options.width, options.height, false);
 	const [r, g, b, a] = options.background;

@@ -139,8 +139,8 @@ describe('buildLdi on generated scenes', () => {
 		const scene = makeScene(256, 192, 'stripes', [disc(30, 128, 96, 0.9)]);
 		const {ldi, stats} = await buildLdi(scene.image, scene.disparity, {inpainter: 'diffusion', passes: 2});
 		assert.equal(stats.borderLayerIndex, 3);
-		assert.equal(stats.borderPixels, 16);
-		const ring = (256 + 32) * (192 + 32) - 256 * 192;
+		assert.equal(stats.borderPixels, 25);
+		const ring = (256 + 50) * (192 + 50) - 256 * 192;
 		assert.equal(stats.pixelsPerLayer[3], ring);
 		assert.deepEqual(linkProblems(ldi), []);
 		let crossing = 0;

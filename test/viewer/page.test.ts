@@ -86,10 +86,13 @@ describe('viewer page in headless Chromium', function () {
 		assert.ok(dB >= 30, `PSNR ${dB.toFixed(2)} dB < 30 dB`);
 		const status = await viewer.page.evaluate(() => window.ldiViewer?.status());
 		assert.equal(status?.sceneName, 'sample.glb');
-		assert.deepEqual(status?.layers, [0, 1, 2, 3]);
-		// This file has no stored comfortRange: derived from depthRange (near 1 m, far 10 m).
-		assert.equal(status?.comfortRangeSource, 'depth-range');
-		assert.deepEqual(status?.comfortRange, {lateralMeters: 0.03, verticalMeters: 0.03, forwardMeters: 0.05, orbitDegrees: 3, orbitPivotMeters: Math.sqrt(10)});
+		// The photo, two inpainted layers, the frame extension and the backdrop.
+		assert.deepEqual(status?.layers, [0, 1, 2, 3, 4]);
+		// `build` stores the comfort range: 8 % / 8 % / 10 % of the near depth (1 m), 10° about the median depth.
+		assert.equal(status?.comfortRangeSource, 'stored');
+		const {orbitPivotMeters, ...fractions} = status?.comfortRange ?? {orbitPivotMeters: 0};
+		assert.deepEqual(fractions, {lateralMeters: 0.08, verticalMeters: 0.08, forwardMeters: 0.1, orbitDegrees: 10});
+		assert.ok(orbitPivotMeters > 1 && orbitPivotMeters < 10, `pivot ${orbitPivotMeters} m`);
 	});
 
 	it('a pointer at an edge moves the view within the comfort range and leaves no empty pixel; leaving the page returns to rest', async () => {
@@ -133,7 +136,7 @@ describe('viewer page in headless Chromium', function () {
 		await waitForSettled(viewer.page);
 		const forward = await snapshot(viewer.page);
 		const difference = meanAbsoluteDifference(forward.data, rest.data);
-		console.log(`      wheel forward (5 % of near): mean difference ${difference.toFixed(2)} levels, ${countTransparentPixels(forward)} empty pixels`);
+		console.log(`      wheel forward (the stored 10 % of near): mean difference ${difference.toFixed(2)} levels, ${countTransparentPixels(forward)} empty pixels`);
 		assert.ok(difference > 0.5, 'the wheel moves the camera forward');
 		assert.equal(countTransparentPixels(forward), 0);
 		assert.deepEqual(viewer.errors, []);
@@ -150,8 +153,10 @@ describe('viewer page in headless Chromium', function () {
 		assert.equal(await viewer.page.getAttribute('#ldi-orbit', 'aria-pressed'), 'true');
 		const orbit = await snapshot(viewer.page);
 		const difference = meanAbsoluteDifference(orbit.data, sideways.data);
-		console.log(`      orbit ${3}° vs sideways at the right edge: mean difference ${difference.toFixed(2)} levels, ${countTransparentPixels(orbit)} empty pixels`);
+		console.log(`      orbit 10° vs sideways at the right edge: mean difference ${difference.toFixed(2)} levels, ${countTransparentPixels(orbit)} empty pixels`);
 		assert.ok(difference > 0.5);
+		// The stored range's orbit is covered too: the backdrop seals what the frame extension does not reach.
+		assert.equal(countTransparentPixels(orbit), 0);
 		assert.deepEqual(viewer.errors, []);
 	});
 
