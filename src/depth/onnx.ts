@@ -118,7 +118,8 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
 /** Drops the first line of onnxruntime's message down to its reason ("Protobuf parsing failed."). */
 function onnxReason(error: unknown): string {
 	const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-	return message.replace(/^.*?failed:\s*/, '').replace(/\.$/, '').trim() || message;
+	// onnxruntime-web: "Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because …"
+	return message.replace(/^.*?ERROR_MESSAGE:\s*/, '').replace(/^.*?failed:\s*/, '').replace(/\.$/, '').trim() || message;
 }
 
 let webThreadsSet = false;

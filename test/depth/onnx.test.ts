@@ -200,4 +200,21 @@ describe('depth/onnx OnnxDepthEstimator', function () {
 		assert.ok(worst < 1e-4, `largest difference ${worst}`);
 	});
 
+	it('names the file and the reason in one line when onnxruntime-web refuses a model', async () => {
+		const path = file('garbage-web.onnx', 'this is not a model');
+		const saved = process.env[ONNX_RUNTIME_ENV];
+		process.env[ONNX_RUNTIME_ENV] = 'web';
+		try {
+			await assert.rejects(new OnnxDepthEstimator(path).estimate(photoOf(solidImage(8, 8, [0, 0, 0]))), (error: Error) => {
+				assert.ok(error instanceof UserError, String(error));
+				assert.match(error.message, /garbage-web\.onnx: not a valid ONNX model \([^()]*protobuf parsing failed\)$/i);
+				assert.ok(!error.message.includes('ERROR_CODE'), error.message);
+				return true;
+			});
+		} finally {
+			if (saved === undefined) delete process.env[ONNX_RUNTIME_ENV];
+			else process.env[ONNX_RUNTIME_ENV] = saved;
+		}
+	});
+
 });
