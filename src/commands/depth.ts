@@ -22,6 +22,8 @@ export interface DepthCommandResult {
 	source: 'model' | 'file';
 	/** Registry name, .onnx path, or supplied map path. */
 	model: string;
+	/** The onnxruntime package that ran the model ('onnxruntime-node' or 'onnxruntime-web'); absent for a supplied map. */
+	runtime?: string;
 	timingsMs: Record<string, number>;
 }
 
@@ -83,7 +85,7 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 		const finished = performance.now();
 
 		const {width, height} = estimate.disparity;
-		this.info(`${args.photo}: ${width}x${height} disparity from ${model} → ${output}${preview ? ` (+ ${preview})` : ''}`);
+		this.info(`${args.photo}: ${width}x${height} disparity from ${model}${estimate.runtime ? ` (${estimate.runtime})` : ''} → ${output}${preview ? ` (+ ${preview})` : ''}`);
 		return {
 			input: resolve(args.photo),
 			output,
@@ -92,6 +94,7 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 			height,
 			source: kind,
 			model,
+			...(estimate.runtime ? {runtime: estimate.runtime} : {}),
 			timingsMs: {
 				load: roundMs(loaded - started),
 				...Object.fromEntries(Object.entries(estimate.timingsMs).map(([step, ms]) => [step, roundMs(ms)])),

@@ -1,5 +1,6 @@
 /**
- * Monocular depth with an ONNX network run by onnxruntime-node (CPU): photo → input tensor per the
+ * Monocular depth with an ONNX network run by onnxruntime-node (native, CPU) or, when that package is
+ * absent or its addon does not load, onnxruntime-web (WebAssembly, CPU): photo → input tensor per the
  * model's spec → session.run → output plane resized back to the photo → min-max normalized disparity.
  *
  * Tensor names and shapes come from the session (exports differ: `pixel_values` → `predicted_depth`,
@@ -17,10 +18,11 @@
  * came back), hence src/image/resize.ts's triangle filter, which also cannot overshoot at depth steps.
  */
 import type {Stats} from 'node:fs';
-import {stat} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
+import {availableParallelism} from 'node:os';
 import {resolve} from 'node:path';
 
-import type {InferenceSession, Tensor} from 'onnxruntime-node';
+import type {InferenceSession, Tensor} from 'onnxruntime-common';
 
 import {fileError} from '../errors.js';
 import type {FloatImage, Photo} from '../image/raster.js';
@@ -57,12 +59,61 @@ export interface DepthModelIo {
 
 const sessions = new Map<string, Promise<InferenceSession>>();
 
+/** The two onnxruntime packages ldi-gltf can run models with. */
+export type OnnxBackend = 'onnxruntime-node' | 'onnxruntime-web';
+
+/** What {@link loadOnnxRuntime} hands back: the classes of whichever package loaded, and its name. */
+export interface OnnxRuntime {
+	backend: OnnxBackend;
+	InferenceSession: typeof InferenceSession;
+	Tensor: typeof Tensor;
+}
+
 /**
- * onnxruntime-node, loaded on first use: builds with a supplied depth map and the built-in inpainters
- * never need it, and loading its native addon costs ~20–40 ms of every process's start-up.
+ * The environment variable that pins the runtime: `node` (onnxruntime-node only, an error when it does
+ * not load) or `web` (onnxruntime-web only). Unset or anything else: native first, WebAssembly fallback.
  */
-export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
-	return import('onnxruntime-node');
+export const ONNX_RUNTIME_ENV = 'LDI_GLTF_ONNX_RUNTIME';
+
+const runtimes = new Map<string, Promise<OnnxRuntime>>();
+
+async function importNode(): Promise<OnnxRuntime> {
+	const ort = await import('onnxruntime-node');
+	return {backend: 'onnxruntime-node', InferenceSession: ort.InferenceSession, Tensor: ort.Tensor};
+}
+
+async function importWeb(): Promise<OnnxRuntime> {
+	const ort = await import('onnxruntime-web');
+	return {backend: 'onnxruntime-web', InferenceSession: ort.InferenceSession, Tensor: ort.Tensor};
+}
+
+async function importRuntime(preference: string): Promise<OnnxRuntime> {
+	if (preference === 'web') return importWeb();
+	if (preference === 'node') return importNode();
+	try {
+		return await importNode();
+	} catch {
+		// onnxruntime-node is an optional dependency: npm drops it when its install script fails (it
+		// downloads CUDA libraries on linux-x64), and its native addon may not load on this platform.
+		return importWeb();
+	}
+}
+
+/**
+ * The onnxruntime to run models with, loaded on first use: builds with a supplied depth map and the
+ * built-in inpainters never need it, and loading the native addon costs ~20–40 ms of start-up.
+ * onnxruntime-node (native) when it is installed and loads, else onnxruntime-web (WebAssembly, always
+ * installed; ~7× slower on convolutions, see bench/onnx-runtimes.ts). {@link ONNX_RUNTIME_ENV} pins one.
+ */
+export function loadOnnxRuntime(): Promise<OnnxRuntime> {
+	const preference = process.env[ONNX_RUNTIME_ENV]?.trim().toLowerCase() ?? '';
+	let runtime = runtimes.get(preference);
+	if (!runtime) {
+		runtime = importRuntime(preference);
+		runtime.catch(() => runtimes.delete(preference));
+		runtimes.set(preference, runtime);
+	}
+	return runtime;
 }
 
 /**
@@ -72,8 +123,11 @@ export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node
  */
 export function onnxReason(error: unknown): string {
 	const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-	return message.replace(/^.*?failed:\s*/, '').replace(/^\S+:\d+ [\w:~]+\(.*\)\s+/, '').replace(/\.$/, '').trim() || message;
+	// onnxruntime-web: "Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because …"
+	return message.replace(/^.*?ERROR_MESSAGE:\s*/, '').replace(/^.*?failed:\s*/, '').replace(/^\S+:\d+ [\w:~]+\(.*\)\s+/, '').replace(/\.$/, '').trim() || message;
 }
+
+let webThreadsSet = false;
 
 async function createSession(modelPath: string, intraOpNumThreads: number): Promise<InferenceSession> {
 	let stats: Stats;
@@ -85,9 +139,19 @@ async function createSession(modelPath: string, intraOpNumThreads: number): Prom
 	if (!stats.isFile()) throw fileError(modelPath, 'cannot read the model (is a directory)');
 	// onnxruntime's own words for it name a C++ constructor ("ModelProto does not have a graph").
 	if (stats.size === 0) throw fileError(modelPath, 'not a valid ONNX model (empty file)');
+	const runtime = await loadOnnxRuntime();
 	try {
-		const {InferenceSession} = await loadOnnxRuntime();
-		return await InferenceSession.create(modelPath, {
+		if (runtime.backend === 'onnxruntime-web') {
+			// onnxruntime-web reads no files in Node and takes its thread count from a global set before
+			// its first session; sessions of other thread counts then share it.
+			const ort = await import('onnxruntime-web');
+			if (!webThreadsSet) {
+				ort.env.wasm.numThreads = intraOpNumThreads > 0 ? intraOpNumThreads : Math.max(1, Math.min(4, availableParallelism()));
+				webThreadsSet = true;
+			}
+			return await runtime.InferenceSession.create(await readFile(modelPath), {executionProviders: ['wasm'], graphOptimizationLevel: 'all'});
+		}
+		return await runtime.InferenceSession.create(modelPath, {
 			executionProviders: ['cpu'],
 			graphOptimizationLevel: 'all',
 			intraOpNumThreads,
@@ -110,7 +174,7 @@ async function createSession(modelPath: string, intraOpNumThreads: number): Prom
  * ```
  */
 export function loadOnnxSession(modelPath: string, intraOpNumThreads = 0): Promise<InferenceSession> {
-	const key = `${resolve(modelPath)}\0${intraOpNumThreads}`;
+	const key = `${resolve(modelPath)}\0${intraOpNumThreads}\0${process.env[ONNX_RUNTIME_ENV] ?? ''}`;
 	let session = sessions.get(key);
 	if (!session) {
 		session = createSession(modelPath, intraOpNumThreads);
@@ -193,7 +257,7 @@ export class OnnxDepthEstimator implements DepthSource {
 		const loaded = performance.now();
 		const size = modelInputSize(photo.image, this.options.input.size, {width: io.fixedWidth, height: io.fixedHeight});
 		const tensorData = await imageToTensor(photo.image, size, this.options.input);
-		const {Tensor} = await loadOnnxRuntime();
+		const {Tensor, backend} = await loadOnnxRuntime();
 		const input = new Tensor('float32', tensorData, [1, 3, size.height, size.width]);
 		const prepared = performance.now();
 		let results: InferenceSession.OnnxValueMapType;
@@ -216,6 +280,7 @@ export class OnnxDepthEstimator implements DepthSource {
 			kind: 'model',
 			source: this.name,
 			nativeSize: {width: plane.width, height: plane.height},
+			runtime: backend,
 			timingsMs: {
 				session: loaded - started,
 				preprocess: prepared - loaded,

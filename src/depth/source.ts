@@ -14,6 +14,8 @@ export interface DepthEstimate {
 	kind: 'model' | 'file';
 	/** Registry name or file name of the model, or the path of the supplied map. */
 	source: string;
+	/** For models: the onnxruntime package that ran it ('onnxruntime-node' native, 'onnxruntime-web' WebAssembly). */
+	runtime?: string;
 	/** Milliseconds per step (e.g. preprocess, inference, postprocess, read). */
 	timingsMs: Record<string, number>;
 	/**

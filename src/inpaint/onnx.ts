@@ -1,4 +1,4 @@
-import type {InferenceSession, Tensor} from 'onnxruntime-node';
+import type {InferenceSession, Tensor} from 'onnxruntime-common';
 
 import {loadOnnxRuntime, loadOnnxSession} from '../depth/onnx.js';
 import {fileError, UserError} from '../errors.js';

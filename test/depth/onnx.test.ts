@@ -5,9 +5,9 @@ import {join} from 'node:path';
 
 import {UserError} from '../../src/errors.js';
 import type {Photo, RgbImage} from '../../src/image/raster.js';
-import {loadOnnxSession, OnnxDepthEstimator} from '../../src/depth/onnx.js';
+import {loadOnnxRuntime, loadOnnxSession, ONNX_RUNTIME_ENV, OnnxDepthEstimator} from '../../src/depth/onnx.js';
 import {imageToTensor, MODEL_INPUT_SPEC_DEFAULTS, modelInputSize, rgbToNormalizedPlanes, type ModelInputSpec} from '../../src/depth/preprocess.js';
-import {buildModel, channelMeanModel, channelSelectModel, vectorModel} from '../fixtures/onnx-builder.js';
+import {buildModel, channelMeanModel, channelSelectModel, convStackModel, vectorModel} from '../fixtures/onnx-builder.js';
 
 /** Channels-last input [1,H,W,3] → mean over the last axis: a layout the estimator must refuse. */
 function nhwcModel(): Uint8Array {
@@ -175,4 +175,46 @@ describe('depth/onnx OnnxDepthEstimator', function () {
 			});
 		}
 	});
+
+	it('runs the same model on onnxruntime-node and onnxruntime-web (the fallback) to the same disparity', async function () {
+		this.timeout(20_000);
+		const path = file('conv.onnx', convStackModel({size: 64, channels: 8, layers: 2}));
+		const photo = photoOf(patternImage(64, 64, (x, y) => x + y < 64));
+		const saved = process.env[ONNX_RUNTIME_ENV];
+		const estimates = [];
+		try {
+			for (const pinned of ['node', 'web']) {
+				process.env[ONNX_RUNTIME_ENV] = pinned;
+				assert.equal((await loadOnnxRuntime()).backend, `onnxruntime-${pinned}`);
+				estimates.push(await new OnnxDepthEstimator(path, {intraOpNumThreads: 1}).estimate(photo));
+			}
+		} finally {
+			if (saved === undefined) delete process.env[ONNX_RUNTIME_ENV];
+			else process.env[ONNX_RUNTIME_ENV] = saved;
+		}
+		const [native, wasm] = estimates;
+		assert.equal(native!.runtime, 'onnxruntime-node');
+		assert.equal(wasm!.runtime, 'onnxruntime-web');
+		let worst = 0;
+		for (let i = 0; i < native!.disparity.data.length; i++) worst = Math.max(worst, Math.abs(native!.disparity.data[i]! - wasm!.disparity.data[i]!));
+		assert.ok(worst < 1e-4, `largest difference ${worst}`);
+	});
+
+	it('names the file and the reason in one line when onnxruntime-web refuses a model', async () => {
+		const path = file('garbage-web.onnx', 'this is not a model');
+		const saved = process.env[ONNX_RUNTIME_ENV];
+		process.env[ONNX_RUNTIME_ENV] = 'web';
+		try {
+			await assert.rejects(new OnnxDepthEstimator(path).estimate(photoOf(solidImage(8, 8, [0, 0, 0]))), (error: Error) => {
+				assert.ok(error instanceof UserError, String(error));
+				assert.match(error.message, /garbage-web\.onnx: not a valid ONNX model \([^()]*protobuf parsing failed\)$/i);
+				assert.ok(!error.message.includes('ERROR_CODE'), error.message);
+				return true;
+			});
+		} finally {
+			if (saved === undefined) delete process.env[ONNX_RUNTIME_ENV];
+			else process.env[ONNX_RUNTIME_ENV] = saved;
+		}
+	});
+
 });
