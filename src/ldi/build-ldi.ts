@@ -84,6 +84,7 @@ import {type Ldi, ldiFromImage, pixelsPerLayer} from './ldi.js';
 import {mergeRegion} from './merge.js';
 import {type EdgeRegion, RegionGrower} from './regions.js';
 import {findSilhouetteEdges} from './silhouettes.js';
+import {assignMixedPixels} from './mixed-pixels.js';
 import {snapDepthEdgesToColor} from './snap-edges.js';
 
 /** Options for {@link buildLdi}. Spatial sizes are at `referenceSizePixels` and scale with the photo. */
@@ -108,6 +109,11 @@ export interface BuildLdiOptions {
 	 * 1 when unknown); the snapping zone widens by twice this, since upscaling blurs each step over it.
 	 */
 	depthSampleSpacingPixels: number;
+	/**
+	 * Give the mixed pixels just outside each outline (part object, part background) to the object when
+	 * their colour is mostly the object's (mixed-pixels.ts), so no outline of it stays on the background.
+	 */
+	mixedPixelsToForeground: boolean;
 	/** Edges with fewer silhouette pixels are not cut nor inpainted. */
 	minEdgeLengthPixels: number;
 	/**
@@ -177,6 +183,7 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	snapEdgesToColor: true,
 	snapRadiusPixels: 4,
 	depthSampleSpacingPixels: 1,
+	mixedPixelsToForeground: true,
 	minEdgeLengthPixels: 10,
 	maxParallaxPercent: 4,
 	synthesisMarginPixels: 4,
@@ -301,6 +308,13 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 			thresholdDisparity: threshold,
 		}).disparity;
 		edges = detectDepthEdges(filtered, edgeOptions);
+	}
+	if (settings.mixedPixelsToForeground) {
+		const mixed = assignMixedPixels(image, filtered, edges, {thresholdDisparity: threshold});
+		if (mixed.movedPixels > 0) {
+			filtered = mixed.disparity;
+			edges = detectDepthEdges(filtered, edgeOptions);
+		}
 	}
 	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
 	const ldi = ldiFromImage(image, filtered, borderPixels);
