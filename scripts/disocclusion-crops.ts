@@ -2,7 +2,8 @@
  * Writes the README's disocclusion crops (docs/disocclusion-*.jpg): each shared photo with its depth map,
  * built at the default 1024 px and rendered by the software renderer from the photo's camera moved
  * sideways by 8 % of the nearest distance; side by side: the photo's view | before (the `patch`
- * inpainter, depth edges as the map puts them: the defaults until issue 13) | after (today's defaults).
+ * inpainter, depth edges and mixed pixels as the map puts them, a 64-px border, no backdrop: the defaults
+ * until issue 13) | after (today's defaults).
  * Empty pixels are magenta. Needs ../shared.
  *
  * ```sh
@@ -64,7 +65,7 @@ for (const name of names) {
 	const crop = CROPS[name];
 	const panels = [
 		await view(crop, {}, false),
-		await view(crop, {ldi: {inpainter: 'patch', snapEdgesToColor: false}}, true),
+		await view(crop, {ldi: {inpainter: 'patch', snapEdgesToColor: false, mixedPixelsToForeground: false, borderPixels: 64}, mesh: {backdrop: false}}, true),
 		await view(crop, {}, true),
 	];
 	const gap = 6;
