@@ -22,8 +22,11 @@ import {fillMembraneInPlace} from './membrane.js';
  * membrane gated by agreement (40 grey levels) 1.67, edge 0.6 %, but stripes 27° off the hole's edge
  * out of phase (MAE 68, central differences); Scharr gradients: MAE 23, edge 0.05 %, 1.60 (cones 0.31
  * under diffusion); gate at 60 grey levels 1.64, edge 0.2 %. μ 12 → 1.71 but horizontal stripes
- * 59 → 20 dB (the paper's 25 kept); context ring weight 1 → 1.52 (old gradients). CPU on the moon
- * engine workload (bench/inpaint.ts) 581 ms, patch 468, diffusion 103.
+ * 59 → 20 dB (the paper's 25 kept); context ring weight 1 → 1.52 (old gradients). With mixed pixels
+ * given to the foreground (ldi/mixed-pixels.ts; 1.78): ring weight 0 → 1.69, 0.5 → 1.70, 1 → 1.64; the
+ * membrane's share rising to all 48 px from the context 1.86 (eval:border 18.37 → 18.67), but slanted
+ * edges and stripes across wide holes blur (the structure tests fail), also when gated by coherence.
+ * CPU on the moon engine workload (bench/inpaint.ts) 581 ms, patch 468, diffusion 103.
  */
 
 /** Options for {@link CoherenceInpainter}. */
