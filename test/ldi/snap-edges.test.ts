@@ -105,8 +105,8 @@ describe('snapDepthEdgesToColor', () => {
 					assert.ok(before.haloPixels + before.rimPixels > 0.05 * before.revealed, report);
 					assert.ok(after.haloPixels < 0.01 * after.revealed, report);
 					assert.ok(after.rimPixels < 0.01 * after.revealed, report);
-					// The backdrop seals the pixel or two at the disc's horizontal tangents that the inpainted
-					// layers miss (the exact map leaves them too; see issue 13's closing note).
+					// With the backdrop on, as built by default; disc-tangents.test.ts checks the inpainted layers
+					// alone (backdrop off) leave no hole either.
 					assert.equal(after.emptyPixels, 0, `${after.emptyPixels} empty pixels; ${report}`);
 				}
 			}
