@@ -7,19 +7,10 @@
  * scene shows no holes. Older files have only `depthRange`; their range is derived from the near depth.
  */
 
-/** How far the camera may move from the photo's view without revealing holes. */
-export interface ComfortRange {
-	/** Largest sideways offset, metres. */
-	lateralMeters: number;
-	/** Largest vertical offset, metres. */
-	verticalMeters: number;
-	/** Largest offset along the view direction (either way), metres. */
-	forwardMeters: number;
-	/** Largest orbit angle about the pivot, degrees. */
-	orbitDegrees: number;
-	/** Depth of the orbit pivot in front of the photo's camera, metres. */
-	orbitPivotMeters: number;
-}
+// The schema `build` writes and the pose math build sizes the scene by: one definition (pure math).
+import {type ComfortPose, type ComfortRange, comfortPose} from '../src/scene/comfort-range.js';
+
+export type {ComfortRange};
 
 /** Fractions of the near depth for files without a stored range (what `build` stored before it had one). */
 export interface ComfortFallback {
@@ -88,12 +79,7 @@ export interface ViewInput {
 }
 
 /** A camera pose relative to the photo's camera: its own axes (x right, y up, z backwards). */
-export interface RelativePose {
-	/** Position, metres. */
-	position: [number, number, number];
-	/** Orientation, quaternion x, y, z, w. */
-	quaternion: [number, number, number, number];
-}
+export type RelativePose = ComfortPose;
 
 /**
  * `input` limited to the unit ball, so a corner of the screen moves the camera no farther than an edge:
@@ -131,25 +117,6 @@ export type ViewMotion = 'parallax' | 'orbit';
  * ```
  */
 export function poseForInput(range: ComfortRange, input: ViewInput, motion: ViewMotion = 'parallax'): RelativePose {
-	const {x, y, z} = clampViewInput(input);
-	const forward = z * range.forwardMeters;
-	if (motion === 'parallax') {
-		return {position: [x * range.lateralMeters, y * range.verticalMeters, -forward], quaternion: [0, 0, 0, 1]};
-	}
-	const orbit = (range.orbitDegrees * Math.PI) / 180;
-	const yaw = x * orbit;
-	const pitch = y * orbit;
-	// Rotation = Ry(yaw) · Rx(−pitch): looking at the pivot from the right (+yaw) and from above (+pitch).
-	const cy = Math.cos(yaw / 2);
-	const sy = Math.sin(yaw / 2);
-	const cp = Math.cos(-pitch / 2);
-	const sp = Math.sin(-pitch / 2);
-	const quaternion: [number, number, number, number] = [cy * sp, sy * cp, -sy * sp, cy * cp];
-	// Direction from the pivot to the camera: R · (0, 0, 1).
-	const back: [number, number, number] = [Math.sin(yaw) * Math.cos(pitch), Math.sin(pitch), Math.cos(yaw) * Math.cos(pitch)];
-	const pivot = range.orbitPivotMeters;
-	return {
-		position: [back[0] * (pivot - forward), back[1] * (pivot - forward), back[2] * (pivot - forward) - pivot],
-		quaternion,
-	};
+	// The library's comfortPose is the one definition (build sizes the scene by it); it clamps the same way.
+	return comfortPose(range, input.x, input.y, input.z, motion);
 }
