@@ -1,11 +1,11 @@
 import {existsSync} from 'node:fs';
-import {readdir, stat} from 'node:fs/promises';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
 import {Flags} from '@oclif/core';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {expandPhotoPatterns} from '../cli/globs.js';
 import {type CliErrorReport, describeCliError} from '../cli/error-report.js';
 import {depthOptionsFromFlags, depthPathFor, depthTemplateFlag, isDepthTemplate} from '../cli/depth-flags.js';
 import type {ResolvedDepthSource} from '../depth/resolve.js';
@@ -81,7 +81,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 
 	async run(): Promise<BuildRecord[]> {
 		const {argv, flags} = await this.parse(Build);
-		const inputs = await expandInputs(argv as string[]);
+		const inputs = await expandPhotoPatterns(argv as string[]);
 		if (inputs.length === 0) throw usageError('<photo>', 'missing argument (usage: ldi-gltf build <photo...>)');
 		if (flags.out && inputs.length > 1) throw usageError('-o', `one output file (${flags.out}) for ${inputs.length} photos; use --out-dir`);
 		const depthTemplate = flags.depth !== undefined && isDepthTemplate(flags.depth) ? flags.depth : undefined;
@@ -221,29 +221,4 @@ function refuseSharedOutputs(inputs: readonly string[], outputs: readonly string
 		if (earlier !== undefined) throw usageError(output, `both ${earlier} and ${inputs[index]} would be written here; build them into different --out-dir folders`);
 		firstInputOf.set(canonicalPath(output), inputs[index]);
 	});
-}
-
-/**
- * Photo arguments with quoted globs expanded (`'photos/*.jpg'`: `*` and `?` in the file-name part only;
- * shells expand unquoted globs themselves). A pattern that matches nothing is kept, so it fails with
- * "no such file" under its own name.
- */
-async function expandInputs(patterns: string[]): Promise<string[]> {
-	const inputs: string[] = [];
-	for (const pattern of patterns) {
-		const name = basename(pattern);
-		if (!/[*?]/.test(name)) {
-			inputs.push(pattern);
-			continue;
-		}
-		const directory = dirname(pattern);
-		const matcher = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-		const entries = await readdir(directory).catch(() => [] as string[]);
-		const matches: string[] = [];
-		for (const entry of entries.sort()) {
-			if (matcher.test(entry) && (await stat(join(directory, entry))).isFile()) matches.push(join(directory, entry));
-		}
-		inputs.push(...(matches.length > 0 ? matches : [pattern]));
-	}
-	return inputs;
 }

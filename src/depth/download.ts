@@ -6,6 +6,11 @@
  * it. Corrupt downloads (wrong sha256 or size) delete the `.part`. A `<file>.lock` (owner pid) makes
  * parallel processes wait for one download instead of writing the same `.part` together.
  *
+ * What is checked: the sha256 and exact size the registry records, and the ones the server announces.
+ * Hugging Face answers a `resolve` URL with a redirect that carries the LFS object's sha256 in
+ * `X-Linked-Etag` (quoted) and its size in `X-Linked-Size`; redirects are therefore followed here, hop by
+ * hop, collecting those headers. A file that disagrees with any of them is refused and deleted.
+ *
  * Mirrors: `LDI_GLTF_MODEL_BASE_URL=https://mirror.example/models` (or the `baseUrl` option) replaces the
  * whole registry URL by `<base>/<registry file name>`, so a mirror is one flat directory of the files named
  * in models/registry.json (e.g. `depth-anything-v2-small.onnx`).
@@ -63,8 +68,10 @@ export interface DownloadResult {
 	url: string;
 	/** Lower-case hex sha256 of the installed file. */
 	sha256: string;
-	/** True when the registry had a sha256 and it matched; false when the registry has none yet. */
+	/** True when a sha256 from the registry or the server (`X-Linked-Etag`) was known and matched. */
 	sha256Verified: boolean;
+	/** Where the sha256 it was checked against came from: the registry (preferred), the server's `X-Linked-Etag`, or nowhere. */
+	sha256Source: 'registry' | 'server' | null;
 	bytes: number;
 	/** Bytes reused from an earlier interrupted attempt. */
 	resumedFromBytes: number;
@@ -169,11 +176,62 @@ export async function downloadModel(entry: ModelEntry, options: Partial<Download
 			const hash = createHash('sha256');
 			await hashFile(finalPath, hash);
 			const {size} = await stat(finalPath);
-			return {path: finalPath, url, sha256: hash.digest('hex'), sha256Verified: entry.sha256 !== null, bytes: size, resumedFromBytes: 0};
+			return {
+				path: finalPath, url, sha256: hash.digest('hex'), sha256Verified: entry.sha256 !== null,
+				sha256Source: entry.sha256 === null ? null : 'registry', bytes: size, resumedFromBytes: 0,
+			};
 		}
 		return await transfer(entry, url, finalPath, fetchFn, onProgress);
 	} finally {
 		await lock.release();
+	}
+}
+
+/** What the server announced about the file, from any hop of the redirect chain. */
+interface LinkedFile {
+	/** Lower-case hex sha256 from `X-Linked-Etag`, or null (absent, or not a sha256: a git blob id). */
+	sha256: string | null;
+	/** Exact size from `X-Linked-Size`, or null. */
+	bytes: number | null;
+}
+
+/**
+ * The sha256 in an `X-Linked-Etag` value (`"<64 hex>"`, possibly weak `W/"…"`), or null when the value is
+ * absent or not a sha256 (for files outside LFS, Hugging Face's ETags are 40-hex git blob ids).
+ *
+ * ```ts
+ * linkedSha256('"ab12…"') // 'ab12…'
+ * ```
+ */
+export function linkedSha256(value: string | null): string | null {
+	const match = /^(?:W\/)?"?([0-9a-fA-F]{64})"?$/.exec((value ?? '').trim());
+	return match ? match[1].toLowerCase() : null;
+}
+
+/** The size in an `X-Linked-Size` value, or null. */
+function linkedBytes(value: string | null): number | null {
+	const trimmed = (value ?? '').trim();
+	return /^\d+$/.test(trimmed) ? Number(trimmed) : null;
+}
+
+const MAX_REDIRECTS = 10;
+
+/**
+ * `fetch` following redirects itself (at most {@link MAX_REDIRECTS}) so that headers of the redirect
+ * responses are seen: Hugging Face puts `X-Linked-Etag` / `X-Linked-Size` on the redirect to its CDN, not on
+ * the CDN's answer. The first value seen of each wins.
+ */
+async function fetchFollowingRedirects(fetchFn: typeof fetch, url: string, headers: Record<string, string>): Promise<{response: Response; linked: LinkedFile}> {
+	const linked: LinkedFile = {sha256: null, bytes: null};
+	let current = url;
+	for (let hop = 0; ; hop++) {
+		const response = await fetchFn(current, {headers, redirect: 'manual'});
+		linked.sha256 ??= linkedSha256(response.headers.get('x-linked-etag'));
+		linked.bytes ??= linkedBytes(response.headers.get('x-linked-size'));
+		const location = response.headers.get('location');
+		if (![301, 302, 303, 307, 308].includes(response.status) || location === null || hop >= MAX_REDIRECTS) return {response, linked};
+		await response.body?.cancel();
+		current = new URL(location, current).href;
 	}
 }
 
@@ -192,14 +250,15 @@ async function transfer(
 	if (partBytes > 0) headers.range = `bytes=${partBytes}-`;
 
 	let response: Response;
+	let linked: LinkedFile;
 	try {
-		response = await fetchFn(url, {headers, redirect: 'follow'});
+		({response, linked} = await fetchFollowingRedirects(fetchFn, url, headers));
 		if (response.status === 416 && partBytes > 0) {
 			// The part is not a prefix the server recognises (file changed upstream?): start again.
 			await response.body?.cancel();
 			await rm(partPath, {force: true});
 			partBytes = 0;
-			response = await fetchFn(url, {headers: {'accept-encoding': 'identity'}, redirect: 'follow'});
+			({response, linked} = await fetchFollowingRedirects(fetchFn, url, {'accept-encoding': 'identity'}));
 		}
 	} catch (error) {
 		throw fail(describeFetchError(error), error);
@@ -222,7 +281,9 @@ async function transfer(
 	let totalBytes: number | null = null;
 	if (resuming && contentRange[2] !== '*') totalBytes = Number(contentRange[2]);
 	else if (contentLength !== null && !encoded) totalBytes = resumedFromBytes + Number(contentLength);
-	totalBytes ??= entry.exactBytes;
+	/** The size the server's own headers announce for this transfer (Content-Range or Content-Length). */
+	const announcedBytes = totalBytes;
+	totalBytes ??= linked.bytes ?? entry.exactBytes;
 
 	const hash = createHash('sha256');
 	if (resuming) await hashFile(partPath, hash);
@@ -256,16 +317,28 @@ async function transfer(
 		throw fail(`the server closed the connection after ${receivedBytes} of ${totalBytes} bytes; run again to resume`);
 	}
 	const sha256 = hash.digest('hex');
-	if (entry.exactBytes !== null && receivedBytes !== entry.exactBytes) {
+	const refuse = async (problem: string) => {
 		await rm(partPath, {force: true});
-		throw fail(`got ${receivedBytes} bytes, the registry expects ${entry.exactBytes}; the partial file was deleted`);
+		return fail(problem);
+	};
+	if (announcedBytes !== null && receivedBytes !== announcedBytes) {
+		throw await refuse(`got ${receivedBytes} bytes, the server announced ${announcedBytes}; the corrupt file was deleted`);
+	}
+	if (linked.bytes !== null && receivedBytes !== linked.bytes) {
+		throw await refuse(`got ${receivedBytes} bytes, the server's X-Linked-Size says ${linked.bytes}; the corrupt file was deleted`);
+	}
+	if (entry.exactBytes !== null && receivedBytes !== entry.exactBytes) {
+		throw await refuse(`got ${receivedBytes} bytes, the registry expects ${entry.exactBytes}; the partial file was deleted`);
 	}
 	if (entry.sha256 !== null && sha256 !== entry.sha256.toLowerCase()) {
-		await rm(partPath, {force: true});
-		throw fail(`sha256 mismatch: got ${sha256}, expected ${entry.sha256}; the corrupt file was deleted`);
+		throw await refuse(`sha256 mismatch: got ${sha256}, expected ${entry.sha256}; the corrupt file was deleted`);
+	}
+	if (linked.sha256 !== null && sha256 !== linked.sha256) {
+		throw await refuse(`sha256 mismatch: got ${sha256}, the server's X-Linked-Etag says ${linked.sha256}; the corrupt file was deleted`);
 	}
 	await rename(partPath, finalPath);
-	return {path: finalPath, url, sha256, sha256Verified: entry.sha256 !== null, bytes: receivedBytes, resumedFromBytes};
+	const sha256Source = entry.sha256 !== null ? 'registry' : linked.sha256 !== null ? 'server' : null;
+	return {path: finalPath, url, sha256, sha256Verified: sha256Source !== null, sha256Source, bytes: receivedBytes, resumedFromBytes};
 }
 
 /** Whether offline mode is on: the `--offline` flag or `LDI_GLTF_OFFLINE=1` (or `true`). */

@@ -7,7 +7,7 @@ import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-import {downloadModel, ensureModel, isOffline, modelUrl, offlineModelError, type DownloadProgress} from '../../src/depth/download.js';
+import {downloadModel, ensureModel, isOffline, linkedSha256, modelUrl, offlineModelError, type DownloadProgress} from '../../src/depth/download.js';
 import {isEntryInstalled, modelCacheDir, type ModelEntry} from '../../src/depth/models.js';
 import {MODEL_INPUT_SPEC_DEFAULTS} from '../../src/depth/preprocess.js';
 import {UserError} from '../../src/errors.js';
@@ -16,7 +16,11 @@ const CONTENT = Uint8Array.from({length: 300_000}, (_, i) => (i * 7919 + (i >> 8
 const CONTENT_SHA256 = createHash('sha256').update(CONTENT).digest('hex');
 const HALF = 120_000;
 
-/** A local server: /ok (Range-aware), /missing (404), /cut (closes mid-file), /flaky (cuts once, then resumes), /flaky-norange (cuts once, ignores Range). */
+/**
+ * A local server: /ok (Range-aware), /missing (404), /cut (closes mid-file), /flaky (cuts once, then resumes),
+ * /flaky-norange (cuts once, ignores Range), /hf?etag=…&size=… (Hugging Face's shape: a 302 to /ok carrying
+ * `X-Linked-Etag` / `X-Linked-Size`), /linked?etag=… (the file itself with `X-Linked-Etag`).
+ */
 function startServer(): Promise<{server: Server; base: string; requests: {url: string; range?: string}[]}> {
 	const requests: {url: string; range?: string}[] = [];
 	const cutOnce = new Set<string>();
@@ -29,7 +33,16 @@ function startServer(): Promise<{server: Server; base: string; requests: {url: s
 			response.writeHead(200, {'content-length': CONTENT.length});
 			response.write(CONTENT.subarray(0, HALF), () => response.destroy());
 		};
-		if (url.startsWith('/missing')) {
+		const query = new URL(url, 'http://127.0.0.1').searchParams;
+		const linkedHeaders: Record<string, string> = {};
+		if (query.has('etag')) linkedHeaders['x-linked-etag'] = query.get('etag')!;
+		if (query.has('size')) linkedHeaders['x-linked-size'] = query.get('size')!;
+		if (url.startsWith('/hf')) {
+			response.writeHead(302, {location: '/ok/model.onnx', ...linkedHeaders}).end();
+		} else if (url.startsWith('/linked')) {
+			response.writeHead(200, {'content-length': CONTENT.length, ...linkedHeaders});
+			response.end(CONTENT);
+		} else if (url.startsWith('/missing')) {
 			response.writeHead(404, 'Not Found').end('no such model');
 		} else if (url.startsWith('/cut')) {
 			sendCut();
@@ -103,6 +116,7 @@ describe('depth/download', function () {
 		assert.deepEqual(new Uint8Array(readFileSync(installed())), CONTENT);
 		assert.equal(result.sha256, CONTENT_SHA256);
 		assert.equal(result.sha256Verified, true);
+		assert.equal(result.sha256Source, 'registry');
 		assert.equal(result.resumedFromBytes, 0);
 		assert.deepEqual(progress.at(-1), {receivedBytes: CONTENT.length, totalBytes: CONTENT.length, resumedFromBytes: 0});
 		assert.deepEqual(readdirSync(cacheDir), ['tiny-model.onnx'], 'no .part left');
@@ -124,6 +138,63 @@ describe('depth/download', function () {
 	it('wrong size against the registry: error, deleted', async () => {
 		await expectFailure(entryFor(`${base}/ok/model.onnx`, {exactBytes: 12345, sha256: null}), /got 300000 bytes, the registry expects 12345/);
 		assert.deepEqual(readdirSync(cacheDir), []);
+	});
+
+	it('X-Linked-Etag on a redirect (Hugging Face): a matching sha256 verifies a file the registry has none for', async () => {
+		const count = requests.length;
+		const entry = entryFor(`${base}/hf/model.onnx?etag=${encodeURIComponent(`"${CONTENT_SHA256}"`)}&size=${CONTENT.length}`, {sha256: null});
+		const result = await downloadModel(entry, {cacheDir});
+		assert.deepEqual(requests.slice(count).map((request) => request.url.split('?')[0]), ['/hf/model.onnx', '/ok/model.onnx'], 'the redirect was followed');
+		assert.equal(result.sha256, CONTENT_SHA256);
+		assert.equal(result.sha256Verified, true);
+		assert.equal(result.sha256Source, 'server');
+		assert.deepEqual(new Uint8Array(readFileSync(installed())), CONTENT);
+		assert.deepEqual(readdirSync(cacheDir), ['tiny-model.onnx']);
+	});
+
+	it('X-Linked-Etag on the file itself, weak and upper-case, verifies too; the registry\'s sha256 is named first', async () => {
+		const etag = encodeURIComponent(`W/"${CONTENT_SHA256.toUpperCase()}"`);
+		const fromServer = await downloadModel(entryFor(`${base}/linked/model.onnx?etag=${etag}`, {sha256: null}), {cacheDir});
+		assert.equal(fromServer.sha256Source, 'server');
+		rmSync(installed());
+		const fromBoth = await downloadModel(entryFor(`${base}/linked/model.onnx?etag=${etag}`), {cacheDir});
+		assert.equal(fromBoth.sha256Source, 'registry');
+	});
+
+	it('an X-Linked-Etag that is not a sha256 (a git blob id) is ignored', async () => {
+		const result = await downloadModel(entryFor(`${base}/hf/model.onnx?etag=${encodeURIComponent(`"${'a'.repeat(40)}"`)}`, {sha256: null}), {cacheDir});
+		assert.equal(result.sha256Verified, false);
+		assert.equal(result.sha256Source, null);
+	});
+
+	it('an X-Linked-Etag mismatch is refused in one line naming both hashes; nothing is left on disk', async () => {
+		const wrong = 'f'.repeat(64);
+		await expectFailure(
+			entryFor(`${base}/hf/model.onnx?etag=${encodeURIComponent(`"${wrong}"`)}`, {sha256: null}),
+			new RegExp(`\\(sha256 mismatch: got ${CONTENT_SHA256}, the server's X-Linked-Etag says ${wrong}; the corrupt file was deleted\\)$`),
+		);
+		assert.deepEqual(readdirSync(cacheDir), []);
+		// The registry's sha256 matching does not excuse the server's.
+		await expectFailure(entryFor(`${base}/hf/model.onnx?etag=${wrong}`), /the server's X-Linked-Etag says f{64}/);
+		assert.deepEqual(readdirSync(cacheDir), []);
+	});
+
+	it('an X-Linked-Size mismatch is refused; nothing is left on disk', async () => {
+		await expectFailure(
+			entryFor(`${base}/hf/model.onnx?size=${CONTENT.length + 1}`, {sha256: null}),
+			new RegExp(`\\(got ${CONTENT.length} bytes, the server's X-Linked-Size says ${CONTENT.length + 1}; the corrupt file was deleted\\)$`),
+		);
+		assert.deepEqual(readdirSync(cacheDir), []);
+	});
+
+	it('linkedSha256 reads quoted, weak and bare sha256 values, and nothing else', () => {
+		const hex = CONTENT_SHA256;
+		assert.equal(linkedSha256(`"${hex}"`), hex);
+		assert.equal(linkedSha256(`W/"${hex.toUpperCase()}"`), hex);
+		assert.equal(linkedSha256(hex), hex);
+		assert.equal(linkedSha256(`"${hex.slice(0, 40)}"`), null);
+		assert.equal(linkedSha256(null), null);
+		assert.equal(linkedSha256('"not-a-hash"'), null);
 	});
 
 	it('HTTP 404: error naming the status; nothing written', async () => {

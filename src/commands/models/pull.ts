@@ -18,13 +18,15 @@ export interface ModelsPullResult {
 	bytes?: number;
 	sha256?: string;
 	sha256Verified?: boolean;
+	/** What the sha256 was checked against: the registry, the server's X-Linked-Etag, or nothing (null). */
+	sha256Source?: 'registry' | 'server' | null;
 	resumedFromBytes?: number;
 }
 
 export default class ModelsPull extends BaseCommand {
 	static override description = `Download a depth model's weights into the model cache.
 
-The file is streamed to <file>.part, resumed when interrupted (run the command again), checked against the registry's size and sha256, and only then renamed into place. Set LDI_GLTF_MODEL_BASE_URL to fetch <base>/<file> from a mirror instead of the registry URL.`;
+The file is streamed to <file>.part, resumed when interrupted (run the command again), checked against the size and sha256 the registry records and the server announces (Hugging Face's X-Linked-Size and X-Linked-Etag), and only then renamed into place; a mismatch is refused and the file deleted. Set LDI_GLTF_MODEL_BASE_URL to fetch <base>/<file> from a mirror instead of the registry URL.`;
 
 	static override examples = [
 		'<%= config.bin %> <%= command.id %> depth-anything-v2-small',
@@ -61,9 +63,11 @@ The file is streamed to <file>.part, resumed when interrupted (run the command a
 			onProgress: ({receivedBytes, totalBytes}) => progress.update(receivedBytes, totalBytes ?? entry.bytes),
 		});
 		progress.finish(`${entry.name}: ${(result.bytes / 1e6).toFixed(1)} MB${result.resumedFromBytes > 0 ? ` (resumed at ${(result.resumedFromBytes / 1e6).toFixed(1)} MB)` : ''} downloaded`);
-		this.info(result.sha256Verified
+		this.info(result.sha256Source === 'registry'
 			? `sha256 ${result.sha256} verified`
-			: `sha256 ${result.sha256} (the registry has no checksum for ${entry.name} yet; record it in models/registry.json)`);
+			: result.sha256Source === 'server'
+				? `sha256 ${result.sha256} verified against the server's X-Linked-Etag (the registry has none for ${entry.name} yet; record it in models/registry.json)`
+				: `sha256 ${result.sha256} (not verified: neither the registry nor the server gave a checksum for ${entry.name}; record it in models/registry.json)`);
 		if (!this.jsonEnabled()) this.log(result.path);
 		return {name: entry.name, downloaded: true, ...result};
 	}

@@ -1,0 +1,33 @@
+/**
+ * Photo arguments with quoted glob patterns expanded by tinyglobby (picomatch syntax: `*`, `?`, `**` across
+ * folders, `{a,b}`, `[…]`, extglobs), for `ldi-gltf build 'photos/**\/*.{jpg,png}'` on shells that pass the
+ * pattern through (quoted, or Windows). Shells expand unquoted globs themselves.
+ */
+import {existsSync} from 'node:fs';
+import {isAbsolute, resolve} from 'node:path';
+
+import {glob, isDynamicPattern} from 'tinyglobby';
+
+/**
+ * Each argument that names an existing path, or has no glob syntax, is kept as it is (so `photo (1).jpg` or
+ * `a[1].jpg` are files, not patterns, when they exist); any other is a pattern, replaced by the files it
+ * matches, sorted (paths relative to the working directory, absolute for an absolute pattern; directories
+ * and names starting with a dot are not matched). A pattern that matches nothing is kept, so it fails
+ * under its own name in one line, as a missing file does.
+ *
+ * ```ts
+ * await expandPhotoPatterns(['shots/**\/*.{jpg,png}', 'extra.jpg']) // ['shots/a.jpg', 'shots/day2/b.png', 'extra.jpg']
+ * ```
+ */
+export async function expandPhotoPatterns(patterns: readonly string[], cwd = process.cwd()): Promise<string[]> {
+	const inputs: string[] = [];
+	for (const pattern of patterns) {
+		if (!isDynamicPattern(pattern) || existsSync(resolve(cwd, pattern))) {
+			inputs.push(pattern);
+			continue;
+		}
+		const matches = await glob(pattern, {cwd, absolute: isAbsolute(pattern), onlyFiles: true, expandDirectories: false}).catch(() => []);
+		inputs.push(...(matches.length > 0 ? matches.sort() : [pattern]));
+	}
+	return inputs;
+}

@@ -1,0 +1,289 @@
+/**
+ * A second real WebGL consumer for tests: Babylon.js (`@babylonjs/core` + `@babylonjs/loaders`, the glTF 2.0
+ * loader with its EXT_meshopt_compression and EXT_texture_webp extensions) in headless Debian Chromium,
+ * driven by playwright-core, set up as the README tells a Babylon user to: its meshopt decoder pointed at a
+ * file this server serves (the `meshoptimizer` package's classic-script build), not Babylon's CDN.
+ *
+ * The page script is bundled in memory by esbuild (a dev dependency already used for the viewer) from
+ * node_modules, so Babylon's thousands of ES modules and its dynamically imported loader extensions and
+ * shaders arrive as one script. Every request that does not go to this 127.0.0.1 server is aborted and
+ * recorded ({@link BabylonHarness.externalRequests}): a test asserts the list stays empty.
+ *
+ * Measured on the 2-core development machine: bundling ≈ 1–2 s and browser launch ≈ 0.5 s once per file.
+ */
+import {existsSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
+import {createServer, type Server, type ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {join} from 'node:path';
+
+import {build} from 'esbuild';
+import {chromium, type Browser, type Page} from 'playwright-core';
+
+import type {RgbaImage} from '../../src/image/raster.js';
+import {repoRoot} from '../helpers/shared.js';
+import {CHROMIUM_ARGS, CHROMIUM_PATH} from './three-harness.js';
+
+/** Where the page asks Babylon to fetch the meshopt decoder from (served from node_modules/meshoptimizer). */
+export const LOCAL_DECODER_PATH = '/meshopt_decoder.js';
+
+/** The page script: loads a .glb with Babylon's glTF loader and renders it from the file's camera. */
+const PAGE_SCRIPT = `
+import {Engine} from '@babylonjs/core/Engines/engine.js';
+import {Scene} from '@babylonjs/core/scene.js';
+import {Color4} from '@babylonjs/core/Maths/math.color.js';
+import {AppendSceneAsync} from '@babylonjs/core/Loading/sceneLoader.js';
+import {MeshoptCompression} from '@babylonjs/core/Meshes/Compression/meshoptCompression.js';
+import {Tools} from '@babylonjs/core/Misc/tools.js';
+import '@babylonjs/core/Loading/loadingScreen.js';
+import '@babylonjs/loaders/glTF/2.0/index.js';
+import '@babylonjs/loaders/glTF/glTFFileLoader.js';
+
+const LOCAL_DECODER = {url: '${LOCAL_DECODER_PATH}'};
+const CDN_DECODER = MeshoptCompression.Configuration.decoder;
+
+window.babylonVersion = Engine.Version;
+window.babylonCdn = Tools._DefaultCdnUrl;
+window.renderGlb = async (url, options) => {
+	// What the README tells Babylon users: the decoder from a local URL. Babylon's default (its CDN) only
+	// when a test asks for it, to show that the CDN request is made and blocked.
+	const decoder = options.cdnDecoder ? CDN_DECODER : LOCAL_DECODER;
+	if (MeshoptCompression.Configuration.decoder !== decoder) {
+		MeshoptCompression.Configuration = {decoder};
+		MeshoptCompression._Default?.dispose();
+		MeshoptCompression._Default = null;
+	}
+	const canvas = document.createElement('canvas');
+	canvas.width = options.width;
+	canvas.height = options.height;
+	canvas.style.width = options.width + 'px';
+	canvas.style.height = options.height + 'px';
+	document.body.appendChild(canvas);
+	const engine = new Engine(canvas, false, {preserveDrawingBuffer: true, premultipliedAlpha: false, alpha: true, stencil: false}, false);
+	try {
+		engine.setHardwareScalingLevel(1);
+		engine.setSize(options.width, options.height);
+		const scene = new Scene(engine);
+		const [r, g, b, a] = options.background;
+		scene.clearColor = new Color4(r / 255, g / 255, b / 255, a / 255);
+		await AppendSceneAsync(url, scene, {pluginExtension: '.glb'});
+		const camera = scene.cameras[0];
+		if (!camera) throw new Error('the file has no camera');
+		scene.activeCamera = camera;
+		await scene.whenReadyAsync();
+		scene.render();
+		const pixels = new Uint8Array(await engine.readPixels(0, 0, options.width, options.height, true, true).then((view) => view.buffer));
+		let binary = '';
+		const chunk = 0x8000;
+		for (let i = 0; i < pixels.length; i += chunk) binary += String.fromCharCode.apply(null, pixels.subarray(i, i + chunk));
+		const result = {
+			base64: btoa(binary),
+			cameraCount: scene.cameras.length,
+			cameraName: camera.name,
+			meshCount: scene.meshes.filter((mesh) => mesh.getTotalVertices() > 0).length,
+		};
+		scene.dispose();
+		return result;
+	} finally {
+		engine.dispose();
+		canvas.remove();
+	}
+};
+window.harnessReady = true;
+`;
+
+const PAGE_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><script src="/page.js"></script></head><body style="margin:0"></body></html>`;
+
+/** Options for {@link BabylonHarness.render}. */
+export interface BabylonRenderOptions {
+	/** Size of the rendered image, pixels (the camera's aspect follows it). */
+	width: number;
+	height: number;
+	/** Clear colour, 8-bit straight RGBA; alpha 0 makes uncovered pixels detectable. Default opaque black. */
+	background?: [number, number, number, number];
+	/** Leave Babylon's default decoder URL (its CDN, blocked here) instead of the local file. Default false. */
+	cdnDecoder?: boolean;
+}
+
+/** What the page reports besides the pixels. */
+export interface BabylonRenderResult {
+	image: RgbaImage;
+	/** Cameras in the Babylon scene after loading (the glTF camera is imported as one). */
+	cameraCount: number;
+	cameraName: string;
+	/** Meshes with vertices (decoded geometry). */
+	meshCount: number;
+}
+
+type RenderGlbInPage = (
+	url: string,
+	options: {width: number; height: number; background: [number, number, number, number]; cdnDecoder: boolean},
+) => Promise<{base64: string; cameraCount: number; cameraName: string; meshCount: number}>;
+
+/**
+ * One browser + page + http server for a test file.
+ *
+ * ```ts
+ * const harness = await BabylonHarness.start();
+ * const {image} = await harness.render(glbBytes, {width: 640, height: 480});
+ * assert.deepEqual(harness.externalRequests, []);
+ * await harness.close();
+ * ```
+ */
+export class BabylonHarness {
+	private nextGlbId = 0;
+
+	private constructor(
+		private readonly server: Server,
+		private readonly browser: Browser,
+		private readonly page: Page,
+		private readonly glbs: Map<string, Uint8Array>,
+		private readonly consoleErrors: string[],
+		/** Requests to anything but this test server, aborted: must stay empty (no CDN). */
+		readonly externalRequests: readonly string[],
+		/** Paths requested from this server, in order. */
+		readonly localRequests: readonly string[],
+		/** Babylon.js version the page runs. */
+		readonly babylonVersion: string,
+	) {}
+
+	static async start(): Promise<BabylonHarness> {
+		const bundle = await build({
+			stdin: {contents: PAGE_SCRIPT, resolveDir: repoRoot, loader: 'js', sourcefile: 'babylon-page.js'},
+			bundle: true,
+			format: 'iife',
+			target: 'es2022',
+			write: false,
+			logLevel: 'silent',
+		});
+		const pageScript = bundle.outputFiles[0].contents;
+		const decoder = await readFile(join(repoRoot, 'node_modules', 'meshoptimizer', 'meshopt_decoder.cjs'));
+		const glbs = new Map<string, Uint8Array>();
+		const localRequests: string[] = [];
+		const server = createServer((request, response) => {
+			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+			localRequests.push(url.pathname);
+			serve(url, {pageScript, decoder, glbs}, response);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const {port} = server.address() as AddressInfo;
+		const origin = `http://127.0.0.1:${port}`;
+		let browser: Browser | undefined;
+		try {
+			browser = await chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS});
+			const context = await browser.newContext();
+			const externalRequests: string[] = [];
+			await context.route('**/*', async (route) => {
+				const requestUrl = route.request().url();
+				if (requestUrl.startsWith(`${origin}/`)) await route.continue();
+				else {
+					externalRequests.push(requestUrl);
+					await route.abort('blockedbyclient');
+				}
+			});
+			const page = await context.newPage();
+			const consoleErrors: string[] = [];
+			page.on('console', (message) => {
+				if (message.type() === 'error') consoleErrors.push(message.text());
+			});
+			page.on('pageerror', (error) => consoleErrors.push(error.message));
+			await page.goto(`${origin}/`);
+			await page.waitForFunction(() => (window as unknown as {harnessReady?: boolean}).harnessReady === true, undefined, {timeout: 30_000});
+			const version = await page.evaluate(() => (window as unknown as {babylonVersion: string}).babylonVersion);
+			return new BabylonHarness(server, browser, page, glbs, consoleErrors, externalRequests, localRequests, version);
+		} catch (error) {
+			await browser?.close();
+			await new Promise((resolve) => server.close(resolve));
+			throw error;
+		}
+	}
+
+	/**
+	 * Loads `glb` in Babylon and renders it from its glTF camera at `width` × `height`. Rejects with the
+	 * page's message when loading fails or the page logs a console error.
+	 */
+	async render(glb: Uint8Array, options: BabylonRenderOptions): Promise<BabylonRenderResult> {
+		const id = `${this.nextGlbId++}.glb`;
+		this.glbs.set(id, glb);
+		this.consoleErrors.length = 0;
+		const {width, height} = options;
+		try {
+			const result = await this.page.evaluate(
+				([url, renderOptions]) => (window as unknown as {renderGlb: RenderGlbInPage}).renderGlb(url, renderOptions),
+				[`/glb/${id}`, {width, height, background: options.background ?? [0, 0, 0, 255], cdnDecoder: options.cdnDecoder ?? false}] as const,
+			);
+			if (this.consoleErrors.length > 0) throw new Error(`browser console: ${this.consoleErrors.join(' | ')}`);
+			const bottomUp = Buffer.from(result.base64, 'base64');
+			const data = new Uint8Array(width * height * 4);
+			const rowBytes = width * 4;
+			for (let y = 0; y < height; y++) data.set(bottomUp.subarray((height - 1 - y) * rowBytes, (height - y) * rowBytes), y * rowBytes);
+			return {image: {width, height, data}, cameraCount: result.cameraCount, cameraName: result.cameraName, meshCount: result.meshCount};
+		} catch (error) {
+			const message = (error instanceof Error ? error.message : String(error)).replace(/^page\.evaluate: /, '').split('\n')[0].trim();
+			const consoleDetail = this.consoleErrors.length > 0 && !message.startsWith('browser console:') ? ` (browser console: ${this.consoleErrors.join(' | ')})` : '';
+			throw new Error(`Babylon.js could not render the .glb: ${message}${consoleDetail}`, {cause: error});
+		} finally {
+			this.glbs.delete(id);
+		}
+	}
+
+	async close(): Promise<void> {
+		try {
+			await this.browser.close();
+		} finally {
+			this.server.closeAllConnections();
+			await new Promise((resolve) => this.server.close(resolve));
+		}
+	}
+}
+
+/**
+ * Registers mocha hooks that start one Babylon harness before the suite's tests and close it after them;
+ * skips the suite with a message naming what is missing (Chromium, or the Babylon packages).
+ */
+export function useBabylonHarness(): () => BabylonHarness {
+	let harness: BabylonHarness | undefined;
+	before(async function () {
+		if (!existsSync(CHROMIUM_PATH)) {
+			console.log(`      skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium, or set LDI_GLTF_CHROMIUM)`);
+			this.skip();
+		}
+		const missing = ['@babylonjs/core', '@babylonjs/loaders'].filter((name) => !existsSync(join(repoRoot, 'node_modules', name, 'package.json')));
+		if (missing.length > 0) {
+			console.log(`      skipped: ${missing.join(', ')} not installed (npm ci installs the dev dependencies)`);
+			this.skip();
+		}
+		this.timeout(90_000);
+		harness = await BabylonHarness.start();
+	});
+	after(async function () {
+		this.timeout(30_000);
+		await harness?.close();
+		harness = undefined;
+	});
+	return () => {
+		if (harness === undefined) throw new Error('the Babylon harness is not running (use it inside it() blocks)');
+		return harness;
+	};
+}
+
+/** Serves the page, its bundled script, the meshopt decoder and the .glb bytes registered for the current render. */
+function serve(
+	url: URL,
+	files: {pageScript: Uint8Array; decoder: Uint8Array; glbs: Map<string, Uint8Array>},
+	response: ServerResponse,
+): void {
+	let body: Uint8Array | string | undefined;
+	let type = 'application/octet-stream';
+	if (url.pathname === '/') [body, type] = [PAGE_HTML, 'text/html'];
+	else if (url.pathname === '/page.js') [body, type] = [files.pageScript, 'text/javascript'];
+	else if (url.pathname === LOCAL_DECODER_PATH) [body, type] = [files.decoder, 'text/javascript'];
+	else if (url.pathname.startsWith('/glb/')) [body, type] = [files.glbs.get(url.pathname.slice('/glb/'.length)), 'model/gltf-binary'];
+	if (body === undefined) {
+		response.writeHead(404).end();
+		return;
+	}
+	response.writeHead(200, {'content-type': type});
+	response.end(body);
+}
