@@ -82,9 +82,9 @@ import {reattachStripPixels} from './reattach-strips.js';
 import {relinkUnfilledCuts} from './relink-unfilled-cuts.js';
 import {type Ldi, ldiFromImage, pixelsPerLayer} from './ldi.js';
 import {mergeRegion} from './merge.js';
+import {assignMixedPixels} from './mixed-pixels.js';
 import {type EdgeRegion, RegionGrower} from './regions.js';
 import {findSilhouetteEdges} from './silhouettes.js';
-import {assignMixedPixels} from './mixed-pixels.js';
 import {snapDepthEdgesToColor} from './snap-edges.js';
 
 /** Options for {@link buildLdi}. Spatial sizes are at `referenceSizePixels` and scale with the photo. */
