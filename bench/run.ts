@@ -10,7 +10,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const scripts = ['input.ts', 'depth.ts', 'onnx-runtimes.ts', 'ldi.ts', 'inpaint.ts', 'mesh.ts', 'build.ts', 'render.ts', 'commands.ts'];
+const scripts = ['input.ts', 'depth.ts', 'onnx-runtimes.ts', 'ldi.ts', 'inpaint.ts', 'mesh.ts', 'startup.ts', 'build.ts', 'render.ts', 'commands.ts'];
 const write = process.argv.includes('--write');
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;

@@ -1,4 +1,7 @@
-import {Command, Errors, Flags, Interfaces} from '@oclif/core';
+import type {Interfaces} from '@oclif/core';
+import {Command} from '@oclif/core/command';
+import * as Errors from '@oclif/core/errors';
+import * as Flags from '@oclif/core/flags';
 
 import {EXIT_CODES} from '../errors.js';
 import {describeCliError} from './error-report.js';

@@ -14,7 +14,7 @@
  */
 import {basename, dirname, extname} from 'node:path';
 
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 import {isOffline} from '../depth/download.js';
 import {DEPTH_FIT_NAMES} from '../depth/fit.js';

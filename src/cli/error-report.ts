@@ -7,7 +7,7 @@
  * integer greater than or equal to 0 but received: -1`); they are rewritten here into the same one-line
  * form as ours, because a script's log should not depend on which layer found the mistake.
  */
-import {Errors} from '@oclif/core';
+import * as Errors from '@oclif/core/errors';
 
 import {EXIT_CODES, UserError, usageError} from '../errors.js';
 

@@ -14,7 +14,8 @@
  * }
  * ```
  */
-import {Flags, type Interfaces} from '@oclif/core';
+import type {Interfaces} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 import {UserError, usageError} from '../errors.js';
 import {DEFAULT_COLOR_INPAINTER, listColorInpainters} from '../inpaint/registry.js';

@@ -27,7 +27,8 @@ import {setFlagsFromString} from 'node:v8';
  * system time) halves the page faults but doubles the system time, slower; a larger
  * `glibc.malloc.mmap_threshold`: no change. Importing @gltf-transform/functions (30 ms at start-up,
  * most of it ndarray's code generation) only when the glTF stage starts: no change, the main thread is
- * never idle to absorb it. Bundling dist/ into one file (esbuild) cuts loading the build command's own
+ * never idle to absorb it (it is now not imported at all when dedup and prune have nothing to do:
+ * src/gltf/dedup-prune.ts). Bundling dist/ into one file (esbuild) cuts loading the build command's own
  * modules from 48 to 26 ms: not worth a bundler in the build.
  *
  * What the JIT costs (moon.jpg, `--trace-opt`, one build): 328 TurboFan compiles, 0.90 s of compile

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
-import {Flags} from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
@@ -10,6 +10,7 @@ import {type CliErrorReport, describeCliError} from '../cli/error-report.js';
 import {depthOptionsFromFlags, depthPathFor, depthTemplateFlag, isDepthTemplate} from '../cli/depth-flags.js';
 import type {ResolvedDepthSource} from '../depth/resolve.js';
 import {createStatusLine} from '../cli/progress.js';
+import {markFirstPixel} from '../cli/startup-trace.js';
 import {checkSceneFlags, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {EXIT_CODES, fileError, usageError} from '../errors.js';
 import {PRESET_NAMES, presetByName} from '../gltf/presets.js';
@@ -18,10 +19,8 @@ import {writeFileAtomic} from '../io/atomic.js';
 import {canonicalPath, type NamedInput, refuseOverwritingInputs} from '../io/same-file.js';
 import {buildPhoto, type BuildPhotoOptions} from '../pipeline/build-photo.js';
 import {defaultJobCount, onnxThreadsPerJob} from '../pipeline/job-count.js';
-import {PhotoBuildPool} from '../pipeline/photo-pool.js';
 import {CAMERA_PATH_NAMES} from '../render/camera-path.js';
 import {TOOL_VERSION} from '../version.js';
-import {selfContainedPageHtml} from '../viewer/page-html.js';
 
 /** One photo's record in `ldi-gltf build --json`. */
 export interface BuildRecord {
@@ -117,7 +116,8 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		const status = createStatusLine({silent});
 		if (jobs > 1) this.info(`${total} photos, ${jobs} at a time (--jobs)`);
 		// Workers resolve their own depth source from plain options; the model is installed by now.
-		const pool = jobs > 1 ? new PhotoBuildPool(jobs) : undefined;
+		// The pool and the viewer page are imported only when asked for (issue 15's start-up).
+		const pool = jobs > 1 ? new (await import('../pipeline/photo-pool.js')).PhotoBuildPool(jobs) : undefined;
 		const workerThreads = flags.threads || onnxThreadsPerJob(jobs);
 		const optionsFor = (input: string, baseName: string, {source, model}: ResolvedDepthSource): BuildPhotoOptions => ({
 			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo}},
@@ -145,7 +145,10 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 			const stem = basename(input, extname(input));
 			const primary = primaryOutputs[index];
 			const record: BuildRecord = {input: resolve(input), outputs: [], bytes: 0, triangles: 0, vertices: 0, layers: 0, textureSizes: [], timingsMs: {}};
-			const say = (stage: string): void => status.set(`[${index + 1}/${total}] ${input}: ${stage}`);
+			const say = (stage: string): void => {
+				markFirstPixel(stage);
+				status.set(`[${index + 1}/${total}] ${input}: ${stage}`);
+			};
 			const started = performance.now();
 			try {
 				if (probed[index] !== undefined) throw probed[index];
@@ -168,6 +171,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 				if (flags.html) {
 					const stemOfOutput = basename(primary, extname(primary));
 					const htmlPath = join(dirname(primary), `${stemOfOutput}.html`);
+					const {selfContainedPageHtml} = await import('../viewer/page-html.js');
 					const html = await selfContainedPageHtml(built.files.get(`${stemOfOutput}.glb`) as Uint8Array, {name: `${stemOfOutput}.glb`});
 					await writeFileAtomic(htmlPath, html);
 					record.outputs.push(htmlPath);

@@ -1,7 +1,8 @@
 import {rm} from 'node:fs/promises';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {depthFlags} from '../cli/depth-flags.js';

@@ -3,7 +3,8 @@ import {accessSync, constants, statSync} from 'node:fs';
 import {rename, rm} from 'node:fs/promises';
 import {basename, delimiter, dirname, extname, join, resolve, sep} from 'node:path';
 
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';

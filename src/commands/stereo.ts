@@ -1,6 +1,7 @@
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';

@@ -1,7 +1,8 @@
 import {spawn} from 'node:child_process';
 import {basename, dirname, extname, resolve} from 'node:path';
 
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {checkReadable, flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';

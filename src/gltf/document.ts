@@ -2,7 +2,7 @@ import {Accessor, Document, Logger, TextureInfo} from '@gltf-transform/core';
 import {EXTTextureWebP, KHRMaterialsUnlit} from '@gltf-transform/extensions';
 
 import type {Scene} from '../scene/scene.js';
-import {LayerTextureEncoder, TEXTURE_MIME_TYPES, type TextureFormat} from './texture-encode.js';
+import {LAYER_ZERO_QUALITY_BOOST, LayerTextureEncoder, TEXTURE_MIME_TYPES, type TextureFormat} from './texture-encode.js';
 
 /**
  * Scene → glTF-Transform Document.
@@ -53,7 +53,7 @@ export interface SceneToDocumentOptions {
 	textureEncoder?: LayerTextureEncoder;
 }
 
-export const SCENE_TO_DOCUMENT_DEFAULTS: SceneToDocumentOptions = {textureFormat: 'webp', textureQuality: 90, layerZeroQualityBoost: 8};
+export const SCENE_TO_DOCUMENT_DEFAULTS: SceneToDocumentOptions = {textureFormat: 'webp', textureQuality: 90, layerZeroQualityBoost: LAYER_ZERO_QUALITY_BOOST};
 
 /** Name of the node and mesh of layer `layerIndex`. */
 export function layerNodeName(layerIndex: number): string {

@@ -1,14 +1,15 @@
 import type {Document} from '@gltf-transform/core';
 import {EXTMeshoptCompression} from '@gltf-transform/extensions';
-import {dedup, prune} from '@gltf-transform/functions';
-import {MeshoptEncoder} from 'meshoptimizer/encoder';
 
+import {mayDedupOrPrune} from './dedup-prune.js';
+import {meshoptEncoder} from './meshopt.js';
 import {presetByName, type PresetName} from './presets.js';
 import {quantizeScene} from './quantize.js';
 import {reorderPrimitives} from './reorder.js';
 
 /**
- * Optimization of a built document: dedup and prune always; with `compress`, vertex-cache/fetch reorder
+ * Optimization of a built document: dedup and prune (skipped when they would change nothing, see
+ * dedup-prune.ts); with `compress`, vertex-cache/fetch reorder
  * (meshoptimizer), KHR_mesh_quantization and EXT_meshopt_compression.
  *
  * Quantization (KHR_mesh_quantization): 16-bit positions on one grid for the whole scene, 16-bit UVs.
@@ -56,10 +57,14 @@ export async function optimizeDocument(document: Document, options: Partial<Opti
 	const {preset, compress, quantizePositionBits, quantizeTexcoordBits} = {...OPTIMIZE_DEFAULTS, ...options};
 	// keepSolidTextures: prune otherwise decodes every texture to look for single-colour ones (moon.jpg:
 	// 105–180 ms of the 230–500 ms this function took), and one texture per layer is the contract anyway.
-	await document.transform(dedup(), prune({keepExtras: true, keepSolidTextures: true}));
+	// Only when they could change something (never for sceneToDocument's documents, see dedup-prune.ts):
+	// importing @gltf-transform/functions costs 65–135 ms of CPU, the transforms themselves ~5 ms.
+	if (mayDedupOrPrune(document)) {
+		const {dedup, prune} = await import('@gltf-transform/functions');
+		await document.transform(dedup(), prune({keepExtras: true, keepSolidTextures: true}));
+	}
 	if (!compress) return document;
-	await MeshoptEncoder.ready;
-	reorderPrimitives(document);
+	reorderPrimitives(document, await meshoptEncoder());
 	quantizeScene(document, {positionBits: quantizePositionBits, texcoordBits: quantizeTexcoordBits});
 	document.createExtension(EXTMeshoptCompression)
 		.setRequired(presetByName(preset).meshoptRequired)

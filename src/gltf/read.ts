@@ -1,11 +1,11 @@
 import {type Node, NodeIO, type vec3} from '@gltf-transform/core';
 import {ALL_EXTENSIONS} from '@gltf-transform/extensions';
-import {MeshoptDecoder} from 'meshoptimizer/decoder';
 import sharp from 'sharp';
 
 import type {RgbaImage} from '../image/raster.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
 import type {ComfortRange} from '../scene/comfort-range.js';
+import {meshoptDecoder} from './meshopt.js';
 
 /**
  * .glb → Scene, for the renderer and the round-trip tests. Meshopt buffers are decoded, quantized
@@ -68,8 +68,7 @@ async function readLayer(node: Node, layerIndex: number): Promise<LayerMesh> {
  * ```
  */
 export async function readSceneFromGlb(bytes: Uint8Array): Promise<Scene> {
-	await MeshoptDecoder.ready;
-	const io = new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({'meshopt.decoder': MeshoptDecoder});
+	const io = new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({'meshopt.decoder': await meshoptDecoder()});
 	const document = await io.readBinary(bytes);
 	const root = document.getRoot();
 	const extras = (root.getAsset().extras as {ldiGltf?: {imageWidth?: number; imageHeight?: number; depthRange?: DepthRange; comfortRange?: ComfortRange}} | undefined)?.ldiGltf ?? {};

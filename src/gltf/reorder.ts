@@ -1,5 +1,5 @@
 import {type Document, Primitive} from '@gltf-transform/core';
-import {MeshoptEncoder} from 'meshoptimizer/encoder';
+import type {MeshoptEncoder} from 'meshoptimizer/encoder';
 
 /**
  * Vertex-cache and vertex-fetch reordering of every triangle primitive (meshoptimizer's reorderMesh,
@@ -12,21 +12,20 @@ import {MeshoptEncoder} from 'meshoptimizer/encoder';
  * it 70–100 ms of the glTF stage; this takes a few milliseconds.
  *
  * ```ts
- * await MeshoptEncoder.ready;
- * reorderPrimitives(document);
+ * reorderPrimitives(document, await meshoptEncoder());
  * ```
  */
-export function reorderPrimitives(document: Document): void {
+export function reorderPrimitives(document: Document, encoder: typeof MeshoptEncoder): void {
 	for (const mesh of document.getRoot().listMeshes()) {
-		for (const primitive of mesh.listPrimitives()) reorderPrimitive(primitive);
+		for (const primitive of mesh.listPrimitives()) reorderPrimitive(primitive, encoder);
 	}
 }
 
-function reorderPrimitive(primitive: Primitive): void {
+function reorderPrimitive(primitive: Primitive, encoder: typeof MeshoptEncoder): void {
 	const indicesAccessor = primitive.getIndices();
 	if (!indicesAccessor || primitive.getMode() !== Primitive.Mode.TRIANGLES) return;
 	const indices = Uint32Array.from(indicesAccessor.getArray() ?? []);
-	const [remap, unique] = MeshoptEncoder.reorderMesh(indices, true, true);
+	const [remap, unique] = encoder.reorderMesh(indices, true, true);
 	indicesAccessor.setArray(unique <= 65534 ? Uint16Array.from(indices) : indices);
 	for (const attribute of primitive.listAttributes()) {
 		const source = attribute.getArray();

@@ -15,6 +15,12 @@ export interface EncodeTextureOptions {
 export const ENCODE_TEXTURE_DEFAULTS: EncodeTextureOptions = {format: 'webp', quality: 90};
 
 /** MIME type glTF records for each texture format. */
+/**
+ * The default of SceneToDocumentOptions.layerZeroQualityBoost (measured there), here so that a texture
+ * encoder can be made without loading the glTF document code (see encode-scene.ts).
+ */
+export const LAYER_ZERO_QUALITY_BOOST = 8;
+
 export const TEXTURE_MIME_TYPES: Record<TextureFormat, string> = {
 	webp: 'image/webp',
 	jpeg: 'image/jpeg',

@@ -1,11 +1,11 @@
 import {type Document, NodeIO} from '@gltf-transform/core';
 import {ALL_EXTENSIONS} from '@gltf-transform/extensions';
-import {MeshoptEncoder} from 'meshoptimizer/encoder';
+
+import {meshoptEncoder} from './meshopt.js';
 
 /** A NodeIO that knows every extension the writer may use, with the meshopt encoder registered. */
 async function createWriterIo(): Promise<NodeIO> {
-	await MeshoptEncoder.ready;
-	return new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({'meshopt.encoder': MeshoptEncoder});
+	return new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({'meshopt.encoder': await meshoptEncoder()});
 }
 
 /**

@@ -5,10 +5,8 @@
  */
 import {parentPort} from 'node:worker_threads';
 
-import {MeshoptSimplifier} from 'meshoptimizer/simplifier';
-
 import type {PremergeRequest} from './premerge-thread.js';
-import {premergeLayer, type PremergedLayer, type SimplifyOptions, simplifyMergedTriangles} from './simplify.js';
+import {loadMeshoptSimplifier, premergeLayer, type PremergedLayer, type SimplifyOptions, simplifyMergedTriangles} from './simplify.js';
 
 let premerged: {handle: PremergedLayer; options: SimplifyOptions} | undefined;
 
@@ -25,7 +23,7 @@ async function answer(request: PremergeRequest): Promise<void> {
 	if (!premerged) throw new Error('premerge worker: asked to simplify before pre-merging');
 	if (request.type === 'simplifyPart') {
 		const {merged} = premerged.handle;
-		await MeshoptSimplifier.ready;
+		await loadMeshoptSimplifier();
 		const [indices, error] = simplifyMergedTriangles(merged, request.indices, request.lock, premerged.options, request.weight);
 		parentPort?.postMessage({indices, error}, [indices.buffer as ArrayBuffer]);
 		return;

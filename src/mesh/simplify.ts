@@ -1,4 +1,4 @@
-import {MeshoptSimplifier} from 'meshoptimizer/simplifier';
+import type {MeshoptSimplifier} from 'meshoptimizer/simplifier';
 
 import {type Ldi, sharedArray} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
@@ -218,6 +218,29 @@ export interface PremergedLayer {
 	finish(weight: number, callerShare?: number): Promise<SimplifiedLayer>;
 }
 
+let simplifierLoad: Promise<typeof MeshoptSimplifier> | undefined;
+let simplifier: typeof MeshoptSimplifier | undefined;
+
+/**
+ * meshoptimizer's simplifier, imported on first use and compiled: {@link simplifyMergedTriangles} needs
+ * it loaded (premergeLayer's `finish` and finishSplitLayer load it). Importing the module unpacks and
+ * compiles its WebAssembly at once, so it is no longer imported where the defaults are read (every
+ * command's flags), only where meshes are simplified (issue 15's start-up, see src/cli/startup-trace.ts).
+ *
+ * ```ts
+ * await loadMeshoptSimplifier();
+ * const [indices, error] = simplifyMergedTriangles(merged, merged.indices, merged.lock, SIMPLIFY_DEFAULTS, 1);
+ * ```
+ */
+export function loadMeshoptSimplifier(): Promise<typeof MeshoptSimplifier> {
+	simplifierLoad ??= import('meshoptimizer/simplifier').then(async (module) => {
+		await module.MeshoptSimplifier.ready;
+		simplifier = module.MeshoptSimplifier;
+		return simplifier;
+	});
+	return simplifierLoad;
+}
+
 /**
  * The first half of {@link simplifyLayers} for one layer: lattice, swim attributes, locks and the planar
  * pre-merge (planar-quadtree.ts). A worker thread runs it for a big layer while the calling thread
@@ -243,7 +266,7 @@ export function premergeLayer(
 		mergedTriangles: merged.indices.length / 3,
 		merged,
 		finish: async (weight, callerShare = 0) => {
-			await MeshoptSimplifier.ready;
+			await loadMeshoptSimplifier();
 			const share = splitShare(settings, callerShare);
 			if (share === 0) return finishLayer(ldi, merged, camera, depthRange, settings, weight);
 			const parts = split ??= splitByRows(merged, share);
@@ -270,7 +293,7 @@ export async function finishSplitLayer(
 	ldi: Ldi, merged: MergedLayer, split: RowSplit, camera: UnprojectCamera, depthRange: DepthRange, settings: SimplifyOptions, weight: number,
 	simplifyTop: (weight: number) => Promise<[Uint32Array, number]>,
 ): Promise<SimplifiedLayer> {
-	await MeshoptSimplifier.ready;
+	await loadMeshoptSimplifier();
 	const top = simplifyTop(weight);
 	const [bottomIndices, bottomError] = simplifyMergedTriangles(merged, split.bottom, split.lock, settings, weight);
 	const [topIndices, topError] = await top;
@@ -353,7 +376,8 @@ export function simplifyMergedTriangles(
 	merged: Pick<MergedLayer, 'lattice' | 'swim'>, indices: Uint32Array, lock: Uint8Array, settings: SimplifyOptions, weight: number,
 ): [Uint32Array, number] {
 	if (indices.length <= 3) return [indices, 0];
-	return MeshoptSimplifier.simplifyWithAttributes(
+	if (!simplifier) throw new Error('simplifyMergedTriangles: meshoptimizer is not loaded (await loadMeshoptSimplifier() first)');
+	return simplifier.simplifyWithAttributes(
 		indices, merged.lattice, 3, merged.swim, 2, [weight, weight], lock, 0, settings.simplifyErrorPixels, ['ErrorAbsolute', 'Sparse'],
 	);
 }

@@ -1,9 +1,14 @@
-import {addCameraAnimation} from '../gltf/camera-animation.js';
-import {SCENE_TO_DOCUMENT_DEFAULTS, sceneToDocument, type SceneMetadata} from '../gltf/document.js';
-import {optimizeDocument} from '../gltf/optimize.js';
+/**
+ * Start-up (issue 15): the glTF modules (document, optimize, write, camera animation, and with them
+ * glTF-Transform and meshoptimizer's encoder) are imported when {@link encodeScene} runs, not when this
+ * module loads, so `ldi-gltf build` starts on the photo without them (~100 ms of CPU together, imported
+ * by a fresh Node on the shared 2-core box; see src/cli/startup-trace.ts for the whole start-up). They
+ * cost the same CPU at the glTF stage, once; what a build no longer loads at all is
+ * @gltf-transform/functions (gltf/dedup-prune.ts).
+ */
+import type {SceneMetadata} from '../gltf/document.js';
 import {presetByName, type PresetName} from '../gltf/presets.js';
-import {LayerTextureEncoder, type TextureFormat} from '../gltf/texture-encode.js';
-import {writeGlb, writeGltfFiles} from '../gltf/write.js';
+import {LAYER_ZERO_QUALITY_BOOST, LayerTextureEncoder, type TextureFormat} from '../gltf/texture-encode.js';
 import {CAMERA_PATH_PERIODIC, cameraPath, cameraPathReferenceDepth, type CameraPathName} from '../render/camera-path.js';
 import type {Scene} from '../scene/scene.js';
 
@@ -56,7 +61,7 @@ export function sceneTextureEncoder(options: Partial<EncodeSceneOptions> = {}): 
 	return new LayerTextureEncoder({
 		format: settings.textureFormat ?? presetByName(settings.preset).textureFormat,
 		quality: settings.textureQuality,
-		layerZeroQualityBoost: SCENE_TO_DOCUMENT_DEFAULTS.layerZeroQualityBoost,
+		layerZeroQualityBoost: LAYER_ZERO_QUALITY_BOOST,
 	});
 }
 
@@ -76,6 +81,9 @@ export async function encodeScene(
 	options: Partial<EncodeSceneOptions> = {},
 ): Promise<Map<string, Uint8Array>> {
 	const settings = {...ENCODE_SCENE_DEFAULTS, ...options};
+	const [{sceneToDocument}, {optimizeDocument}, {writeGlb, writeGltfFiles}] = await Promise.all([
+		import('../gltf/document.js'), import('../gltf/optimize.js'), import('../gltf/write.js'),
+	]);
 	const document = await sceneToDocument(scene, metadata, {textureEncoder: settings.textureEncoder ?? sceneTextureEncoder(settings)});
 	if (settings.cameraPath) {
 		const poses = cameraPath(settings.cameraPath, {
@@ -83,6 +91,7 @@ export async function encodeScene(
 			referenceDepthMeters: cameraPathReferenceDepth(scene),
 			fovYRadians: scene.camera.fovYRadians,
 		});
+		const {addCameraAnimation} = await import('../gltf/camera-animation.js');
 		addCameraAnimation(document, poses, {fps: settings.cameraPathFps, name: settings.cameraPath, loop: CAMERA_PATH_PERIODIC[settings.cameraPath]});
 	}
 	await optimizeDocument(document, {preset: settings.preset, compress: settings.compress});

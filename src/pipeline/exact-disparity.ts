@@ -27,8 +27,26 @@ import {UserError} from '../errors.js';
 import type {DepthEstimate} from '../depth/source.js';
 import type {BuildLdiOptions} from '../ldi/build-ldi.js';
 import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
-import {depthRangeForPixelDisparity} from '../render/stereo.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
+
+/**
+ * The depth range that makes a scene's normalized disparity an exact pixel disparity: a photo pixel
+ * with raw disparity r px (`rawMinPx ≤ r ≤ rawMaxPx`), normalized as d = (r − rawMin) / (rawMax −
+ * rawMin), lands at depth z with f·B / z = r, so the camera `exactDisparityRightCamera` (render/stereo.ts) returns
+ * sees it exactly r pixels to the left. Since 1/z = d/near + (1 − d)/far, near = f·B / rawMax and
+ * far = f·B / rawMin. A raw minimum ≤ 0 (points at infinity) is raised to rawMax / 1000, which leaves
+ * every disparity within 1/1000 of its value.
+ *
+ * ```ts
+ * const range = depthRangeForPixelDisparity(minPx, maxPx, focalLengthPixels(height, fovY), 1);
+ * ```
+ */
+export function depthRangeForPixelDisparity(rawMinPx: number, rawMaxPx: number, focalPx: number, baselineMeters: number): DepthRange {
+	if (!(rawMaxPx > 0)) throw new Error(`depthRangeForPixelDisparity: the largest disparity must be > 0 px, got ${rawMaxPx}`);
+	if (!(focalPx > 0) || !(baselineMeters > 0)) throw new Error('depthRangeForPixelDisparity: focal length and baseline must be > 0');
+	const minPx = Math.min(rawMaxPx, Math.max(rawMinPx, rawMaxPx / 1000));
+	return {nearMeters: (focalPx * baselineMeters) / rawMaxPx, farMeters: (focalPx * baselineMeters) / minPx};
+}
 
 /** Options of exact-disparity mode. */
 export interface ExactDisparityOptions {

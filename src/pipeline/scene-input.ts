@@ -2,7 +2,6 @@ import {readFile} from 'node:fs/promises';
 import {extname} from 'node:path';
 
 import {fileError} from '../errors.js';
-import {readSceneFromGlb} from '../gltf/read.js';
 import {describeSystemError} from '../io/atomic.js';
 import type {Scene} from '../scene/scene.js';
 import {buildScene, type BuildSceneOptions, type BuildSceneResult} from './build-scene.js';
@@ -65,6 +64,9 @@ export async function loadScene(input: string, options: Partial<LoadSceneOptions
 	} catch (error) {
 		throw fileError(input, `cannot read (${describeSystemError(error)})`, error);
 	}
+	// Imported here: the glTF reader (glTF-Transform, meshoptimizer's decoder) is for .glb inputs only,
+	// and every command that builds from a photo loads this module (issue 15's start-up).
+	const {readSceneFromGlb} = await import('../gltf/read.js');
 	let scene: Scene;
 	try {
 		scene = await readSceneFromGlb(bytes);

@@ -1,9 +1,12 @@
 import type {RgbaImage} from '../image/raster.js';
 import {BUILD_LDI_DEFAULTS, type BuildLdiOptions} from '../ldi/build-ldi.js';
 import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
-import type {DepthRange, Scene} from '../scene/scene.js';
+import type {Scene} from '../scene/scene.js';
 import {cameraFocalLengthPixels, photoCamera, type RenderCamera} from './camera.js';
 import {renderScene, type RenderOptions} from './rasterize.js';
+
+// Defined beside exact-disparity mode, which build needs without this module's renderer (issue 15).
+export {depthRangeForPixelDisparity} from '../pipeline/exact-disparity.js';
 
 /**
  * Stereo pairs from a scene: two parallel cameras offset along X with shifted principal points
@@ -99,25 +102,6 @@ export function renderStereo(scene: Scene, options: Partial<StereoOptions> = {},
 		right: renderScene(scene, cameras.right, renderOptions).image,
 		cameras,
 	};
-}
-
-/**
- * The depth range that makes a scene's normalized disparity an exact pixel disparity: a photo pixel
- * with raw disparity r px (`rawMinPx ≤ r ≤ rawMaxPx`), normalized as d = (r − rawMin) / (rawMax −
- * rawMin), lands at depth z with f·B / z = r, so the camera {@link exactDisparityRightCamera} returns
- * sees it exactly r pixels to the left. Since 1/z = d/near + (1 − d)/far, near = f·B / rawMax and
- * far = f·B / rawMin. A raw minimum ≤ 0 (points at infinity) is raised to rawMax / 1000, which leaves
- * every disparity within 1/1000 of its value.
- *
- * ```ts
- * const range = depthRangeForPixelDisparity(minPx, maxPx, focalLengthPixels(height, fovY), 1);
- * ```
- */
-export function depthRangeForPixelDisparity(rawMinPx: number, rawMaxPx: number, focalPx: number, baselineMeters: number): DepthRange {
-	if (!(rawMaxPx > 0)) throw new Error(`depthRangeForPixelDisparity: the largest disparity must be > 0 px, got ${rawMaxPx}`);
-	if (!(focalPx > 0) || !(baselineMeters > 0)) throw new Error('depthRangeForPixelDisparity: focal length and baseline must be > 0');
-	const minPx = Math.min(rawMaxPx, Math.max(rawMinPx, rawMaxPx / 1000));
-	return {nearMeters: (focalPx * baselineMeters) / rawMaxPx, farMeters: (focalPx * baselineMeters) / minPx};
 }
 
 /**

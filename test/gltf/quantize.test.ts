@@ -58,7 +58,7 @@ describe('reorder and quantization of built documents', () => {
 	it('reorderPrimitives keeps every triangle and its winding, drops unused vertices, shrinks indices to 16 bits', () => {
 		const document = twoStripDocument();
 		const before = triangleKeys(document, 'POSITION', false);
-		reorderPrimitives(document);
+		reorderPrimitives(document, MeshoptEncoder);
 		assert.deepEqual(triangleKeys(document, 'POSITION', false), before);
 		for (const mesh of document.getRoot().listMeshes()) {
 			const primitive = mesh.listPrimitives()[0];

@@ -1,6 +1,7 @@
 import {join} from 'node:path';
 
-import {Args, Flags} from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../../cli/base-command.js';
 import {createProgress} from '../../cli/progress.js';
