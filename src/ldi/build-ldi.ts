@@ -14,59 +14,12 @@
  * later edge then sees the earlier edges' pixels (as context, and as occupied positions it must not
  * fill again), which is what keeps overlapping regions from making duplicate pixels.
  *
- * Measured before region sizing (bench/ldi.ts, 2 cores shared with other jobs, wall ms; CPU ms in
- * brackets), patch inpainter, 2 passes, border on, the paper's 75/149-ring regions:
- *   moon 1024²     filter 362, edges 196, regions 1216, inpaint 6677, merge 400, total 8895 (6332)
- *   shelf 1024×820 filter 660, edges 222, regions 2754, inpaint 14424, merge 549, total 18764 (9702)
- *   hut 580×1024   filter 355, edges 61, regions 1279, inpaint 9909, merge 403, total 12066 (8920)
- *   moon 4096² (diffusion) total 44 s (35 s CPU), peak RSS 2.7 GB; 1024 px runs peak at 360–450 MB.
- * The hidden layers held 0.7–1.25 M pixels (0.7–1.5× the photo) and the colour inpainter was 70–80 %
- * of the time.
- *
- * Now the synthesis bands are sized by the parallax a camera move of `maxParallaxPercent` can reveal
- * behind each edge (regions.ts), the filter and the silhouette search touch only the pixels near edges,
- * and the context stays below halfway to the occluder. Same machine, as loaded (load average 7–9 on 2
- * cores: CPU figures vary ±50 % between runs), diffusion inpainter, best of 3–5 warm runs, CPU ms:
- *                 hidden px (1 + 2)   filter  edges  regions  merge   whole call
- *   moon   before 722 k                249     110    1380     364    2439
- *          after   171 k                63      57     131      43     602
- *   shelf  before 1.25 M               393      70    1457     317    3499
- *          after    65 k               129      41      76      20     488
- *   hut    before 1.19 M               544      82    1777     564    3652
- *          after   115 k               216      36      79      27     673
- * (before: the committed engine and inpainters of the previous revision, per-stage figures wall ms;
- * the inpainters were being optimized at the same time.) Filter + edges + regions + merge: 266–358 ms
- * of CPU against a goal of ~150; what bounds it: the weighted median over 49 values for 25–105 k
- * pixels near edges (8-bit JPEG maps have many), allocating and filling the LDI's arrays (~30 ms for
- * 1.5 M pixel slots), and the context front's random walk over the links. bench/ldi.ts's median of 3
- * runs in one process (patch inpainter): moon 1428, shelf 1090, hut 1286 ms of CPU for the whole call.
- * moon 4096² (diffusion, 41 edges kept, 11 inpainting calls): 7.1 s CPU, peak RSS 1.6 GB (was 2.7 GB);
- * the filter is 3.3 s of it (windows scale to 25×25).
- *
- * Tried: splitting long edges into 128-px tiles so their crops stop spanning the photo: no change of
- * the inpainting CPU beyond the noise (moon 535 → 483, shelf 350 → 381, hut 385 → 467 ms): not kept.
- *
- * Worker threads are not used. Regions depend on the merges of earlier edges (moon, pass 1: 61 of 106
- * regions read positions the region just before them wrote), so most of a pass is one chain. Built and
- * measured on branch experiment/inpaint-worker: the calling thread grows the next region while a worker
- * inpaints earlier ones, keeps it only if no unmerged merge writes what it read, and merges in edge
- * order (the LDI stays byte-identical). Warm, in one process with a free second core, the inpaint
- * stage fell 0–25 % and buildLdi ~10 % for 5–30 % more CPU; replaying moon's recorded per-region times,
- * the best exact schedule is pass 1 318 → 283 ms, pass 2 266 → 226 ms. In a fresh CLI process, what a
- * pipeline runs per photo, the worker's start-up and its unoptimized first regions made the whole build
- * slower (moon 3.2–3.5 → 3.8–4.4 s, depthy_hut 3.6–3.8 → 4.3–4.4 s): not merged. Batching
- * non-overlapping regions into rounds (~200 ms per pass on moon) changes which of two overlapping
- * regions comes first, so the LDI would differ.
- * Also built and measured: the frame-border strips on a worker thread. They read only layer 0 and the
- * strips before them, so a worker can make their colours from the photo and the filtered disparity
- * while this thread inpaints the edges (same bytes; 278 k of moon's 478 k synthesized pixels are in
- * the strips). In a fresh process the whole build was slower: moon 2694 → 2793 ms (median of 9), hut
- * 2919 → 3051 ms (5). The worker's own copy of layer 0, its module loading and its unoptimized code
- * cost about twice the CPU the strips take here at the end of the LDI, with a warm JIT, and the second
- * core is already busy compiling and encoding layer 0's texture: the edge stages ran 90–170 ms slower.
- * Not kept. Tried again once the CLI compiled on-stack replacement synchronously (cli/v8-flags.ts),
- * which shortens a worker's unoptimized start: still no gain, moon 2358 → 2410 ms (median of 7), hut
- * 2504 → 2532 ms (of 5).
+ * Synthesis bands are sized by the parallax a move of `maxParallaxPercent` can reveal (regions.ts);
+ * that cut the hidden pixels from 0.7–1.25 M to 65–171 k at 1024 px. LDI stage CPU now (bench/ldi.ts,
+ * coherence, snapping on): moon ~1.85 s, shelf ~1.9 s, hut ~1.9 s (bench/RESULTS.md). Not kept: 128-px
+ * tiles of long edges (no gain); inpainting or the frame strips on a worker thread (regions chain on
+ * earlier merges; in a fresh process the worker's start-up made builds 2–15 % slower). The measurements
+ * are in the commit history of this file and in RESULTS.md.
  */
 import {UserError} from '../errors.js';
 import {BILATERAL_MEDIAN_DEFAULTS, type BilateralMedianOptions, bilateralMedianFilter} from '../image/bilateral-median.js';

@@ -135,46 +135,13 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * `triangulateMs` includes the chart split.
  *
  * Textures are baked before simplification so `onTextureBaked` can start their encoding on sharp's
- * threads, which then run on the second core while this thread simplifies: moon.jpg's glTF stage fell
- * from 485 to 250 ms and the whole build from 2.85 to 2.65 s (same bytes). The inpainted layers'
- * textures are handed over once this thread has pre-merged its layers, not as soon as they are baked:
- * encoded meanwhile, they competed with both pre-merges (this thread's and the worker's layer 0) for
- * the two cores. Whole build, fresh processes alternating, median of 7: moon 2303 → 2226 ms (and 2283
- * → 2242 in another run), depthy_hut 2529 → 2482, depthy_shelf 1685 → 1677; same bytes. Built
- * against the commit before (median of 7): moon 2277 → 2256, depthy_hut 2408 → 2369.
- *
- * Layer 0 (~70 % of the lattice triangles) is simplified on a worker thread (premerge-thread.ts): its
- * planar pre-merge and its meshoptimizer passes, while this thread bakes the textures and simplifies
- * the other layers. Same bytes. Whole build process, fresh processes interleaved, median: moon 2674 →
- * 2575 ms (7 runs), depthy_hut 3023 → 2819 ms, depthy_shelf 2268 → 2230 ms (5 runs each). A first
- * version (layer 0's simplification on a worker, the LDI cloned to it and the results cloned back)
- * had gained nothing: mesh stage moon 750 vs 741 ms, hut 1727 vs 1815 ms, because cloning ~70 MB both
- * ways ate the gain and the second core was busy encoding layer 0's texture. Now the LDI and the
- * triangulated layers live in SharedArrayBuffers (nothing big is copied in), the pre-merged mesh stays
- * on the worker (only the simplified layer comes back), and layer 0's texture is encoded during the
- * LDI stage instead. When layer 0 keeps more than half of the pre-merged triangles (depthy_hut: 437 k
- * of 631 k; its meshoptimizer pass alone took ~0.75 s while this thread waited), this thread simplifies
- * its bottom rows meanwhile, the seam locked: hut 2778 → 2631 ms, simplify 890 → 743 ms (median of 5),
- * +784 triangles; shelf 1938 → 1919 ms; moon keeps layer 0 whole on the worker (78 k of 213 k). This
- * thread's share is now 58 % rather than half (simplify.ts: CALLER_MESHOPT_SHARE). What
- * bounds it: the worker's code starts unoptimized (its first pre-merge runs about as slowly as this
- * thread's would). Tried: starting the worker right after decoding and warming it up on a synthetic
- * 384² scene (triangulate, pre-merge, meshoptimizer, three times) during the LDI. Its real pre-merge
- * of layer 0 then took 384 ms instead of 414–464 and its meshoptimizer pass 102 ms instead of 175, but
- * the whole build got slower, 2432 → 2632 ms (moon, median of 7): the warm-up's CPU and compile jobs
- * took the second core from this thread's compiler. Encoding the layer textures one at a time instead
- * of all at once (less contention during simplification): moon 2302 → 2396 ms, hut 2627 → 2587 ms,
- * not kept. Now both threads finish their pre-merges within ~20 ms of each other (moon), so moving work
- * between them gains nothing; only less work does.
- * Tried too: pre-merging layer 0 on the worker during the inpainting, from a copy of its links taken
- * right after the edges were cut (layer 0's own links change later only where unfilled cuts are
- * relinked). The simplify stage fell ~40 ms, but the inpaint stage rose 80–100 ms: moon 2271 → 2348
- * ms (median of 7). A worker that only spins through the LDI stages slows them by 200–400 ms, so the
- * second core is not idle there: sharp encodes layer 0's texture and V8 compiles and collects on it.
- * Now (frame border meshed directly, border-mesh.ts) this thread waits ~95 ms for the worker's layer-0
- * pre-merge on moon; depthy_hut ~5 ms, depthy_shelf ~45 ms. Warming the worker up on a small synthetic
- * grid (96² or 192²: triangulate, pre-merge, meshoptimizer) as soon as it starts, while this thread
- * triangulates: moon 2290 → 2308 / 2333 ms (median of 7), not kept.
+ * threads while this thread simplifies (moon's glTF stage 485 → 250 ms); the inpainted layers' only
+ * after this thread's pre-merge, or they compete with both pre-merges for the two cores. Layer 0 (~70 %
+ * of the lattice triangles) is simplified on a worker (premerge-thread.ts) over SharedArrayBuffers,
+ * with this thread taking its bottom rows when it keeps more than half (CALLER_MESHOPT_SHARE): moon
+ * 2674 → 2575 ms, hut 3023 → 2819 ms per build. Cloning the LDI to the worker instead gained nothing;
+ * warming the worker up, pre-merging layer 0 during the inpainting, and encoding textures one at a
+ * time all made builds slower (figures in this file's commit history and bench/RESULTS.md).
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());

@@ -31,40 +31,12 @@ import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
  * meshoptimizer 'Sparse' pass over each whole layer. When all layers together exceed `triangleBudget`,
  * the meshoptimizer pass is redone from the pre-merged meshes with a lower swim weight.
  *
- * Approaches tried. Before (this file until now): tiles of 64×64 px simplified one by one with tile
- * borders locked (half of them on a worker thread), then one 'Sparse' pass over the whole layer, swim
- * weight 0.003. Earlier still, one meshoptimizer pass over the whole 2.09 M-triangle moon layer took
- * 4.3–5.2 s wall; tiles of 32/64/128/256 px: 1.71/1.42/1.57/2.15 s CPU; the worker thread did not lower
- * the process CPU and barely the wall time on the loaded machine (1.76 → 1.62 s best of 6).
- * Figures below: moon.jpg + its depth at 1024 px through buildLdi (4 layers, 2.97 M lattice triangles),
- * shared 2-core machine at load average 9–12, CPU = process.cpuUsage, PSNR = own renderer from the
- * photo's camera against the photo with the scene in memory (texture swim is then the only loss):
- * - before: simplify 2.2–3.0 s CPU (5.9–7.8 s wall), 53–59 k triangles, 38.5 dB;
- * - pre-merge, then the tile pass and the whole pass, weight 0.003: 57 k triangles but 31.2 dB:
- *   meshoptimizer's attribute quadrics, built from the big pre-merged triangles, no longer see how far
- *   x·w is from linear, so it grows triangles that swim by several pixels; weights 0.01 / 0.03 / 0.1:
- *   75 k / 108 k / 162 k triangles, 36.7 / 41.5 / 46.1 dB;
- * - pre-merge without meshoptimizer: error 0.25 px, swim 0.25 px: 265 k triangles, 50.5 dB; error
- *   0.75 px, swim 0.5 / 1 px: 403 k / 391 k triangles (fans along small cells cost triangles), 44.2 /
- *   40.2 dB;
- * - now (pre-merge at 0.375 px and 0.5 px of swim, then one whole 'Sparse' pass at 0.75 px, weight
- *   0.03): 2.97 M → 235 k → 98–103 k triangles, 40.5 dB, simplify 0.6 s CPU warm (1.3 s on the first
- *   call of a process: JIT), 1.0–2.1 s wall; the whole ldiToScene 1.2–1.6 s CPU (before 2.7–4.1 s).
- *   Layer 0 alone: 2.08 M → 78 k → 46 k triangles.
- * - the 150 k budget: depthy_hut (JPEG depth, noisy: its pre-merge only reaches 1.18 M → 435 k on
- *   layer 0) has 317 k triangles at weight 0.03 and 175 k at 0.01; the retry lands at 0.0033 with 101 k
- *   triangles, 46.9 dB; depthy_shelf one retry, 93 k triangles, 47.5 dB; moon needs none. Each retry
- *   costs one more meshoptimizer pass (hut: 4.8 s CPU for the whole ldiToScene with two retries at a
- *   third each); the next weight now follows triangles ∝ √weight: hut needs one retry (weight 0.0067,
- *   126 k triangles, 45.9 dB, 2.7 s CPU for the whole ldiToScene).
- *   A target index count instead of retries does not work: meshoptimizer stops at the target before
- *   the error bound, leaving more triangles, not fewer. Smoothing 8-bit depth maps' noise before the
- *   LDI (3×3 mean of neighbours within 0.01, twice) so more of hut's layer 0 pre-merges: simplify
- *   677 → 525 ms but 119.5 k → 124.3 k triangles, 1.13 → 1.23 MB and no faster build: not kept.
- * - texture swim weight through ldiFromImage (layer 0 only, no depth cuts; triangles, max swim, swim
- *   PSNR), before: 0.003: moon 11711, 4.0 px, 38.8 dB | shelf 59412, 6.2 px, 59.8 dB | hut 50954, 2.7 px,
- *   42.5 dB; now, 0.03: moon 41922, 1.3 px, 40.7 dB | shelf 81456, 1.7 px, 61.1 dB | hut 145840, 2.3 px,
- *   45.4 dB (the starting weight; budget retries may have lowered it).
+ * Measured (moon at 1024 px, 2.97 M lattice triangles): 64-px tiles + a whole pass, the previous
+ * design, took 2.2–3.0 s CPU for 53–59 k triangles at 38.5 dB; pre-merge + one 'Sparse' pass at swim
+ * weight 0.03 takes 0.6 s warm for 98–103 k triangles at 40.5 dB. Lower weights after the pre-merge let
+ * triangles swim by pixels (0.003: 31.2 dB); the pre-merge alone costs 265–403 k triangles. The 150 k
+ * budget retry lowers the weight with triangles ∝ √weight (depthy_hut: one retry, 126 k, 45.9 dB); a
+ * target index count instead stops before the error bound. Smoothing 8-bit maps first: no faster build.
  *
  * Worst-case parallax error: the pre-merge keeps every dropped vertex within simplifyErrorPixels/2 of
  * its surface, and meshoptimizer's error (a point-to-plane distance in (x, y, k·d) space, so the
