@@ -4,9 +4,15 @@
  * pattern through (quoted, or Windows). Shells expand unquoted globs themselves.
  */
 import {existsSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {isAbsolute, resolve} from 'node:path';
 
-import {glob, isDynamicPattern} from 'tinyglobby';
+import type * as Tinyglobby from 'tinyglobby';
+
+// tinyglobby's CommonJS build, the copy oclif has loaded already (with fdir's) by the time a command runs:
+// an ES import would load its ES build (dist/index.mjs) and fdir's a second time in every process
+// (issue 15: one copy of each package at start-up).
+const {glob, isDynamicPattern} = createRequire(import.meta.url)('tinyglobby') as typeof Tinyglobby;
 
 /**
  * Each argument that names an existing path, or has no glob syntax, is kept as it is (so `photo (1).jpg` or

@@ -23,7 +23,9 @@
  *   flags, errors, args), 632 → 582 ms, median of 9.
  * sharp is loaded once, as ES module (dist/index.mjs), by this code and by @gltf-transform/functions'
  * ndarray-pixels alike; its CommonJS copy (dist/index.cjs) was never loaded: in the issue's profile
- * @gltf-transform/functions paid for loading sharp when it happened to import it first.
+ * @gltf-transform/functions paid for loading sharp when it happened to import it first. tinyglobby (and
+ * fdir) were loaded twice, CommonJS by oclif and ES module by cli/globs.ts, which now requires oclif's
+ * copy; no other package is loaded from both of its builds.
  *
  * What is left, same run: Node alone ~110 ms; Node with oclif's execute() and sharp ~450 ms (sharp's
  * libvips initialisation and its semver, oclif's ~100 CommonJS files); the build's own ~75 modules (the LDI
