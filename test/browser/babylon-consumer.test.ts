@@ -68,6 +68,30 @@ describe('Babylon.js renders the real `ldi-gltf build` output (meshopt decoder s
 		});
 	}
 
+	it('moon.jpg: Babylon\'s default approximate sRGB output lifts dark tones; useExactSrgbConversions (the README\'s setting) removes it', async function () {
+		const [photoPath, depthPath] = [sharedFile(this, 'photos/moon.jpg'), sharedFile(this, 'photos/moon_depth_midas.png')];
+		const glb = await build(photoPath, depthPath, 'moon-default.glb', []);
+		const photo = await loadPhoto(photoPath, {maxSize: 1024});
+		const {width, height} = photo.image;
+		const scores = [];
+		for (const exactSrgb of [false, true]) {
+			const rendered = rgbFromRgba((await harness().render(glb, {width, height, exactSrgb})).image).data;
+			let darkLift = 0;
+			let darkCount = 0;
+			for (let i = 0; i < rendered.length; i++) {
+				if (photo.image.data[i] >= 32) continue;
+				darkLift += rendered[i] - photo.image.data[i];
+				darkCount++;
+			}
+			scores.push({exactSrgb, db: psnr(rendered, photo.image.data, {channels: 3}), darkLift: darkLift / darkCount});
+		}
+		console.log(`      ${scores.map((s) => `exact ${s.exactSrgb}: ${s.db.toFixed(2)} dB, dark channel values (< 32) lifted by ${s.darkLift.toFixed(1)}`).join('; ')}`);
+		const [approximate, exact] = scores;
+		assert.ok(approximate.darkLift > 4, `the approximation lifts dark values by ${approximate.darkLift.toFixed(1)} (expected > 4: has Babylon changed its default?)`);
+		assert.ok(Math.abs(exact.darkLift) < 2, `exact conversions keep dark values (lift ${exact.darkLift.toFixed(1)})`);
+		assert.ok(exact.db >= approximate.db + 2, `exact ${exact.db.toFixed(2)} dB vs approximate ${approximate.db.toFixed(2)} dB`);
+	});
+
 	it('Babylon\'s default decoder URL is its CDN: the request is made, blocked, and loading fails (why the README serves it locally)', async function () {
 		const [photoPath, depthPath] = [join(repoRoot, 'assets', 'sample.jpg'), join(repoRoot, 'assets', 'sample-depth.png')];
 		const glb = await build(photoPath, depthPath, 'sample-default.glb', []);

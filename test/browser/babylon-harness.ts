@@ -59,7 +59,7 @@ window.renderGlb = async (url, options) => {
 	canvas.style.width = options.width + 'px';
 	canvas.style.height = options.height + 'px';
 	document.body.appendChild(canvas);
-	const engine = new Engine(canvas, false, {preserveDrawingBuffer: true, premultipliedAlpha: false, alpha: true, stencil: false}, false);
+	const engine = new Engine(canvas, false, {preserveDrawingBuffer: true, premultipliedAlpha: false, alpha: true, stencil: false, useExactSrgbConversions: options.exactSrgb}, false);
 	try {
 		engine.setHardwareScalingLevel(1);
 		engine.setSize(options.width, options.height);
@@ -104,6 +104,12 @@ export interface BabylonRenderOptions {
 	background?: [number, number, number, number];
 	/** Leave Babylon's default decoder URL (its CDN, blocked here) instead of the local file. Default false. */
 	cdnDecoder?: boolean;
+	/**
+	 * The engine's `useExactSrgbConversions`, as the README tells Babylon users to set. Babylon's default
+	 * (false) encodes its output with pow(1/2.2) after an exact sRGB texture decode, lifting dark tones
+	 * (photo level 16 renders as 22). Default true.
+	 */
+	exactSrgb?: boolean;
 }
 
 /** What the page reports besides the pixels. */
@@ -118,7 +124,7 @@ export interface BabylonRenderResult {
 
 type RenderGlbInPage = (
 	url: string,
-	options: {width: number; height: number; background: [number, number, number, number]; cdnDecoder: boolean},
+	options: {width: number; height: number; background: [number, number, number, number]; cdnDecoder: boolean; exactSrgb: boolean},
 ) => Promise<{base64: string; cameraCount: number; cameraName: string; meshCount: number}>;
 
 /**
@@ -211,7 +217,7 @@ export class BabylonHarness {
 		try {
 			const result = await this.page.evaluate(
 				([url, renderOptions]) => (window as unknown as {renderGlb: RenderGlbInPage}).renderGlb(url, renderOptions),
-				[`/glb/${id}`, {width, height, background: options.background ?? [0, 0, 0, 255], cdnDecoder: options.cdnDecoder ?? false}] as const,
+				[`/glb/${id}`, {width, height, background: options.background ?? [0, 0, 0, 255], cdnDecoder: options.cdnDecoder ?? false, exactSrgb: options.exactSrgb ?? true}] as const,
 			);
 			if (this.consoleErrors.length > 0) throw new Error(`browser console: ${this.consoleErrors.join(' | ')}`);
 			const bottomUp = Buffer.from(result.base64, 'base64');
