@@ -200,54 +200,61 @@ export function comfortReveal(range: ComfortRange, camera: ComfortCamera, depthR
 	const f = focalLengthPixels(height, camera.fovYRadians);
 	const cx = width / 2;
 	const cy = height / 2;
-	const depths = [depthRange.nearMeters, depthRange.farMeters];
+	const near = depthRange.nearMeters;
+	const far = depthRange.farMeters;
+	// Scalar loops with one reused vector: this runs three times per build, and the version with a closure
+	// and small arrays per ray cost ~40 ms in its first (interpreted) call.
+	const rotated = new Float64Array(3);
 	let framePixels = 0;
 	let stepParallaxPixels = 0;
 	for (const [ix, iy, iz] of INPUT_SAMPLES) {
-		const pose = comfortPose(range, ix, iy, iz, motion);
-		const rotate = rotator(pose.quaternion);
+		const {position, quaternion} = comfortPose(range, ix, iy, iz, motion);
+		const [px, py, pz] = position;
+		const [qx, qy, qz, qw] = quaternion;
 		// Frame: rays through the moved view's frame edges, onto planes at the near and the far depth.
 		for (let k = 0; k <= 8; k++) {
 			const s = k / 8;
-			for (const [u, v] of [[s * width, 0], [s * width, height], [0, s * height], [width, s * height]]) {
-				const direction = rotate([(u - cx) / f, -(v - cy) / f, -1]);
-				for (const z of depths) {
-					const t = (-z - pose.position[2]) / direction[2];
+			for (let edge = 0; edge < 4; edge++) {
+				const u = edge < 2 ? s * width : (edge - 2) * width;
+				const v = edge < 2 ? edge * height : s * height;
+				rotate(qx, qy, qz, qw, (u - cx) / f, -(v - cy) / f, -1, rotated);
+				for (let d = 0; d < 2; d++) {
+					const z = d === 0 ? near : far;
+					const t = (-z - pz) / rotated[2];
 					if (!(t > 0)) continue;
-					const x = pose.position[0] + t * direction[0];
-					const y = pose.position[1] + t * direction[1];
-					const pu = cx + (f * x) / z;
-					const pv = cy - (f * y) / z;
+					const pu = cx + (f * (px + t * rotated[0])) / z;
+					const pv = cy - (f * (py + t * rotated[1])) / z;
 					framePixels = Math.max(framePixels, -pu, pu - width, -pv, pv - height);
 				}
 			}
 		}
-		// Interior: a photo ray's near and far points, seen from the moved view.
-		const inverse = rotator([-pose.quaternion[0], -pose.quaternion[1], -pose.quaternion[2], pose.quaternion[3]]);
+		// Interior: a photo ray's near and far points, seen from the moved view (inverse rotation).
 		for (let gy = 0; gy <= 4; gy++) {
 			for (let gx = 0; gx <= 4; gx++) {
-				const ray = [(gx / 4 * width - cx) / f, -(gy / 4 * height - cy) / f];
-				const seen = depths.map((z) => {
-					const local = inverse([ray[0] * z - pose.position[0], ray[1] * z - pose.position[1], -z - pose.position[2]]);
-					return [(f * local[0]) / -local[2], (f * local[1]) / -local[2]];
-				});
-				stepParallaxPixels = Math.max(stepParallaxPixels, Math.hypot(seen[0][0] - seen[1][0], seen[0][1] - seen[1][1]));
+				const rayX = ((gx / 4) * width - cx) / f;
+				const rayY = -((gy / 4) * height - cy) / f;
+				rotate(-qx, -qy, -qz, qw, rayX * near - px, rayY * near - py, -near - pz, rotated);
+				const nearU = (f * rotated[0]) / -rotated[2];
+				const nearV = (f * rotated[1]) / -rotated[2];
+				rotate(-qx, -qy, -qz, qw, rayX * far - px, rayY * far - py, -far - pz, rotated);
+				const farU = (f * rotated[0]) / -rotated[2];
+				const farV = (f * rotated[1]) / -rotated[2];
+				stepParallaxPixels = Math.max(stepParallaxPixels, Math.hypot(nearU - farU, nearV - farV));
 			}
 		}
 	}
 	return {framePixels, stepParallaxPixels};
 }
 
-/** v ↦ q · v · q⁻¹ for a unit quaternion q = [x, y, z, w]. */
-function rotator(q: readonly number[]): (v: number[]) => [number, number, number] {
-	const [qx, qy, qz, qw] = q;
-	return ([vx, vy, vz]) => {
-		// t = 2 q × v; v' = v + w t + q × t
-		const tx = 2 * (qy * vz - qz * vy);
-		const ty = 2 * (qz * vx - qx * vz);
-		const tz = 2 * (qx * vy - qy * vx);
-		return [vx + qw * tx + (qy * tz - qz * ty), vy + qw * ty + (qz * tx - qx * tz), vz + qw * tz + (qx * ty - qy * tx)];
-	};
+/** out = q · v · q⁻¹ for a unit quaternion q = (qx, qy, qz, qw). */
+function rotate(qx: number, qy: number, qz: number, qw: number, vx: number, vy: number, vz: number, out: Float64Array): void {
+	// t = 2 q × v; v' = v + w t + q × t
+	const tx = 2 * (qy * vz - qz * vy);
+	const ty = 2 * (qz * vx - qx * vz);
+	const tz = 2 * (qx * vy - qy * vx);
+	out[0] = vx + qw * tx + (qy * tz - qz * ty);
+	out[1] = vy + qw * ty + (qz * tx - qx * tz);
+	out[2] = vz + qw * tz + (qx * ty - qy * tx);
 }
 
 /** Options for {@link ldiSizingForComfort}. */
