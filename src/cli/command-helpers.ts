@@ -33,7 +33,9 @@ export async function resolveDepthSourceForCommand(
 		onProgress: ({receivedBytes, totalBytes}) => progress?.update(receivedBytes, totalBytes),
 		onDownloaded: (result: DownloadResult) => {
 			progress?.finish(`downloaded ${result.path} (${(result.bytes / 1e6).toFixed(1)} MB)`);
-			if (!result.sha256Verified) say(`sha256 ${result.sha256} (not verified: neither the registry nor the server gave a checksum for this model)`);
+			say(result.sha256Verified
+				? `sha256 ${result.sha256} verified (${result.sha256Source === 'registry' ? 'the registry' : 'the server\'s X-Linked-Etag'})`
+				: `sha256 ${result.sha256} (not verified: neither the registry nor the server gave a checksum for this model)`);
 		},
 	}));
 }

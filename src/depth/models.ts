@@ -40,17 +40,18 @@ export interface ModelRegistry {
 /** models/registry.json, two levels above both src/depth and dist/depth. */
 export const MODEL_REGISTRY_PATH = fileURLToPath(new URL('../../models/registry.json', import.meta.url));
 
-let cachedRegistry: ModelRegistry | undefined;
+let cached: {path: string; registry: ModelRegistry} | undefined;
 
 /**
- * Reads and checks a model registry file (the package's own by default, parsed once per process).
+ * Reads and checks a model registry file, parsed once per process: by default the one
+ * `LDI_GLTF_MODEL_REGISTRY` names (a pipeline's own models, same format), else the package's own.
  *
  * ```ts
  * const {default: name, models} = loadModelRegistry();
  * ```
  */
-export function loadModelRegistry(path = MODEL_REGISTRY_PATH): ModelRegistry {
-	if (path === MODEL_REGISTRY_PATH && cachedRegistry) return cachedRegistry;
+export function loadModelRegistry(path = process.env.LDI_GLTF_MODEL_REGISTRY || MODEL_REGISTRY_PATH): ModelRegistry {
+	if (cached?.path === path) return cached.registry;
 	let registry: ModelRegistry;
 	try {
 		registry = JSON.parse(readFileSync(path, 'utf8')) as ModelRegistry;
@@ -62,8 +63,12 @@ export function loadModelRegistry(path = MODEL_REGISTRY_PATH): ModelRegistry {
 	}
 	for (const entry of registry.models) {
 		if (!entry.name || !entry.url || !entry.file || !entry.input?.size) throw fileError(path, `model entry ${JSON.stringify(entry.name)} lacks name, url, file or input.size`);
+		entry.sha256 ??= null;
+		entry.exactBytes ??= null;
+		if (entry.sha256 !== null && !/^[0-9a-f]{64}$/.test(entry.sha256)) throw fileError(path, `model entry ${JSON.stringify(entry.name)}: sha256 must be 64 lower-case hex digits or null`);
+		if (entry.exactBytes !== null && !(Number.isSafeInteger(entry.exactBytes) && entry.exactBytes > 0)) throw fileError(path, `model entry ${JSON.stringify(entry.name)}: exactBytes must be a positive integer or null`);
 	}
-	if (path === MODEL_REGISTRY_PATH) cachedRegistry = registry;
+	cached = {path, registry};
 	return registry;
 }
 

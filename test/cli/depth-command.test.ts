@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -7,6 +8,7 @@ import {join} from 'node:path';
 
 import sharp from 'sharp';
 
+import {loadModelRegistry, MODEL_REGISTRY_PATH} from '../../src/depth/models.js';
 import {channelMeanModel, vectorModel} from '../fixtures/onnx-builder.js';
 import {assertOneLineError, runCli} from '../helpers/cli.js';
 
@@ -91,7 +93,7 @@ describe('ldi-gltf depth (CLI)', function () {
 		assert.ok(b.data[row + 30]! > 60000 && b.data[row + 80]! < 5000, `cropped: ${b.data[row + 30]}, ${b.data[row + 80]}`);
 	});
 
-	it('downloads a missing registry model on first use with a visible progress line', async () => {
+	it('downloads a missing registry model on first use with a visible progress line, verified against the registry\'s sha256', async () => {
 		const weights = channelMeanModel(true);
 		const server: Server = createServer((_request, response) => {
 			response.writeHead(200, {'content-length': weights.length});
@@ -100,18 +102,28 @@ describe('ldi-gltf depth (CLI)', function () {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 		try {
 			const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+			// A pipeline's own registry (LDI_GLTF_MODEL_REGISTRY): the MiDaS entry with this test model's checksum.
+			const packaged = loadModelRegistry(MODEL_REGISTRY_PATH);
+			const sha256 = createHash('sha256').update(weights).digest('hex');
+			const models = packaged.models.map((entry) => (entry.name === 'midas-v2.1-small' ? {...entry, exactBytes: weights.length, sha256} : entry));
+			const registryPath = join(directory, 'own-registry.json');
+			writeFileSync(registryPath, JSON.stringify({...packaged, models}));
 			const ownCache = join(directory, 'first-use-cache');
-			const result = await runCli(['depth', 'split.jpg', '--model', 'midas-v2.1-small', '-o', 'midas.png'], {cwd: directory, env: {LDI_GLTF_CACHE_DIR: ownCache, LDI_GLTF_MODEL_BASE_URL: base}});
+			const env = {LDI_GLTF_CACHE_DIR: ownCache, LDI_GLTF_MODEL_BASE_URL: base, LDI_GLTF_MODEL_REGISTRY: registryPath};
+			const result = await runCli(['depth', 'split.jpg', '--model', 'midas-v2.1-small', '-o', 'midas.png'], {cwd: directory, env});
 			assert.equal(result.code, 0, result.stderr);
 			assert.match(result.stderr, /midas-v2\.1-small is not installed: downloading it once from http:\/\/127\.0\.0\.1:\d+\/midas-v2\.1-small\.onnx/);
 			assert.match(result.stderr, /downloading midas-v2\.1-small: 100%/);
-			assert.match(result.stderr, /sha256 [0-9a-f]{64}/);
+			assert.match(result.stderr, new RegExp(`sha256 ${sha256} verified \\(the registry\\)`));
 			assert.deepEqual(readdirSync(ownCache), ['midas-v2.1-small.onnx']);
 			assert.deepEqual([(await readGrey16(join(directory, 'midas.png'))).width], [300]);
+			const packagedRegistry = await runCli(['depth', 'split.jpg', '--model', 'midas-v2.1-small', '-o', 'midas2.png'], {cwd: directory, env: {...env, LDI_GLTF_MODEL_REGISTRY: ''}});
+			assert.notEqual(packagedRegistry.code, 0, 'the package\'s registry expects the real file\'s size: the installed test model is not it');
 		} finally {
 			server.close();
 		}
 	});
+
 
 	it('bad inputs: one line naming the file, non-zero exit, no stack trace, no output file', async () => {
 		const cases: [string[], string, RegExp][] = [

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
 import {createProgress} from '../../src/cli/progress.js';
+import {findModel} from '../../src/depth/models.js';
 import {runCli} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
 
@@ -78,7 +79,9 @@ describe('ldi-gltf models (CLI)', function () {
 	it('list (--json and table) shows licence, size, installed state and path; path prints where a model goes', async () => {
 		const cache = join(directory, 'list-cache');
 		mkdirSync(cache);
-		writeFileSync(join(cache, 'midas-v2.1-small.onnx'), 'weights');
+		// Installed = the registry's exact size (a sparse file of that size costs nothing).
+		writeFileSync(join(cache, 'midas-v2.1-small.onnx'), '');
+		truncateSync(join(cache, 'midas-v2.1-small.onnx'), findModel('midas-v2.1-small').exactBytes!);
 		const env = {LDI_GLTF_CACHE_DIR: cache};
 		const [json, table, path] = await Promise.all([runCli(['models', 'list', '--json'], {cwd: repoRoot, env}), runCli(['models', 'list'], {cwd: repoRoot, env}), runCli(['models', 'path', 'depth-anything-v2-small'], {cwd: repoRoot, env})]);
 		assert.equal(json.code, 0, json.stderr);
@@ -90,21 +93,26 @@ describe('ldi-gltf models (CLI)', function () {
 		assert.equal(rows[1]!.path, join(cache, 'midas-v2.1-small.onnx'));
 		assert.match(table.stdout, /^NAME +LICENCE +SIZE +INSTALLED +PATH\n/);
 		assert.match(table.stdout, /depth-anything-v2-small \(default\) +Apache-2\.0 +~99 MB +no +/);
-		assert.match(table.stdout, /midas-v2\.1-small +MIT +~66 MB +yes +/);
+		assert.match(table.stdout, /midas-v2\.1-small +MIT +~67 MB +yes +/);
 		assert.equal(path.stdout, `${join(cache, 'depth-anything-v2-small.onnx')}\n`);
 		assert.match(path.stderr, /not installed yet \(ldi-gltf models pull depth-anything-v2-small\)/);
 	});
 
-	it('pull downloads from a mirror with plain progress lines and the computed sha256; a second pull does nothing', async () => {
+	it('pull from a mirror: plain progress lines, then the registry\'s exact size refuses a different file (one line, nothing installed); an installed model is not pulled again', async () => {
 		const cache = join(directory, 'pull-cache');
 		const env = {LDI_GLTF_CACHE_DIR: cache, LDI_GLTF_MODEL_BASE_URL: base};
+		const entry = findModel('midas-v2.1-small');
+		assert.match(entry.sha256 ?? '', /^[0-9a-f]{64}$/, 'the registry records the sha256');
 		const first = await runCli(['models', 'pull', 'midas-v2.1-small'], {cwd: repoRoot, env});
-		assert.equal(first.code, 0, first.stderr);
-		assert.equal(first.stdout, `${join(cache, 'midas-v2.1-small.onnx')}\n`);
+		assert.notEqual(first.code, 0);
+		assert.equal(first.stdout, '');
 		assert.match(first.stderr, new RegExp(`downloading midas-v2.1-small \\(MIT\\) from ${base}/midas-v2.1-small.onnx`));
-		assert.match(first.stderr, /^midas-v2\.1-small: 100% 0\.2 MB \/ 0\.2 MB/m);
-		assert.match(first.stderr, /sha256 [0-9a-f]{64} \(not verified: neither the registry nor the server gave a checksum/);
-		assert.deepEqual(new Uint8Array(readFileSync(join(cache, 'midas-v2.1-small.onnx'))), weights);
+		assert.match(first.stderr, /^midas-v2\.1-small: \d+% 0\.2 MB \/ 0\.2 MB/m);
+		assert.match(first.stderr.trim().split('\n').at(-1)!, new RegExp(`^ldi-gltf: midas-v2\\.1-small: .*got ${weights.length} bytes, the registry expects ${entry.exactBytes}; the partial file was deleted\\)$`));
+		assert.equal(existsSync(join(cache, 'midas-v2.1-small.onnx')), false);
+		assert.deepEqual(readdirSync(cache).filter((name) => !name.endsWith('.lock')), []);
+		writeFileSync(join(cache, 'midas-v2.1-small.onnx'), '');
+		truncateSync(join(cache, 'midas-v2.1-small.onnx'), entry.exactBytes!);
 		const second = await runCli(['models', 'pull', 'midas-v2.1-small', '--json'], {cwd: repoRoot, env});
 		assert.deepEqual(JSON.parse(second.stdout), {name: 'midas-v2.1-small', path: join(cache, 'midas-v2.1-small.onnx'), downloaded: false});
 	});

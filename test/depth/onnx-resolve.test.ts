@@ -11,7 +11,7 @@ import {createDepthSource, depthSourceNames, registerDepthSource} from '../../sr
 import {isModelFile, parseChannelTriple, parseModelSize, readModelSpecFile, resolveDepthSource} from '../../src/depth/resolve.js';
 import {UserError} from '../../src/errors.js';
 import type {Photo} from '../../src/image/raster.js';
-import {channelMeanModel, channelSelectModel} from '../fixtures/onnx-builder.js';
+import {channelMeanModel, channelSelectModel, padModelToBytes} from '../fixtures/onnx-builder.js';
 
 function solidPhoto(width: number, height: number, rgb: [number, number, number]): Photo {
 	const data = new Uint8Array(width * height * 3);
@@ -36,9 +36,25 @@ describe('depth/models registry file', () => {
 			assert.deepEqual(model.input.std, [0.229, 0.224, 0.225]);
 			assert.equal(model.input.layout, 'NCHW');
 			assert.equal(model.output.kind, 'disparity');
-			assert.ok(model.sha256 === null || /^[0-9a-f]{64}$/.test(model.sha256));
+			assert.match(model.sha256 ?? '', /^[0-9a-f]{64}$/, `${model.name}: downloads are verified against a recorded sha256`);
+			assert.ok(Number.isSafeInteger(model.exactBytes) && Math.abs(model.exactBytes! - model.bytes!) < 0.02 * model.bytes!, `${model.name}: exact size recorded`);
 		}
+		assert.match(depthAnything.url, /\/resolve\/[0-9a-f]{40}\//, 'pinned to a revision, so the recorded sha256 stays the file\'s');
 		assert.throws(() => findModel('nope'), /^UserError: nope: unknown model \(known: depth-anything-v2-small, midas-v2.1-small/);
+	});
+
+	it('a registry file with a malformed sha256 or size is refused, naming the file and the entry', () => {
+		const directory = mkdtempSync(join(tmpdir(), 'ldi-registry-'));
+		try {
+			const packaged = loadModelRegistry();
+			for (const [field, value] of [['sha256', 'ABC'], ['exactBytes', -3]] as const) {
+				const path = join(directory, `${field}.json`);
+				writeFileSync(path, JSON.stringify({...packaged, models: [{...packaged.models[0], [field]: value}]}));
+				assert.throws(() => loadModelRegistry(path), (error: Error) => error.message.includes(path) && error.message.includes(`"depth-anything-v2-small": ${field} must be`));
+			}
+		} finally {
+			rmSync(directory, {recursive: true, force: true});
+		}
 	});
 });
 
@@ -128,7 +144,7 @@ describe('depth/resolve and depth/registry', function () {
 	it('an installed registry model runs with its registry spec (MiDaS: fixed 256×256)', async () => {
 		const cacheDir = join(directory, 'cache');
 		mkdirSync(cacheDir, {recursive: true});
-		writeFileSync(join(cacheDir, 'midas-v2.1-small.onnx'), channelMeanModel(true));
+		writeFileSync(join(cacheDir, 'midas-v2.1-small.onnx'), padModelToBytes(channelMeanModel(true), findModel('midas-v2.1-small').exactBytes!));
 		const {source} = await resolveDepthSource({model: 'midas-v2.1-small', offline: true, cacheDir});
 		assert.equal(source.name, 'midas-v2.1-small');
 		assert.deepEqual((source as OnnxDepthEstimator).options.input.size, {fixed: [256, 256]});

@@ -19,7 +19,7 @@ export interface ModelListRow {
 export default class ModelsList extends BaseCommand {
 	static override description = `List the depth models ldi-gltf knows, with licence, size, and whether and where they are installed.
 
-Weights live in the model cache directory: $LDI_GLTF_CACHE_DIR, else the user cache directory (~/.cache/ldi-gltf/models on Linux).`;
+Weights live in the model cache directory: $LDI_GLTF_CACHE_DIR, else the user cache directory (~/.cache/ldi-gltf/models on Linux). The list is the package's models/registry.json, or the file $LDI_GLTF_MODEL_REGISTRY names (a pipeline's own models, same format).`;
 
 	static override examples = [
 		'<%= config.bin %> <%= command.id %>',
