@@ -81,10 +81,16 @@ interface Sheet {
 	shift: number;
 	/** 4 per key: at RIGHT the key right of it, at DOWN the key below it (meaningful along blocks' sides). */
 	next: Int32Array;
-	/** k·d of each key, pixels. */
-	height: Float32Array;
-	/** 1/z of each key. */
-	inverseDepth: Float32Array;
+	/**
+	 * Normalized disparity d of each key: the lattice height is k·d (`parallaxRangePixels`), 1/z is
+	 * d/near + (1 - d)/far, both rounded to Float32 as simplify.ts stores them for meshoptimizer. Read
+	 * from the LDI itself for a layer of cells: no per-pixel height arrays (moon's layer 0 on its worker:
+	 * filling two such arrays took 143 ms of a CPU profile under load).
+	 */
+	disparity: Float32Array;
+	parallaxRangePixels: number;
+	inverseNear: number;
+	inverseFar: number;
 	lock: Uint8Array;
 	halfError: number;
 	swimPixels: number;
@@ -106,7 +112,7 @@ function step(next: Int32Array, key: number, slot: number, steps: number): numbe
  * compile time on moon).
  */
 function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, current: Uint8Array, level: number, merged: Int32Array): number {
-	const {vertexX, vertexY, shift, next, height, inverseDepth, lock, halfError, swimPixels} = sheet;
+	const {vertexX, vertexY, shift, next, disparity, parallaxRangePixels: k, inverseNear, inverseFar, lock, halfError, swimPixels} = sheet;
 	const side = 1 << level;
 	const half = side >> 1;
 	const mask = side - 1;
@@ -136,35 +142,39 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
 		const cornerBl = step(next, blBlock, DOWN, half);
 		const cornerBr = step(next, rightMiddle, DOWN, half);
 		// Plane through the corners (least squares over four points), then every vertex against it.
-		const zTl = height[cornerTl];
-		const zTr = height[cornerTr];
-		const zBl = height[cornerBl];
-		const zBr = height[cornerBr];
+		const zTl = Math.fround(k * disparity[cornerTl]);
+		const zTr = Math.fround(k * disparity[cornerTr]);
+		const zBl = Math.fround(k * disparity[cornerBl]);
+		const zBr = Math.fround(k * disparity[cornerBr]);
 		const originX = vertexX[cornerTl] + half;
 		const originY = vertexY[cornerTl] + half;
 		const mean = (zTl + zTr + zBl + zBr) / 4;
 		const slopeX = (zTr + zBr - zTl - zBl) / (2 * side);
 		const slopeY = (zBl + zBr - zTl - zTr) / (2 * side);
-		let inverseDepthMin = Infinity;
-		let inverseDepthMax = -Infinity;
+		// 1/z grows with d (near < far): the extremes of d give those of 1/z.
+		let disparityMin = Infinity;
+		let disparityMax = -Infinity;
 		let planar = true;
 		let rowStart = p;
 		for (let by = 0; by <= side && planar; by++) {
 			let v = rowStart;
 			for (let bx = 0; bx <= side; bx++) {
-				const residual = height[v] - mean - slopeX * (vertexX[v] - originX) - slopeY * (vertexY[v] - originY);
+				const d = disparity[v];
+				const residual = Math.fround(k * d) - mean - slopeX * (vertexX[v] - originX) - slopeY * (vertexY[v] - originY);
 				if (residual > halfError || residual < -halfError) {
 					planar = false;
 					break;
 				}
-				const w = inverseDepth[v];
-				if (w < inverseDepthMin) inverseDepthMin = w;
-				if (w > inverseDepthMax) inverseDepthMax = w;
+				if (d < disparityMin) disparityMin = d;
+				if (d > disparityMax) disparityMax = d;
 				if (bx < side) v = next[v * 4 + RIGHT];
 			}
 			if (by < side) rowStart = next[rowStart * 4 + DOWN];
 		}
-		if (!planar || side * (inverseDepthMax - inverseDepthMin) > swimPixels * inverseDepthMin) continue;
+		if (!planar) continue;
+		const inverseDepthMin = Math.fround(disparityMin * inverseNear + (1 - disparityMin) * inverseFar);
+		const inverseDepthMax = Math.fround(disparityMax * inverseNear + (1 - disparityMax) * inverseFar);
+		if (side * (inverseDepthMax - inverseDepthMin) > swimPixels * inverseDepthMin) continue;
 		// lock holds 0 or 1, so lock · SIDE is the side's flag or 0.
 		current[p] = MERGED
 			| ((tlChild | trChild) & SIDE_TOP) | (lock[trBlock] * SIDE_TOP)
@@ -213,13 +223,6 @@ function findBlocks(
 		t++;
 	}
 	return blockList.slice(0, blockCount);
-}
-
-/** Pixel coordinates of every vertex. */
-function vertexCoordinates(coordinates: Int32Array, vertexPixels: Int32Array): Int32Array {
-	const ofVertex = new Int32Array(vertexPixels.length);
-	for (let v = 0; v < vertexPixels.length; v++) ofVertex[v] = coordinates[vertexPixels[v]];
-	return ofVertex;
 }
 
 /**
@@ -380,22 +383,29 @@ function mergeSheet(
 	return merged.slice(0, emitLeaves(sheet.next, leafBlocks, leafLevels, used, maxCellBlocks, merged, length));
 }
 
+/** Where the lattice heights and inverse depths come from (see simplify.ts). */
+export interface PlanarQuadtreeDepth {
+	/** Parallax in pixels between disparity 0 and 1: the lattice height of a vertex is this × its disparity. */
+	parallaxRangePixels: number;
+	/** Depth of disparity 1 and of disparity 0, metres. */
+	nearMeters: number;
+	farMeters: number;
+}
+
 /**
  * The layer's triangles with planar cells merged (same vertex numbering as `layer`; unused vertices
- * stay in the buffer). `lattice` holds x, y, k·d per vertex, `inverseDepth` 1/z per vertex, `lock` 1
- * for vertices that must survive.
+ * stay in the buffer). `lock` is 1 for vertices that must survive.
  *
  * ```ts
- * const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: 0.25});
+ * const merged = mergePlanarCells(ldi, layer, lock, {parallaxRangePixels: 41, nearMeters: 1, farMeters: 10}, {errorPixels: 0.25});
  * const [simplified] = MeshoptSimplifier.simplify(merged, lattice, 3, 0, 0.75, ['ErrorAbsolute', 'Sparse']);
  * ```
  */
 export function mergePlanarCells(
 	ldi: Ldi,
 	layer: LayerTriangles,
-	lattice: Float32Array,
-	inverseDepth: Float32Array,
 	lock: Uint8Array,
+	depth: PlanarQuadtreeDepth,
 	options: Partial<PlanarQuadtreeOptions> = {},
 ): Uint32Array {
 	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
@@ -410,44 +420,49 @@ export function mergePlanarCells(
 	// Triangles of fully linked blocks: the merged cells re-emit them.
 	const inBlock = new Uint8Array(indices.length / 3);
 	const blocks = findBlocks(ldi.links, indices, vertexPixels, next, levelZeroFlags, inBlock);
-	const sheet: Sheet = {
-		vertexX: vertexCoordinates(ldi.x, vertexPixels), vertexY: vertexCoordinates(ldi.y, vertexPixels), shift: ldi.border, next,
-		height: heights(lattice), inverseDepth, lock, halfError: errorPixels / 2, swimPixels,
-	};
+	const disparity = new Float32Array(vertexCount);
+	gather(ldi.disparity, vertexPixels, disparity);
+	const vertexX = new Int32Array(vertexCount);
+	gather(ldi.x, vertexPixels, vertexX);
+	const vertexY = new Int32Array(vertexCount);
+	gather(ldi.y, vertexPixels, vertexY);
+	const sheet: Sheet = {vertexX, vertexY, shift: ldi.border, next, ...sheetDepth(depth), disparity, lock, halfError: errorPixels / 2, swimPixels};
 	return mergeSheet(sheet, blocks, levelZeroFlags, indices, inBlock, maxCellBlocks, indices.length / 3);
 }
 
-/** The third coordinate (k·d) of every vertex of `lattice` (x, y, k·d per vertex). */
-function heights(lattice: Float32Array): Float32Array {
-	const height = new Float32Array(lattice.length / 3);
-	for (let v = 0; v < height.length; v++) height[v] = lattice[v * 3 + 2];
-	return height;
+function sheetDepth({parallaxRangePixels, nearMeters, farMeters}: PlanarQuadtreeDepth): Pick<Sheet, 'parallaxRangePixels' | 'inverseNear' | 'inverseFar'> {
+	return {parallaxRangePixels, inverseNear: 1 / nearMeters, inverseFar: 1 / farMeters};
+}
+
+/** Copies to `ofVertex` the value `ofPixel` holds for each vertex's pixel. */
+function gather<T extends Int32Array | Float32Array>(ofPixel: T, vertexPixels: Int32Array, ofVertex: T): void {
+	for (let v = 0; v < vertexPixels.length; v++) ofVertex[v] = ofPixel[vertexPixels[v]];
 }
 
 /**
  * {@link mergePlanarCells} for a layer meshed straight from the LDI (triangulate.ts' LayerCells):
  * its fully linked cells `blocks` (top-left LDI pixels) are walked along the LDI's own links, its
- * other triangles `loose` (three LDI pixels each) are kept as they are. `height` (k·d),
- * `inverseDepth` (1/z) and `lock` are indexed by LDI pixel; so is the result.
+ * other triangles `loose` (three LDI pixels each) are kept as they are. `lock` is indexed by LDI
+ * pixel; so is the result.
  *
  * ```ts
- * const merged = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, height, inverseDepth, lock, {errorPixels: 0.375});
+ * const merged = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, lock, {parallaxRangePixels: 41, nearMeters: 1, farMeters: 10});
  * ```
  */
 export function mergePlanarPixelCells(
 	ldi: Ldi,
 	blocks: Int32Array,
 	loose: Int32Array,
-	height: Float32Array,
-	inverseDepth: Float32Array,
 	lock: Uint8Array,
+	depth: PlanarQuadtreeDepth,
 	options: Partial<PlanarQuadtreeOptions> = {},
 ): Uint32Array {
 	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
 	const levelZeroFlags = new Uint8Array(ldi.count);
 	flagBlocks(blocks, levelZeroFlags);
 	const sheet: Sheet = {
-		vertexX: ldi.x, vertexY: ldi.y, shift: ldi.border, next: ldi.links, height, inverseDepth, lock, halfError: errorPixels / 2, swimPixels,
+		vertexX: ldi.x, vertexY: ldi.y, shift: ldi.border, next: ldi.links, ...sheetDepth(depth), disparity: ldi.disparity, lock,
+		halfError: errorPixels / 2, swimPixels,
 	};
 	return mergeSheet(sheet, blocks, levelZeroFlags, loose, new Uint8Array(loose.length / 3), maxCellBlocks, loose.length / 3 + 2 * blocks.length);
 }

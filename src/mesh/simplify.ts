@@ -291,29 +291,28 @@ function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: Dept
 	fillLatticeAndSwim(ldi, layer.vertexPixels, k, inverseDepth, minInverseDepth, lattice, swim);
 	const lock = lockedVertices(ldi, layer, shared);
 	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
-	const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
+	const merged = mergePlanarCells(ldi, layer, lock, {parallaxRangePixels: k, ...depthRange}, {
+		errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels,
+	});
 	const indices = shared ? sharedArray(Uint32Array, merged.length) : merged;
 	if (shared) indices.set(merged);
 	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
 }
 
 /**
- * mergeLayer for a layer meshed straight from the LDI (triangulate.ts' LayerCells): heights, 1/z and
- * locks per LDI pixel, the quadtree over its cells along the LDI's links (mergePlanarPixelCells), then
+ * mergeLayer for a layer meshed straight from the LDI (triangulate.ts' LayerCells): locks per LDI
+ * pixel, the quadtree over its cells along the LDI's links (mergePlanarPixelCells), then
  * the kept pixels numbered in order of first use, so meshoptimizer gets only those (moon: ~80 k of
  * layer 0's 1.05 M pixels). The lattice mesh of the layer is never made (moon: 2.08 M triangles).
  * The pre-merge runs whatever `simplifyErrorPixels` (at 0 it merges exactly planar cells only).
  */
 function mergeCellsLayer(ldi: Ldi, cells: LayerCells, k: number, depthRange: DepthRange, settings: SimplifyOptions, shared: boolean): MergedLayer {
-	const height = new Float32Array(ldi.count);
-	const inverseDepth = new Float32Array(ldi.count);
-	fillPixelHeights(ldi.disparity, k, depthRange, height, inverseDepth);
 	const eighthTurns = new Uint8Array(ldi.count);
 	addCellEighthTurns(ldi.links, cells, eighthTurns);
 	const lock = new Uint8Array(ldi.count);
-	const minInverseDepth = lockPixels(ldi, cells.layersUsingPixel, eighthTurns, inverseDepth, lock);
+	const minDisparity = lockPixels(ldi, cells.layersUsingPixel, eighthTurns, lock);
 	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
-	const pixelIndices = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, height, inverseDepth, lock, {
+	const pixelIndices = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, lock, {parallaxRangePixels: k, ...depthRange}, {
 		errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels,
 	});
 	const vertexOfPixel = new Int32Array(ldi.count).fill(-1);
@@ -326,20 +325,9 @@ function mergeCellsLayer(ldi: Ldi, cells: LayerCells, k: number, depthRange: Dep
 	const swim = shared ? sharedArray(Float32Array, vertexCount * 2) : new Float32Array(vertexCount * 2);
 	const keptLock = shared ? sharedArray(Uint8Array, vertexCount) : new Uint8Array(vertexCount);
 	const sharedVertices = shared ? sharedArray(Uint8Array, vertexCount) : new Uint8Array(vertexCount);
-	fillKeptVertices(ldi, vertexPixels, height, inverseDepth, minInverseDepth, lock, cells.layersUsingPixel, lattice, swim, keptLock, sharedVertices);
+	fillKeptVertices(ldi, vertexPixels, k, depthRange, minDisparity, lock, cells.layersUsingPixel, lattice, swim, keptLock, sharedVertices);
 	const layer: LayerTriangles = {layerIndex: cells.layerIndex, vertexPixels, indices, sharedVertices};
 	return {layer, indices, lattice, swim, lock: keptLock, mergeErrorPixels};
-}
-
-/** k·d and 1/z of every LDI pixel (Float32, as mergeLayer's lattice and inverse depths hold them). */
-function fillPixelHeights(disparity: Float32Array, k: number, depthRange: DepthRange, height: Float32Array, inverseDepth: Float32Array): void {
-	const inverseNear = 1 / depthRange.nearMeters;
-	const inverseFar = 1 / depthRange.farMeters;
-	for (let p = 0; p < height.length; p++) {
-		const d = disparity[p];
-		height[p] = k * d;
-		inverseDepth[p] = d * inverseNear + (1 - d) * inverseFar;
-	}
 }
 
 /** Eighth turns per pixel of a layer of cells: 2 at each corner of a block, 2 and 1 at its other triangles' corners. */
@@ -362,18 +350,18 @@ function addCellEighthTurns(links: Int32Array, {blocks, corners}: LayerCells, ei
 
 /**
  * lockedVertices per LDI pixel of a layer of cells (pixels with eighth turns are its vertices; a stitch
- * vertex is one another layer uses too); returns the smallest 1/z among its vertices.
+ * vertex is one another layer uses too); returns the smallest disparity among its vertices.
  */
-function lockPixels(ldi: Ldi, layersUsingPixel: Uint8Array, eighthTurns: Uint8Array, inverseDepth: Float32Array, lock: Uint8Array): number {
+function lockPixels(ldi: Ldi, layersUsingPixel: Uint8Array, eighthTurns: Uint8Array, lock: Uint8Array): number {
 	const minX = -ldi.border;
 	const minY = -ldi.border;
 	const maxX = ldi.width - 1 + ldi.border;
 	const maxY = ldi.height - 1 + ldi.border;
-	let minInverseDepth = Infinity;
+	let minDisparity = Infinity;
 	for (let p = 0; p < eighthTurns.length; p++) {
 		const turns = eighthTurns[p];
 		if (turns === 0) continue;
-		if (inverseDepth[p] < minInverseDepth) minInverseDepth = inverseDepth[p];
+		if (ldi.disparity[p] < minDisparity) minDisparity = ldi.disparity[p];
 		if (layersUsingPixel[p] > 1) {
 			lock[p] = 1;
 			continue;
@@ -384,7 +372,7 @@ function lockPixels(ldi: Ldi, layersUsingPixel: Uint8Array, eighthTurns: Uint8Ar
 		// Free only in the middle of a straight frame side: on the frame, and half a turn of triangles.
 		if (onFrameX === onFrameY || turns !== 4) lock[p] = 1;
 	}
-	return minInverseDepth;
+	return minDisparity;
 }
 
 /** Numbers the pixels of `pixelIndices` in order of first use: writes `indices` and the pixels, returns how many. */
@@ -403,19 +391,26 @@ function numberKeptPixels(pixelIndices: Uint32Array, vertexOfPixel: Int32Array, 
 	return vertexCount;
 }
 
-/** Lattice (x, y, k·d), swim attributes, lock and stitch flag of every kept vertex. */
+/**
+ * Lattice (x, y, k·d), swim attributes, lock and stitch flag of every kept vertex; 1/z rounded to
+ * Float32 as mergeLayer's inverse depths, the smallest that of `minDisparity` (1/z grows with d).
+ */
 function fillKeptVertices(
-	ldi: Ldi, vertexPixels: Int32Array, height: Float32Array, inverseDepth: Float32Array, minInverseDepth: number, lock: Uint8Array,
+	ldi: Ldi, vertexPixels: Int32Array, k: number, depthRange: DepthRange, minDisparity: number, lock: Uint8Array,
 	layersUsingPixel: Uint8Array, lattice: Float32Array, swim: Float32Array, keptLock: Uint8Array, sharedVertices: Uint8Array,
 ): void {
+	const inverseNear = 1 / depthRange.nearMeters;
+	const inverseFar = 1 / depthRange.farMeters;
+	const minInverseDepth = Math.fround(minDisparity * inverseNear + (1 - minDisparity) * inverseFar);
 	for (let v = 0; v < vertexPixels.length; v++) {
 		const p = vertexPixels[v];
 		const x = ldi.x[p] + 0.5;
 		const y = ldi.y[p] + 0.5;
+		const d = ldi.disparity[p];
 		lattice[v * 3] = x;
 		lattice[v * 3 + 1] = y;
-		lattice[v * 3 + 2] = height[p];
-		const relativeInverseDepth = inverseDepth[p] / minInverseDepth;
+		lattice[v * 3 + 2] = k * d;
+		const relativeInverseDepth = Math.fround(d * inverseNear + (1 - d) * inverseFar) / minInverseDepth;
 		swim[v * 2] = x * relativeInverseDepth;
 		swim[v * 2 + 1] = y * relativeInverseDepth;
 		keptLock[v] = lock[p];
