@@ -127,7 +127,8 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
 }
 
 /**
- * LDI → {@link Scene}: triangulates every layer from its links, splits inpainted layers into tiled
+ * LDI → {@link Scene}: triangulates every layer from its links (layer 0, when simplified, as its fully
+ * linked cells, pre-merged straight from the LDI: see mergePlanarPixelCells), splits inpainted layers into tiled
  * charts, simplifies each layer with the error bounded in pixels of parallax, unprojects it to metres
  * and bakes one texture per layer (layer 0 = the photo). The frame-border layer, when
  * `borderLayerIndex` names it, is meshed and textured straight from its layout instead (border-mesh.ts;

@@ -34,6 +34,12 @@ import type {LayerTriangles} from './triangulate.js';
  *   level 2, 60 k of 62 k at level 3, 13 k of 15 k at level 4, but the pre-merge of layer 0 went
  *   152 → 150 ms warm and 230–244 → 245–293 ms in its first call, the one a build makes: the vertex test
  *   was not its cost, and the new path compiled and deoptimized on first use. Not kept.
+ * - Layer 0 straight from the LDI (mergePlanarPixelCells; issue 15): a layer not cut into chart tiles
+ *   (layer 0's texture is the photo) needs no vertex numbering, so its blocks are keyed by LDI pixel and
+ *   walked along the LDI's own links, and heights and 1/z are read from the disparity. Its lattice mesh (moon: 2.08 M triangles,
+ *   with its per-layer list, scatter, block search) is never made: triangulation of moon through
+ *   ldiFromImage 300 → 95 ms CPU (sys 140 → 20 ms), same pre-merged triangles, same .glb bytes (moon,
+ *   shelf, hut); whole build peak RSS moon 451 → 358 MB (figures in bench/RESULTS.md).
  */
 
 
