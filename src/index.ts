@@ -68,13 +68,17 @@ export {
 	DEFAULT_DEPTH_RANGE_DEFAULTS, LDI_TO_SCENE_DEFAULTS, defaultDepthRange, ldiToScene,
 	type DefaultDepthRangeOptions, type LayerMeshStats, type LdiToSceneOptions, type SceneMeshStats,
 } from './mesh/build-scene-mesh.js';
-export {TRIANGULATE_DEFAULTS, triangulateLdi, type LayerTriangles, type TriangulateOptions} from './mesh/triangulate.js';
+export {
+	TRIANGULATE_DEFAULTS, latticeTriangleCount, triangulateLdi, triangulateLdiWithCells, type LayerCells, type LayerTriangles, type TriangulateOptions,
+} from './mesh/triangulate.js';
 export {
 	SIMPLIFY_DEFAULTS, resolveParallaxRangePixels, simplifyLayer, simplifyLayers, unprojectPixels, type SimplifiedLayer, type SimplifyOptions, type UnprojectCamera,
 } from './mesh/simplify.js';
 export {BORDER_MESH_DEFAULTS, isFrameBorderLayer, meshBorderLayer, type BorderMesh, type BorderMeshOptions} from './mesh/border-mesh.js';
 export {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './mesh/split-charts.js';
-export {PLANAR_QUADTREE_DEFAULTS, mergePlanarCells, type PlanarQuadtreeOptions} from './mesh/planar-quadtree.js';
+export {
+	PLANAR_QUADTREE_DEFAULTS, mergePlanarCells, mergePlanarPixelCells, type PlanarQuadtreeDepth, type PlanarQuadtreeOptions,
+} from './mesh/planar-quadtree.js';
 export {
 	TEXTURE_DEFAULTS, bakeLayerTexture, layerZeroTexture, packCharts, photoTexture, type BakedTexture, type ChartPacking, type PhotoTexture, type TextureOptions,
 } from './mesh/texture.js';

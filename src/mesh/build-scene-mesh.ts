@@ -10,7 +10,7 @@ import {type BackdropOptions, meshBackdrop} from './backdrop.js';
 import {meshBorderLayer} from './border-mesh.js';
 import {bakeLayerTexture, layerZeroPhotoTexture, layerZeroUvs, layerZeroUvScale, type PhotoTexture, TEXTURE_DEFAULTS, type TextureOptions} from './texture.js';
 import {SPLIT_CHARTS_DEFAULTS, splitLayerIntoTiles, type SplitChartsOptions} from './split-charts.js';
-import {triangulateLdi} from './triangulate.js';
+import {type LayerCells, latticeTriangleCount, type LayerTriangles, triangulateLdi, triangulateLdiWithCells} from './triangulate.js';
 
 /**
  * Options for {@link ldiToScene}: simplification, texture and chart options together
@@ -127,7 +127,8 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
 }
 
 /**
- * LDI → {@link Scene}: triangulates every layer from its links, splits inpainted layers into tiled
+ * LDI → {@link Scene}: triangulates every layer from its links (layer 0, when simplified, as its fully
+ * linked cells, pre-merged straight from the LDI: see mergePlanarPixelCells), splits inpainted layers into tiled
  * charts, simplifies each layer with the error bounded in pixels of parallax, unprojects it to metres
  * and bakes one texture per layer (layer 0 = the photo). The frame-border layer, when
  * `borderLayerIndex` names it, is meshed and textured straight from its layout instead (border-mesh.ts;
@@ -214,17 +215,21 @@ async function meshLayers(
 	start = performance.now();
 	const eighthTurnsByPixel = settings.pixelSplats ? new Uint8Array(ldi.count) : undefined;
 	// The border's lattice triangles still count in the eighth turns: the splats see the frame as before.
-	const untiled = triangulateLdi(ldi, {eighthTurnsByPixel, omitLayer: border ? border.mesh.layerIndex : -1});
-	// Layer 0 holds ~70 % of the lattice triangles (moon.jpg: 2.08 of 2.97 M): its pre-merge runs on the
-	// worker while this thread bakes the textures and pre-merges the other layers.
-	const layerZero = untiled[0]?.layerIndex === 0 ? untiled[0] : undefined;
+	const triangulateOptions = {eighthTurnsByPixel, omitLayer: border ? border.mesh.layerIndex : -1};
+	// Layer 0 (moon.jpg: 2.08 of 2.97 M lattice triangles) is meshed straight from the LDI's cells when
+	// it is simplified: no lattice mesh is made for it (see mergePlanarPixelCells).
+	const {layerZero, layers: otherLayers} = settings.simplifyErrorPixels > 0
+		? triangulateLdiWithCells(ldi, triangulateOptions)
+		: {layerZero: undefined, layers: triangulateLdi(ldi, triangulateOptions)};
+	// Its pre-merge runs on the worker while this thread bakes the textures and pre-merges the other layers.
 	const simplifyOptions = pickSimplifyOptions(ldi, settings);
 	const layerZeroPremerge = premergeThread && layerZero
 		? premergeThread.premerge({ldi, layer: layerZero, camera: intrinsics, depthRange, options: simplifyOptions})
 		: undefined;
-	const triangulated = untiled.map((layer) => (layer.layerIndex > 0 && settings.tileSizePixels > 0
+	const triangulated: Array<LayerTriangles | LayerCells> = otherLayers.map((layer) => (layer.layerIndex > 0 && settings.tileSizePixels > 0
 		? splitLayerIntoTiles(ldi, layer, settings)
 		: layer));
+	if (layerZero) triangulated.unshift(layerZero);
 	const triangulateMs = performance.now() - start;
 
 	start = performance.now();
@@ -235,6 +240,7 @@ async function meshLayers(
 			settings.onTextureBaked?.(0, photo.texture);
 			return {texture: photo.texture, uvs: new Float32Array(0), chartCount: 1, scale: photo.scale};
 		}
+		if ('blocks' in source) throw new Error('ldiToScene: only layer 0 is meshed from cells');
 		const baked = bakeLayerTexture(ldi, source, settings);
 		bakedLater.push({layerIndex: source.layerIndex, texture: baked.texture});
 		return baked;
@@ -271,8 +277,8 @@ async function meshLayers(
 		layers.push(mesh);
 		layerStats.push({
 			layerIndex: source.layerIndex,
-			trianglesBeforeSimplify: source.indices.length / 3,
-			verticesBeforeSimplify: source.vertexPixels.length,
+			trianglesBeforeSimplify: latticeTriangleCount(source),
+			verticesBeforeSimplify: 'blocks' in source ? source.vertexCount : source.vertexPixels.length,
 			trianglesAfterPlanarMerge: kept.mergedTriangles,
 			triangles: mesh.indices.length / 3,
 			vertices: mesh.positions.length / 3,

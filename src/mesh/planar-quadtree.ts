@@ -34,9 +34,16 @@ import type {LayerTriangles} from './triangulate.js';
  *   level 2, 60 k of 62 k at level 3, 13 k of 15 k at level 4, but the pre-merge of layer 0 went
  *   152 → 150 ms warm and 230–244 → 245–293 ms in its first call, the one a build makes: the vertex test
  *   was not its cost, and the new path compiled and deoptimized on first use. Not kept.
+ * - Layer 0 straight from the LDI (mergePlanarPixelCells; issue 15): a layer not cut into chart tiles
+ *   (layer 0's texture is the photo) needs no vertex numbering, so its blocks are keyed by LDI pixel and
+ *   walked along the LDI's own links, and heights and 1/z are read from the disparity. Its lattice mesh (moon: 2.08 M triangles,
+ *   with its per-layer list, scatter, block search) is never made: triangulation of moon through
+ *   ldiFromImage 300 → 95 ms CPU (sys 140 → 20 ms), same pre-merged triangles, same .glb bytes (moon,
+ *   shelf, hut); whole build peak RSS moon 451 → 358 MB (figures in bench/RESULTS.md).
  */
 
-/** Options for {@link mergePlanarCells}. */
+
+/** Options for {@link mergePlanarCells} and {@link mergePlanarPixelCells}. */
 export interface PlanarQuadtreeOptions {
 	/** Largest distance, in (x, y, k·d) pixels, between a dropped vertex and the emitted surface. */
 	errorPixels: number;
@@ -62,34 +69,43 @@ const SIDE_LEFT = 8;
 const LOCKED_INSIDE = 16;
 const MERGED = 128;
 
-/** Corner slots of a block in `Sheet.corner`: 4 vertex ids per block. */
-const TOP_LEFT = 0;
-const TOP_RIGHT = 1;
-const BOTTOM_LEFT = 2;
-const BOTTOM_RIGHT = 3;
+/** Slots of `Sheet.next`, laid out as the LDI's links so that the LDI's own links can serve. */
+const RIGHT = LINK_RIGHT;
+const DOWN = LINK_DOWN;
 
 /**
- * The layer's fully linked blocks, keyed by their top-left vertex (vertex ids are unique within a
- * layer, pixels are not: several pixels of one layer may share a position). The block right of block
- * b is keyed by b's top-right vertex, the block below by its bottom-left vertex.
+ * A layer's fully linked blocks, keyed by their top-left vertex. Keys are vertex ids of a triangulated
+ * layer (unique within it; pixels are not: several pixels of one layer may share a position), or LDI
+ * pixels for a layer meshed straight from the LDI (mergePlanarPixelCells: then `next` is the LDI's
+ * links). The block right of block b is keyed by b's top-right vertex, the block below by its
+ * bottom-left vertex.
  */
 interface Sheet {
-	/** Pixel x, y of each vertex, shifted by the LDI border so cells align on multiples of their side. */
+	/** Pixel x, y of each key; `shift` (the LDI border) added, cells align on multiples of their side. */
 	vertexX: Int32Array;
 	vertexY: Int32Array;
-	/** tl, tr, bl, br vertex of each fully linked block (4 per vertex; meaningful where the block exists). */
-	corner: Int32Array;
-	lattice: Float32Array;
-	inverseDepth: Float32Array;
+	shift: number;
+	/** 4 per key: at RIGHT the key right of it, at DOWN the key below it (meaningful along blocks' sides). */
+	next: Int32Array;
+	/**
+	 * Normalized disparity d of each key: the lattice height is k·d (`parallaxRangePixels`), 1/z is
+	 * d/near + (1 - d)/far, both rounded to Float32 as simplify.ts stores them for meshoptimizer. Read
+	 * from the LDI itself for a layer of cells: no per-pixel height arrays (moon's layer 0 on its worker:
+	 * filling two such arrays took 143 ms of a CPU profile under load).
+	 */
+	disparity: Float32Array;
+	parallaxRangePixels: number;
+	inverseNear: number;
+	inverseFar: number;
 	lock: Uint8Array;
 	halfError: number;
 	swimPixels: number;
 }
 
-/** The block `steps` blocks away from `block` along `slot` (TOP_RIGHT: rightwards, BOTTOM_LEFT: downwards). */
-function step(corner: Int32Array, block: number, slot: number, steps: number): number {
-	let b = block;
-	for (let i = 0; i < steps; i++) b = corner[b * 4 + slot];
+/** The key `steps` away from `key` along `slot` (RIGHT or DOWN). */
+function step(next: Int32Array, key: number, slot: number, steps: number): number {
+	let b = key;
+	for (let i = 0; i < steps; i++) b = next[b * 4 + slot];
 	return b;
 }
 
@@ -102,72 +118,74 @@ function step(corner: Int32Array, block: number, slot: number, steps: number): n
  * compile time on moon).
  */
 function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, current: Uint8Array, level: number, merged: Int32Array): number {
-	const {vertexX, vertexY, corner, lattice, inverseDepth, lock, halfError, swimPixels} = sheet;
+	const {vertexX, vertexY, shift, next, disparity, parallaxRangePixels: k, inverseNear, inverseFar, lock, halfError, swimPixels} = sheet;
 	const side = 1 << level;
 	const half = side >> 1;
 	const mask = side - 1;
 	let mergedCount = 0;
 	for (let c = 0; c < cells.length; c++) {
 		const p = cells[c];
-		if ((vertexX[p] & mask) !== 0 || (vertexY[p] & mask) !== 0) continue;
+		if (((vertexX[p] + shift) & mask) !== 0 || ((vertexY[p] + shift) & mask) !== 0) continue;
 		const tlChild = children[p];
 		// Children blocks exist along the walks because the children merged; the seams join when the
 		// bottom-right child is reached both ways.
-		const trBlock = step(corner, p, TOP_RIGHT, half);
-		const blBlock = step(corner, p, BOTTOM_LEFT, half);
+		const trBlock = step(next, p, RIGHT, half);
+		const blBlock = step(next, p, DOWN, half);
 		const trChild = children[trBlock];
 		const blChild = children[blBlock];
 		if ((tlChild & trChild & blChild & MERGED) === 0) continue;
-		const brBlock = step(corner, trBlock, BOTTOM_LEFT, half);
-		if (brBlock !== step(corner, blBlock, TOP_RIGHT, half)) continue;
+		const brBlock = step(next, trBlock, DOWN, half);
+		if (brBlock !== step(next, blBlock, RIGHT, half)) continue;
 		const brChild = children[brBlock];
 		if ((brChild & MERGED) === 0) continue;
 		if (((tlChild | trChild | blChild | brChild) & LOCKED_INSIDE) !== 0) continue;
 		if ((tlChild & (SIDE_RIGHT | SIDE_BOTTOM)) || (trChild & SIDE_BOTTOM) || (blChild & SIDE_RIGHT)) continue;
 		if (lock[brBlock]) continue;
-		const rightMiddleBlock = step(corner, brBlock, TOP_RIGHT, half - 1);
-		const bottomMiddleBlock = step(corner, brBlock, BOTTOM_LEFT, half - 1);
+		const rightMiddle = step(next, brBlock, RIGHT, half);
+		const bottomMiddle = step(next, brBlock, DOWN, half);
 		const cornerTl = p;
-		const cornerTr = corner[step(corner, trBlock, TOP_RIGHT, half - 1) * 4 + TOP_RIGHT];
-		const cornerBl = corner[step(corner, blBlock, BOTTOM_LEFT, half - 1) * 4 + BOTTOM_LEFT];
-		const cornerBr = corner[step(corner, rightMiddleBlock, BOTTOM_LEFT, half - 1) * 4 + BOTTOM_RIGHT];
+		const cornerTr = step(next, trBlock, RIGHT, half);
+		const cornerBl = step(next, blBlock, DOWN, half);
+		const cornerBr = step(next, rightMiddle, DOWN, half);
 		// Plane through the corners (least squares over four points), then every vertex against it.
-		const zTl = lattice[cornerTl * 3 + 2];
-		const zTr = lattice[cornerTr * 3 + 2];
-		const zBl = lattice[cornerBl * 3 + 2];
-		const zBr = lattice[cornerBr * 3 + 2];
-		const originX = lattice[cornerTl * 3] + half;
-		const originY = lattice[cornerTl * 3 + 1] + half;
+		const zTl = Math.fround(k * disparity[cornerTl]);
+		const zTr = Math.fround(k * disparity[cornerTr]);
+		const zBl = Math.fround(k * disparity[cornerBl]);
+		const zBr = Math.fround(k * disparity[cornerBr]);
+		const originX = vertexX[cornerTl] + half;
+		const originY = vertexY[cornerTl] + half;
 		const mean = (zTl + zTr + zBl + zBr) / 4;
 		const slopeX = (zTr + zBr - zTl - zBl) / (2 * side);
 		const slopeY = (zBl + zBr - zTl - zTr) / (2 * side);
-		let inverseDepthMin = Infinity;
-		let inverseDepthMax = -Infinity;
+		// 1/z grows with d (near < far): the extremes of d give those of 1/z.
+		let disparityMin = Infinity;
+		let disparityMax = -Infinity;
 		let planar = true;
-		let rowBlock = p;
+		let rowStart = p;
 		for (let by = 0; by <= side && planar; by++) {
-			let block = rowBlock;
-			const slotLeft = by < side ? TOP_LEFT : BOTTOM_LEFT;
+			let v = rowStart;
 			for (let bx = 0; bx <= side; bx++) {
-				const v = corner[block * 4 + (bx < side ? slotLeft : slotLeft + 1)];
-				const residual = lattice[v * 3 + 2] - mean - slopeX * (lattice[v * 3] - originX) - slopeY * (lattice[v * 3 + 1] - originY);
+				const d = disparity[v];
+				const residual = Math.fround(k * d) - mean - slopeX * (vertexX[v] - originX) - slopeY * (vertexY[v] - originY);
 				if (residual > halfError || residual < -halfError) {
 					planar = false;
 					break;
 				}
-				const w = inverseDepth[v];
-				if (w < inverseDepthMin) inverseDepthMin = w;
-				if (w > inverseDepthMax) inverseDepthMax = w;
-				if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+				if (d < disparityMin) disparityMin = d;
+				if (d > disparityMax) disparityMax = d;
+				if (bx < side) v = next[v * 4 + RIGHT];
 			}
-			if (by < side - 1) rowBlock = corner[rowBlock * 4 + BOTTOM_LEFT];
+			if (by < side) rowStart = next[rowStart * 4 + DOWN];
 		}
-		if (!planar || side * (inverseDepthMax - inverseDepthMin) > swimPixels * inverseDepthMin) continue;
+		if (!planar) continue;
+		const inverseDepthMin = Math.fround(disparityMin * inverseNear + (1 - disparityMin) * inverseFar);
+		const inverseDepthMax = Math.fround(disparityMax * inverseNear + (1 - disparityMax) * inverseFar);
+		if (side * (inverseDepthMax - inverseDepthMin) > swimPixels * inverseDepthMin) continue;
 		// lock holds 0 or 1, so lock · SIDE is the side's flag or 0.
 		current[p] = MERGED
 			| ((tlChild | trChild) & SIDE_TOP) | (lock[trBlock] * SIDE_TOP)
-			| ((trChild | brChild) & SIDE_RIGHT) | (lock[corner[rightMiddleBlock * 4 + TOP_RIGHT]] * SIDE_RIGHT)
-			| ((blChild | brChild) & SIDE_BOTTOM) | (lock[corner[bottomMiddleBlock * 4 + BOTTOM_LEFT]] * SIDE_BOTTOM)
+			| ((trChild | brChild) & SIDE_RIGHT) | (lock[rightMiddle] * SIDE_RIGHT)
+			| ((blChild | brChild) & SIDE_BOTTOM) | (lock[bottomMiddle] * SIDE_BOTTOM)
 			| ((tlChild | blChild) & SIDE_LEFT) | (lock[blBlock] * SIDE_LEFT);
 		merged[mergedCount++] = p;
 	}
@@ -175,17 +193,16 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
 }
 
 /**
- * The fully linked blocks: fills `corner` and `levelZeroFlags` for each, marks both of its triangles in
- * `inBlock` and returns the blocks' top-left vertices. triangulate.ts writes a fully linked cell as two
- * consecutive triangles, (tl, bl, tr) then (br, tr, bl), and keeps that order through the per-layer
- * lists and split-charts' tiles, so one sequential pass finds them; the links are checked all the same.
- * Before, a pass mapped each top-right vertex to its upper triangle and a second pass looked the lower
- * triangles up in it. moon.jpg's layer 0 on the worker thread, CPU profile: 85 → 36 ms; same blocks, same
- * bytes (moon, shelf, hut, the sample); whole build moon 2318 → 2273 ms (median of 7; later runs were
- * lost in the host's noise).
+ * The fully linked blocks of a triangulated layer: fills `next` and `levelZeroFlags` for each, marks
+ * both of its triangles in `inBlock` and returns the blocks' top-left vertices. triangulate.ts writes a
+ * fully linked cell as two consecutive triangles, (tl, bl, tr) then (br, tr, bl), and keeps that order
+ * through the per-layer lists and split-charts' tiles, so one sequential pass finds them; the links are
+ * checked all the same. Before, a pass mapped each top-right vertex to its upper triangle and a second
+ * pass looked the lower triangles up in it. moon.jpg's layer 0 on the worker thread, CPU profile:
+ * 85 → 36 ms; same blocks, same bytes (moon, shelf, hut, the sample).
  */
 function findBlocks(
-	links: Int32Array, indices: Uint32Array, vertexPixels: Int32Array, corner: Int32Array, levelZeroFlags: Uint8Array, inBlock: Uint8Array,
+	links: Int32Array, indices: Uint32Array, vertexPixels: Int32Array, next: Int32Array, levelZeroFlags: Uint8Array, inBlock: Uint8Array,
 ): Int32Array {
 	const triangleCount = indices.length / 3;
 	const blockList = new Int32Array(vertexPixels.length);
@@ -203,10 +220,10 @@ function findBlocks(
 		if (links[vertexPixels[tr] * 4 + LINK_DOWN] !== pbr || links[vertexPixels[bl] * 4 + LINK_RIGHT] !== pbr) continue;
 		inBlock[t] = 1;
 		inBlock[t + 1] = 1;
-		corner[tl * 4 + TOP_LEFT] = tl;
-		corner[tl * 4 + TOP_RIGHT] = tr;
-		corner[tl * 4 + BOTTOM_LEFT] = bl;
-		corner[tl * 4 + BOTTOM_RIGHT] = br;
+		next[tl * 4 + RIGHT] = tr;
+		next[tl * 4 + DOWN] = bl;
+		next[tr * 4 + DOWN] = br;
+		next[bl * 4 + RIGHT] = br;
 		levelZeroFlags[tl] = MERGED;
 		blockList[blockCount++] = tl;
 		t++;
@@ -214,18 +231,11 @@ function findBlocks(
 	return blockList.slice(0, blockCount);
 }
 
-/** Pixel coordinates of every vertex, shifted by the LDI border so cells align on multiples of their side. */
-function shiftedCoordinates(coordinates: Int32Array, vertexPixels: Int32Array, border: number): Int32Array {
-	const shifted = new Int32Array(vertexPixels.length);
-	for (let v = 0; v < vertexPixels.length; v++) shifted[v] = coordinates[vertexPixels[v]] + border;
-	return shifted;
-}
-
 /**
  * The leaves, the largest merged cells top down (their top-left vertices and levels): marks their
  * blocks covered and their corners used.
  */
-function collectLeaves(corner: Int32Array, mergedCells: Int32Array[], covered: Uint8Array, used: Uint8Array): {leafBlocks: Int32Array; leafLevels: Uint8Array} {
+function collectLeaves(next: Int32Array, mergedCells: Int32Array[], covered: Uint8Array, used: Uint8Array): {leafBlocks: Int32Array; leafLevels: Uint8Array} {
 	let cellCount = 0;
 	for (const cells of mergedCells) cellCount += cells.length;
 	const leafBlocks = new Int32Array(cellCount);
@@ -242,24 +252,24 @@ function collectLeaves(corner: Int32Array, mergedCells: Int32Array[], covered: U
 				let block = rowBlock;
 				for (let bx = 0; bx < side; bx++) {
 					covered[block] = 1;
-					if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+					if (bx < side - 1) block = next[block * 4 + RIGHT];
 				}
-				if (by < side - 1) rowBlock = corner[rowBlock * 4 + BOTTOM_LEFT];
+				if (by < side - 1) rowBlock = next[rowBlock * 4 + DOWN];
 			}
 			leafBlocks[leafCount] = p;
 			leafLevels[leafCount++] = level;
-			const topRightBlock = step(corner, p, TOP_RIGHT, side - 1);
+			const topRight = step(next, p, RIGHT, side);
 			used[p] = 1;
-			used[corner[topRightBlock * 4 + TOP_RIGHT]] = 1;
-			used[corner[rowBlock * 4 + BOTTOM_LEFT]] = 1;
-			used[corner[step(corner, topRightBlock, BOTTOM_LEFT, side - 1) * 4 + BOTTOM_RIGHT]] = 1;
+			used[topRight] = 1;
+			used[next[rowBlock * 4 + DOWN]] = 1;
+			used[step(next, topRight, DOWN, side)] = 1;
 		}
 	}
 	return {leafBlocks: leafBlocks.subarray(0, leafCount), leafLevels: leafLevels.subarray(0, leafCount)};
 }
 
-/** Copies the triangles outside fully linked blocks to `merged`, marking their vertices used; returns the length written. */
-function keepUnmergedTriangles(indices: Uint32Array, inBlock: Uint8Array, used: Uint8Array, merged: Uint32Array): number {
+/** Copies the triangles outside fully linked blocks (`inBlock` 0) to `merged`, marking their vertices used; returns the length written. */
+function keepUnmergedTriangles(indices: Uint32Array | Int32Array, inBlock: Uint8Array, used: Uint8Array, merged: Uint32Array): number {
 	const triangleCount = indices.length / 3;
 	let length = 0;
 	for (let t = 0; t < triangleCount; t++) {
@@ -278,54 +288,55 @@ function keepUnmergedTriangles(indices: Uint32Array, inBlock: Uint8Array, used: 
  * centre through every used vertex of its boundary. Returns the new length.
  */
 function emitLeaves(
-	corner: Int32Array, leafBlocks: Int32Array, leafLevels: Uint8Array, used: Uint8Array, maxCellBlocks: number,
+	next: Int32Array, leafBlocks: Int32Array, leafLevels: Uint8Array, used: Uint8Array, maxCellBlocks: number,
 	merged: Uint32Array, start: number,
 ): number {
 	let length = start;
 	const ring = new Int32Array(4 * maxCellBlocks + 4);
-	const rightColumn = new Int32Array(maxCellBlocks);
-	const topRow = new Int32Array(maxCellBlocks);
+	const rightColumn = new Int32Array(maxCellBlocks + 1);
+	const topRow = new Int32Array(maxCellBlocks + 1);
 	for (let leaf = 0; leaf < leafLevels.length; leaf++) {
 		const side = 1 << leafLevels[leaf];
 		const p = leafBlocks[leaf];
 		if (side === 1) {
-			const o = p * 4;
-			merged[length++] = corner[o + TOP_LEFT];
-			merged[length++] = corner[o + BOTTOM_LEFT];
-			merged[length++] = corner[o + TOP_RIGHT];
-			merged[length++] = corner[o + BOTTOM_RIGHT];
-			merged[length++] = corner[o + TOP_RIGHT];
-			merged[length++] = corner[o + BOTTOM_LEFT];
+			const tr = next[p * 4 + RIGHT];
+			const bl = next[p * 4 + DOWN];
+			const br = next[tr * 4 + DOWN];
+			merged[length++] = p;
+			merged[length++] = bl;
+			merged[length++] = tr;
+			merged[length++] = br;
+			merged[length++] = tr;
+			merged[length++] = bl;
 			continue;
 		}
-		// Boundary counter-clockwise seen from the camera: down the left side, along the bottom, up the right, back along the top.
-		let block = p;
-		for (let bx = 0; bx < side; bx++) {
-			topRow[bx] = block;
-			if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+		// Boundary vertices counter-clockwise seen from the camera: down the left side, along the bottom,
+		// up the right, back along the top (each side from its first corner, without its last).
+		let v = p;
+		for (let bx = 0; bx <= side; bx++) {
+			topRow[bx] = v;
+			if (bx < side) v = next[v * 4 + RIGHT];
 		}
-		for (let by = 0; by < side; by++) {
-			rightColumn[by] = block;
-			if (by < side - 1) block = corner[block * 4 + BOTTOM_LEFT];
+		v = topRow[side];
+		for (let by = 0; by <= side; by++) {
+			rightColumn[by] = v;
+			if (by < side) v = next[v * 4 + DOWN];
 		}
 		let n = 0;
-		block = p;
+		v = p;
 		for (let by = 0; by < side; by++) {
-			if (used[block]) ring[n++] = block;
-			if (by < side - 1) block = corner[block * 4 + BOTTOM_LEFT];
+			if (used[v]) ring[n++] = v;
+			v = next[v * 4 + DOWN];
 		}
 		for (let bx = 0; bx < side; bx++) {
-			const v = corner[block * 4 + BOTTOM_LEFT];
 			if (used[v]) ring[n++] = v;
-			if (bx < side - 1) block = corner[block * 4 + TOP_RIGHT];
+			v = next[v * 4 + RIGHT];
 		}
-		for (let by = side - 1; by >= 0; by--) {
-			const v = corner[rightColumn[by] * 4 + BOTTOM_RIGHT];
-			if (used[v]) ring[n++] = v;
+		for (let by = side; by > 0; by--) {
+			if (used[rightColumn[by]]) ring[n++] = rightColumn[by];
 		}
-		for (let bx = side - 1; bx >= 0; bx--) {
-			const v = corner[topRow[bx] * 4 + TOP_RIGHT];
-			if (used[v]) ring[n++] = v;
+		for (let bx = side; bx > 0; bx--) {
+			if (used[topRow[bx]]) ring[n++] = topRow[bx];
 		}
 		if (n === 4) {
 			// ring = tl, bl, br, tr: the two triangles of a block.
@@ -338,7 +349,7 @@ function emitLeaves(
 			continue;
 		}
 		const half = side >> 1;
-		const centre = step(corner, step(corner, p, TOP_RIGHT, half), BOTTOM_LEFT, half);
+		const centre = step(next, step(next, p, RIGHT, half), DOWN, half);
 		for (let k = 0; k < n; k++) {
 			merged[length++] = centre;
 			merged[length++] = ring[k];
@@ -349,41 +360,17 @@ function emitLeaves(
 }
 
 /**
- * The layer's triangles with planar cells merged (same vertex numbering as `layer`; unused vertices
- * stay in the buffer). `lattice` holds x, y, k·d per vertex, `inverseDepth` 1/z per vertex, `lock` 1
- * for vertices that must survive.
- *
- * ```ts
- * const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: 0.25});
- * const [simplified] = MeshoptSimplifier.simplify(merged, lattice, 3, 0, 0.75, ['ErrorAbsolute', 'Sparse']);
- * ```
+ * The quadtree over `blocks` (level-0 cells, flagged MERGED in `levelZeroFlags`), then the leaves'
+ * triangles after `loose`'s triangles outside blocks (`inBlock` 0), in the sheet's keys.
  */
-export function mergePlanarCells(
-	ldi: Ldi,
-	layer: LayerTriangles,
-	lattice: Float32Array,
-	inverseDepth: Float32Array,
-	lock: Uint8Array,
-	options: Partial<PlanarQuadtreeOptions> = {},
+function mergeSheet(
+	sheet: Sheet, blocks: Int32Array, levelZeroFlags: Uint8Array, loose: Uint32Array | Int32Array, inBlock: Uint8Array, maxCellBlocks: number,
+	latticeTriangles: number,
 ): Uint32Array {
-	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
-	const {indices, vertexPixels} = layer;
-	const vertexCount = vertexPixels.length;
-	// One small function per loop: a long function of loops run once each is compiled again at every
-	// loop (on-stack replacement, then a deoptimization at the next loop, which has no type feedback yet).
-	// In one moon build this function was compiled 17 times (154 ms of TurboFan time), its parts now
-	// ~80 ms; the simplify stage fell 811 → 647 ms (median of 5 fresh processes, same bytes).
-	const corner = new Int32Array(vertexCount * 4);
-	const flags = [new Uint8Array(vertexCount), new Uint8Array(vertexCount)];
-	// Triangles of fully linked blocks: the merged cells re-emit them.
-	const inBlock = new Uint8Array(indices.length / 3);
-	const blocks = findBlocks(ldi.links, indices, vertexPixels, corner, flags[0], inBlock);
-	const vertexX = shiftedCoordinates(ldi.x, vertexPixels, ldi.border);
-	const vertexY = shiftedCoordinates(ldi.y, vertexPixels, ldi.border);
-
+	const keyCount = levelZeroFlags.length;
 	let maxLevel = 0;
 	while ((2 << maxLevel) <= maxCellBlocks) maxLevel++;
-	const sheet: Sheet = {vertexX, vertexY, corner, lattice, inverseDepth, lock, halfError: errorPixels / 2, swimPixels};
+	const flags = [levelZeroFlags, new Uint8Array(keyCount)];
 	const mergedCells: Int32Array[] = [blocks];
 	for (let level = 1; level <= maxLevel; level++) {
 		const current = flags[level & 1];
@@ -394,11 +381,100 @@ export function mergePlanarCells(
 		mergedCells.push(merged.slice(0, mergeLevel(sheet, cells, flags[(level - 1) & 1], current, level, merged)));
 	}
 
-	const used = lock.slice();
-	const {leafBlocks, leafLevels} = collectLeaves(corner, mergedCells, new Uint8Array(vertexCount), used);
-	const merged = new Uint32Array(indices.length);
-	const length = keepUnmergedTriangles(indices, inBlock, used, merged);
-	return merged.slice(0, emitLeaves(corner, leafBlocks, leafLevels, used, maxCellBlocks, merged, length));
+	const used = sheet.lock.slice();
+	const {leafBlocks, leafLevels} = collectLeaves(sheet.next, mergedCells, new Uint8Array(keyCount), used);
+	// Never more than the lattice's triangles: a leaf's fan has at most two per block of its boundary.
+	const merged = new Uint32Array(latticeTriangles * 3);
+	const length = keepUnmergedTriangles(loose, inBlock, used, merged);
+	return merged.slice(0, emitLeaves(sheet.next, leafBlocks, leafLevels, used, maxCellBlocks, merged, length));
+}
+
+/** Where the lattice heights and inverse depths come from (see simplify.ts). */
+export interface PlanarQuadtreeDepth {
+	/** Parallax in pixels between disparity 0 and 1: the lattice height of a vertex is this × its disparity. */
+	parallaxRangePixels: number;
+	/** Depth of disparity 1 and of disparity 0, metres. */
+	nearMeters: number;
+	farMeters: number;
+}
+
+/**
+ * The layer's triangles with planar cells merged (same vertex numbering as `layer`; unused vertices
+ * stay in the buffer). `lock` is 1 for vertices that must survive.
+ *
+ * ```ts
+ * const merged = mergePlanarCells(ldi, layer, lock, {parallaxRangePixels: 41, nearMeters: 1, farMeters: 10}, {errorPixels: 0.25});
+ * const [simplified] = MeshoptSimplifier.simplify(merged, lattice, 3, 0, 0.75, ['ErrorAbsolute', 'Sparse']);
+ * ```
+ */
+export function mergePlanarCells(
+	ldi: Ldi,
+	layer: LayerTriangles,
+	lock: Uint8Array,
+	depth: PlanarQuadtreeDepth,
+	options: Partial<PlanarQuadtreeOptions> = {},
+): Uint32Array {
+	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
+	const {indices, vertexPixels} = layer;
+	const vertexCount = vertexPixels.length;
+	// One small function per loop: a long function of loops run once each is compiled again at every
+	// loop (on-stack replacement, then a deoptimization at the next loop, which has no type feedback yet).
+	// In one moon build this function was compiled 17 times (154 ms of TurboFan time), its parts now
+	// ~80 ms; the simplify stage fell 811 → 647 ms (median of 5 fresh processes, same bytes).
+	const next = new Int32Array(vertexCount * 4);
+	const levelZeroFlags = new Uint8Array(vertexCount);
+	// Triangles of fully linked blocks: the merged cells re-emit them.
+	const inBlock = new Uint8Array(indices.length / 3);
+	const blocks = findBlocks(ldi.links, indices, vertexPixels, next, levelZeroFlags, inBlock);
+	const disparity = new Float32Array(vertexCount);
+	gather(ldi.disparity, vertexPixels, disparity);
+	const vertexX = new Int32Array(vertexCount);
+	gather(ldi.x, vertexPixels, vertexX);
+	const vertexY = new Int32Array(vertexCount);
+	gather(ldi.y, vertexPixels, vertexY);
+	const sheet: Sheet = {vertexX, vertexY, shift: ldi.border, next, ...sheetDepth(depth), disparity, lock, halfError: errorPixels / 2, swimPixels};
+	return mergeSheet(sheet, blocks, levelZeroFlags, indices, inBlock, maxCellBlocks, indices.length / 3);
+}
+
+function sheetDepth({parallaxRangePixels, nearMeters, farMeters}: PlanarQuadtreeDepth): Pick<Sheet, 'parallaxRangePixels' | 'inverseNear' | 'inverseFar'> {
+	return {parallaxRangePixels, inverseNear: 1 / nearMeters, inverseFar: 1 / farMeters};
+}
+
+/** Copies to `ofVertex` the value `ofPixel` holds for each vertex's pixel. */
+function gather<T extends Int32Array | Float32Array>(ofPixel: T, vertexPixels: Int32Array, ofVertex: T): void {
+	for (let v = 0; v < vertexPixels.length; v++) ofVertex[v] = ofPixel[vertexPixels[v]];
+}
+
+/**
+ * {@link mergePlanarCells} for a layer meshed straight from the LDI (triangulate.ts' LayerCells):
+ * its fully linked cells `blocks` (top-left LDI pixels) are walked along the LDI's own links, its
+ * other triangles `loose` (three LDI pixels each) are kept as they are. `lock` is indexed by LDI
+ * pixel; so is the result.
+ *
+ * ```ts
+ * const merged = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, lock, {parallaxRangePixels: 41, nearMeters: 1, farMeters: 10});
+ * ```
+ */
+export function mergePlanarPixelCells(
+	ldi: Ldi,
+	blocks: Int32Array,
+	loose: Int32Array,
+	lock: Uint8Array,
+	depth: PlanarQuadtreeDepth,
+	options: Partial<PlanarQuadtreeOptions> = {},
+): Uint32Array {
+	const {errorPixels, swimPixels, maxCellBlocks} = {...PLANAR_QUADTREE_DEFAULTS, ...options};
+	const levelZeroFlags = new Uint8Array(ldi.count);
+	flagBlocks(blocks, levelZeroFlags);
+	const sheet: Sheet = {
+		vertexX: ldi.x, vertexY: ldi.y, shift: ldi.border, next: ldi.links, ...sheetDepth(depth), disparity: ldi.disparity, lock,
+		halfError: errorPixels / 2, swimPixels,
+	};
+	return mergeSheet(sheet, blocks, levelZeroFlags, loose, new Uint8Array(loose.length / 3), maxCellBlocks, loose.length / 3 + 2 * blocks.length);
+}
+
+function flagBlocks(blocks: Int32Array, flags: Uint8Array): void {
+	for (let b = 0; b < blocks.length; b++) flags[blocks[b]] = MERGED;
 }
 
 function clearFlags(flags: Uint8Array, cells: Int32Array): void {

@@ -8,12 +8,12 @@ import {
 	finishSplitLayer, type MergedLayer, premergeLayer, type PremergedLayer, type SimplifiedLayer, type SimplifyOptions, splitShare,
 	type UnprojectCamera,
 } from './simplify.js';
-import type {LayerTriangles} from './triangulate.js';
+import type {LayerCells, LayerTriangles} from './triangulate.js';
 
 /** What the worker pre-merges: the LDI and the layer share their memory (SharedArrayBuffers), the rest is small. */
 export interface PremergeJob {
 	ldi: Ldi;
-	layer: LayerTriangles;
+	layer: LayerTriangles | LayerCells;
 	camera: UnprojectCamera;
 	depthRange: DepthRange;
 	options: SimplifyOptions;
@@ -60,9 +60,9 @@ export class PremergeThread {
 	 */
 	async premerge(job: PremergeJob): Promise<PremergedLayer> {
 		try {
-			const reply = await this.request<{mergedTriangles: number; merged: Omit<MergedLayer, 'layer'>}>({type: 'premerge', job});
+			const reply = await this.request<{mergedTriangles: number; merged: MergedLayer}>({type: 'premerge', job});
 			this.madeOnWorker = true;
-			const merged = {...reply.merged, layer: job.layer};
+			const {merged} = reply;
 			let split: RowSplit | undefined;
 			return {
 				mergedTriangles: reply.mergedTriangles,

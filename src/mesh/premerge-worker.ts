@@ -15,9 +15,9 @@ async function answer(request: PremergeRequest): Promise<void> {
 		const {ldi, layer, camera, depthRange, options} = request.job;
 		const handle = premergeLayer(ldi, layer, camera, depthRange, options, true);
 		premerged = {handle, options};
-		// The arrays are SharedArrayBuffers: the calling thread sees them without a copy. It has the layer.
-		const {indices, lattice, swim, lock, mergeErrorPixels} = handle.merged;
-		parentPort?.postMessage({mergedTriangles: handle.mergedTriangles, merged: {indices, lattice, swim, lock, mergeErrorPixels}});
+		// The arrays are SharedArrayBuffers: the calling thread sees them without a copy (the layer's too:
+		// a triangulated layer came from it, a layer of cells was numbered here).
+		parentPort?.postMessage({mergedTriangles: handle.mergedTriangles, merged: handle.merged});
 		return;
 	}
 	if (!premerged) throw new Error('premerge worker: asked to simplify before pre-merging');

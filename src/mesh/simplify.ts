@@ -1,10 +1,10 @@
 import type {MeshoptSimplifier} from 'meshoptimizer/simplifier';
 
-import {type Ldi, sharedArray} from '../ldi/ldi.js';
+import {LINK_DOWN, LINK_RIGHT, type Ldi, sharedArray} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
-import {mergePlanarCells} from './planar-quadtree.js';
+import {mergePlanarCells, mergePlanarPixelCells} from './planar-quadtree.js';
 import {bottomShare, type RowSplit, splitByRows} from './row-split.js';
-import {addCornerEighthTurns, type LayerTriangles} from './triangulate.js';
+import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './triangulate.js';
 
 /**
  * Simplification of one layer's pixel-lattice mesh, with the error bounded in pixels of parallax.
@@ -225,13 +225,19 @@ export function loadMeshoptSimplifier(): Promise<typeof MeshoptSimplifier> {
  * ```
  */
 export function premergeLayer(
-	ldi: Ldi, layer: LayerTriangles, camera: UnprojectCamera, depthRange: DepthRange, options: Partial<SimplifyOptions> = {}, sharedMemory = false,
+	ldi: Ldi, layer: LayerTriangles | LayerCells, camera: UnprojectCamera, depthRange: DepthRange, options: Partial<SimplifyOptions> = {},
+	sharedMemory = false,
 ): PremergedLayer {
 	const settings = {...SIMPLIFY_DEFAULTS, ...options};
 	const k = resolveParallaxRangePixels(camera.width, camera.height, settings.parallaxRangePixels);
-	const merged = settings.simplifyErrorPixels > 0 && layer.indices.length > 3
-		? mergeLayer(ldi, layer, k, depthRange, settings, sharedMemory)
-		: {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0};
+	let merged: MergedLayer;
+	if ('blocks' in layer) {
+		merged = mergeCellsLayer(ldi, layer, k, depthRange, settings, sharedMemory);
+	} else if (settings.simplifyErrorPixels > 0 && layer.indices.length > 3) {
+		merged = mergeLayer(ldi, layer, k, depthRange, settings, sharedMemory);
+	} else {
+		merged = {layer, indices: layer.indices, lattice: new Float32Array(0), swim: new Float32Array(0), lock: new Uint8Array(0), mergeErrorPixels: 0};
+	}
 	// Made once, at the first pass that asks for it: budget retries reuse it (the share does not change).
 	let split: RowSplit | undefined;
 	return {
@@ -285,10 +291,131 @@ function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: Dept
 	fillLatticeAndSwim(ldi, layer.vertexPixels, k, inverseDepth, minInverseDepth, lattice, swim);
 	const lock = lockedVertices(ldi, layer, shared);
 	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
-	const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels});
+	const merged = mergePlanarCells(ldi, layer, lock, {parallaxRangePixels: k, ...depthRange}, {
+		errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels,
+	});
 	const indices = shared ? sharedArray(Uint32Array, merged.length) : merged;
 	if (shared) indices.set(merged);
 	return {layer, indices, lattice, swim, lock, mergeErrorPixels};
+}
+
+/**
+ * mergeLayer for a layer meshed straight from the LDI (triangulate.ts' LayerCells): locks per LDI
+ * pixel, the quadtree over its cells along the LDI's links (mergePlanarPixelCells), then
+ * the kept pixels numbered in order of first use, so meshoptimizer gets only those (moon: ~80 k of
+ * layer 0's 1.05 M pixels). The lattice mesh of the layer is never made (moon: 2.08 M triangles).
+ * The pre-merge runs whatever `simplifyErrorPixels` (at 0 it merges exactly planar cells only).
+ */
+function mergeCellsLayer(ldi: Ldi, cells: LayerCells, k: number, depthRange: DepthRange, settings: SimplifyOptions, shared: boolean): MergedLayer {
+	const eighthTurns = new Uint8Array(ldi.count);
+	addCellEighthTurns(ldi.links, cells, eighthTurns);
+	const lock = new Uint8Array(ldi.count);
+	const minDisparity = lockPixels(ldi, cells.layersUsingPixel, eighthTurns, lock);
+	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
+	const pixelIndices = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, lock, {parallaxRangePixels: k, ...depthRange}, {
+		errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels,
+	});
+	const vertexOfPixel = new Int32Array(ldi.count).fill(-1);
+	const indices = shared ? sharedArray(Uint32Array, pixelIndices.length) : new Uint32Array(pixelIndices.length);
+	const keptPixels = new Int32Array(pixelIndices.length);
+	const vertexCount = numberKeptPixels(pixelIndices, vertexOfPixel, indices, keptPixels);
+	const vertexPixels = shared ? sharedArray(Int32Array, vertexCount) : new Int32Array(vertexCount);
+	vertexPixels.set(keptPixels.subarray(0, vertexCount));
+	const lattice = shared ? sharedArray(Float32Array, vertexCount * 3) : new Float32Array(vertexCount * 3);
+	const swim = shared ? sharedArray(Float32Array, vertexCount * 2) : new Float32Array(vertexCount * 2);
+	const keptLock = shared ? sharedArray(Uint8Array, vertexCount) : new Uint8Array(vertexCount);
+	const sharedVertices = shared ? sharedArray(Uint8Array, vertexCount) : new Uint8Array(vertexCount);
+	fillKeptVertices(ldi, vertexPixels, k, depthRange, minDisparity, lock, cells.layersUsingPixel, lattice, swim, keptLock, sharedVertices);
+	const layer: LayerTriangles = {layerIndex: cells.layerIndex, vertexPixels, indices, sharedVertices};
+	return {layer, indices, lattice, swim, lock: keptLock, mergeErrorPixels};
+}
+
+/** Eighth turns per pixel of a layer of cells: 2 at each corner of a block, 2 and 1 at its other triangles' corners. */
+function addCellEighthTurns(links: Int32Array, {blocks, corners}: LayerCells, eighthTurns: Uint8Array): void {
+	for (let b = 0; b < blocks.length; b++) {
+		const tl = blocks[b];
+		const tr = links[tl * 4 + LINK_RIGHT];
+		const bl = links[tl * 4 + LINK_DOWN];
+		eighthTurns[tl] += 2;
+		eighthTurns[tr] += 2;
+		eighthTurns[bl] += 2;
+		eighthTurns[links[tr * 4 + LINK_DOWN]] += 2;
+	}
+	for (let i = 0; i < corners.length; i += 3) {
+		eighthTurns[corners[i]] += 2;
+		eighthTurns[corners[i + 1]] += 1;
+		eighthTurns[corners[i + 2]] += 1;
+	}
+}
+
+/**
+ * lockedVertices per LDI pixel of a layer of cells (pixels with eighth turns are its vertices; a stitch
+ * vertex is one another layer uses too); returns the smallest disparity among its vertices.
+ */
+function lockPixels(ldi: Ldi, layersUsingPixel: Uint8Array, eighthTurns: Uint8Array, lock: Uint8Array): number {
+	const minX = -ldi.border;
+	const minY = -ldi.border;
+	const maxX = ldi.width - 1 + ldi.border;
+	const maxY = ldi.height - 1 + ldi.border;
+	let minDisparity = Infinity;
+	for (let p = 0; p < eighthTurns.length; p++) {
+		const turns = eighthTurns[p];
+		if (turns === 0) continue;
+		if (ldi.disparity[p] < minDisparity) minDisparity = ldi.disparity[p];
+		if (layersUsingPixel[p] > 1) {
+			lock[p] = 1;
+			continue;
+		}
+		if (turns === 8) continue;
+		const onFrameX = ldi.x[p] === minX || ldi.x[p] === maxX;
+		const onFrameY = ldi.y[p] === minY || ldi.y[p] === maxY;
+		// Free only in the middle of a straight frame side: on the frame, and half a turn of triangles.
+		if (onFrameX === onFrameY || turns !== 4) lock[p] = 1;
+	}
+	return minDisparity;
+}
+
+/** Numbers the pixels of `pixelIndices` in order of first use: writes `indices` and the pixels, returns how many. */
+function numberKeptPixels(pixelIndices: Uint32Array, vertexOfPixel: Int32Array, indices: Uint32Array, keptPixels: Int32Array): number {
+	let vertexCount = 0;
+	for (let i = 0; i < pixelIndices.length; i++) {
+		const p = pixelIndices[i];
+		let v = vertexOfPixel[p];
+		if (v < 0) {
+			v = vertexCount++;
+			vertexOfPixel[p] = v;
+			keptPixels[v] = p;
+		}
+		indices[i] = v;
+	}
+	return vertexCount;
+}
+
+/**
+ * Lattice (x, y, k·d), swim attributes, lock and stitch flag of every kept vertex; 1/z rounded to
+ * Float32 as mergeLayer's inverse depths, the smallest that of `minDisparity` (1/z grows with d).
+ */
+function fillKeptVertices(
+	ldi: Ldi, vertexPixels: Int32Array, k: number, depthRange: DepthRange, minDisparity: number, lock: Uint8Array,
+	layersUsingPixel: Uint8Array, lattice: Float32Array, swim: Float32Array, keptLock: Uint8Array, sharedVertices: Uint8Array,
+): void {
+	const inverseNear = 1 / depthRange.nearMeters;
+	const inverseFar = 1 / depthRange.farMeters;
+	const minInverseDepth = Math.fround(minDisparity * inverseNear + (1 - minDisparity) * inverseFar);
+	for (let v = 0; v < vertexPixels.length; v++) {
+		const p = vertexPixels[v];
+		const x = ldi.x[p] + 0.5;
+		const y = ldi.y[p] + 0.5;
+		const d = ldi.disparity[p];
+		lattice[v * 3] = x;
+		lattice[v * 3 + 1] = y;
+		lattice[v * 3 + 2] = k * d;
+		const relativeInverseDepth = Math.fround(d * inverseNear + (1 - d) * inverseFar) / minInverseDepth;
+		swim[v * 2] = x * relativeInverseDepth;
+		swim[v * 2 + 1] = y * relativeInverseDepth;
+		keptLock[v] = lock[p];
+		sharedVertices[v] = layersUsingPixel[p] > 1 ? 1 : 0;
+	}
 }
 
 /** Writes 1/z of every vertex to `inverseDepth` and returns the smallest (one function per loop: see planar-quadtree.ts). */
@@ -465,7 +592,7 @@ const CALLER_MESHOPT_SHARE = 0.58;
  */
 export async function simplifyLayers(
 	ldi: Ldi,
-	layers: LayerTriangles[],
+	layers: Array<LayerTriangles | LayerCells>,
 	camera: UnprojectCamera,
 	depthRange: DepthRange,
 	options: Partial<SimplifyOptions> = {},

@@ -7,17 +7,18 @@ import {gridLdi} from './ldi-fixtures.js';
 
 const K = 40;
 
-/** Lattice (x, y, K·d), 1/z (1 m–10 m) and no locks, as simplify.ts prepares them. */
-function inputs(ldi: Ldi, layer: LayerTriangles): {lattice: Float32Array; inverseDepth: Float32Array; lock: Uint8Array} {
+/** Heights K·d, 1/z from 1 m to 10 m. */
+const DEPTH = {parallaxRangePixels: K, nearMeters: 1, farMeters: 10};
+
+/** Lattice (x, y, K·d) as simplify.ts prepares it, and no locks. */
+function inputs(ldi: Ldi, layer: LayerTriangles): {lattice: Float32Array; lock: Uint8Array} {
 	const n = layer.vertexPixels.length;
 	const lattice = new Float32Array(n * 3);
-	const inverseDepth = new Float32Array(n);
 	for (let v = 0; v < n; v++) {
 		const p = layer.vertexPixels[v];
 		lattice.set([ldi.x[p] + 0.5, ldi.y[p] + 0.5, K * ldi.disparity[p]], v * 3);
-		inverseDepth[v] = ldi.disparity[p] + 0.1 * (1 - ldi.disparity[p]);
 	}
-	return {lattice, inverseDepth, lock: new Uint8Array(n)};
+	return {lattice, lock: new Uint8Array(n)};
 }
 
 /** Directed edges without their opposite edge (open edges: the mesh border, or a T-junction). */
@@ -58,8 +59,8 @@ describe('mergePlanarCells', () => {
 		// A plane on the left, a curved surface on the right: big cells meet small ones.
 		const ldi = gridLdi(129, 97, (x, y) => (x < 64 ? 0.3 + 0.002 * x + 0.001 * y : 0.428 + 0.2 * Math.sin((x - 64) / 5) * Math.cos(y / 7)));
 		const [layer] = triangulateLdi(ldi);
-		const {lattice, inverseDepth, lock} = inputs(ldi, layer);
-		const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels: 0.5, swimPixels: 4});
+		const {lock} = inputs(ldi, layer);
+		const merged = mergePlanarCells(ldi, layer, lock, DEPTH, {errorPixels: 0.5, swimPixels: 4});
 		const before = layer.indices.length / 3;
 		const after = merged.length / 3;
 		assert.ok(after < before / 2, `${before} -> ${after} triangles`);
@@ -74,9 +75,9 @@ describe('mergePlanarCells', () => {
 		const ldi = gridLdi(64, 64, (x, y) => (x >= 32 ? 0.8 : 0.2) + 0.05 * Math.sin(x / 9 + y / 13));
 		for (let y = 0; y < 64; y++) cutLink(ldi, pixelAt(ldi, 31, y), LINK_RIGHT);
 		const [layer] = triangulateLdi(ldi);
-		const {lattice, inverseDepth, lock} = inputs(ldi, layer);
+		const {lattice, lock} = inputs(ldi, layer);
 		const errorPixels = 0.3;
-		const merged = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock, {errorPixels, swimPixels: 100});
+		const merged = mergePlanarCells(ldi, layer, lock, DEPTH, {errorPixels, swimPixels: 100});
 		assert.ok(merged.length < layer.indices.length / 2);
 		// Interpolate K·d over each merged triangle at every pixel centre inside it.
 		let worst = 0;
@@ -108,11 +109,11 @@ describe('mergePlanarCells', () => {
 	it('keeps locked vertices and does not merge cells around them', () => {
 		const ldi = gridLdi(33, 33, () => 0.5);
 		const [layer] = triangulateLdi(ldi);
-		const {lattice, inverseDepth, lock} = inputs(ldi, layer);
+		const {lock} = inputs(ldi, layer);
 		const lockedVertex = layer.vertexPixels.indexOf(pixelAt(ldi, 10, 7));
 		lock[lockedVertex] = 1;
-		const free = mergePlanarCells(ldi, layer, lattice, inverseDepth, new Uint8Array(lock.length));
-		const locked = mergePlanarCells(ldi, layer, lattice, inverseDepth, lock);
+		const free = mergePlanarCells(ldi, layer, new Uint8Array(lock.length), DEPTH);
+		const locked = mergePlanarCells(ldi, layer, lock, DEPTH);
 		assert.equal(free.length / 3, 2, 'a flat 32×32 lattice is one cell');
 		assert.ok(locked.includes(lockedVertex), 'the locked vertex was dropped');
 		assert.ok(locked.length / 3 > 2 && locked.length < layer.indices.length / 4, `${locked.length / 3} triangles`);

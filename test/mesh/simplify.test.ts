@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import {cutLink, LINK_RIGHT, pixelAt, type Ldi} from '../../src/ldi/ldi.js';
 import {defaultDepthRange} from '../../src/mesh/build-scene-mesh.js';
 import {measureLayerError} from '../../src/mesh/measure-error.js';
-import {resolveParallaxRangePixels, simplifyLayers, type SimplifiedLayer} from '../../src/mesh/simplify.js';
-import {triangulateLdi} from '../../src/mesh/triangulate.js';
+import {premergeLayer, resolveParallaxRangePixels, simplifyLayers, type SimplifiedLayer} from '../../src/mesh/simplify.js';
+import {triangulateLdi, triangulateLdiWithCells} from '../../src/mesh/triangulate.js';
 import {focalLengthPixels} from '../../src/scene/scene.js';
-import {gridLdi} from './ldi-fixtures.js';
+import {gridLdi, steppedLdi} from './ldi-fixtures.js';
 
 const FOV = 2 * Math.atan(0.5);
 const RANGE = defaultDepthRange();
@@ -81,5 +81,32 @@ describe('simplifyLayers', () => {
 		assert.ok(Math.abs(layer.positions[topLeft * 3] - (0.5 - 4) / f * RANGE.nearMeters) < 1e-6);
 		assert.ok(Math.abs(layer.positions[topLeft * 3 + 1] - (3 - 0.5) / f * RANGE.nearMeters) < 1e-6);
 		assert.ok(Math.abs(layer.positions[topLeft * 3 + 2] + RANGE.nearMeters) < 1e-6);
+	});
+
+	it('pre-merges layer 0 from its cells into the same triangles, locks and lattice as from its lattice mesh', async () => {
+		// Slanted and curved surfaces, two depth steps with inpainted strips (stitch vertices), a frame.
+		const ldi = steppedLdi(150, 90, 40, 6, 100, 5);
+		for (let p = 0; p < ldi.count; p++) if (ldi.layerIndex[p] === 0) ldi.disparity[p] += 0.05 * Math.sin(ldi.x[p] / 11) * Math.cos(ldi.y[p] / 9);
+		const camera = {width: ldi.width, height: ldi.height, fovYRadians: FOV};
+		const fromLattice = premergeLayer(ldi, triangulateLdi(ldi)[0], camera, RANGE).merged;
+		const {layerZero} = triangulateLdiWithCells(ldi);
+		assert.ok(layerZero);
+		const fromCells = premergeLayer(ldi, layerZero, camera, RANGE).merged;
+		/** Each triangle as its corner pixels from its smallest, with the lattice, swim and lock of each corner. */
+		const described = (merged: typeof fromCells): string[] => {
+			const triangles: string[] = [];
+			for (let t = 0; t < merged.indices.length; t += 3) {
+				const corners = [0, 1, 2].map((k) => merged.indices[t + k]);
+				const pixels = corners.map((v) => merged.layer.vertexPixels[v]);
+				const first = pixels.indexOf(Math.min(...pixels));
+				const rotated = [0, 1, 2].map((k) => corners[(first + k) % 3]);
+				triangles.push(rotated.map((v) => [
+					merged.layer.vertexPixels[v], ...merged.lattice.subarray(v * 3, v * 3 + 3), ...merged.swim.subarray(v * 2, v * 2 + 2), merged.lock[v],
+				].join(' ')).join(' | '));
+			}
+			return triangles.sort();
+		};
+		assert.ok(fromCells.indices.length < layerZero.blocks.length, `${fromCells.indices.length / 3} pre-merged triangles`);
+		assert.deepEqual(described(fromCells), described(fromLattice));
 	});
 });

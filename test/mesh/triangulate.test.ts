@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 
 import {cutLink, LINK_DOWN, LINK_LEFT, LINK_RIGHT, LINK_UP, NO_LINK, pixelAt, type Ldi} from '../../src/ldi/ldi.js';
-import {addCornerEighthTurns, triangulateLdi, type LayerTriangles} from '../../src/mesh/triangulate.js';
-import {gridLdi, steppedLdiWithLayer} from './ldi-fixtures.js';
+import {addCornerEighthTurns, latticeTriangleCount, triangulateLdi, triangulateLdiWithCells, type LayerTriangles} from '../../src/mesh/triangulate.js';
+import {gridLdi, steppedLdi, steppedLdiWithLayer} from './ldi-fixtures.js';
 
 /** Corner pixels of every triangle of a layer. */
 function trianglePixels(layer: LayerTriangles): number[][] {
@@ -153,5 +153,36 @@ describe('triangulateLdi', () => {
 		const ldi = gridLdi(512, 512, (x, y) => (x * y) / 512 / 512);
 		const layers = triangulateLdi(ldi);
 		assert.equal(layers[0].indices.length / 3, 2 * 511 * 511);
+	});
+
+	it('with cells: layer 0 as its fully linked cells and other triangles, the same lattice triangles, turns and stitches', () => {
+		// Two steps with inpainted strips (stitch corners in layer 0), a cut inside layer 0 (U-shaped cells).
+		const ldi = steppedLdi(40, 30, 12, 4, 25, 3);
+		cutLink(ldi, pixelAt(ldi, 5, 7), LINK_DOWN);
+		const turns = new Uint8Array(ldi.count);
+		const lattice = triangulateLdi(ldi, {eighthTurnsByPixel: turns});
+		const cellTurns = new Uint8Array(ldi.count);
+		const {layerZero, layers} = triangulateLdiWithCells(ldi, {eighthTurnsByPixel: cellTurns});
+		assert.ok(layerZero);
+		assert.deepEqual(cellTurns, turns);
+		// The other layers are unchanged, stitch flags included.
+		assert.deepEqual(layers, lattice.slice(1));
+		// Layer 0: each block stands for its two lattice triangles, the rest are the same triangles.
+		const expected = trianglePixels(lattice[0]).map(String).sort();
+		const fromCells: number[][] = [];
+		for (const tl of layerZero.blocks) {
+			const tr = ldi.links[tl * 4 + LINK_RIGHT];
+			const bl = ldi.links[tl * 4 + LINK_DOWN];
+			const br = ldi.links[tr * 4 + LINK_DOWN];
+			fromCells.push([tl, bl, tr], [br, tr, bl]);
+		}
+		for (let i = 0; i < layerZero.corners.length; i += 3) fromCells.push([...layerZero.corners.subarray(i, i + 3)]);
+		assert.deepEqual(fromCells.map(String).sort(), expected);
+		assert.equal(latticeTriangleCount(layerZero), lattice[0].indices.length / 3);
+		assert.ok(layerZero.corners.length > 0 && layerZero.blocks.length > 0);
+		assert.equal(layerZero.vertexCount, lattice[0].vertexPixels.length);
+		for (let v = 0; v < lattice[0].vertexPixels.length; v++) {
+			assert.equal(layerZero.layersUsingPixel[lattice[0].vertexPixels[v]] > 1 ? 1 : 0, lattice[0].sharedVertices[v]);
+		}
 	});
 });
