@@ -82,7 +82,7 @@ export function sharedArray<T extends LdiArray>(constructor: {new (buffer: Share
 /**
  * An empty LDI with room for `capacity` pixels before it grows. Only the lattice is written here: a
  * pixel's links and list entry are set when it is added, so the room not yet used is never touched and
- * costs address space, not memory (the arrays are big enough for the kernel to map them page by page:
+ * costs address space, not memory (arrays of megabytes are mapped page by page as they are written:
  * moon.jpg upscaled to 4096 px grew to 50 M pixels of room, 1 GB filled with NO_LINK, for 25 M pixels).
  */
 export function createLdi(width: number, height: number, border = 0, capacity = width * height): Ldi {
