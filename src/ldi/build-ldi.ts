@@ -36,7 +36,7 @@ import {relinkUnfilledCuts} from './relink-unfilled-cuts.js';
 import {type Ldi, ldiFromImage, pixelsPerLayer} from './ldi.js';
 import {mergeRegion} from './merge.js';
 import {assignMixedPixels} from './mixed-pixels.js';
-import {type EdgeRegion, RegionGrower} from './regions.js';
+import {type EdgeRegion, RegionGrower, type RegionOptions} from './regions.js';
 import {findSilhouetteEdges} from './silhouettes.js';
 import {snapDepthEdgesToColor} from './snap-edges.js';
 
@@ -244,38 +244,14 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const parallaxPixels = Math.max(0, settings.maxParallaxPercent) / 100 * longSide;
 	const parallaxRings = parallaxPixels > 0 ? Math.ceil(parallaxPixels) + scaled(settings.synthesisMarginPixels) : 0;
 
-	const {disparity: normalized, rawMin, rawMax} = normalizeDisparity(disparity);
-	if (!(rawMin <= rawMax)) throw new UserError(`${settings.disparityName}: no usable disparity values (all NaN or infinite)`);
-	const sharpened = bilateralMedianFilter(normalized, {
-		...BILATERAL_MEDIAN_DEFAULTS, ...settings.filter, discontinuityThreshold: threshold, referenceSizePixels: settings.referenceSizePixels,
-	});
-	clock.lap('filter');
-
 	const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
-	let filtered = sharpened;
-	let edges = detectDepthEdges(sharpened, edgeOptions);
-	if (settings.snapEdgesToColor) {
-		filtered = snapDepthEdgesToColor(image, sharpened, edges, {
-			radiusPixels: settings.snapRadiusPixels * scale,
-			depthSampleSpacingPixels: settings.depthSampleSpacingPixels,
-			thresholdDisparity: threshold,
-		}).disparity;
-		edges = detectDepthEdges(filtered, edgeOptions);
-	}
-	if (settings.mixedPixelsToForeground) {
-		const mixed = assignMixedPixels(image, filtered, edges, {thresholdDisparity: threshold});
-		if (mixed.movedPixels > 0) {
-			filtered = mixed.disparity;
-			edges = detectDepthEdges(filtered, edgeOptions);
-		}
-	}
 	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
-	const ldi = ldiFromImage(image, filtered, borderPixels);
-	cutDepthEdges(ldi, filtered, edges, threshold);
-	reattachStripPixels(ldi);
-	clock.lap('edges');
-
-	const regionOptions = {
+	// Each stage in a function of its own, so that its images (filtered disparity, edge maps, the region
+	// grower's lattice arrays) can be collected once it is done, not when buildLdi returns.
+	const layerZero = cutLayerZero(image, disparity, borderPixels, settings, scale, edgeOptions, clock);
+	const {ldi} = layerZero;
+	const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
+	const {edgesPerPass, inpaintCalls: passCalls, inpaintCropPixels: passCropPixels} = await inpaintPasses(ldi, layerZero.candidates, inpainter, {
 		// A larger parallax than the defaults are sized for raises the caps with it.
 		synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings),
 		contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
@@ -286,36 +262,9 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		disparityMargin: settings.disparityMargin,
 		contextCeilingFraction: settings.contextCeilingFraction,
 		maxPixelsPerPosition: Math.max(1, settings.maxPixelsPerPosition),
-	};
-	const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
-	const grower = new RegionGrower(ldi);
-	const edgesPerPass: number[] = [];
-	let inpaintCalls = 0;
-	let inpaintCropPixels = 0;
-	let candidates = keptEdgePixels(edges);
-	for (let pass = 1; pass <= passes; pass++) {
-		const passStart = ldi.count;
-		const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions, candidates);
-		clock.lap('regions');
-		let inpainted = 0;
-		for (const edgePixels of silhouettes) {
-			const edgeRegion = grower.grow(edgePixels, hiddenDirections, regionOptions);
-			clock.lap('regions');
-			if (!edgeRegion) continue;
-			if (regionMask) paintRegion(regionMask, width, height, edgeRegion);
-			edgeRegion.region.disparity = inpaintDisparity(edgeRegion.depthRegion);
-			const color = await inpainter.inpaintColor(edgeRegion.region);
-			clock.lap('inpaint');
-			mergeRegion(ldi, edgeRegion, edgeRegion.region.disparity, color, pass, threshold);
-			clock.lap('merge');
-			inpainted++;
-			inpaintCalls++;
-			inpaintCropPixels += edgeRegion.region.width * edgeRegion.region.height;
-		}
-		edgesPerPass.push(inpainted);
-		// Pixels are appended, so the layer this pass made is one index range.
-		candidates = indexRange(passStart, ldi.count);
-	}
+	}, passes, edgeOptions, clock, regionMask);
+	let inpaintCalls = passCalls;
+	let inpaintCropPixels = passCropPixels;
 
 	if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
 	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
@@ -333,8 +282,8 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		}
 	}
 	const stats: LdiStats = {
-		edgesFound: edges.edgesFound,
-		edgesKept: edges.edgeLengths.length,
+		edgesFound: layerZero.edgesFound,
+		edgesKept: layerZero.edgesKept,
 		edgesPerPass,
 		pixelsPerLayer: pixelsPerLayer(ldi),
 		borderLayerIndex,
@@ -345,8 +294,105 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		cpuTimingsMs: clock.cpu,
 	};
 	clock.finish();
-	const debug = regionMask ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
+	const {filtered, edges} = layerZero;
+	const debug = regionMask && filtered && edges ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
 	return {ldi, stats, debug};
+}
+
+/** Layer 0 cut at its depth edges, what the passes start from, and (for the debug images) its edges. */
+interface LayerZero {
+	ldi: Ldi;
+	edgesFound: number;
+	edgesKept: number;
+	/** Layer-0 pixels on the background side of a kept edge: the first pass's silhouette candidates. */
+	candidates: Int32Array;
+	/** The filtered disparity and its edges, kept only when the debug images are asked for. */
+	filtered?: FloatImage;
+	edges?: DepthEdges;
+}
+
+/**
+ * The stages 'filter' and 'edges': normalized, filtered, snapped disparity, its depth edges, and the
+ * fully linked layer 0 cut along them (with the border's room).
+ */
+function cutLayerZero(
+	image: RgbImage, disparity: FloatImage, borderPixels: number, settings: BuildLdiOptions, scale: number,
+	edgeOptions: {thresholdDisparity: number; minEdgeLengthPixels: number; referenceSizePixels: number}, clock: StageClock,
+): LayerZero {
+	const threshold = settings.thresholdDisparity;
+	const {disparity: normalized, rawMin, rawMax} = normalizeDisparity(disparity);
+	if (!(rawMin <= rawMax)) throw new UserError(`${settings.disparityName}: no usable disparity values (all NaN or infinite)`);
+	const sharpened = bilateralMedianFilter(normalized, {
+		...BILATERAL_MEDIAN_DEFAULTS, ...settings.filter, discontinuityThreshold: threshold, referenceSizePixels: settings.referenceSizePixels,
+	});
+	clock.lap('filter');
+
+	let filtered = sharpened;
+	let edges = detectDepthEdges(sharpened, edgeOptions);
+	if (settings.snapEdgesToColor) {
+		filtered = snapDepthEdgesToColor(image, sharpened, edges, {
+			radiusPixels: settings.snapRadiusPixels * scale,
+			depthSampleSpacingPixels: settings.depthSampleSpacingPixels,
+			thresholdDisparity: threshold,
+		}).disparity;
+		edges = detectDepthEdges(filtered, edgeOptions);
+	}
+	if (settings.mixedPixelsToForeground) {
+		const mixed = assignMixedPixels(image, filtered, edges, {thresholdDisparity: threshold});
+		if (mixed.movedPixels > 0) {
+			filtered = mixed.disparity;
+			edges = detectDepthEdges(filtered, edgeOptions);
+		}
+	}
+	const ldi = ldiFromImage(image, filtered, borderPixels);
+	cutDepthEdges(ldi, filtered, edges, threshold);
+	reattachStripPixels(ldi);
+	clock.lap('edges');
+	return {
+		ldi, edgesFound: edges.edgesFound, edgesKept: edges.edgeLengths.length, candidates: keptEdgePixels(edges),
+		...(settings.debug ? {filtered, edges} : {}),
+	};
+}
+
+/**
+ * The inpainting passes: pass k grows the regions behind the silhouettes of layer k - 1, inpaints their
+ * depth and colour and merges them as layer k. Returns the edges inpainted per pass, the inpainting calls
+ * and their crop pixels.
+ */
+async function inpaintPasses(
+	ldi: Ldi, firstCandidates: Int32Array, inpainter: ColorInpainter, regionOptions: RegionOptions, passes: number,
+	edgeOptions: {thresholdDisparity: number; minEdgeLengthPixels: number; referenceSizePixels: number}, clock: StageClock,
+	regionMask: Uint8Array | undefined,
+): Promise<{edgesPerPass: number[]; inpaintCalls: number; inpaintCropPixels: number}> {
+	const grower = new RegionGrower(ldi);
+	const edgesPerPass: number[] = [];
+	let inpaintCalls = 0;
+	let inpaintCropPixels = 0;
+	let candidates = firstCandidates;
+	for (let pass = 1; pass <= passes; pass++) {
+		const passStart = ldi.count;
+		const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, pass - 1, edgeOptions, candidates);
+		clock.lap('regions');
+		let inpainted = 0;
+		for (const edgePixels of silhouettes) {
+			const edgeRegion = grower.grow(edgePixels, hiddenDirections, regionOptions);
+			clock.lap('regions');
+			if (!edgeRegion) continue;
+			if (regionMask) paintRegion(regionMask, ldi.width, ldi.height, edgeRegion);
+			edgeRegion.region.disparity = inpaintDisparity(edgeRegion.depthRegion);
+			const color = await inpainter.inpaintColor(edgeRegion.region);
+			clock.lap('inpaint');
+			mergeRegion(ldi, edgeRegion, edgeRegion.region.disparity, color, pass, regionOptions.thresholdDisparity);
+			clock.lap('merge');
+			inpainted++;
+			inpaintCalls++;
+			inpaintCropPixels += edgeRegion.region.width * edgeRegion.region.height;
+		}
+		edgesPerPass.push(inpainted);
+		// Pixels are appended, so the layer this pass made is one index range.
+		candidates = indexRange(passStart, ldi.count);
+	}
+	return {edgesPerPass, inpaintCalls, inpaintCropPixels};
 }
 
 /** Layer-0 pixels (index y · width + x) on the background side of a kept edge, ascending. */

@@ -79,7 +79,12 @@ export function sharedArray<T extends LdiArray>(constructor: {new (buffer: Share
 	return new constructor(new SharedArrayBuffer(length * constructor.BYTES_PER_ELEMENT));
 }
 
-/** An empty LDI with room for `capacity` pixels before it grows. */
+/**
+ * An empty LDI with room for `capacity` pixels before it grows. Only the lattice is written here: a
+ * pixel's links and list entry are set when it is added, so the room not yet used is never touched and
+ * costs address space, not memory (arrays of megabytes are mapped page by page as they are written:
+ * moon.jpg upscaled to 4096 px grew to 50 M pixels of room, 1 GB filled with NO_LINK, for 25 M pixels).
+ */
 export function createLdi(width: number, height: number, border = 0, capacity = width * height): Ldi {
 	const positions = (width + 2 * border) * (height + 2 * border);
 	const cap = Math.max(16, capacity);
@@ -93,29 +98,40 @@ export function createLdi(width: number, height: number, border = 0, capacity = 
 		color: sharedArray(Uint8Array, cap * 3),
 		disparity: sharedArray(Float32Array, cap),
 		layerIndex: sharedArray(Uint16Array, cap),
-		links: sharedArray(Int32Array, cap * 4).fill(NO_LINK),
+		links: sharedArray(Int32Array, cap * 4),
 		firstAtPosition: sharedArray(Int32Array, positions).fill(NO_LINK),
-		nextAtPosition: sharedArray(Int32Array, cap).fill(NO_LINK),
+		nextAtPosition: sharedArray(Int32Array, cap),
 	};
 }
 
+/**
+ * Room for the pixels buildLdi makes: the photo's, one per border position (the frame strips fill the
+ * border), and the hidden layers' (65–171 k at 1024², 6–24 % of the photo's; half of them allowed for).
+ * Room not used is not touched (see createLdi), so it is sized to make growing, which copies every
+ * array, rare.
+ */
+export function ldiCapacity(width: number, height: number, border: number): number {
+	return (width + 2 * border) * (height + 2 * border) + Math.ceil(width * height / 2);
+}
+
+/** Grows the arrays to at least `minCapacity` pixels (by half again), copying the pixels in use only. */
 function grow(ldi: Ldi, minCapacity: number): void {
 	let cap = ldi.x.length;
-	while (cap < minCapacity) cap *= 2;
+	while (cap < minCapacity) cap = Math.ceil(cap * 1.5);
 	if (cap === ldi.x.length) return;
-	const copy = <T extends LdiArray>(a: T, n: number, fill?: number): T => {
-		const b = sharedArray(a.constructor as {new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number}, n);
-		if (fill !== undefined) b.fill(fill);
-		b.set(a);
+	const used = ldi.count;
+	const copy = <T extends LdiArray>(a: T, n: number, perPixel: number): T => {
+		const b = sharedArray(a.constructor as {new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number}, n * perPixel);
+		b.set(a.subarray(0, used * perPixel));
 		return b;
 	};
-	ldi.x = copy(ldi.x, cap);
-	ldi.y = copy(ldi.y, cap);
-	ldi.color = copy(ldi.color, cap * 3);
-	ldi.disparity = copy(ldi.disparity, cap);
-	ldi.layerIndex = copy(ldi.layerIndex, cap);
-	ldi.links = copy(ldi.links, cap * 4, NO_LINK);
-	ldi.nextAtPosition = copy(ldi.nextAtPosition, cap, NO_LINK);
+	ldi.x = copy(ldi.x, cap, 1);
+	ldi.y = copy(ldi.y, cap, 1);
+	ldi.color = copy(ldi.color, cap, 3);
+	ldi.disparity = copy(ldi.disparity, cap, 1);
+	ldi.layerIndex = copy(ldi.layerIndex, cap, 1);
+	ldi.links = copy(ldi.links, cap, 4);
+	ldi.nextAtPosition = copy(ldi.nextAtPosition, cap, 1);
 }
 
 /**
@@ -136,6 +152,11 @@ export function addPixel(
 	ldi.color[p * 3 + 2] = b;
 	ldi.disparity[p] = disparity;
 	ldi.layerIndex[p] = layerIndex;
+	ldi.links[p * 4] = NO_LINK;
+	ldi.links[p * 4 + 1] = NO_LINK;
+	ldi.links[p * 4 + 2] = NO_LINK;
+	ldi.links[p * 4 + 3] = NO_LINK;
+	ldi.nextAtPosition[p] = NO_LINK;
 	let tail = ldi.firstAtPosition[position];
 	if (tail === NO_LINK) {
 		ldi.firstAtPosition[position] = p;
@@ -186,13 +207,13 @@ export function ldiFromImage(image: RgbImage, disparity: FloatImage, border = 0)
 	if (disparity.width !== width || disparity.height !== height) {
 		throw new RangeError(`disparity is ${disparity.width}x${disparity.height}, image is ${width}x${height}`);
 	}
-	const ldi = createLdi(width, height, border, Math.ceil(width * height * 1.5));
+	const ldi = createLdi(width, height, border, ldiCapacity(width, height, border));
 	// Written directly rather than through addPixel/linkPixels (one pixel per position, no lists to
 	// walk), same result: at 1024² with a 64-px border 73–177 ms instead of 264–335 ms, most of what is
 	// left being the allocation of the arrays.
 	const rgb = image.data;
 	const lw = latticeWidth(ldi);
-	const {x: xs, y: ys, links, firstAtPosition} = ldi;
+	const {x: xs, y: ys, links, firstAtPosition, nextAtPosition} = ldi;
 	ldi.color.set(rgb.subarray(0, width * height * 3));
 	ldi.disparity.set(disparity.data.subarray(0, width * height));
 	for (let y = 0; y < height; y++) {
@@ -202,6 +223,7 @@ export function ldiFromImage(image: RgbImage, disparity: FloatImage, border = 0)
 			xs[i] = x;
 			ys[i] = y;
 			firstAtPosition[rowStart + x] = i;
+			nextAtPosition[i] = NO_LINK;
 			const l = i * 4;
 			links[l + LINK_LEFT] = x > 0 ? i - 1 : NO_LINK;
 			links[l + LINK_UP] = y > 0 ? i - width : NO_LINK;

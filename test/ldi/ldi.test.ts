@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {LINK_LEFT, LINK_UP, addPixel, createLdi, ldiFromImage, linkPixels, pixelAt} from '../../src/ldi/ldi.js';
+import {LINK_LEFT, LINK_UP, addPixel, createLdi, ldiCapacity, ldiFromImage, linkPixels, pixelAt} from '../../src/ldi/ldi.js';
 import {linkProblems} from './scenes.js';
 
 describe('ldiFromImage', () => {
@@ -11,7 +11,7 @@ describe('ldiFromImage', () => {
 		const rgb = new Uint8Array(width * height * 3).map((_, i) => (i * 11) & 255);
 		const disparity = new Float32Array(width * height).map((_, i) => i / 40);
 		const fast = ldiFromImage({width, height, data: rgb}, {width, height, data: disparity}, border);
-		const slow = createLdi(width, height, border, Math.ceil(width * height * 1.5));
+		const slow = createLdi(width, height, border, ldiCapacity(width, height, border));
 		for (let y = 0; y < height; y++) {
 			for (let x = 0; x < width; x++) {
 				const i = y * width + x;
