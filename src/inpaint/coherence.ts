@@ -1,6 +1,7 @@
 import {maskBounds} from './bounds.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
 import {fillMembraneInPlace} from './membrane.js';
+import {ScratchArrays} from './scratch.js';
 
 /**
  * The `coherence` colour inpainter (the default): structure before texture, by coherence transport
@@ -74,6 +75,9 @@ export const COHERENCE_INPAINTER_DEFAULTS: CoherenceInpainterOptions = {
 	membraneShare: 0.5,
 };
 
+/** Work arrays shared by every call (transportColor is synchronous; its result is read before the next call). */
+const scratch = new ScratchArrays();
+
 /** Quantized normal angles over [0, π) and anisotropy levels of the weight tables. */
 const ANGLE_STEPS = 32;
 const ANISOTROPY_STEPS = 8;
@@ -110,7 +114,7 @@ export interface WorkBox {
 /**
  * Synchronous core of {@link CoherenceInpainter}: float RGB of the work box (synthesis bounds grown by the
  * ball and tensor reach), synthesis pixels filled, context pixels copied, others 0; undefined when there
- * is nothing to synthesize.
+ * is nothing to synthesize. `values` is a shared work array, valid until the next call.
  *
  * ```ts
  * const filled = transportColor(region);
@@ -126,10 +130,10 @@ export function transportColor(
 	if (bounds === undefined) return undefined;
 	const box = {left: bounds.left, top: bounds.top, width: bounds.right - bounds.left + 1, height: bounds.bottom - bounds.top + 1};
 	const n = box.width * box.height;
-	const values = new Float32Array(3 * n);
-	const disparity = new Float32Array(n);
+	const values = scratch.float32('values', 3 * n);
+	const disparity = scratch.float32('disparity', n);
 	// 0 = not readable, 1 = context, 2 = synthesis.
-	const state = new Uint8Array(n);
+	const state = scratch.uint8('state', n);
 	const contextCount = copyIntoBox(region, box, values, disparity, state);
 	if (contextCount === 0) {
 		const known = new Uint8Array(n);
@@ -137,12 +141,12 @@ export function transportColor(
 		fillMembraneInPlace(values, 3, box.width, box.height, known, unknown, {fallbackValue: 128});
 		return {values, box};
 	}
-	const membrane = settings.membraneShare > 0 ? membraneFill(values, disparity, state, box, settings.disparityMargin) : undefined;
+	const membrane = settings.membraneShare > 0 ? membraneFill(values, disparity, state, box, settings.disparityMargin, 'membrane') : undefined;
 	const trust = contextTrust(state, box.width, box.height, settings.edgeRingWeight);
 	const tensor = structureTensor(values, state, box.width, box.height, tensorRadius, settings.contrastFloor);
 	const order = fillOrder(state, box.width, box.height);
 	const tables = weightTables(radius, settings.anisotropy);
-	const coherence = new Float32Array(order.length);
+	const coherence = scratch.float32('coherence', order.length);
 	const deferred = transport(values, disparity, state, trust, tensor, order, box.width, box.height, tables, settings, coherence);
 	if (deferred > 0) fillDeferred(values, disparity, state, box, settings.disparityMargin);
 	if (membrane) {
@@ -184,7 +188,7 @@ function copyIntoBox(region: InpaintRegion, box: WorkBox, values: Float32Array, 
  * synthesis region (along a silhouette they mix in the occluder's colour), 1 for the rest.
  */
 function contextTrust(state: Uint8Array, width: number, height: number, ringWeight: number): Float32Array {
-	const trust = new Float32Array(state.length);
+	const trust = scratch.float32('trust', state.length);
 	for (let y = 0; y < height; y++) {
 		for (let x = 0, i = y * width; x < width; x++, i++) {
 			if (state[i] !== 1) continue;
@@ -202,14 +206,14 @@ function contextTrust(state: Uint8Array, width: number, height: number, ringWeig
  */
 function structureTensor(values: Float32Array, state: Uint8Array, width: number, height: number, radius: number, contrastFloor: number): Float32Array {
 	const n = width * height;
-	const luminance = new Float32Array(n);
+	const luminance = scratch.float32('luminance', n);
 	for (let i = 0; i < n; i++) luminance[i] = 0.299 * values[3 * i] + 0.587 * values[3 * i + 1] + 0.114 * values[3 * i + 2];
-	const tensor = new Float32Array(3 * n);
-	const weight = new Float32Array(n);
+	const tensor = scratch.float32('tensor', 3 * n);
+	const weight = scratch.float32('weight', n);
 	gradientProducts(luminance, state, width, height, tensor, weight);
-	const scratch = new Float32Array(4 * n);
-	normalizedBoxBlur(tensor, weight, width, height, radius, scratch);
-	normalizedBoxBlur(tensor, weight, width, height, radius, scratch);
+	const sums = scratch.float32('sums', 4 * n);
+	normalizedBoxBlur(tensor, weight, width, height, radius, sums);
+	normalizedBoxBlur(tensor, weight, width, height, radius, sums);
 	// Scaled to trace / (trace + floor): weak structure counts little in the mean the membrane takes,
 	// and in the hole the eigenvalues' ratio alone (not their size, which the membrane dilutes) is the coherence.
 	for (let i = 0; i < n; i++) {
@@ -326,7 +330,7 @@ function normalizedBoxBlur(values: Float32Array, weight: Float32Array, width: nu
  */
 function fillOrder(state: Uint8Array, width: number, height: number): Int32Array {
 	const far = 0x3fffffff;
-	const distance = new Int32Array(state.length);
+	const distance = scratch.int32('distance', state.length);
 	let count = 0;
 	for (let i = 0; i < state.length; i++) {
 		distance[i] = state[i] === 1 ? 0 : far;
@@ -541,9 +545,9 @@ function packPadded(
 ): {features: Float32Array; gate: Float32Array; paddedTrust: Float32Array} {
 	const paddedWidth = width + 2 * radius;
 	const paddedCount = paddedWidth * (height + 2 * radius);
-	const features = new Float32Array(6 * paddedCount);
-	const gate = new Float32Array(paddedCount).fill(Infinity);
-	const paddedTrust = new Float32Array(paddedCount);
+	const features = scratch.float32('features', 6 * paddedCount);
+	const gate = scratch.float32('gate', paddedCount).fill(Infinity);
+	const paddedTrust = scratch.float32('paddedTrust', paddedCount);
 	for (let y = 0; y < height; y++) {
 		for (let x = 0, i = y * width, p = (y + radius) * paddedWidth + radius; x < width; x++, i++, p++) {
 			if (state[i] !== 1) continue;
@@ -563,25 +567,26 @@ function packPadded(
  * nearest synthesis pixel by more than `margin` (an occluder in the context cannot be what is hidden);
  * undefined when there is none.
  */
-function membraneFill(values: Float32Array, disparity: Float32Array, state: Uint8Array, box: WorkBox, margin: number): Float32Array | undefined {
+function membraneFill(values: Float32Array, disparity: Float32Array, state: Uint8Array, box: WorkBox, margin: number, slot: string): Float32Array | undefined {
 	let nearestHole = -Infinity;
 	for (let i = 0; i < state.length; i++) if (state[i] === 2) nearestHole = Math.max(nearestHole, disparity[i]);
 	const farEnough = nearestHole + margin;
-	const known = new Uint8Array(state.length);
-	const unknown = new Uint8Array(state.length);
+	const known = scratch.uint8('known', state.length);
+	const unknown = scratch.uint8('unknown', state.length);
 	for (let i = 0; i < state.length; i++) {
 		if (state[i] === 2) unknown[i] = 1;
 		else if (state[i] === 1 && disparity[i] <= farEnough) known[i] = 1;
 	}
 	if (!known.includes(1)) return undefined;
-	const membrane = Float32Array.from(values);
+	const membrane = scratch.float32(slot, values.length);
+	membrane.set(values);
 	fillMembraneInPlace(membrane, 3, box.width, box.height, known, unknown, {fallbackValue: 128});
 	return membrane;
 }
 
 /** Membrane fill of the synthesis pixels transport could not reach, from the known pixels no nearer than them. */
 function fillDeferred(values: Float32Array, disparity: Float32Array, state: Uint8Array, box: WorkBox, margin: number): void {
-	const filled = membraneFill(values, disparity, state, box, margin);
+	const filled = membraneFill(values, disparity, state, box, margin, 'deferred');
 	if (filled === undefined) return;
 	for (let i = 0; i < state.length; i++) {
 		if (state[i] !== 2) continue;
