@@ -30,6 +30,10 @@ import {ScratchArrays} from './scratch.js';
  * the context's detail (minus a 5×5 mean) mirrored across the hole's edge and added at half strength
  * gives wide reveals a texture (moon's ground) but 1.65 dB here and −0.14 dB on eval:border: not kept.
  * CPU on the moon engine workload (bench/inpaint.ts) 581 ms, patch 468, diffusion 103.
+ * CPU (frame-border strips of shelf, ~1 µs per synthesized pixel): transport's ball loop on a padded
+ * copy with colour and tensor side by side, and work arrays reused across calls: −7 % and −9 %, output bit
+ * for bit the same. Tried, no gain: the ball's known pixels as row bit sets (fewer tests, same time: the
+ * cost is the ~48 usable pixels' loads, not the ~96 tests); one fused pass under the previous pixel's table.
  */
 
 /** Options for {@link CoherenceInpainter}. */
