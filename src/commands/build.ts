@@ -64,7 +64,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		...sceneFlags,
 		depth: depthTemplateFlag,
 		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png', 'ktx2'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic). ktx2: GPU-compressed Basis Universal (KHR_texture_basisu), see --ktx2-mode.'})(),
-		'texture-quality': Flags.integer({description: 'WebP/JPEG/KTX2 quality, 1-100 (layer 0, the photo itself, gets 8 more, at most 100). KTX2 ETC1S: Basis quality level 2.55 × this; UASTC: encoder effort (< 90: fastest, 90-99: default, 100: slow).', default: 90, min: 1, max: 100}),
+		'texture-quality': Flags.integer({description: 'WebP/JPEG/KTX2 quality, 1-100 (layer 0, the photo itself, gets 8 more, at most 100). KTX2 ETC1S: Basis quality level 2.55 × this; UASTC: encoder effort (< 95: fastest, 95-99: more, 100: slow).', default: 90, min: 1, max: 100}),
 		'ktx2-mode': Flags.option({options: ['uastc', 'etc1s'] as const, default: 'uastc' as const, description: 'Basis Universal codec of --texture-format ktx2: uastc (BC7/ASTC on the GPU, near WebP quality, larger files) or etc1s (BC1/ETC1, smallest files and GPU memory, visibly blockier).'})(),
 		compress: Flags.boolean({description: 'Quantize and meshopt-compress (--no-compress: plain glTF for tools without decoders).', default: true, allowNo: true}),
 		format: Flags.option({options: ['glb', 'gltf'] as const, default: 'glb' as const, description: 'glb: one binary file; gltf: .gltf + .bin + texture images.'})(),

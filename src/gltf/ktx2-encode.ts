@@ -15,6 +15,11 @@
  * - ETC1S: quality 128 183 kB 25.7 dB 7.3 s; 200 252 kB 27.4 dB 5.8 s; 255 282 kB 28.5 dB 6.6 s.
  * - For comparison (sharp): WebP q90 433 kB 37.2 dB, JPEG q90 508 kB 36.6 dB.
  */
+import {existsSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
+
 import type {RgbaImage} from '../image/raster.js';
 
 /** Basis Universal's two codecs for colour textures. */
@@ -30,7 +35,8 @@ export interface Ktx2Options {
 	mode: Ktx2Mode;
 	/**
 	 * 1–100, the same scale as WebP/JPEG quality. ETC1S: Basis quality level round(quality × 2.55).
-	 * UASTC: encoder effort, which buys little quality for much time: below 90 → 0, 90–99 → 1, 100 → 2.
+	 * UASTC: encoder effort, which buys little quality for much time: below 95 → 0, 95–99 → 1, 100 → 2
+	 * (so by default layer 0, the photo, at 90 + 8, gets effort 1 and the inpainted layers effort 0).
 	 */
 	quality: number;
 	/** Store a full mip chain (the glTF sampler asks for trilinear filtering, and GPUs cannot make mips of compressed textures). */
@@ -71,16 +77,34 @@ const SOURCE_RAW_RGBA = 0;
 /** Room for the KTX2 header, level index and key/value data beyond the texel data. */
 const HEADER_SLACK_BYTES = 64 * 1024;
 
+/** UASTC encoder effort (0–4) for a 1–100 quality. */
+function uastcEffort(quality: number): number {
+	return quality >= 100 ? 2 : quality >= 95 ? 1 : 0;
+}
+
 let basisModule: Promise<BasisModule> | undefined;
 
 /**
- * The WebAssembly encoder module, loaded and initialised once per thread. The package exports only its
- * printing entry point, so the module file is found next to it (same package version: see package.json).
+ * Path of the package's Emscripten module. Its `exports` name neither that file nor package.json, so
+ * it is looked up in the folders Node would search for the package (import.meta.resolve is missing
+ * where tsx compiles this module, in the tests).
+ */
+function basisEncoderPath(): string {
+	const searched = createRequire(import.meta.url).resolve.paths('ktx2-encoder') ?? [];
+	for (const folder of searched) {
+		const path = join(folder, 'ktx2-encoder', 'dist', 'basis', 'basis_encoder.js');
+		if (existsSync(path)) return path;
+	}
+	throw new Error(`the ktx2-encoder package is not installed (looked in ${searched.join(', ')})`);
+}
+
+/**
+ * The WebAssembly encoder module, loaded and initialised once per thread; the package version is pinned in package.json,
+ * since this reaches past its exports.
  */
 function loadBasis(): Promise<BasisModule> {
 	basisModule ??= (async () => {
-		const entry = import.meta.resolve('ktx2-encoder');
-		const factory = (await import(new URL('../basis/basis_encoder.js', entry).href) as {default: BasisFactory}).default;
+		const factory = (await import(pathToFileURL(basisEncoderPath()).href) as {default: BasisFactory}).default;
 		const silent = (): void => undefined;
 		const basis = await factory({print: silent, printErr: silent});
 		basis.initializeBasis();
@@ -116,7 +140,7 @@ export async function encodeKtx2(image: RgbaImage, options: Partial<Ktx2Options>
 		encoder.setMipGen(mipmaps);
 		if (mode === 'uastc') {
 			encoder.setUASTC(true);
-			encoder.setPackUASTCFlags(quality >= 100 ? 2 : quality >= 90 ? 1 : 0);
+			encoder.setPackUASTCFlags(uastcEffort(quality));
 			encoder.setKTX2UASTCSupercompression(true);
 		} else {
 			encoder.setUASTC(false);
