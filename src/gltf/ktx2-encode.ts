@@ -14,6 +14,9 @@
  *   1.36 MB 38.1 dB 9.1 s; effort 1 with RDO (λ 1) 1.28 MB 37.4 dB 21 s (rejected: 7× the time for 5 %).
  * - ETC1S: quality 128 183 kB 25.7 dB 7.3 s; 200 252 kB 27.4 dB 5.8 s; 255 282 kB 28.5 dB 6.6 s.
  * - For comparison (sharp): WebP q90 433 kB 37.2 dB, JPEG q90 508 kB 36.6 dB.
+ * Tried and not kept: encoding on a worker thread, so that the meshing the pipeline overlaps texture
+ * encoding with is not stalled: whole moon build, alternating, median of 4 (load average 9–10): wall 12.9
+ * → 12.6 s (within the noise), CPU 9.2 → 9.4 s (a second compile of the WebAssembly, the worker's start).
  */
 import {existsSync} from 'node:fs';
 import {createRequire} from 'node:module';
