@@ -63,8 +63,9 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		overwrite: Flags.boolean({description: 'Replace existing outputs (--no-overwrite: fail for that photo instead).', default: true, allowNo: true}),
 		...sceneFlags,
 		depth: depthTemplateFlag,
-		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic).'})(),
-		'texture-quality': Flags.integer({description: 'WebP/JPEG quality, 1-100 (layer 0, the photo itself, gets 8 more, at most 100).', default: 90, min: 1, max: 100}),
+		'texture-format': Flags.option({options: ['webp', 'jpeg', 'png', 'ktx2'] as const, description: 'Texture format (default: the preset\'s; webp for three/babylon, jpeg for unity/generic). ktx2: GPU-compressed Basis Universal (KHR_texture_basisu), see --ktx2-mode.'})(),
+		'texture-quality': Flags.integer({description: 'WebP/JPEG/KTX2 quality, 1-100 (layer 0, the photo itself, gets 8 more, at most 100). KTX2 ETC1S: Basis quality level 2.55 × this; UASTC: encoder effort (< 95: fastest, 95-99: more, 100: slow).', default: 90, min: 1, max: 100}),
+		'ktx2-mode': Flags.option({options: ['uastc', 'etc1s'] as const, default: 'uastc' as const, description: 'Basis Universal codec of --texture-format ktx2: uastc (BC7/ASTC on the GPU, near WebP quality, larger files) or etc1s (BC1/ETC1, smallest files and GPU memory, visibly blockier).'})(),
 		compress: Flags.boolean({description: 'Quantize and meshopt-compress (--no-compress: plain glTF for tools without decoders).', default: true, allowNo: true}),
 		format: Flags.option({options: ['glb', 'gltf'] as const, default: 'glb' as const, description: 'glb: one binary file; gltf: .gltf + .bin + texture images.'})(),
 		preset: Flags.option({options: PRESET_NAMES, default: 'three' as const, description: 'Target engine: three, babylon, unity or generic.'})(),
@@ -89,6 +90,9 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		}
 		checkSceneFlags(flags);
 		if (flags.html && flags.format !== 'glb') throw usageError('--html', 'needs --format glb (the page inlines the .glb)');
+		if (flags.html && (flags['texture-format'] ?? presetByName(flags.preset).textureFormat) === 'ktx2') {
+			throw usageError('--html', 'the viewer page does not decode KTX2 textures; use --texture-format webp or jpeg with --html');
+		}
 		const outDir = resolve(flags['out-dir']);
 		const primaryOutputs = inputs.map((input) => resolve(flags.out ?? join(outDir, `${basename(input, extname(input))}.${flags.format}`)));
 		refuseSharedOutputs(inputs, primaryOutputs);
@@ -110,6 +114,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		const probed = await Promise.all(inputs.map((input) => probePhoto(input, {maxSize: flags['max-size']}).then(() => undefined, (error: unknown) => error)));
 		const resolvedDepth = !depthTemplate && probed.some((error) => error === undefined) ? await resolveDepth(inputs[0]) : undefined;
 		const preset = presetByName(flags.preset);
+		const textureFormat = flags['texture-format'] ?? preset.textureFormat;
 		const sceneOptions = sceneOptionsFromFlags(flags);
 		const total = inputs.length;
 		const jobs = Math.min(flags.jobs ?? defaultJobCount(total, flags['max-size'], flags.depth === undefined), total);
@@ -120,12 +125,14 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		const pool = jobs > 1 ? new (await import('../pipeline/photo-pool.js')).PhotoBuildPool(jobs) : undefined;
 		const workerThreads = flags.threads || onnxThreadsPerJob(jobs);
 		const optionsFor = (input: string, baseName: string, {source, model}: ResolvedDepthSource): BuildPhotoOptions => ({
-			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo}},
+			// Basis Universal codes 4 × 4 blocks: KTX2 textures are padded to multiples of 4.
+			scene: {...sceneOptions, mesh: {...sceneOptions.mesh, powerOfTwo: preset.powerOfTwo, sizeMultiple: textureFormat === 'ktx2' ? 4 : 1}},
 			depth: pool ? depthOptionsFromFlags(depthFlagsFor(input), {offline: true, threads: workerThreads}) : source,
 			encode: {
 				preset: flags.preset,
-				textureFormat: flags['texture-format'],
+				textureFormat,
 				textureQuality: flags['texture-quality'],
+				ktx2Mode: flags['ktx2-mode'],
 				compress: flags.compress,
 				format: flags.format,
 				cameraPath: flags['camera-path'],

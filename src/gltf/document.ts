@@ -1,5 +1,5 @@
 import {Accessor, Document, Logger, TextureInfo} from '@gltf-transform/core';
-import {EXTTextureWebP, KHRMaterialsUnlit} from '@gltf-transform/extensions';
+import {EXTTextureWebP, KHRMaterialsUnlit, KHRTextureBasisu} from '@gltf-transform/extensions';
 
 import type {Scene} from '../scene/scene.js';
 import {LAYER_ZERO_QUALITY_BOOST, LayerTextureEncoder, TEXTURE_MIME_TYPES, type TextureFormat} from './texture-encode.js';
@@ -84,6 +84,8 @@ export async function sceneToDocument(
 	const buffer = document.createBuffer();
 	const unlit = document.createExtension(KHRMaterialsUnlit);
 	if (textureFormat === 'webp') document.createExtension(EXTTextureWebP).setRequired(true);
+	// Required, without a fallback image: a PNG/JPEG fallback would more than double the file.
+	if (textureFormat === 'ktx2') document.createExtension(KHRTextureBasisu).setRequired(true);
 
 	const {camera, depthRange, comfortRange} = scene;
 	const gltfScene = document.createScene('ldi-scene');

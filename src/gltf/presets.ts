@@ -34,6 +34,14 @@ export interface Preset {
  *   com.unity.meshopt.decompress package).
  * - `generic`: JPEG, non-power-of-two, meshopt required; use `compress: false` for tools without a
  *   meshopt decoder.
+ *
+ * KTX2 (Basis Universal, `textureFormat: 'ktx2'`) is in no preset, measured on moon, depthy_shelf and
+ * depthy_hut (bench/ktx2.ts, three.js render against the photo): UASTC needs 4× less GPU memory than
+ * WebP or JPEG (1 byte per texel as BC7/ASTC against 4 as RGBA8) at WebP q90's quality (35.2/45.7/41.0 dB
+ * against 36.3/45.6/41.2), but the babylon preset cannot promise it loads: Babylon.js fetches its KTX2
+ * decoder from its CDN and no npm package ships it; and it makes files 1.6–2× larger and adds 1–3 s of
+ * encoding CPU to a build. Against the unity preset's JPEG (38.1/53.2/45.2 dB) UASTC is 3–8 dB worse,
+ * so not at equal quality; ETC1S is 7–8 dB below WebP. Ask for it with `--texture-format ktx2`.
  */
 export const PRESETS: Record<PresetName, Preset> = {
 	three: {

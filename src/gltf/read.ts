@@ -52,7 +52,10 @@ async function readLayer(node: Node, layerIndex: number): Promise<LayerMesh> {
 	const indices = indexAccessor
 		? Uint32Array.from(indexAccessor.getArray() as ArrayLike<number>)
 		: Uint32Array.from({length: count}, (_, i) => i);
-	const image = primitive.getMaterial()?.getBaseColorTexture()?.getImage();
+	const baseColor = primitive.getMaterial()?.getBaseColorTexture();
+	// No Basis Universal transcoder ships with the tool (only its encoder): KTX2 textures cannot be read back.
+	if (baseColor?.getMimeType() === 'image/ktx2') throw new Error(`${node.getName()}: KTX2 textures (KHR_texture_basisu) cannot be read back; use the photo, or a build with --texture-format webp or jpeg`);
+	const image = baseColor?.getImage();
 	const texture = image ? await decodeImage(image) : {width: 1, height: 1, data: new Uint8Array([255, 255, 255, 255])};
 	const backdrop = (node.getExtras() as {backdrop?: unknown}).backdrop === true;
 	return {layerIndex, positions, uvs, indices, texture, ...(backdrop ? {backdrop} : {})};

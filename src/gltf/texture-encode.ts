@@ -1,18 +1,21 @@
 import sharp from 'sharp';
 
 import type {RgbaImage} from '../image/raster.js';
+import type {Ktx2Mode} from './ktx2-encode.js';
 
 /** Image formats a layer texture can be stored in. */
-export type TextureFormat = 'webp' | 'jpeg' | 'png';
+export type TextureFormat = 'webp' | 'jpeg' | 'png' | 'ktx2';
 
 /** Options for {@link encodeTexture}. */
 export interface EncodeTextureOptions {
 	format: TextureFormat;
-	/** Lossy quality 1–100 (WebP, JPEG); PNG ignores it. */
+	/** Lossy quality 1–100 (WebP, JPEG, KTX2: see gltf/ktx2-encode.ts for its meaning there); PNG ignores it. */
 	quality: number;
+	/** KTX2's codec (Basis Universal UASTC or ETC1S); other formats ignore it. */
+	ktx2Mode: Ktx2Mode;
 }
 
-export const ENCODE_TEXTURE_DEFAULTS: EncodeTextureOptions = {format: 'webp', quality: 90};
+export const ENCODE_TEXTURE_DEFAULTS: EncodeTextureOptions = {format: 'webp', quality: 90, ktx2Mode: 'uastc'};
 
 /** MIME type glTF records for each texture format. */
 /**
@@ -25,18 +28,21 @@ export const TEXTURE_MIME_TYPES: Record<TextureFormat, string> = {
 	webp: 'image/webp',
 	jpeg: 'image/jpeg',
 	png: 'image/png',
+	ktx2: 'image/ktx2',
 };
 
 /**
- * Encodes a layer texture with sharp. The alpha channel is dropped: materials are opaque, alpha only
- * marks unused texels in memory, and storing it would cost bytes for nothing.
+ * Encodes a layer texture with sharp, or KTX2 with Basis Universal (its module is imported only then:
+ * it costs start-up time that no other format needs). The alpha channel is dropped: materials are
+ * opaque, alpha only marks unused texels in memory, and storing it would cost bytes for nothing.
  *
  * ```ts
  * const bytes = await encodeTexture(layer.texture, {format: 'webp', quality: 90});
  * ```
  */
 export async function encodeTexture(image: RgbaImage, options: Partial<EncodeTextureOptions> = {}): Promise<Uint8Array> {
-	const {format, quality} = {...ENCODE_TEXTURE_DEFAULTS, ...options};
+	const {format, quality, ktx2Mode} = {...ENCODE_TEXTURE_DEFAULTS, ...options};
+	if (format === 'ktx2') return (await import('./ktx2-encode.js')).encodeKtx2(image, {mode: ktx2Mode, quality});
 	const pipeline = sharp(image.data, {raw: {width: image.width, height: image.height, channels: 4}}).removeAlpha();
 	const encoded = format === 'webp'
 		? pipeline.webp({quality, effort: 2, smartSubsample: true})
@@ -62,12 +68,14 @@ export async function encodeTexture(image: RgbaImage, options: Partial<EncodeTex
 export class LayerTextureEncoder {
 	readonly format: TextureFormat;
 	private readonly quality: number;
+	private readonly ktx2Mode: Ktx2Mode;
 	private readonly layerZeroQualityBoost: number;
 	private readonly started = new Map<RgbaImage, Promise<Uint8Array>>();
 
-	constructor(options: EncodeTextureOptions & {layerZeroQualityBoost: number}) {
+	constructor(options: Omit<EncodeTextureOptions, 'ktx2Mode'> & Partial<EncodeTextureOptions> & {layerZeroQualityBoost: number}) {
 		this.format = options.format;
 		this.quality = options.quality;
+		this.ktx2Mode = options.ktx2Mode ?? ENCODE_TEXTURE_DEFAULTS.ktx2Mode;
 		this.layerZeroQualityBoost = options.layerZeroQualityBoost;
 	}
 
@@ -76,7 +84,7 @@ export class LayerTextureEncoder {
 		let encoding = this.started.get(image);
 		if (!encoding) {
 			const quality = layerIndex === 0 ? Math.min(100, this.quality + this.layerZeroQualityBoost) : this.quality;
-			encoding = encodeTexture(image, {format: this.format, quality});
+			encoding = encodeTexture(image, {format: this.format, quality, ktx2Mode: this.ktx2Mode});
 			// Started early, awaited late: a failure must not surface as an unhandled rejection meanwhile.
 			encoding.catch(() => undefined);
 			this.started.set(image, encoding);

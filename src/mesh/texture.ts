@@ -28,6 +28,11 @@ export interface TextureOptions {
 	maxTextureSize: number;
 	/** Round texture sizes up to powers of two (for engines that want them). */
 	powerOfTwo: boolean;
+	/**
+	 * Round texture sizes up to a multiple of this many texels: 4 for KTX2 (Basis Universal codes 4 × 4
+	 * blocks and KHR_texture_basisu requires it); 1 = any size.
+	 */
+	sizeMultiple: number;
 	/** Texels of padding around every chart, filled by dilation (≥ 2 so bilinear + 1 mip level are safe). */
 	apronPixels: number;
 }
@@ -35,6 +40,7 @@ export interface TextureOptions {
 export const TEXTURE_DEFAULTS: TextureOptions = {
 	maxTextureSize: 4096,
 	powerOfTwo: false,
+	sizeMultiple: 1,
 	apronPixels: 4,
 };
 
@@ -49,10 +55,14 @@ export interface BakedTexture {
 	scale: number;
 }
 
-function nextPowerOfTwo(n: number): number {
-	let p = 1;
-	while (p < n) p *= 2;
-	return p;
+/** `contentSize` texels rounded up as `powerOfTwo` and `sizeMultiple` ask. */
+function textureSize(contentSize: number, powerOfTwo: boolean, sizeMultiple: number): number {
+	let size = contentSize;
+	if (powerOfTwo) {
+		size = 1;
+		while (size < contentSize) size *= 2;
+	}
+	return Math.ceil(size / sizeMultiple) * sizeMultiple;
 }
 
 /** Layer 0's texture before any mesh exists: it depends on the photo and the texture options only. */
@@ -75,13 +85,13 @@ export interface PhotoTexture {
  * ```
  */
 export function photoTexture(image: RgbImage, options: Partial<TextureOptions> = {}): PhotoTexture {
-	const {maxTextureSize, powerOfTwo} = {...TEXTURE_DEFAULTS, ...options};
+	const {maxTextureSize, powerOfTwo, sizeMultiple} = {...TEXTURE_DEFAULTS, ...options};
 	const {width, height} = image;
 	const scale = Math.min(1, maxTextureSize / Math.max(width, height));
 	const contentWidth = Math.max(1, Math.round(width * scale));
 	const contentHeight = Math.max(1, Math.round(height * scale));
-	const textureWidth = powerOfTwo ? nextPowerOfTwo(contentWidth) : contentWidth;
-	const textureHeight = powerOfTwo ? nextPowerOfTwo(contentHeight) : contentHeight;
+	const textureWidth = textureSize(contentWidth, powerOfTwo, sizeMultiple);
+	const textureHeight = textureSize(contentHeight, powerOfTwo, sizeMultiple);
 	const rgb = image.data;
 	const data = new Uint8Array(textureWidth * textureHeight * 4);
 	for (let ty = 0; ty < textureHeight; ty++) {
@@ -408,7 +418,7 @@ export interface ChartPacking {
  * ```
  */
 export function packCharts(boxWidths: Int32Array, boxHeights: Int32Array, options: Partial<TextureOptions> = {}): ChartPacking {
-	const {maxTextureSize, powerOfTwo, apronPixels} = {...TEXTURE_DEFAULTS, ...options};
+	const {maxTextureSize, powerOfTwo, sizeMultiple, apronPixels} = {...TEXTURE_DEFAULTS, ...options};
 	const chartCount = boxWidths.length;
 	const rectWidths = new Int32Array(chartCount);
 	const rectHeights = new Int32Array(chartCount);
@@ -419,8 +429,8 @@ export function packCharts(boxWidths: Int32Array, boxHeights: Int32Array, option
 			rectHeights[c] = Math.ceil(boxHeights[c] * scale) + 2 * apronPixels;
 		}
 		const packing = shelfPack(rectWidths, rectHeights);
-		const atlasWidth = powerOfTwo ? nextPowerOfTwo(packing.width) : packing.width;
-		const atlasHeight = powerOfTwo ? nextPowerOfTwo(packing.height) : packing.height;
+		const atlasWidth = textureSize(packing.width, powerOfTwo, sizeMultiple);
+		const atlasHeight = textureSize(packing.height, powerOfTwo, sizeMultiple);
 		if (Math.max(atlasWidth, atlasHeight) <= maxTextureSize || scale < 1e-3) return {x: packing.x, y: packing.y, atlasWidth, atlasHeight, scale};
 		scale *= Math.min(0.95, maxTextureSize / Math.max(atlasWidth, atlasHeight));
 	}

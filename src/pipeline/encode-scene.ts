@@ -8,6 +8,7 @@
  */
 import type {SceneMetadata} from '../gltf/document.js';
 import {presetByName, type PresetName} from '../gltf/presets.js';
+import type {Ktx2Mode} from '../gltf/ktx2-encode.js';
 import {LAYER_ZERO_QUALITY_BOOST, LayerTextureEncoder, type TextureFormat} from '../gltf/texture-encode.js';
 import {CAMERA_PATH_PERIODIC, cameraPath, cameraPathReferenceDepth, type CameraPathName} from '../render/camera-path.js';
 import type {Scene} from '../scene/scene.js';
@@ -20,6 +21,8 @@ export interface EncodeSceneOptions {
 	textureFormat?: TextureFormat;
 	/** Lossy texture quality, 1–100. */
 	textureQuality: number;
+	/** Basis Universal codec of KTX2 textures (see gltf/ktx2-encode.ts); other formats ignore it. */
+	ktx2Mode: Ktx2Mode;
 	/** false: plain glTF without quantization or meshopt, for tools without decoders and for validation. */
 	compress: boolean;
 	/** 'glb': one binary file; 'gltf': .gltf + .bin + one image per layer. */
@@ -40,6 +43,7 @@ export interface EncodeSceneOptions {
 export const ENCODE_SCENE_DEFAULTS: EncodeSceneOptions = {
 	preset: 'three',
 	textureQuality: 90,
+	ktx2Mode: 'uastc',
 	compress: true,
 	format: 'glb',
 	cameraPathFrames: 90,
@@ -61,6 +65,7 @@ export function sceneTextureEncoder(options: Partial<EncodeSceneOptions> = {}): 
 	return new LayerTextureEncoder({
 		format: settings.textureFormat ?? presetByName(settings.preset).textureFormat,
 		quality: settings.textureQuality,
+		ktx2Mode: settings.ktx2Mode,
 		layerZeroQualityBoost: LAYER_ZERO_QUALITY_BOOST,
 	});
 }

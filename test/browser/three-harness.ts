@@ -1,5 +1,5 @@
 /**
- * A real WebGL consumer for tests: three.js GLTFLoader + MeshoptDecoder in headless Debian Chromium
+ * A real WebGL consumer for tests: three.js GLTFLoader + MeshoptDecoder + KTX2Loader in headless Debian Chromium
  * (SwiftShader WebGL 2), driven by playwright-core. A Node http server on 127.0.0.1 serves one page, the
  * three.js modules straight from node_modules (import map) and the .glb bytes under test; the page loads
  * the .glb, renders it from the file's own camera and hands the RGBA pixels back to Node.
@@ -76,6 +76,7 @@ const PAGE_HTML = `<!doctype html>
 import * as THREE from 'three';
 import {GLTFLoader} from 'three/addons/loaders/GLTFLoader.js';
 import {MeshoptDecoder} from 'three/addons/libs/meshopt_decoder.module.js';
+import {KTX2Loader} from 'three/addons/loaders/KTX2Loader.js';
 
 THREE.ColorManagement.enabled = true;
 const canvas = document.createElement('canvas');
@@ -86,6 +87,8 @@ renderer.outputColorSpace = THREE.SRGBColorSpace;
 renderer.toneMapping = THREE.NoToneMapping;
 const loader = new GLTFLoader();
 loader.setMeshoptDecoder(MeshoptDecoder);
+// KHR_texture_basisu: the Basis Universal transcoder the three package ships, served from node_modules.
+loader.setKTX2Loader(new KTX2Loader().setTranscoderPath('/three/examples/jsm/libs/basis/').detectSupport(renderer));
 
 function interpolateTrack(times, values, t) {
 	if (t <= times[0]) return values[0];
@@ -152,6 +155,7 @@ const CONTENT_TYPES: Record<string, string> = {
 	'.js': 'text/javascript',
 	'.html': 'text/html',
 	'.glb': 'model/gltf-binary',
+	'.wasm': 'application/wasm',
 };
 
 /** What the page reports besides the pixels. */
