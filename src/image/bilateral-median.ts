@@ -24,6 +24,17 @@
  *   Identical output; best of 8 runs, CPU ms: moon 164 → 97, shelf 261 → 187;
  * - then the range-table index by `(step + 0.5) | 0` instead of Math.round (V8 does not inline it
  *   here), one-byte stamps in the pixel sets: moon 97 → 54, shelf 187 → 121.
+ * - then the loops as a WebAssembly kernel (assembly/bilateral-median.ts; this file keeps the settings,
+ *   the weight tables and the order of the passes): a build is one fresh process, where the JavaScript
+ *   ran mostly before V8 had optimized it. Identical output (test/ldi compares it with the TypeScript
+ *   twin kept there). Fresh process, first call, CPU ms, median of 5 on the shared box: moon 191 → 124,
+ *   shelf 265 → 165, hut 354 → 223; 4096 px (moon) ~3.0 → ~2.5 s. Warm calls gain nothing (moon 86 vs
+ *   104, shelf 153 vs 140, hut 222 vs 198). Costs: compiling the 3.5 kB module 2–3 ms once per
+ *   process; the output copied out of the kernel's memory (first touch of 4 MB at 1024 px; 64 MB more
+ *   at the peak at 4096 px); the whole image, the tables and the pixel sets live in the kernel's memory
+ *   for the whole filter, so nothing else crosses. filterPass runs in chunks of pixels: V8 starts a wasm
+ *   function unoptimized and cannot switch a running call to the optimized code (first call with one
+ *   call per pass: moon 138, hut 270 ms).
  * A weighted median of a monotone 1-D profile in a symmetric window is its centre value, so the filter
  * does not steepen straight blurred ramps; what it does (and what the tests check) is remove speckles
  * and keep steps one pixel wide without blurring them.
