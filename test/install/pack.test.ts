@@ -1,7 +1,8 @@
 /**
  * What `npm pack` puts in the tarball: the files a user's install needs (LICENSE, the compiled library and
- * its types, the viewer page bundle, the oclif manifest, the model registry) and nothing that only works
- * in a checkout (bin/dev.js needs tsx; TypeScript sources; source maps whose `src/` is not shipped).
+ * its types, the viewer page bundle, the WebAssembly kernels, the oclif manifest, the model registry) and
+ * nothing that only works in a checkout (bin/dev.js needs tsx; TypeScript sources; source maps whose
+ * `src/` is not shipped).
  * Runs `npm pack --dry-run --json --ignore-scripts` on the current dist/ (built first when absent).
  */
 import assert from 'node:assert/strict';
@@ -47,7 +48,7 @@ describe('npm pack: the published file list', function () {
 
 	it('has LICENSE (the MIT text package.json names), README, CHANGELOG and the files a user runs', () => {
 		for (const path of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'bin/run.js', 'dist/index.js', 'dist/index.d.ts',
-			'dist/commands/build.js', 'dist/viewer-page/viewer.js', 'oclif.manifest.json', 'models/registry.json', 'assets/sample.jpg', 'assets/sample-depth.png']) {
+			'dist/commands/build.js', 'dist/viewer-page/viewer.js', 'dist/wasm/bilateral-median.wasm', 'oclif.manifest.json', 'models/registry.json', 'assets/sample.jpg', 'assets/sample-depth.png']) {
 			assert.ok(files.has(path), `${path} is packed`);
 		}
 		assert.equal(pkg.license, 'MIT');

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 
+import sharp from 'sharp';
+
+import {normalizeDisparity} from '../../src/depth/normalize.js';
 import {bilateralMedianFilter} from '../../src/image/bilateral-median.js';
+import type {FloatImage} from '../../src/image/raster.js';
+import {sharedFile} from '../helpers/shared.js';
+import {bilateralMedianFilterReference} from './bilateral-median-reference.js';
 
 /** Brute-force weighted median of one window, for comparison. */
 function naiveFilter(data: Float32Array, width: number, height: number, radius: number, sigmaS: number, sigmaI: number): Float32Array {
@@ -122,4 +128,61 @@ describe('bilateralMedianFilter', () => {
 		assert.deepEqual(a.data, data);
 		assert.deepEqual(a.data, b.data);
 	});
+
+	it('the WebAssembly kernel returns exactly what its TypeScript twin returns on generated maps', () => {
+		let seed = 99;
+		const random = (): number => {
+			seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+			return (seed >>> 8) / 2 ** 24;
+		};
+		const cases: {width: number; height: number; options: Parameters<typeof bilateralMedianFilter>[1]}[] = [
+			{width: 1, height: 1, options: {}},
+			{width: 1, height: 37, options: {referenceSizePixels: 37}},
+			{width: 61, height: 43, options: {}},
+			{width: 61, height: 43, options: {referenceSizePixels: 30, discontinuityThreshold: 0}},
+			{width: 130, height: 97, options: {referenceSizePixels: 64, windowSizes: [9, 5, 5, 3], sigmaIntensity: 0.2}},
+		];
+		for (const {width, height, options} of cases) {
+			const data = new Float32Array(width * height);
+			// Blocks at a few levels (steps in both directions), ramps and noise, and exact ties.
+			for (let y = 0; y < height; y++) {
+				for (let x = 0; x < width; x++) {
+					const block = ((x >> 3) * 7 + (y >> 2) * 3) % 5;
+					data[y * width + x] = block * 0.15 + (x % 11) * 0.002 + (random() < 0.7 ? random() * 0.03 : 0);
+				}
+			}
+			const image = {width, height, data};
+			const kernel = bilateralMedianFilter(image, options);
+			assert.deepEqual(kernel.data, bilateralMedianFilterReference(image, options).data, `${width}x${height} ${JSON.stringify(options)}`);
+			assert.equal(kernel.width, width);
+		}
+	});
+
+	for (const [photo, depth, nearIsBright] of [
+		['moon.jpg', 'moon_depth_midas.png', true],
+		['depthy_shelf.jpg', 'depthy_shelf_depth.jpg', false],
+		['depthy_hut.jpg', 'depthy_hut_depth.jpg', false],
+	] as const) {
+		it(`the WebAssembly kernel returns exactly what its TypeScript twin returns on ${depth} at 1024 px`, async function () {
+			const map = await loadDisparity(sharedFile(this, `photos/${photo}`), sharedFile(this, `photos/${depth}`), nearIsBright);
+			const options = {discontinuityThreshold: 0.02};
+			const kernel = bilateralMedianFilter(map, options);
+			const reference = bilateralMedianFilterReference(map, options);
+			let changed = 0;
+			for (let i = 0; i < map.data.length; i++) if (reference.data[i] !== map.data[i]) changed++;
+			assert.ok(changed > 1000, `the filter changed only ${changed} pixels: not a test of the kernel`);
+			assert.deepEqual(kernel.data, reference.data);
+		});
+	}
 });
+
+/** The normalized disparity of a shared depth map, resized to the photo at 1024 px (as bench/ldi.ts loads it). */
+async function loadDisparity(photoPath: string, depthPath: string, nearIsBright: boolean): Promise<FloatImage> {
+	const {info} = await sharp(photoPath).resize({width: 1024, height: 1024, fit: 'inside'}).raw().toBuffer({resolveWithObject: true});
+	const {width, height} = info;
+	const depth = await sharp(depthPath).resize(width, height, {fit: 'fill'}).toColourspace('grey16').raw({depth: 'ushort'}).toBuffer();
+	const grey = new Uint16Array(depth.buffer, depth.byteOffset, width * height);
+	const data = new Float32Array(width * height);
+	for (let i = 0; i < data.length; i++) data[i] = nearIsBright ? grey[i] : 65535 - grey[i];
+	return normalizeDisparity({width, height, data}).disparity;
+}
