@@ -27,6 +27,7 @@ import type {FloatImage, RgbImage} from '../image/raster.js';
 import {inpaintDisparity} from '../inpaint/depth.js';
 import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
+import {inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
 import {BORDER_SIDES, borderRegion} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges} from './depth-edges.js';
@@ -246,6 +247,7 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 
 	const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
 	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
+	const synthesisThicknessPixels = Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings);
 	// Each stage in a function of its own, so that its images (filtered disparity, edge maps, the region
 	// grower's lattice arrays) can be collected once it is done, not when buildLdi returns.
 	const layerZero = cutLayerZero(image, disparity, borderPixels, settings, scale, edgeOptions, clock);
@@ -253,7 +255,7 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
 	const {edgesPerPass, inpaintCalls: passCalls, inpaintCropPixels: passCropPixels} = await inpaintPasses(ldi, layerZero.candidates, inpainter, {
 		// A larger parallax than the defaults are sized for raises the caps with it.
-		synthesisThicknessPixels: Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings),
+		synthesisThicknessPixels,
 		contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
 		parallaxPixels,
 		synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
@@ -273,7 +275,9 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 			const strip = borderRegion(ldi, side, scaled(settings.borderContextPixels));
 			clock.lap('regions');
 			if (!strip) continue;
-			const color = await inpainter.inpaintColor(strip.region);
+			// What a move reveals first, as deep as an edge's synthesis band, in full detail; the rest of the
+			// strip at half resolution (see inpaint/coarse-to-fine.ts).
+			const color = await inpaintCoarseToFine(inpainter, strip.region, {fineDistancePixels: synthesisThicknessPixels});
 			clock.lap('inpaint');
 			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
 			clock.lap('merge');

@@ -1,0 +1,210 @@
+import {maskBounds, type Bounds} from './bounds.js';
+import {chamferDistance} from './distance.js';
+import {createInpaintRegion, type ColorInpainter, type InpaintRegion} from './inpainter.js';
+
+/**
+ * Wide synthesis regions (the frame-border strips: 100 px at 1024) inpainted in two resolutions: the
+ * pixels within `fineDistancePixels` of the context at full resolution, where the detail of the photo
+ * continues; the far ones on a copy downsampled by `coarseFactor`, whose context is every cell the fine
+ * pass made fully known, upsampled bilinearly and faded in over `blendPixels` so no seam shows.
+ *
+ * Measured (frame strips of moon, shelf, hut; coherence): strip inpainter CPU −40–50 % (shelf top strip
+ * 120 → 71 ms); eval:stereo disoccluded gain 1.78 → 1.80 dB; eval:border unchanged within 0.05 dB. Fine
+ * zone 24 px at 1024: 1.83 dB on one run but cones 0.2 dB lower; 12 px: 1.72. Recursing into a pyramid
+ * (4×, 8×) lost detail that a viewer's move reveals first (cones −1 dB): one coarse level kept.
+ */
+
+/** Options for {@link inpaintCoarseToFine}. */
+export interface CoarseToFineOptions {
+	/** Synthesis pixels up to this chamfer distance from the context are filled at full resolution. */
+	fineDistancePixels: number;
+	/** Downsampling factor of the coarse pass (2 = a quarter of the pixels). */
+	coarseFactor: number;
+	/** Width of the fade from the fine fill to the coarse one, pixels past `fineDistancePixels`. */
+	blendPixels: number;
+}
+
+export const COARSE_TO_FINE_DEFAULTS: CoarseToFineOptions = {
+	fineDistancePixels: 32,
+	coarseFactor: 2,
+	blendPixels: 4,
+};
+
+/**
+ * `inpainter`'s fill of `region`, the far part of the synthesis region made at a coarser resolution;
+ * exactly `inpainter.inpaintColor(region)` when no synthesis pixel lies past the fine zone.
+ *
+ * ```ts
+ * const color = await inpaintCoarseToFine(getColorInpainter('coherence'), strip.region, {fineDistancePixels: 45});
+ * ```
+ */
+export async function inpaintCoarseToFine(inpainter: ColorInpainter, region: InpaintRegion, options: Partial<CoarseToFineOptions> = {}): Promise<Uint8Array> {
+	const {fineDistancePixels, coarseFactor, blendPixels} = {...COARSE_TO_FINE_DEFAULTS, ...options};
+	const {width, height, synthesisMask, contextMask} = region;
+	const n = width * height;
+	const factor = Math.max(2, Math.round(coarseFactor));
+	const fadeEnd = fineDistancePixels + Math.max(0, blendPixels);
+	const distance = chamferDistance(contextMask, width, height);
+	// fineMask: filled at full resolution (the fine zone and the fade); farMask: filled by the coarse pass.
+	const fineMask = new Uint8Array(n);
+	const farMask = new Uint8Array(n);
+	let farCount = 0;
+	for (let i = 0; i < n; i++) {
+		if (!synthesisMask[i]) continue;
+		if (distance[i] <= fadeEnd) fineMask[i] = 1;
+		if (distance[i] > fineDistancePixels) {
+			farMask[i] = 1;
+			farCount++;
+		}
+	}
+	if (farCount === 0) return inpainter.inpaintColor(region);
+
+	const color = Uint8Array.from(region.color);
+	const known = Uint8Array.from(contextMask);
+	const fineBounds = maskBounds(fineMask, width, height, 0);
+	if (fineBounds) {
+		// The fine pass sees only the context and its own pixels, on the smallest crop that holds them.
+		const contextBounds = maskBounds(contextMask, width, height, 0);
+		const cropBounds = contextBounds ? unionBounds(contextBounds, fineBounds) : fineBounds;
+		const fine = cropRegion(region, cropBounds, fineMask);
+		const fineColor = await inpainter.inpaintColor(fine);
+		pasteCrop(fineColor, fine, cropBounds, fineMask, width, color, known);
+	}
+	const coarse = downsampleRegion(region, color, known, farMask, factor);
+	const coarseColor = await inpainter.inpaintColor(coarse);
+	upsampleFar(coarseColor, coarse, factor, region, distance, farMask, fineDistancePixels, fadeEnd, color);
+	return color;
+}
+
+function unionBounds(a: Bounds, b: Bounds): Bounds {
+	return {left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom)};
+}
+
+/** A sub-rectangle of `region` whose synthesis pixels are `synthesis`'s; the context is kept as is. */
+function cropRegion(region: InpaintRegion, bounds: Bounds, synthesis: Uint8Array): InpaintRegion {
+	const cropWidth = bounds.right - bounds.left + 1;
+	const cropHeight = bounds.bottom - bounds.top + 1;
+	const crop = createInpaintRegion(cropWidth, cropHeight);
+	for (let y = 0; y < cropHeight; y++) {
+		const from = (bounds.top + y) * region.width + bounds.left;
+		const to = y * cropWidth;
+		crop.color.set(region.color.subarray(from * 3, (from + cropWidth) * 3), to * 3);
+		crop.disparity.set(region.disparity.subarray(from, from + cropWidth), to);
+		crop.contextMask.set(region.contextMask.subarray(from, from + cropWidth), to);
+		crop.synthesisMask.set(synthesis.subarray(from, from + cropWidth), to);
+		crop.disparityCeiling.set(region.disparityCeiling.subarray(from, from + cropWidth), to);
+	}
+	return crop;
+}
+
+/** Writes the crop's synthesized pixels back into the full-size `color` and marks them `known`. */
+function pasteCrop(cropColor: Uint8Array, crop: InpaintRegion, bounds: Bounds, synthesis: Uint8Array, width: number, color: Uint8Array, known: Uint8Array): void {
+	for (let y = 0; y < crop.height; y++) {
+		for (let x = 0; x < crop.width; x++) {
+			const i = (bounds.top + y) * width + bounds.left + x;
+			if (!synthesis[i]) continue;
+			const c = y * crop.width + x;
+			color[i * 3] = cropColor[c * 3];
+			color[i * 3 + 1] = cropColor[c * 3 + 1];
+			color[i * 3 + 2] = cropColor[c * 3 + 2];
+			known[i] = 1;
+		}
+	}
+}
+
+/**
+ * The region at 1/`factor` resolution: a cell is context when all its pixels are known (mean colour and
+ * disparity), synthesis when any of its pixels is far (mean disparity, lowest ceiling), else unused.
+ */
+function downsampleRegion(region: InpaintRegion, color: Uint8Array, known: Uint8Array, farMask: Uint8Array, factor: number): InpaintRegion {
+	const {width, height} = region;
+	const coarseWidth = Math.ceil(width / factor);
+	const coarseHeight = Math.ceil(height / factor);
+	const coarse = createInpaintRegion(coarseWidth, coarseHeight);
+	for (let cy = 0; cy < coarseHeight; cy++) {
+		for (let cx = 0; cx < coarseWidth; cx++) {
+			let count = 0;
+			let knownCount = 0;
+			let farCount = 0;
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			let disparitySum = 0;
+			let ceiling = Infinity;
+			for (let y = cy * factor; y < Math.min(height, (cy + 1) * factor); y++) {
+				for (let x = cx * factor; x < Math.min(width, (cx + 1) * factor); x++) {
+					const i = y * width + x;
+					count++;
+					disparitySum += region.disparity[i];
+					ceiling = Math.min(ceiling, region.disparityCeiling[i]);
+					if (farMask[i]) farCount++;
+					if (!known[i]) continue;
+					knownCount++;
+					r += color[i * 3];
+					g += color[i * 3 + 1];
+					b += color[i * 3 + 2];
+				}
+			}
+			const c = cy * coarseWidth + cx;
+			coarse.disparity[c] = disparitySum / count;
+			coarse.disparityCeiling[c] = ceiling;
+			if (farCount > 0) {
+				coarse.synthesisMask[c] = 1;
+			} else if (knownCount === count) {
+				coarse.contextMask[c] = 1;
+				coarse.color[c * 3] = Math.round(r / count);
+				coarse.color[c * 3 + 1] = Math.round(g / count);
+				coarse.color[c * 3 + 2] = Math.round(b / count);
+			}
+		}
+	}
+	return coarse;
+}
+
+/**
+ * Bilinear upsampling of the coarse fill at the far pixels (cells neither context nor synthesis weigh
+ * nothing), faded from the fine fill between `fineDistancePixels` and `fadeEnd`.
+ */
+function upsampleFar(
+	coarseColor: Uint8Array, coarse: InpaintRegion, factor: number, region: InpaintRegion, distance: Float32Array,
+	farMask: Uint8Array, fineDistancePixels: number, fadeEnd: number, color: Uint8Array,
+): void {
+	const {width, height} = region;
+	const coarseWidth = coarse.width;
+	const coarseHeight = coarse.height;
+	const fadeWidth = fadeEnd - fineDistancePixels;
+	for (let y = 0; y < height; y++) {
+		const fy = (y + 0.5) / factor - 0.5;
+		const y0 = Math.floor(fy);
+		const ty = fy - y0;
+		for (let x = 0; x < width; x++) {
+			const i = y * width + x;
+			if (!farMask[i]) continue;
+			const fx = (x + 0.5) / factor - 0.5;
+			const x0 = Math.floor(fx);
+			const tx = fx - x0;
+			let weightSum = 0;
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			for (let k = 0; k < 4; k++) {
+				const cx = x0 + (k & 1);
+				const cy = y0 + (k >> 1);
+				if (cx < 0 || cy < 0 || cx >= coarseWidth || cy >= coarseHeight) continue;
+				const c = cy * coarseWidth + cx;
+				if (!coarse.contextMask[c] && !coarse.synthesisMask[c]) continue;
+				const weight = ((k & 1) ? tx : 1 - tx) * ((k >> 1) ? ty : 1 - ty);
+				weightSum += weight;
+				r += weight * coarseColor[c * 3];
+				g += weight * coarseColor[c * 3 + 1];
+				b += weight * coarseColor[c * 3 + 2];
+			}
+			// The pixel's own cell is synthesis and always one of the four, with a positive weight.
+			const coarseShare = fadeWidth > 0 ? Math.min(1, (distance[i] - fineDistancePixels) / fadeWidth) : 1;
+			const fineShare = 1 - coarseShare;
+			color[i * 3] = Math.round(fineShare * color[i * 3] + coarseShare * r / weightSum);
+			color[i * 3 + 1] = Math.round(fineShare * color[i * 3 + 1] + coarseShare * g / weightSum);
+			color[i * 3 + 2] = Math.round(fineShare * color[i * 3 + 2] + coarseShare * b / weightSum);
+		}
+	}
+}
