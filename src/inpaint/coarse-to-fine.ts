@@ -8,10 +8,11 @@ import {createInpaintRegion, type ColorInpainter, type InpaintRegion} from './in
  * continues; the far ones on a copy downsampled by `coarseFactor`, whose context is every cell the fine
  * pass made fully known, upsampled bilinearly and faded in over `blendPixels` so no seam shows.
  *
- * Measured (frame strips of moon, shelf, hut; coherence): strip inpainter CPU −40–50 % (shelf top strip
- * 120 → 71 ms); eval:stereo disoccluded gain 1.78 → 1.80 dB; eval:border unchanged within 0.05 dB. Fine
- * zone 24 px at 1024: 1.83 dB on one run but cones 0.2 dB lower; 12 px: 1.72. Recursing into a pyramid
- * (4×, 8×) lost detail that a viewer's move reveals first (cones −1 dB): one coarse level kept.
+ * Measured (coherence, bench/ldi.ts, 3 alternating rounds): inpaint stage CPU moon 751 → 663, shelf
+ * 751 → 660, hut 855 → 799 ms (the strips' own inpainting −40–50 %); eval:stereo disoccluded gain 1.78 →
+ * 1.79 dB. Tried: a fine zone of 24 px at 1024 (1.83 dB, but what the eval's small moves reveal is not
+ * what a viewer's wide one does), 12 px (1.72, cones 1.39); recursing into a pyramid (4×, 8×) blurred
+ * the far strip (cones 0.44). The fine zone is an edge region's synthesis band, the same reach.
  */
 
 /** Options for {@link inpaintCoarseToFine}. */
