@@ -2,6 +2,7 @@ import {maskBounds} from './bounds.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
 import {fillMembraneInPlace} from './membrane.js';
 import {ScratchArrays} from './scratch.js';
+import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
 
 /**
  * The `coherence` colour inpainter (the default): structure before texture, by coherence transport
@@ -34,6 +35,10 @@ import {ScratchArrays} from './scratch.js';
  * copy with colour and tensor side by side, and work arrays reused across calls: −7 % and −9 %, output bit
  * for bit the same. Tried, no gain: the ball's known pixels as row bit sets (fewer tests, same time: the
  * cost is the ~48 usable pixels' loads, not the ~96 tests); one fused pass under the previous pixel's table.
+ * The ball loop as a WebAssembly kernel (assembly/coherence-transport.ts, bit-identical; one instance per
+ * process, its memory reused by every call): inpaint stage CPU, bench/ldi.ts, median of 3 in a process,
+ * moon 662 → 541, shelf 653 → 547, hut 793 → 656 ms; first run of a fresh process moon 958 → 869, shelf
+ * 753 → 625, hut 801 → 677 ms. Compiling the 2.3 kB module: 0.2 ms once per process.
  */
 
 /** Options for {@link CoherenceInpainter}. */
@@ -118,14 +123,15 @@ export interface WorkBox {
 /**
  * Synchronous core of {@link CoherenceInpainter}: float RGB of the work box (synthesis bounds grown by the
  * ball and tensor reach), synthesis pixels filled, context pixels copied, others 0; undefined when there
- * is nothing to synthesize. `values` is a shared work array, valid until the next call.
+ * is nothing to synthesize. `values` is a shared work array, valid until the next call. `transport` is
+ * the loop that fills the pixels: the WebAssembly kernel, or (in the tests) its TypeScript twin.
  *
  * ```ts
  * const filled = transportColor(region);
  * ```
  */
 export function transportColor(
-	region: InpaintRegion, options: Partial<CoherenceInpainterOptions> = {},
+	region: InpaintRegion, options: Partial<CoherenceInpainterOptions> = {}, transport: TransportLoop = transportInKernel,
 ): {values: Float32Array; box: WorkBox} | undefined {
 	const settings = {...COHERENCE_INPAINTER_DEFAULTS, ...options};
 	const radius = Math.max(1, Math.round(settings.radius));
@@ -377,7 +383,7 @@ function fillOrder(state: Uint8Array, width: number, height: number): Int32Array
 }
 
 /** Ball offsets and, per quantized normal angle and anisotropy level, the weight of each offset. */
-interface WeightTables {
+export interface WeightTables {
 	dx: Int32Array;
 	dy: Int32Array;
 	/** [(angle · ANISOTROPY_STEPS + level) · offsets + offset]. */
@@ -428,113 +434,109 @@ function buildWeightTables(radius: number, anisotropy: number): WeightTables {
 	return {dx: Int32Array.from(dxs), dy: Int32Array.from(dys), weights};
 }
 
+/** The exports of assembly/coherence-transport.ts; pointers are byte offsets into `memory`. */
+interface TransportKernel extends KernelInstance {
+	heapBase(): number;
+	transport(
+		features: number, gate: number, trust: number, disparity: number, state: number, values: number, order: number, orderLength: number,
+		width: number, radius: number, relative: number, offsets: number, weights: number, margin: number, coherenceOut: number,
+		usableOffset: number, usablePixel: number, usableTrust: number,
+	): number;
+}
+
+/**
+ * The transport loop: fills the synthesis pixels in `order`, each the weighted mean of the known pixels
+ * in its ball no nearer than it by more than the margin; a filled pixel becomes known (state 1, full
+ * trust). Pixels with no such pixel keep state 2; returns their number.
+ */
+export type TransportLoop = (
+	values: Float32Array, disparity: Float32Array, state: Uint8Array, trust: Float32Array, tensor: Float32Array, order: Int32Array,
+	width: number, height: number, tables: WeightTables, settings: CoherenceInpainterOptions, coherenceOut: Float32Array,
+) => number;
+
+/** One kernel instance per process: its memory, grown to the largest box so far, serves every call. */
+let kernel: TransportKernel | undefined;
+/** The weight tables now at the start of the kernel's memory. */
+let tablesInKernel: WeightTables | undefined;
+
 /** Largest finite float32: gates are clamped below it, so only an unknown pixel's +∞ fails every ceiling. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
- * Fills the synthesis pixels in `order`: each the weighted mean of the known pixels in its ball, no
- * nearer than it by more than the margin; a filled pixel becomes known (state 1, full trust). Pixels
- * with no such pixel keep state 2. Returns their number.
- *
- * The ball is read ~90 times per pixel, so the loop works on a copy of the box padded by the radius (no
- * bounds test), with colour and tensor side by side (6 floats per pixel) and one gate per pixel that
- * folds "known" and "not nearer" into one comparison: the known pixel's disparity, +∞ for the others.
- * Same arithmetic in the same order as reading the separate arrays: the output is bit-identical.
+ * {@link TransportLoop} in WebAssembly (assembly/coherence-transport.ts). The ball is read ~90 times per
+ * pixel, so the loop works on a copy of the box padded by the radius (no bounds test), with colour and
+ * tensor side by side (6 floats per pixel) and one gate per pixel that folds "known" and "not nearer"
+ * into one comparison: the known pixel's disparity, +∞ for the others. That copy is made straight into
+ * the kernel's memory; the box's disparity, state, colour and order are copied in (16 bytes per pixel
+ * against the ~2 kB the loop reads per pixel) and colour, state and coherence back.
  */
-function transport(
+function transportInKernel(
 	values: Float32Array, disparity: Float32Array, state: Uint8Array, trust: Float32Array, tensor: Float32Array, order: Int32Array,
 	width: number, height: number, tables: WeightTables, settings: CoherenceInpainterOptions, coherenceOut: Float32Array,
 ): number {
+	kernel ??= instantiateKernel<TransportKernel>('coherence-transport');
 	const {dx, dy, weights} = tables;
 	const offsets = dx.length;
 	const radius = Math.max(...dx);
 	const paddedWidth = width + 2 * radius;
-	const padded = packPadded(values, tensor, trust, state, disparity, width, height, radius);
-	const {features, gate, paddedTrust} = padded;
-	const relative = new Int32Array(offsets);
-	for (let k = 0; k < offsets; k++) relative[k] = dy[k] * paddedWidth + dx[k];
-	const margin = settings.disparityMargin;
-	// The ball's usable pixels (known, not nearer than p), their padded index and trust, found once per pixel.
-	const usableOffset = new Int32Array(offsets);
-	const usablePixel = new Int32Array(offsets);
-	const usableTrust = new Float32Array(offsets);
-	let deferred = 0;
-	for (let o = 0; o < order.length; o++) {
-		const i = order[o];
-		const x = i % width;
-		const p = ((i - x) / width + radius) * paddedWidth + x + radius;
-		// NaN (no ceiling: every known pixel is usable) and +∞ become the largest finite gate.
-		const rawCeiling = disparity[i] + margin;
-		const ceiling = rawCeiling < FLOAT32_MAX ? rawCeiling : FLOAT32_MAX;
-		// First the isotropic mean of the known pixels' tensors: the structure carried to p so far.
-		let jxx = 0;
-		let jxy = 0;
-		let jyy = 0;
-		let tensorWeight = 0;
-		let usableCount = 0;
-		for (let k = 0; k < offsets; k++) {
-			const q = p + relative[k];
-			if (!(gate[q] <= ceiling)) continue;
-			const t = paddedTrust[q];
-			usableOffset[usableCount] = k;
-			usablePixel[usableCount] = q;
-			usableTrust[usableCount++] = t;
-			const w = weights[k] * t;
-			const f = 6 * q;
-			jxx += w * features[f + 3];
-			jxy += w * features[f + 4];
-			jyy += w * features[f + 5];
-			tensorWeight += w;
-		}
-		if (tensorWeight <= 0) {
-			deferred++;
-			continue;
-		}
-		const half = 0.5 * (jxx - jyy);
-		const root = Math.sqrt(half * half + jxy * jxy);
-		// Anisotropy from the eigenvalues' ratio; the structure's strength (its share of the floor-scaled trace) for the blend.
-		const coherence = (2 * root) / (jxx + jyy + 1e-9);
-		coherenceOut[o] = Math.min(1, (2 * root) / tensorWeight);
-		const level = Math.min(ANISOTROPY_STEPS - 1, Math.round(coherence * (ANISOTROPY_STEPS - 1)));
-		// The normal is the major eigenvector: angle ½·atan2(2Jxy, Jxx − Jyy), in [0, π).
-		let angle = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
-		if (angle < 0) angle += Math.PI;
-		const angleStep = Math.round((angle * ANGLE_STEPS) / Math.PI) % ANGLE_STEPS;
-		const table = (angleStep * ANISOTROPY_STEPS + level) * offsets;
-		// Then colour and tensor along the isophote: the structure travels with the colour it shapes.
-		jxx = 0;
-		jxy = 0;
-		jyy = 0;
-		let r = 0;
-		let g = 0;
-		let b = 0;
-		let weightSum = 0;
-		for (let u = 0; u < usableCount; u++) {
-			const f = 6 * usablePixel[u];
-			const w = weights[table + usableOffset[u]] * usableTrust[u];
-			r += w * features[f];
-			g += w * features[f + 1];
-			b += w * features[f + 2];
-			jxx += w * features[f + 3];
-			jxy += w * features[f + 4];
-			jyy += w * features[f + 5];
-			weightSum += w;
-		}
-		const f = 6 * p;
-		features[f] = r / weightSum;
-		features[f + 1] = g / weightSum;
-		features[f + 2] = b / weightSum;
-		features[f + 3] = jxx / weightSum;
-		features[f + 4] = jxy / weightSum;
-		features[f + 5] = jyy / weightSum;
-		gate[p] = gateOf(disparity[i]);
-		paddedTrust[p] = 1;
-		state[i] = 1;
-		values[3 * i] = features[f];
-		values[3 * i + 1] = features[f + 1];
-		values[3 * i + 2] = features[f + 2];
+	const paddedCount = paddedWidth * (height + 2 * radius);
+	const n = width * height;
+	const m = order.length;
+	let end = align16(kernel.heapBase());
+	const take = (bytes: number): number => {
+		const at = end;
+		end = align16(end + bytes);
+		return at;
+	};
+	const weightsAt = take(4 * weights.length);
+	const relativeAt = take(4 * offsets);
+	const usableOffsetAt = take(4 * offsets);
+	const usablePixelAt = take(4 * offsets);
+	const usableTrustAt = take(4 * offsets);
+	const featuresAt = take(24 * paddedCount);
+	const gateAt = take(4 * paddedCount);
+	const trustAt = take(4 * paddedCount);
+	const disparityAt = take(4 * n);
+	const valuesAt = take(12 * n);
+	const orderAt = take(4 * m);
+	const coherenceAt = take(4 * m);
+	const stateAt = take(n);
+	const {memory} = kernel;
+	if (end > memory.buffer.byteLength) {
+		memory.grow(Math.ceil((end - memory.buffer.byteLength) / WASM_PAGE_BYTES));
+		tablesInKernel = undefined;
 	}
+	// Views only now: growing the memory detaches the views taken before.
+	const {buffer} = memory;
+	if (tablesInKernel !== tables) {
+		new Float32Array(buffer, weightsAt, weights.length).set(weights);
+		tablesInKernel = tables;
+	}
+	const relative = new Int32Array(buffer, relativeAt, offsets);
+	for (let k = 0; k < offsets; k++) relative[k] = dy[k] * paddedWidth + dx[k];
+	packPadded(new Float32Array(buffer, featuresAt, 6 * paddedCount), new Float32Array(buffer, gateAt, paddedCount),
+		new Float32Array(buffer, trustAt, paddedCount), values, tensor, trust, state, disparity, width, height, radius);
+	new Float32Array(buffer, disparityAt, n).set(disparity);
+	const kernelValues = new Float32Array(buffer, valuesAt, 3 * n);
+	kernelValues.set(values);
+	const kernelState = new Uint8Array(buffer, stateAt, n);
+	kernelState.set(state);
+	new Int32Array(buffer, orderAt, m).set(order);
+	const kernelCoherence = new Float32Array(buffer, coherenceAt, m).fill(0);
+	const deferred = kernel.transport(
+		featuresAt, gateAt, trustAt, disparityAt, stateAt, valuesAt, orderAt, m, width, radius, relativeAt, offsets, weightsAt,
+		settings.disparityMargin, coherenceAt, usableOffsetAt, usablePixelAt, usableTrustAt,
+	);
+	values.set(kernelValues);
+	state.set(kernelState);
+	coherenceOut.set(kernelCoherence);
 	return deferred;
+}
+
+const WASM_PAGE_BYTES = 65536;
+
+function align16(bytes: number): number {
+	return (bytes + 15) & ~15;
 }
 
 /** A known pixel's gate: its disparity, NaN as -∞ (always usable, as `d > ceiling` was false), at most FLOAT32_MAX. */
@@ -543,15 +545,16 @@ function gateOf(disparity: number): number {
 	return disparity < FLOAT32_MAX ? disparity : FLOAT32_MAX;
 }
 
-/** The box padded by `radius` on every side: 6 features (RGB, tensor), gate and trust per pixel; padding unreadable (gate +∞). */
+/**
+ * The box padded by `radius` on every side, into `features` (RGB, tensor), `gate` and `paddedTrust`;
+ * padding and unknown pixels unreadable (gate +∞; their features and trust are never read).
+ */
 function packPadded(
+	features: Float32Array, gate: Float32Array, paddedTrust: Float32Array,
 	values: Float32Array, tensor: Float32Array, trust: Float32Array, state: Uint8Array, disparity: Float32Array, width: number, height: number, radius: number,
-): {features: Float32Array; gate: Float32Array; paddedTrust: Float32Array} {
+): void {
 	const paddedWidth = width + 2 * radius;
-	const paddedCount = paddedWidth * (height + 2 * radius);
-	const features = scratch.float32('features', 6 * paddedCount);
-	const gate = scratch.float32('gate', paddedCount).fill(Infinity);
-	const paddedTrust = scratch.float32('paddedTrust', paddedCount);
+	gate.fill(Infinity);
 	for (let y = 0; y < height; y++) {
 		for (let x = 0, i = y * width, p = (y + radius) * paddedWidth + radius; x < width; x++, i++, p++) {
 			if (state[i] !== 1) continue;
@@ -563,7 +566,6 @@ function packPadded(
 			}
 		}
 	}
-	return {features, gate, paddedTrust};
 }
 
 /**
