@@ -26,7 +26,7 @@ import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './tria
  * linear over a triangle, divided by w/w_min, is that swim. Their weight (`textureSwimWeight`, in
  * meshoptimizer's absolute attribute units) trades triangles for texture fidelity.
  *
- * Pipeline: the planar pre-merge (planar-quadtree.ts: exact quadtree cells within simplifyErrorPixels/2
+ * Pipeline: the planar pre-merge (planar-quadtree.ts: exact quadtree cells within simplifyErrorPixels
  * and a swim bound of `planarMergeSwimPixels`, no T-junctions) shrinks the lattice mesh ~10×, then one
  * meshoptimizer 'Sparse' pass over each whole layer. When all layers together exceed `triangleBudget`,
  * the meshoptimizer pass is redone from the pre-merged meshes with a lower swim weight.
@@ -35,14 +35,15 @@ import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './tria
  * design, took 2.2–3.0 s CPU for 53–59 k triangles at 38.5 dB; pre-merge + one 'Sparse' pass at swim
  * weight 0.03 takes 0.6 s warm for 98–103 k triangles at 40.5 dB. Lower weights after the pre-merge let
  * triangles swim by pixels (0.003: 31.2 dB); the pre-merge alone costs 265–403 k triangles. The 150 k
- * budget retry lowers the weight with triangles ∝ √weight (depthy_hut: one retry, 126 k, 45.9 dB); a
- * target index count instead stops before the error bound. Smoothing 8-bit maps first: no faster build.
+ * budget lowers the weight (see KEPT_AT_START: depthy_hut one pass, 149 k); a target index count
+ * instead stops before the error bound. Smoothing 8-bit maps first: no faster build.
  *
- * Worst-case parallax error: the pre-merge keeps every dropped vertex within simplifyErrorPixels/2 of
- * its surface, and meshoptimizer's error (a point-to-plane distance in (x, y, k·d) space, so the
- * vertical error exceeds it on steep surfaces by 1/cos(slope)) is measured against the pre-merged mesh,
- * so the bound is 1.5 × simplifyErrorPixels before the slope factor (1.1 px at the default 0.75). The
- * reported `errorPixels` adds both. Measured through ldiFromImage, whose uncut depth steps are
+ * Worst-case parallax error: the pre-merge keeps every dropped vertex within simplifyErrorPixels of
+ * its surface, and meshoptimizer's error, limited to half of it (a point-to-plane distance in
+ * (x, y, k·d) space, so the vertical error exceeds it on steep surfaces by 1/cos(slope)), is measured
+ * against the pre-merged mesh, so the bound is 1.5 × simplifyErrorPixels before the slope factor
+ * (1.1 px at the default 0.75). The reported `errorPixels` adds both. Measured with the earlier split
+ * (pre-merge half, meshoptimizer all of it) through ldiFromImage, whose uncut depth steps are
  * near-vertical walls: 0.81 px on moon (before: 2.3 px), 2.9 px on shelf (before 3.9 px), 7.4 px on hut
  * (before 7.3 px), the excess at those uncut walls; through buildLdi, which cuts them, moon's layer 0
  * measures 1.14 px.
@@ -51,9 +52,9 @@ import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './tria
 /** Options for {@link simplifyLayer}. */
 export interface SimplifyOptions {
 	/**
-	 * Largest deviation meshoptimizer may introduce in (x, y, k·d) space, pixels (≈ pixels of parallax);
-	 * the planar pre-merge before it may add half of it (worst case 1.5×; see the header note for
-	 * measured maxima). 0 disables simplification.
+	 * Largest deviation the planar pre-merge may introduce in (x, y, k·d) space, pixels (≈ pixels of
+	 * parallax); meshoptimizer after it may add half of it (worst case 1.5×; see errorSplit and the
+	 * header note for measured maxima). 0 disables simplification.
 	 */
 	simplifyErrorPixels: number;
 	/**
@@ -95,6 +96,20 @@ export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
 	meshoptimizer: true,
 	splitLayerZero: false,
 };
+
+/**
+ * How `simplifyErrorPixels` (E) is shared between the planar pre-merge and meshoptimizer: E and E / 2
+ * (worst case 1.5 E), or E / 2 for the pre-merge alone. The pre-merge had E / 2 and meshoptimizer E (the
+ * same 1.5 E) until 8-bit depth maps showed the cost: one grey level is ~0.16 px of parallax, about the
+ * E / 4 its plane test allowed, so their staircases barely merged (depthy_hut layer 0: 443 k triangles
+ * into meshoptimizer, against 211 k now). Whole builds, 1024 px, same run: simplify stage moon 438 →
+ * 354 ms, depthy_shelf 648 → 448 ms (149 k → 114 k triangles); own-view PSNR moon 37.52 → 37.92 dB, shelf
+ * 45.94 → 45.89, hut 42.45 → 42.75.
+ */
+function errorSplit(settings: SimplifyOptions): {mergeErrorPixels: number; meshoptErrorPixels: number} {
+	const error = settings.simplifyErrorPixels;
+	return settings.meshoptimizer ? {mergeErrorPixels: error, meshoptErrorPixels: error / 2} : {mergeErrorPixels: error / 2, meshoptErrorPixels: 0};
+}
 
 /**
  * Vertices the simplifier must not move: stitch vertices shared with another layer, and mesh-border
@@ -290,7 +305,7 @@ function mergeLayer(ldi: Ldi, layer: LayerTriangles, k: number, depthRange: Dept
 	const swim = shared ? sharedArray(Float32Array, vertexCount * 2) : new Float32Array(vertexCount * 2);
 	fillLatticeAndSwim(ldi, layer.vertexPixels, k, inverseDepth, minInverseDepth, lattice, swim);
 	const lock = lockedVertices(ldi, layer, shared);
-	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
+	const {mergeErrorPixels} = errorSplit(settings);
 	const merged = mergePlanarCells(ldi, layer, lock, {parallaxRangePixels: k, ...depthRange}, {
 		errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels,
 	});
@@ -311,7 +326,7 @@ function mergeCellsLayer(ldi: Ldi, cells: LayerCells, k: number, depthRange: Dep
 	addCellEighthTurns(ldi.links, cells, eighthTurns);
 	const lock = new Uint8Array(ldi.count);
 	const minDisparity = lockPixels(ldi, cells.layersUsingPixel, eighthTurns, lock);
-	const mergeErrorPixels = settings.simplifyErrorPixels / 2;
+	const {mergeErrorPixels} = errorSplit(settings);
 	const pixelIndices = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, lock, {parallaxRangePixels: k, ...depthRange}, {
 		errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels,
 	});
@@ -477,7 +492,7 @@ export function simplifyMergedTriangles(
 	if (indices.length <= 3) return [indices, 0];
 	if (!simplifier) throw new Error('simplifyMergedTriangles: meshoptimizer is not loaded (await loadMeshoptSimplifier() first)');
 	return simplifier.simplifyWithAttributes(
-		indices, merged.lattice, 3, merged.swim, 2, [weight, weight], lock, 0, settings.simplifyErrorPixels, ['ErrorAbsolute', 'Sparse'],
+		indices, merged.lattice, 3, merged.swim, 2, [weight, weight], lock, 0, errorSplit(settings).meshoptErrorPixels, ['ErrorAbsolute', 'Sparse'],
 	);
 }
 
@@ -568,6 +583,20 @@ export async function simplifyLayer(
 const MIN_RETRY_SWIM_WEIGHT = 1e-3;
 
 /**
+ * The budget's aim. meshoptimizer keeps 28–63 % of the pre-merged triangles at the starting weight
+ * (tsukuba 0.28, cones 0.38, the sample 0.41, teddy 0.46, venus 0.47, moon 0.57, depthy_shelf 0.63),
+ * and below it the triangles fall as weight^α, α ≈ 0.5 on smooth maps (depthy_hut before the error
+ * split: 317 k, 175 k, 101 k at 0.03, 0.01, 0.0033) but 0.30–0.35 on 8-bit ones, whose staircases keep
+ * vertices at any weight (depthy_hut: 186 k, 148 k, 133 k, 129 k at 0.0121, 0.0057, 0.0042, 0.0038).
+ * With the square-root law and 55 % kept, depthy_hut took four passes over its 334 k pre-merged
+ * triangles; when 70 % would exceed the budget the first pass now aims at 90 % of it by the α = 1/3 law
+ * (depthy_hut: one pass at 0.0037), and a retry aims by the α the last two passes show. Aiming low costs
+ * texture-swim weight, never the parallax bound.
+ */
+const KEPT_AT_START = 0.7;
+const WEIGHT_EXPONENT = 1 / 3;
+
+/**
  * Share of the pre-merged triangles the calling thread simplifies when a layer was pre-merged on a
  * worker thread (the rest stay with the worker). meshoptimizer's time is about proportional to the
  * triangles, but the worker's pass runs slower per triangle: it shares the second core with sharp's
@@ -580,9 +609,9 @@ const CALLER_MESHOPT_SHARE = 0.58;
 
 /**
  * Every layer through the planar pre-merge (or its `premerged` result, indexed like `layers`), then
- * meshoptimizer; when all layers together exceed `triangleBudget`, meshoptimizer runs again from the
- * pre-merged meshes with a lower texture-swim weight (aimed by the square-root law), down to 0.001 (the parallax
- * bound never loosens). `onPremerged` is called once this thread has pre-merged the layers not given
+ * meshoptimizer; when all layers together may exceed `triangleBudget`, the first pass already runs
+ * at a lower texture-swim weight, and when they do, meshoptimizer runs again from the pre-merged meshes
+ * with a lower one (aimed as KEPT_AT_START says), down to 0.001 (the parallax bound never loosens). `onPremerged` is called once this thread has pre-merged the layers not given
  * in `premerged`, before it waits for those: work that would have competed with both pre-merges for
  * the cores can start then.
  *
@@ -604,16 +633,10 @@ export async function simplifyLayers(
 	const pending = layers.map((layer, i) => premerged[i] ?? premergeLayer(ldi, layer, camera, depthRange, settings));
 	onPremerged?.();
 	const merged = await Promise.all(pending);
-	let weight = settings.textureSwimWeight;
-	// meshoptimizer keeps 43–59% of the pre-merged triangles at the starting weight (moon 0.43,
-	// depthy_hut 0.51, depthy_shelf 0.56). When 55% exceeds the budget, a retry is likely: start at the
-	// weight the square-root law gives for 90% of the budget at 55% kept, saving a whole pass
-	// (depthy_hut: ldiToScene 1.8 → 1.1 s CPU, 138 k → 118 k triangles, own view 49.5 → 48.7 dB; the
-	// threshold was 43% then, and depthy_shelf still took a second pass: 304 k pre-merged, 170 k at
-	// 0.03, 103 k at 0.01, 443 + 237 ms; at 55% it starts at 0.019: one pass).
 	const mergedTriangles = merged.reduce((sum, layer) => sum + layer.mergedTriangles, 0);
-	if (settings.simplifyErrorPixels > 0 && 0.55 * mergedTriangles > settings.triangleBudget) {
-		weight *= (0.9 * settings.triangleBudget / (0.55 * mergedTriangles)) ** 2;
+	let weight = settings.textureSwimWeight;
+	if (settings.simplifyErrorPixels > 0 && KEPT_AT_START * mergedTriangles > settings.triangleBudget) {
+		weight *= (0.9 * settings.triangleBudget / (KEPT_AT_START * mergedTriangles)) ** (1 / WEIGHT_EXPONENT);
 	}
 	// Layer 0 (with `splitLayerZero`) is simplified in two parts when the other layers hold less than
 	// CALLER_MESHOPT_SHARE of all triangles: the bottom part brings this thread's share up to that while a
@@ -625,14 +648,16 @@ export async function simplifyLayers(
 	const callerShares = merged.map((layer, i) => (meshoptimizing && splits[i] && layer.mergedTriangles > 0
 		? Math.max(0, (mergedTriangles * CALLER_MESHOPT_SHARE - ownTriangles) / layer.mergedTriangles)
 		: 0));
+	let previous: {weight: number; triangles: number} | undefined;
 	for (;;) {
 		const simplified = await Promise.all(merged.map((layer, i) => layer.finish(weight, callerShares[i])));
 		const triangles = simplified.reduce((sum, layer) => sum + layer.indices.length / 3, 0);
 		if (triangles <= settings.triangleBudget || weight < MIN_RETRY_SWIM_WEIGHT || !settings.meshoptimizer) return simplified;
-		// Triangles grow about as the square root of the weight (depthy_hut: 317 k, 175 k, 101 k at 0.03,
-		// 0.01, 0.0033), so aim ~1.5 % under the budget. It used to cut the weight at least 3×: a first pass
-		// just over the budget then fell far below it (depthy_shelf with a 100-px border: 150.3 k → 93.8 k
-		// triangles, 45.42 dB at rest); aimed, 148.1 k and 45.76 dB (aiming 5 % under: 143.5 k, 45.72 dB).
-		weight *= 0.97 * (settings.triangleBudget / triangles) ** 2;
+		// Aimed ~3 % under the budget, by the exponent the last two passes show, or the law's after one.
+		const exponent = previous
+			? Math.min(0.6, Math.max(0.2, Math.log(previous.triangles / triangles) / Math.log(previous.weight / weight)))
+			: WEIGHT_EXPONENT;
+		previous = {weight, triangles};
+		weight *= (0.97 * settings.triangleBudget / triangles) ** (1 / exponent);
 	}
 }
