@@ -30,12 +30,20 @@ export interface LdiToSceneOptions extends Omit<SimplifyOptions, 'splitLayerZero
 	pixelSplats: boolean;
 	/**
 	 * Simplify layer 0 (simplify.ts) on a worker thread while this thread bakes the textures and
-	 * simplifies the other layers (on the main thread, for photos from 512² to 2048² pixels). The same
-	 * triangles either way: layer 0 of such photos is simplified in two parts by rows wherever it runs
-	 * (SimplifyOptions.splitLayerZero), so a photo built inside a `--jobs` worker, which has no second
-	 * thread, gets the very scene the main thread makes.
+	 * simplifies the other layers (on the main thread, for photos from `premergeWorkerMinPixels` to 2048²
+	 * pixels). The same triangles either way: layer 0 of such photos is simplified in two parts by rows
+	 * wherever it runs (SimplifyOptions.splitLayerZero), so a photo built inside a `--jobs` worker, which
+	 * has no second thread, gets the very scene the main thread makes.
 	 */
 	premergeWorker: boolean;
+	/**
+	 * Smallest photo, in pixels, whose layer 0 is simplified on a worker thread (and split in two parts).
+	 * The worker costs ~0.3 s of CPU (a second isolate loads and compiles the simplifier) and ~30 MB: at
+	 * 1024 px it saved 60–250 ms of wall time for +0.07–0.44 s CPU and +23–30 MB peak RSS (moon, shelf,
+	 * hut, fresh processes alternating, median of 7); at 2048 px (moon) 0.54 s of wall time, the same CPU,
+	 * +90 MB. So the default starts above the default 1024-px working size.
+	 */
+	premergeWorkerMinPixels: number;
 	/**
 	 * Called with each layer's texture once it is baked, e.g. to start encoding it on sharp's threads
 	 * while the meshes are simplified: layer 0's at once, the inpainted layers' when this thread has
@@ -59,13 +67,14 @@ export interface LdiToSceneOptions extends Omit<SimplifyOptions, 'splitLayerZero
 
 export const LDI_TO_SCENE_DEFAULTS: LdiToSceneOptions = {
 	...SIMPLIFY_DEFAULTS, ...TEXTURE_DEFAULTS, ...SPLIT_CHARTS_DEFAULTS, borderLayerIndex: -1, pixelSplats: true, premergeWorker: true,
+	premergeWorkerMinPixels: 1536 * 1024,
 	backdrop: false, backdropOptions: {},
 };
 
 /** The simplification fields of `settings` (plain data a worker can be sent), with layer 0's split for `ldi`. */
 function pickSimplifyOptions(ldi: Ldi, settings: LdiToSceneOptions): SimplifyOptions {
 	const {simplifyErrorPixels, parallaxRangePixels, textureSwimWeight, planarMergeSwimPixels, triangleBudget, meshoptimizer} = settings;
-	const splitLayerZero = inPremergeWorkerRange(ldi);
+	const splitLayerZero = inPremergeWorkerRange(ldi, settings);
 	return {simplifyErrorPixels, parallaxRangePixels, textureSwimWeight, planarMergeSwimPixels, triangleBudget, meshoptimizer, splitLayerZero};
 }
 
@@ -138,9 +147,10 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * Textures are baked before simplification so `onTextureBaked` can start their encoding on sharp's
  * threads while this thread simplifies (moon's glTF stage 485 → 250 ms); the inpainted layers' only
  * after this thread's pre-merge, or they compete with both pre-merges for the two cores. Layer 0 (~70 %
- * of the lattice triangles) is simplified on a worker (premerge-thread.ts) over SharedArrayBuffers,
- * with this thread taking its bottom rows when it keeps more than half (CALLER_MESHOPT_SHARE): moon
- * 2674 → 2575 ms, hut 3023 → 2819 ms per build. Cloning the LDI to the worker instead gained nothing;
+ * of the lattice triangles) of a photo above `premergeWorkerMinPixels` is simplified on a worker
+ * (premerge-thread.ts) over SharedArrayBuffers, with this thread taking its bottom rows when it keeps
+ * more than half (CALLER_MESHOPT_SHARE): moon 2674 → 2575 ms, hut 3023 → 2819 ms per build when 1024-px
+ * photos used it; since simplification got cheaper it pays only above that size. Cloning the LDI to the worker instead gained nothing;
  * warming the worker up, pre-merging layer 0 during the inpainting, and encoding textures one at a
  * time all made builds slower (figures in this file's commit history and bench/RESULTS.md).
  *
@@ -175,9 +185,6 @@ function keptVertexUvs(uvs: Float32Array, sourceVertices: Int32Array): Float32Ar
 	return kept;
 }
 
-/** Photos from this many pixels simplify layer 0 on a worker thread (see `premergeWorker`). */
-const MIN_PREMERGE_WORKER_PIXELS = 512 * 512;
-
 /**
  * Photos above this many pixels simplify layer 0 here: with the worker, its arrays coexist with this
  * thread's (moon.jpg upscaled to 4096 px: peak RSS 3.1 → 3.8 GB, against a 4 GB limit).
@@ -185,9 +192,9 @@ const MIN_PREMERGE_WORKER_PIXELS = 512 * 512;
 const MAX_PREMERGE_WORKER_PIXELS = 2048 * 2048;
 
 /** Whether `ldi`'s photo is neither too small nor too big for layer 0 to be simplified on a worker. */
-function inPremergeWorkerRange(ldi: Ldi): boolean {
+function inPremergeWorkerRange(ldi: Ldi, settings: LdiToSceneOptions): boolean {
 	const photoPixels = ldi.width * ldi.height;
-	return photoPixels >= MIN_PREMERGE_WORKER_PIXELS && photoPixels <= MAX_PREMERGE_WORKER_PIXELS;
+	return photoPixels >= settings.premergeWorkerMinPixels && photoPixels <= MAX_PREMERGE_WORKER_PIXELS;
 }
 
 /**
@@ -196,7 +203,7 @@ function inPremergeWorkerRange(ldi: Ldi): boolean {
  * depends on it, never the triangles (see `premergeWorker`).
  */
 function premergeWorkerPays(ldi: Ldi, settings: LdiToSceneOptions): boolean {
-	return settings.premergeWorker && settings.simplifyErrorPixels > 0 && isMainThread && inPremergeWorkerRange(ldi);
+	return settings.premergeWorker && settings.simplifyErrorPixels > 0 && isMainThread && inPremergeWorkerRange(ldi, settings);
 }
 
 async function meshLayers(

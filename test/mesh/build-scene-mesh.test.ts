@@ -20,13 +20,16 @@ describe('ldiToScene', () => {
 
 	it('simplifies layer 0 on a worker thread, sharing it with this thread when it dominates: the same triangles as without the worker, and the seam stays closed', async function () {
 		this.timeout(30_000);
-		// 512² pixels: just the size from which the worker is used; two steps with inpainted strips. Layer 0
-		// holds most triangles, so this thread simplifies its bottom rows while the worker does the rest;
-		// without the worker (as inside a `build --jobs` worker thread) this thread does both parts.
+		// 512² pixels, the worker's range starting there; two steps with inpainted strips. Layer 0 holds
+		// most triangles, so this thread simplifies its bottom rows while the worker does the rest; without
+		// the worker (as inside a `build --jobs` worker thread) this thread does both parts.
 		const ldi = steppedLdi(512, 512, 150, 30, 350, 20);
 		const range = defaultDepthRange();
-		const here = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: false});
-		const onWorker = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: true});
+		const premergeWorkerMinPixels = 512 * 512;
+		const here = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: false, premergeWorkerMinPixels});
+		const onWorker = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: true, premergeWorkerMinPixels});
+		const belowRange = await ldiToScene(ldi, {fovYRadians: 1}, range, {premergeWorker: true, premergeWorkerMinPixels: 512 * 512 + 1});
+		assert.equal(belowRange.stats.layerZeroPremergedOnWorker, false);
 		assert.equal(here.stats.layerZeroPremergedOnWorker, false);
 		assert.equal(onWorker.stats.layerZeroPremergedOnWorker, true);
 		assert.ok(here.stats.layers[0].trianglesAfterPlanarMerge < here.stats.layers[0].trianglesBeforeSimplify / 10);
@@ -51,7 +54,9 @@ describe('ldiToScene', () => {
 	it('without a meshoptimizer pass (stereo scenes) layer 0 on the worker is exactly the one made here', async function () {
 		this.timeout(30_000);
 		const ldi = steppedLdi(512, 512, 150, 30, 350, 20);
-		const [here, onWorker] = await Promise.all([false, true].map((premergeWorker) => ldiToScene(ldi, {fovYRadians: 1}, defaultDepthRange(), {meshoptimizer: false, premergeWorker})));
+		const [here, onWorker] = await Promise.all([false, true].map((premergeWorker) => ldiToScene(ldi, {fovYRadians: 1}, defaultDepthRange(), {
+			meshoptimizer: false, premergeWorker, premergeWorkerMinPixels: 512 * 512,
+		})));
 		assert.equal(onWorker.stats.layerZeroPremergedOnWorker, true);
 		assert.deepEqual(onWorker.stats.layers, here.stats.layers);
 		assert.deepEqual(onWorker.scene.layers[0].indices, here.scene.layers[0].indices);
