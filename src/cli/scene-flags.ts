@@ -52,7 +52,7 @@ export const sceneFlags = {
 	passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: BUILD_LDI_DEFAULTS.passes, min: 0, max: 8, helpGroup: SCENE_GROUP}),
 	'extend-border': Flags.boolean({description: 'Extend the scene past the frame so camera moves reveal no empty space.', default: true, allowNo: true, helpGroup: SCENE_GROUP}),
 	'max-texture-size': Flags.integer({description: 'Largest texture side, texels.', default: TEXTURE_DEFAULTS.maxTextureSize, min: 64, helpGroup: SCENE_GROUP}),
-	'simplify-error': Flags.custom<number>({description: 'Largest simplification error, pixels of parallax (0 = no simplification).', default: SIMPLIFY_DEFAULTS.simplifyErrorPixels, helpGroup: SCENE_GROUP, parse: async (input) => nonNegativeNumber(input, '--simplify-error')})(),
+	'simplify-error': Flags.custom<number>({description: 'Largest simplification error, pixels of parallax at 1024 px, scaled with photos larger than that (0 = no simplification).', default: SIMPLIFY_DEFAULTS.simplifyErrorPixels, helpGroup: SCENE_GROUP, parse: async (input) => nonNegativeNumber(input, '--simplify-error')})(),
 };
 
 /**

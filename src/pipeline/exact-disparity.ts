@@ -138,6 +138,7 @@ export function exactDisparitySetup(depth: Pick<DepthEstimate, 'rawMin' | 'rawMa
 			snapEdgesToColor: settings.snapEdges,
 			...(settings.filter ? {} : {filter: {windowSizes: []}}),
 		},
-		mesh: {parallaxRangePixels: spanPixels, simplifyErrorPixels: settings.simplifyErrorPixels},
+		// True pixel disparities: the error is in those pixels, whatever the photo's size.
+		mesh: {parallaxRangePixels: spanPixels, simplifyErrorPixels: settings.simplifyErrorPixels, simplifyErrorReferencePixels: 0},
 	};
 }

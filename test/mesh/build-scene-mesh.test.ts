@@ -63,6 +63,19 @@ describe('ldiToScene', () => {
 		assert.deepEqual(onWorker.scene.layers[0].positions, here.scene.layers[0].positions);
 	});
 
+	it('scales the simplification error with photos larger than the reference size: the mesh of the error so scaled', async function () {
+		this.timeout(30_000);
+		// Long side 2048: twice the 1024-px reference, so the default 0.75 px becomes 1.5 px.
+		const ldi = gridLdi(2048, 40, (x, y) => 0.5 + 0.3 * Math.sin(x / 37) * Math.cos(y / 13));
+		const range = defaultDepthRange();
+		const build = async (options: Parameters<typeof ldiToScene>[3]): Promise<Uint32Array> => (await ldiToScene(ldi, {fovYRadians: 1}, range, options)).scene.layers[0].indices;
+		const scaled = await build({});
+		const asIfGiven = await build({simplifyErrorPixels: 1.5, simplifyErrorReferencePixels: 0});
+		const unscaled = await build({simplifyErrorReferencePixels: 0});
+		assert.deepEqual(scaled, asIfGiven);
+		assert.ok(scaled.length < 0.9 * unscaled.length, `${scaled.length / 3} triangles scaled, ${unscaled.length / 3} unscaled`);
+	});
+
 	it('defaults to disparity 1 at 1 m and disparity 0 at 10 m', () => {
 		assert.deepEqual(defaultDepthRange(), {nearMeters: 1, farMeters: 10});
 		assert.deepEqual(defaultDepthRange({nearMeters: 2, depthRatio: 5}), {nearMeters: 2, farMeters: 10});
