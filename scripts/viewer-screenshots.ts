@@ -19,7 +19,7 @@ import sharp from 'sharp';
 import {createSuppliedDepthSource} from '../src/depth/supplied.js';
 import {selfContainedPageHtml} from '../src/viewer/page-html.js';
 import {buildGlbInMemory} from '../src/viewer/scene-source.js';
-import {CHROMIUM_ARGS, CHROMIUM_PATH} from '../test/browser/three-harness.js';
+import {CHROMIUM_ARGS, CHROMIUM_PATH} from '../test/browser/page-harness.js';
 import type {} from '../viewer/viewer-api.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {promisify} from 'node:util';
 
 import {loadPhoto} from '../../src/image/load.js';
 import {psnr} from '../../src/image/metrics.js';
 import {repoRoot, sharedFile} from '../helpers/shared.js';
 import {LOCAL_DECODER_PATH, useBabylonHarness} from './babylon-harness.js';
+import {useBuildGlb} from './build-glb.js';
 import {countTransparentPixels, rgbFromRgba} from './pixels.js';
 
 /**
@@ -18,27 +15,16 @@ import {countTransparentPixels, rgbFromRgba} from './pixels.js';
  */
 describe('Babylon.js renders the real `ldi-gltf build` output (meshopt decoder served locally, no CDN)', function () {
 	this.timeout(180_000);
-	let workDir = '';
-	before(async () => {
-		workDir = await mkdtemp(join(tmpdir(), 'ldi-gltf-babylon-consumer-'));
-	});
+	const buildGlb = useBuildGlb('ldi-gltf-babylon-consumer-');
 	const harness = useBabylonHarness();
-	after(async () => {
-		if (workDir !== '') await rm(workDir, {recursive: true, force: true});
-	});
 
+	// The later tests render the files the preset tests built: each is built once.
 	const built = new Map<string, Uint8Array>();
 	async function build(photoPath: string, depthPath: string, outName: string, extraArgs: string[]): Promise<Uint8Array> {
-		const glbPath = join(workDir, outName);
-		const cached = built.get(glbPath);
+		const cached = built.get(outName);
 		if (cached) return cached;
-		await promisify(execFile)(
-			process.execPath,
-			['--import=tsx', join(repoRoot, 'bin', 'dev.js'), 'build', photoPath, '--depth', depthPath, '-o', glbPath, '--quiet', ...extraArgs],
-			{cwd: repoRoot, maxBuffer: 16 << 20},
-		);
-		const glb = new Uint8Array(await readFile(glbPath));
-		built.set(glbPath, glb);
+		const glb = await buildGlb(photoPath, depthPath, outName, extraArgs);
+		built.set(outName, glb);
 		return glb;
 	}
 

@@ -13,16 +13,13 @@
  */
 import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
-import {createServer, type Server, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
 import {join} from 'node:path';
 
 import {build} from 'esbuild';
-import {chromium, type Browser, type Page} from 'playwright-core';
 
 import type {RgbaImage} from '../../src/image/raster.js';
 import {repoRoot} from '../helpers/shared.js';
-import {CHROMIUM_ARGS, CHROMIUM_PATH} from './three-harness.js';
+import {closeHarnessPage, imageFromBottomUpBase64, openHarnessPage, PageHarness, useHarness, type HarnessPage, type PageFiles} from './page-harness.js';
 
 /** Where the page asks Babylon to fetch the meshopt decoder from (served from node_modules/meshoptimizer). */
 export const LOCAL_DECODER_PATH = '/meshopt_decoder.js';
@@ -122,10 +119,13 @@ export interface BabylonRenderResult {
 	meshCount: number;
 }
 
-type RenderGlbInPage = (
-	url: string,
-	options: {width: number; height: number; background: [number, number, number, number]; cdnDecoder: boolean; exactSrgb: boolean},
-) => Promise<{base64: string; cameraCount: number; cameraName: string; meshCount: number}>;
+/** What the page's `renderGlb` returns: the pixels bottom row first, as base64. */
+interface PageRenderResult {
+	base64: string;
+	cameraCount: number;
+	cameraName: string;
+	meshCount: number;
+}
 
 /**
  * One browser + page + http server for a test file.
@@ -137,22 +137,16 @@ type RenderGlbInPage = (
  * await harness.close();
  * ```
  */
-export class BabylonHarness {
-	private nextGlbId = 0;
-
+export class BabylonHarness extends PageHarness {
 	private constructor(
-		private readonly server: Server,
-		private readonly browser: Browser,
-		private readonly page: Page,
-		private readonly glbs: Map<string, Uint8Array>,
-		private readonly consoleErrors: string[],
+		harnessPage: HarnessPage,
 		/** Requests to anything but this test server, aborted: must stay empty (no CDN). */
 		readonly externalRequests: readonly string[],
-		/** Paths requested from this server, in order. */
-		readonly localRequests: readonly string[],
 		/** Babylon.js version the page runs. */
 		readonly babylonVersion: string,
-	) {}
+	) {
+		super('Babylon.js', harnessPage);
+	}
 
 	static async start(): Promise<BabylonHarness> {
 		const bundle = await build({
@@ -165,42 +159,25 @@ export class BabylonHarness {
 		});
 		const pageScript = bundle.outputFiles[0].contents;
 		const decoder = await readFile(join(repoRoot, 'node_modules', 'meshoptimizer', 'meshopt_decoder.cjs'));
-		const glbs = new Map<string, Uint8Array>();
-		const localRequests: string[] = [];
-		const server = createServer((request, response) => {
-			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-			localRequests.push(url.pathname);
-			serve(url, {pageScript, decoder, glbs}, response);
+		const externalRequests: string[] = [];
+		const harnessPage = await openHarnessPage({
+			pageFiles: babylonPageFiles(pageScript, decoder),
+			prepareContext: async (context, origin) => {
+				await context.route('**/*', async (route) => {
+					const requestUrl = route.request().url();
+					if (requestUrl.startsWith(`${origin}/`)) await route.continue();
+					else {
+						externalRequests.push(requestUrl);
+						await route.abort('blockedbyclient');
+					}
+				});
+			},
 		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const {port} = server.address() as AddressInfo;
-		const origin = `http://127.0.0.1:${port}`;
-		let browser: Browser | undefined;
 		try {
-			browser = await chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS});
-			const context = await browser.newContext();
-			const externalRequests: string[] = [];
-			await context.route('**/*', async (route) => {
-				const requestUrl = route.request().url();
-				if (requestUrl.startsWith(`${origin}/`)) await route.continue();
-				else {
-					externalRequests.push(requestUrl);
-					await route.abort('blockedbyclient');
-				}
-			});
-			const page = await context.newPage();
-			const consoleErrors: string[] = [];
-			page.on('console', (message) => {
-				if (message.type() === 'error') consoleErrors.push(message.text());
-			});
-			page.on('pageerror', (error) => consoleErrors.push(error.message));
-			await page.goto(`${origin}/`);
-			await page.waitForFunction(() => (window as unknown as {harnessReady?: boolean}).harnessReady === true, undefined, {timeout: 30_000});
-			const version = await page.evaluate(() => (window as unknown as {babylonVersion: string}).babylonVersion);
-			return new BabylonHarness(server, browser, page, glbs, consoleErrors, externalRequests, localRequests, version);
+			const version = await harnessPage.page.evaluate(() => (window as unknown as {babylonVersion: string}).babylonVersion);
+			return new BabylonHarness(harnessPage, externalRequests, version);
 		} catch (error) {
-			await browser?.close();
-			await new Promise((resolve) => server.close(resolve));
+			await closeHarnessPage(harnessPage);
 			throw error;
 		}
 	}
@@ -210,86 +187,47 @@ export class BabylonHarness {
 	 * page's message when loading fails or the page logs a console error.
 	 */
 	async render(glb: Uint8Array, options: BabylonRenderOptions): Promise<BabylonRenderResult> {
-		const id = `${this.nextGlbId++}.glb`;
-		this.glbs.set(id, glb);
-		this.consoleErrors.length = 0;
 		const {width, height} = options;
-		try {
-			const result = await this.page.evaluate(
-				([url, renderOptions]) => (window as unknown as {renderGlb: RenderGlbInPage}).renderGlb(url, renderOptions),
-				[`/glb/${id}`, {width, height, background: options.background ?? [0, 0, 0, 255], cdnDecoder: options.cdnDecoder ?? false, exactSrgb: options.exactSrgb ?? true}] as const,
-			);
-			if (this.consoleErrors.length > 0) throw new Error(`browser console: ${this.consoleErrors.join(' | ')}`);
-			const bottomUp = Buffer.from(result.base64, 'base64');
-			const data = new Uint8Array(width * height * 4);
-			const rowBytes = width * 4;
-			for (let y = 0; y < height; y++) data.set(bottomUp.subarray((height - 1 - y) * rowBytes, (height - y) * rowBytes), y * rowBytes);
-			return {image: {width, height, data}, cameraCount: result.cameraCount, cameraName: result.cameraName, meshCount: result.meshCount};
-		} catch (error) {
-			const message = (error instanceof Error ? error.message : String(error)).replace(/^page\.evaluate: /, '').split('\n')[0].trim();
-			const consoleDetail = this.consoleErrors.length > 0 && !message.startsWith('browser console:') ? ` (browser console: ${this.consoleErrors.join(' | ')})` : '';
-			throw new Error(`Babylon.js could not render the .glb: ${message}${consoleDetail}`, {cause: error});
-		} finally {
-			this.glbs.delete(id);
-		}
-	}
-
-	async close(): Promise<void> {
-		try {
-			await this.browser.close();
-		} finally {
-			this.server.closeAllConnections();
-			await new Promise((resolve) => this.server.close(resolve));
-		}
+		const result = await this.renderInPage<PageRenderResult>(glb, {
+			width,
+			height,
+			background: options.background ?? [0, 0, 0, 255],
+			cdnDecoder: options.cdnDecoder ?? false,
+			exactSrgb: options.exactSrgb ?? true,
+		});
+		return {image: imageFromBottomUpBase64(result.base64, width, height), cameraCount: result.cameraCount, cameraName: result.cameraName, meshCount: result.meshCount};
 	}
 }
 
 /**
  * Registers mocha hooks that start one Babylon harness before the suite's tests and close it after them;
  * skips the suite with a message naming what is missing (Chromium, or the Babylon packages).
+ *
+ * ```ts
+ * describe('Babylon.js consumer', function () {
+ *   const harness = useBabylonHarness();
+ *   it('renders', async () => { const {image} = await harness().render(glb, {width: 64, height: 64}); });
+ * });
+ * ```
  */
 export function useBabylonHarness(): () => BabylonHarness {
-	let harness: BabylonHarness | undefined;
-	before(async function () {
-		if (!existsSync(CHROMIUM_PATH)) {
-			console.log(`      skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium, or set LDI_GLTF_CHROMIUM)`);
-			this.skip();
-		}
-		const missing = ['@babylonjs/core', '@babylonjs/loaders'].filter((name) => !existsSync(join(repoRoot, 'node_modules', name, 'package.json')));
-		if (missing.length > 0) {
-			console.log(`      skipped: ${missing.join(', ')} not installed (npm ci installs the dev dependencies)`);
-			this.skip();
-		}
-		this.timeout(90_000);
-		harness = await BabylonHarness.start();
+	return useHarness(() => BabylonHarness.start(), {
+		name: 'the Babylon harness',
+		// Bundling Babylon's modules comes on top of the browser launch.
+		startTimeoutMs: 90_000,
+		skipReason: () => {
+			const missing = ['@babylonjs/core', '@babylonjs/loaders'].filter((name) => !existsSync(join(repoRoot, 'node_modules', name, 'package.json')));
+			return missing.length > 0 ? `${missing.join(', ')} not installed (npm ci installs the dev dependencies)` : undefined;
+		},
 	});
-	after(async function () {
-		this.timeout(30_000);
-		await harness?.close();
-		harness = undefined;
-	});
-	return () => {
-		if (harness === undefined) throw new Error('the Babylon harness is not running (use it inside it() blocks)');
-		return harness;
-	};
 }
 
-/** Serves the page, its bundled script, the meshopt decoder and the .glb bytes registered for the current render. */
-function serve(
-	url: URL,
-	files: {pageScript: Uint8Array; decoder: Uint8Array; glbs: Map<string, Uint8Array>},
-	response: ServerResponse,
-): void {
-	let body: Uint8Array | string | undefined;
-	let type = 'application/octet-stream';
-	if (url.pathname === '/') [body, type] = [PAGE_HTML, 'text/html'];
-	else if (url.pathname === '/page.js') [body, type] = [files.pageScript, 'text/javascript'];
-	else if (url.pathname === LOCAL_DECODER_PATH) [body, type] = [files.decoder, 'text/javascript'];
-	else if (url.pathname.startsWith('/glb/')) [body, type] = [files.glbs.get(url.pathname.slice('/glb/'.length)), 'model/gltf-binary'];
-	if (body === undefined) {
-		response.writeHead(404).end();
-		return;
-	}
-	response.writeHead(200, {'content-type': type});
-	response.end(body);
+/** The page, its bundled script and the meshopt decoder. */
+function babylonPageFiles(pageScript: Uint8Array, decoder: Uint8Array): PageFiles {
+	return async (pathname) => {
+		if (pathname === '/') return {body: PAGE_HTML, contentType: 'text/html'};
+		if (pathname === '/page.js') return {body: pageScript, contentType: 'text/javascript'};
+		if (pathname === LOCAL_DECODER_PATH) return {body: decoder, contentType: 'text/javascript'};
+		return undefined;
+	};
 }

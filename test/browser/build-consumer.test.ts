@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import {existsSync} from 'node:fs';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {promisify} from 'node:util';
 
 import {getBounds} from '@gltf-transform/core';
 
 import {loadPhoto} from '../../src/image/load.js';
 import {psnr} from '../../src/image/metrics.js';
 import {repoRoot, sharedFile} from '../helpers/shared.js';
+import {useBuildGlb} from './build-glb.js';
 import {countTransparentPixels, meanAbsoluteDifference, rgbFromRgba} from './pixels.js';
 import {createNodeIo} from './quad-scene.js';
 import {useBrowserHarness} from './three-harness.js';
@@ -26,31 +24,16 @@ const BUILD_SOURCES = ['src/pipeline/build-scene.ts', 'src/commands/build.ts'];
 describe('three.js renders the real `ldi-gltf build` output', function () {
 	this.timeout(120_000);
 	const missing = BUILD_SOURCES.filter((path) => !existsSync(join(repoRoot, path)));
-	let workDir = '';
 
 	// Registered before the harness's hooks so a missing writer skips without launching the browser.
-	before(async function () {
+	before(function () {
 		if (missing.length > 0) {
 			console.log(`      skipped: ${missing.join(', ')} not written yet`);
 			this.skip();
 		}
-		workDir = await mkdtemp(join(tmpdir(), 'ldi-gltf-build-consumer-'));
 	});
+	const buildGlb = useBuildGlb('ldi-gltf-build-consumer-');
 	const harness = useBrowserHarness();
-
-	after(async () => {
-		if (workDir !== '') await rm(workDir, {recursive: true, force: true});
-	});
-
-	async function build(photoPath: string, depthPath: string, outName: string, extraArgs: string[]): Promise<Uint8Array> {
-		const glbPath = join(workDir, outName);
-		await promisify(execFile)(
-			process.execPath,
-			['--import=tsx', join(repoRoot, 'bin', 'dev.js'), 'build', photoPath, '--depth', depthPath, '-o', glbPath, '--quiet', ...extraArgs],
-			{cwd: repoRoot, maxBuffer: 16 << 20},
-		);
-		return new Uint8Array(await readFile(glbPath));
-	}
 
 	const cases = [
 		{name: 'moon.jpg + its depth', files: (context: Mocha.Context) => [sharedFile(context, 'photos/moon.jpg'), sharedFile(context, 'photos/moon_depth_midas.png')], args: []},
@@ -61,7 +44,7 @@ describe('three.js renders the real `ldi-gltf build` output', function () {
 	];
 	for (const {name, files, args} of cases) it(`${name}: the own camera reproduces the photo (≥ 30 dB), a sideways move differs and has almost no holes`, async function () {
 		const [photoPath, depthPath] = files(this);
-		const glb = await build(photoPath, depthPath, `${name.split(' ')[0]}.glb`, args);
+		const glb = await buildGlb(photoPath, depthPath, `${name.split(' ')[0]}.glb`, args);
 		const photo = await loadPhoto(photoPath, {maxSize: 1024});
 		const {width, height} = photo.image;
 
@@ -112,7 +95,7 @@ describe('three.js renders the real `ldi-gltf build` output', function () {
 		}
 		const photoPath = sharedFile(this, 'photos/moon.jpg');
 		const depthPath = sharedFile(this, 'photos/moon_depth_midas.png');
-		const glb = await build(photoPath, depthPath, 'moon-circle.glb', ['--camera-path', 'circle']);
+		const glb = await buildGlb(photoPath, depthPath, 'moon-circle.glb', ['--camera-path', 'circle']);
 		const document = await (await createNodeIo()).readBinary(glb);
 		const animations = document.getRoot().listAnimations();
 		assert.equal(animations.length, 1);

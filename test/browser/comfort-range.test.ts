@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {promisify} from 'node:util';
-
 import {comfortRangeFromExtras, poseForInput, type ViewInput, type ViewMotion} from '../../viewer/comfort-range.js';
-import {repoRoot, sharedFile} from '../helpers/shared.js';
+import {sharedFile} from '../helpers/shared.js';
+import {useBuildGlb} from './build-glb.js';
 import {countTransparentPixels} from './pixels.js';
 import {createNodeIo} from './quad-scene.js';
 import {useBrowserHarness} from './three-harness.js';
@@ -36,14 +31,8 @@ const MOVES: Array<{name: string; input: ViewInput; motion: ViewMotion}> = [
 
 describe('three.js: no empty pixel anywhere in the stored comfort range', function () {
 	this.timeout(180_000);
-	let workDir = '';
-	before(async () => {
-		workDir = await mkdtemp(join(tmpdir(), 'ldi-gltf-comfort-'));
-	});
+	const buildGlb = useBuildGlb('ldi-gltf-comfort-');
 	const harness = useBrowserHarness();
-	after(async () => {
-		if (workDir !== '') await rm(workDir, {recursive: true, force: true});
-	});
 
 	const cases = [
 		{name: 'moon', photo: 'photos/moon.jpg', depth: 'photos/moon_depth_midas.png', args: []},
@@ -54,13 +43,7 @@ describe('three.js: no empty pixel anywhere in the stored comfort range', functi
 	for (const {name, photo, depth, args} of cases) it(`${name}: 8 % sideways and vertically, 10 % forward and back, ±10° orbits`, async function () {
 		const photoPath = sharedFile(this, photo);
 		const depthPath = sharedFile(this, depth);
-		const glbPath = join(workDir, `${name}.glb`);
-		await promisify(execFile)(
-			process.execPath,
-			['--import=tsx', join(repoRoot, 'bin', 'dev.js'), 'build', photoPath, '--depth', depthPath, '-o', glbPath, '--quiet', '--max-size', String(MAX_SIZE), ...args],
-			{cwd: repoRoot, maxBuffer: 16 << 20},
-		);
-		const glb = new Uint8Array(await readFile(glbPath));
+		const glb = await buildGlb(photoPath, depthPath, `${name}.glb`, ['--max-size', String(MAX_SIZE), ...args]);
 		const root = (await (await createNodeIo()).readBinary(glb)).getRoot();
 		const ldiGltf = (root.getAsset().extras as {ldiGltf?: {depthRange: {nearMeters: number; farMeters: number}; imageWidth: number; imageHeight: number}}).ldiGltf;
 		assert.ok(ldiGltf, 'asset.extras.ldiGltf');

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {promisify} from 'node:util';
 
 import {loadPhoto} from '../../src/image/load.js';
 import {psnr} from '../../src/image/metrics.js';
 import {repoRoot, sharedFile} from '../helpers/shared.js';
+import {useBuildGlb} from './build-glb.js';
 import {countTransparentPixels, rgbFromRgba} from './pixels.js';
 import {useBrowserHarness} from './three-harness.js';
 
@@ -19,24 +16,8 @@ function glbJson(glb: Uint8Array): {extensionsRequired?: string[]; textures: {so
 
 describe('three.js KTX2Loader renders `ldi-gltf build --texture-format ktx2`', function () {
 	this.timeout(180_000);
-	let workDir = '';
-	before(async () => {
-		workDir = await mkdtemp(join(tmpdir(), 'ldi-gltf-ktx2-consumer-'));
-	});
+	const buildGlb = useBuildGlb('ldi-gltf-ktx2-consumer-');
 	const harness = useBrowserHarness();
-	after(async () => {
-		if (workDir !== '') await rm(workDir, {recursive: true, force: true});
-	});
-
-	async function build(photoPath: string, depthPath: string, outName: string, extraArgs: string[]): Promise<Uint8Array> {
-		const glbPath = join(workDir, outName);
-		await promisify(execFile)(
-			process.execPath,
-			['--import=tsx', join(repoRoot, 'bin', 'dev.js'), 'build', photoPath, '--depth', depthPath, '-o', glbPath, '--quiet', ...extraArgs],
-			{cwd: repoRoot, maxBuffer: 16 << 20},
-		);
-		return new Uint8Array(await readFile(glbPath));
-	}
 
 	const cases = [
 		{name: 'the bundled sample, UASTC', files: () => [join(repoRoot, 'assets', 'sample.jpg'), join(repoRoot, 'assets', 'sample-depth.png')], args: ['--ktx2-mode', 'uastc']},
@@ -44,7 +25,7 @@ describe('three.js KTX2Loader renders `ldi-gltf build --texture-format ktx2`', f
 	];
 	for (const {name, files, args} of cases) it(`${name}: KHR_texture_basisu only, the own camera reproduces the photo (≥ 30 dB)`, async function () {
 		const [photoPath, depthPath] = files(this);
-		const glb = await build(photoPath, depthPath, `${name.split(/[ ,]/)[0]}.glb`, ['--texture-format', 'ktx2', ...args]);
+		const glb = await buildGlb(photoPath, depthPath, `${name.split(/[ ,]/)[0]}.glb`, ['--texture-format', 'ktx2', ...args]);
 		const json = glbJson(glb);
 		assert.ok(json.extensionsRequired?.includes('KHR_texture_basisu'), 'KHR_texture_basisu is required');
 		assert.ok(json.textures.length > 0);

@@ -10,31 +10,11 @@
  */
 import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
-import {createServer, type Server, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
 import {extname, join, normalize, sep} from 'node:path';
-
-import {chromium, type Browser, type Page} from 'playwright-core';
 
 import type {RgbaImage} from '../../src/image/raster.js';
 import {repoRoot} from '../helpers/shared.js';
-
-/** Debian's Chromium; `.ci/run` installs it, playwright-core never downloads a browser. */
-export const CHROMIUM_PATH = process.env.LDI_GLTF_CHROMIUM ?? '/usr/bin/chromium';
-
-/** Flags that make headless Chromium render WebGL 2 on the CPU (SwiftShader) without network chatter. */
-export const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--use-angle=swiftshader',
-	'--enable-unsafe-swiftshader',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-dev-shm-usage',
-];
+import {imageFromBottomUpBase64, openHarnessPage, PageHarness, useHarness, type HarnessPage, type PageFiles} from './page-harness.js';
 
 /** Options for {@link BrowserHarness.renderGlbInBrowser}. */
 export interface BrowserRenderOptions {
@@ -151,10 +131,9 @@ window.renderGlb = async (url, options) => {
 window.harnessReady = true;
 </script></head><body style="margin:0"></body></html>`;
 
+/** Content types of the three package's files the page loads: modules and the Basis Universal transcoder. */
 const CONTENT_TYPES: Record<string, string> = {
 	'.js': 'text/javascript',
-	'.html': 'text/html',
-	'.glb': 'model/gltf-binary',
 	'.wasm': 'application/wasm',
 };
 
@@ -176,46 +155,19 @@ export interface BrowserRenderResult {
  * await harness.close();
  * ```
  */
-export class BrowserHarness {
-	private nextGlbId = 0;
-	private readonly consoleErrors: string[] = [];
+export class BrowserHarness extends PageHarness {
+	/** Console warnings of the page since the current render started. */
 	private readonly consoleWarnings: string[] = [];
 
-	private constructor(
-		private readonly server: Server,
-		private readonly browser: Browser,
-		private readonly page: Page,
-		private readonly glbs: Map<string, Uint8Array>,
-	) {}
+	private constructor(harnessPage: HarnessPage) {
+		super('three.js', harnessPage);
+		harnessPage.page.on('console', (message) => {
+			if (message.type() === 'warning') this.consoleWarnings.push(message.text());
+		});
+	}
 
 	static async start(): Promise<BrowserHarness> {
-		const threeRoot = join(repoRoot, 'node_modules', 'three');
-		const glbs = new Map<string, Uint8Array>();
-		const server = createServer((request, response) => {
-			serve(new URL(request.url ?? '/', 'http://127.0.0.1'), threeRoot, glbs, response);
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		let browser: Browser | undefined;
-		try {
-			browser = await chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS});
-			const page = await browser.newPage();
-			const harness = new BrowserHarness(server, browser, page, glbs);
-			page.on('console', (message) => {
-				if (message.type() === 'error') harness.consoleErrors.push(message.text());
-				else if (message.type() === 'warning') harness.consoleWarnings.push(message.text());
-			});
-			page.on('pageerror', (error) => harness.consoleErrors.push(error.message));
-			const {port} = server.address() as AddressInfo;
-			await page.goto(`http://127.0.0.1:${port}/`);
-			await page.waitForFunction(() => (window as unknown as {harnessReady?: boolean}).harnessReady === true, undefined, {
-				timeout: 30_000,
-			});
-			return harness;
-		} catch (error) {
-			await browser?.close();
-			await new Promise((resolve) => server.close(resolve));
-			throw error;
-		}
+		return new BrowserHarness(await openHarnessPage({pageFiles: threePageFiles(join(repoRoot, 'node_modules', 'three'))}));
 	}
 
 	/**
@@ -227,51 +179,20 @@ export class BrowserHarness {
 	 * ```
 	 */
 	async renderGlbInBrowserWithLog(glb: Uint8Array, options: BrowserRenderOptions): Promise<BrowserRenderResult> {
-		const id = `${this.nextGlbId++}.glb`;
-		this.glbs.set(id, glb);
-		this.consoleErrors.length = 0;
 		this.consoleWarnings.length = 0;
-		const pageOptions = {...BROWSER_RENDER_DEFAULTS, ...options};
-		try {
-			const result = await this.page.evaluate(
-				([url, renderOptions]) => (window as unknown as {renderGlb: RenderGlbInPage}).renderGlb(url, renderOptions),
-				[`/glb/${id}`, pageOptions] as const,
-			);
-			if (this.consoleErrors.length > 0) throw new Error(`browser console: ${this.consoleErrors.join(' | ')}`);
-			const bottomUp = Buffer.from(result.base64, 'base64');
-			const {width, height} = options;
-			const data = new Uint8Array(width * height * 4);
-			const rowBytes = width * 4;
-			for (let y = 0; y < height; y++) {
-				data.set(bottomUp.subarray((height - 1 - y) * rowBytes, (height - y) * rowBytes), y * rowBytes);
-			}
-			return {
-				image: {width, height, data},
-				cameraCount: result.cameraCount,
-				animationCount: result.animationCount,
-				warnings: [...this.consoleWarnings],
-			};
-		} catch (error) {
-			const message = firstLine(error instanceof Error ? error.message : String(error));
-			const consoleDetail = this.consoleErrors.length > 0 && !message.startsWith('browser console:') ? ` (browser console: ${this.consoleErrors.join(' | ')})` : '';
-			throw new Error(`three.js could not render the .glb: ${message}${consoleDetail}`, {cause: error});
-		} finally {
-			this.glbs.delete(id);
-		}
+		const pageOptions: Required<BrowserRenderOptions> = {...BROWSER_RENDER_DEFAULTS, ...options};
+		const result = await this.renderInPage<PageRenderResult>(glb, pageOptions);
+		return {
+			image: imageFromBottomUpBase64(result.base64, options.width, options.height),
+			cameraCount: result.cameraCount,
+			animationCount: result.animationCount,
+			warnings: [...this.consoleWarnings],
+		};
 	}
 
 	/** {@link renderGlbInBrowserWithLog} returning only the image. */
 	async renderGlbInBrowser(glb: Uint8Array, options: BrowserRenderOptions): Promise<RgbaImage> {
 		return (await this.renderGlbInBrowserWithLog(glb, options)).image;
-	}
-
-	async close(): Promise<void> {
-		try {
-			await this.browser.close();
-		} finally {
-			this.server.closeAllConnections();
-			await new Promise((resolve) => this.server.close(resolve));
-		}
 	}
 }
 
@@ -287,52 +208,23 @@ export class BrowserHarness {
  * ```
  */
 export function useBrowserHarness(): () => BrowserHarness {
-	let harness: BrowserHarness | undefined;
-	before(async function () {
-		if (!existsSync(CHROMIUM_PATH)) {
-			console.log(`      skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium, or set LDI_GLTF_CHROMIUM)`);
-			this.skip();
-		}
-		this.timeout(60_000);
-		harness = await BrowserHarness.start();
-	});
-	after(async function () {
-		this.timeout(30_000);
-		await harness?.close();
-		harness = undefined;
-	});
-	return () => {
-		if (harness === undefined) throw new Error('the browser harness is not running (use it inside it() blocks)');
-		return harness;
+	return useHarness(() => BrowserHarness.start(), {name: 'the browser harness', startTimeoutMs: 60_000});
+}
+
+/** What the page's `renderGlb` returns: the pixels bottom row first, as base64. */
+interface PageRenderResult {
+	base64: string;
+	cameraCount: number;
+	animationCount: number;
+}
+
+/** The page, and three.js from node_modules under `/three/`. */
+function threePageFiles(threeRoot: string): PageFiles {
+	return async (pathname) => {
+		if (pathname === '/') return {body: PAGE_HTML, contentType: 'text/html'};
+		if (!pathname.startsWith('/three/')) return undefined;
+		const path = normalize(join(threeRoot, decodeURIComponent(pathname.slice('/three/'.length))));
+		if (!path.startsWith(threeRoot + sep) || !existsSync(path)) return undefined;
+		return {body: await readFile(path), contentType: CONTENT_TYPES[extname(pathname)] ?? 'application/octet-stream'};
 	};
-}
-
-type RenderGlbInPage = (
-	url: string,
-	options: Required<BrowserRenderOptions>,
-) => Promise<{base64: string; cameraCount: number; animationCount: number}>;
-
-/** The first line of a playwright error, without its `page.evaluate: ` prefix and stack. */
-function firstLine(message: string): string {
-	return message.replace(/^page\.evaluate: /, '').split('\n')[0].trim();
-}
-
-/** Serves the page, three.js from node_modules and the .glb bytes registered for the current render. */
-function serve(url: URL, threeRoot: string, glbs: Map<string, Uint8Array>, response: ServerResponse): void {
-	void (async () => {
-		let body: Uint8Array | string | undefined;
-		if (url.pathname === '/') body = PAGE_HTML;
-		else if (url.pathname.startsWith('/glb/')) body = glbs.get(url.pathname.slice('/glb/'.length));
-		else if (url.pathname.startsWith('/three/')) {
-			const path = normalize(join(threeRoot, decodeURIComponent(url.pathname.slice('/three/'.length))));
-			if (path.startsWith(threeRoot + sep) && existsSync(path)) body = await readFile(path);
-		}
-		if (body === undefined) {
-			response.writeHead(404).end();
-			return;
-		}
-		const extension = url.pathname === '/' ? '.html' : extname(url.pathname);
-		response.writeHead(200, {'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream'});
-		response.end(body);
-	})().catch((error: unknown) => response.writeHead(500).end(String(error)));
 }

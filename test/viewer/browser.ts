@@ -1,5 +1,5 @@
 /**
- * Chromium for the viewer tests (the same Debian Chromium and flags as test/browser/three-harness.ts):
+ * Chromium for the viewer tests (the same Debian Chromium and flags as test/browser/page-harness.ts):
  * one browser per test file, a fresh page per test, every page error and console error recorded, every
  * request the page makes recorded and anything but the allowed schemes refused.
  */
@@ -10,7 +10,7 @@ import sharp from 'sharp';
 
 import type {RgbaImage} from '../../src/image/raster.js';
 import type {} from '../../viewer/viewer-api.js';
-import {CHROMIUM_ARGS, CHROMIUM_PATH} from '../browser/three-harness.js';
+import {CHROMIUM_ARGS, CHROMIUM_PATH} from '../browser/page-harness.js';
 
 /** A page and what it did. */
 export interface ViewerPage {
