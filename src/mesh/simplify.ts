@@ -603,7 +603,8 @@ const WEIGHT_EXPONENT = 1 / 3;
  * encoding of the textures baked just before. depthy_hut, half each: this thread finished its 315 k
  * triangles in ~410 ms and waited ~230 ms for the worker's 315 k. Whole build, fresh processes
  * alternating, median of 7: 0.5 → 0.58 hut 2571 → 2490 ms, shelf 1686 → 1655 ms; 0.55 hut 2527, 0.62
- * hut 2495 (of 5). moon stays unsplit (layer 0 is 78 k of 213 k).
+ * hut 2495 (of 5). moon stays unsplit (layer 0 is 78 k of 213 k). Measured when 1024-px photos used the
+ * worker; now only photos above 1.5 M pixels do (build-scene-mesh.ts, `premergeWorkerMinPixels`).
  */
 const CALLER_MESHOPT_SHARE = 0.58;
 
