@@ -57,6 +57,8 @@ export const PHOTO_SIZE_LIMITS = {
 	minSide: 16,
 	/** Long side over short side. */
 	maxAspectRatio: 16,
+	/** Longest side of the working image, pixels: the LDI stores coordinates, frame extension included, in 16 bits. */
+	maxSide: 16_384,
 } as const;
 
 /** The working size of a `width`×`height` photo: the long side at most `maxSize`, never enlarged. */
@@ -73,7 +75,7 @@ export function workingSize(width: number, height: number, maxSize: number): {wi
  * ```
  */
 export function checkPhotoSize(name: string, width: number, height: number, maxSize: number): void {
-	const {minSide, maxAspectRatio} = PHOTO_SIZE_LIMITS;
+	const {minSide, maxAspectRatio, maxSide} = PHOTO_SIZE_LIMITS;
 	const ratio = Math.max(width, height) / Math.max(1, Math.min(width, height));
 	if (ratio > maxAspectRatio) {
 		throw fileError(name, `photo is ${width}x${height}, more elongated than ${maxAspectRatio}:1 (the most ldi-gltf builds a scene from)`);
@@ -82,6 +84,9 @@ export function checkPhotoSize(name: string, width: number, height: number, maxS
 	if (Math.min(working.width, working.height) < minSide) {
 		const at = working.width === width && working.height === height ? '' : ` at --max-size ${maxSize} (${working.width}x${working.height})`;
 		throw fileError(name, `photo is ${width}x${height}${at}, smaller than ${minSide} px on its short side (the least ldi-gltf builds a scene from)`);
+	}
+	if (Math.max(working.width, working.height) > maxSide) {
+		throw fileError(name, `photo is ${working.width}x${working.height} at --max-size ${maxSize}, larger than ${maxSide} px on its long side (the most ldi-gltf builds a scene from; lower --max-size)`);
 	}
 }
 

@@ -82,8 +82,8 @@ const DOWN = LINK_DOWN;
  */
 interface Sheet {
 	/** Pixel x, y of each key; `shift` (the LDI border) added, cells align on multiples of their side. */
-	vertexX: Int32Array;
-	vertexY: Int32Array;
+	vertexX: Int16Array;
+	vertexY: Int16Array;
 	shift: number;
 	/** 4 per key: at RIGHT the key right of it, at DOWN the key below it (meaningful along blocks' sides). */
 	next: Int32Array;
@@ -428,9 +428,9 @@ export function mergePlanarCells(
 	const blocks = findBlocks(ldi.links, indices, vertexPixels, next, levelZeroFlags, inBlock);
 	const disparity = new Float32Array(vertexCount);
 	gather(ldi.disparity, vertexPixels, disparity);
-	const vertexX = new Int32Array(vertexCount);
+	const vertexX = new Int16Array(vertexCount);
 	gather(ldi.x, vertexPixels, vertexX);
-	const vertexY = new Int32Array(vertexCount);
+	const vertexY = new Int16Array(vertexCount);
 	gather(ldi.y, vertexPixels, vertexY);
 	const sheet: Sheet = {vertexX, vertexY, shift: ldi.border, next, ...sheetDepth(depth), disparity, lock, halfError: errorPixels / 2, swimPixels};
 	return mergeSheet(sheet, blocks, levelZeroFlags, indices, inBlock, maxCellBlocks, indices.length / 3);
@@ -441,7 +441,7 @@ function sheetDepth({parallaxRangePixels, nearMeters, farMeters}: PlanarQuadtree
 }
 
 /** Copies to `ofVertex` the value `ofPixel` holds for each vertex's pixel. */
-function gather<T extends Int32Array | Float32Array>(ofPixel: T, vertexPixels: Int32Array, ofVertex: T): void {
+function gather<T extends Int16Array | Float32Array>(ofPixel: T, vertexPixels: Int32Array, ofVertex: T): void {
 	for (let v = 0; v < vertexPixels.length; v++) ofVertex[v] = ofPixel[vertexPixels[v]];
 }
 

@@ -122,6 +122,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['a 2×1 photo', {args: ['stereo', 'two.png', ...depth, '-o', 'out/s.png'], code: 1, subject: 'two.png', problem: /smaller than 16 px/}],
 		['a 1×4000 photo', {args: ['build', 'strip.png', ...depth, ...out, '--quiet'], code: 1, subject: 'strip.png', problem: /more elongated than 16:1/}],
 		['a 20×400 photo', {args: ['render', 'thin.png', ...depth, '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'thin.png', problem: /more elongated than 16:1/}],
+		['a working size beyond 16 384 px', {args: ['build', 'vast.png', ...depth, '--max-size', '20000', ...out, '--quiet'], code: 1, subject: 'vast.png', problem: /17000x1100 at --max-size 20000, larger than 16384 px/}],
 		['a small working size', {args: ['build', 'p.jpg', ...depth, '--max-size', '16', ...out, '--quiet'], code: 1, subject: 'p.jpg', problem: /at --max-size 16/}],
 		// Depth maps and models that are not (input errors, exit 1).
 		['a PFM with a bad header', {args: ['build', 'p.jpg', '--depth', 'bad-header.pfm', ...out, '--quiet'], code: 1, subject: 'bad-header.pfm', problem: /PFM|depth map/}],
@@ -197,6 +198,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		file('two.png', await solid(2, 1));
 		file('strip.png', await solid(1, 4000));
 		file('thin.png', await solid(20, 400));
+		file('vast.png', await solid(17_000, 1100));
 		file('bad-header.pfm', pfm('PX\n2 2\n-1.0\n', [1, 2, 3, 4]));
 		file('short.pfm', pfm('Pf\n64 64\n-1.0\n', [1, 2, 3]));
 		file('huge.pfm', pfm('Pf\n100000 100000\n-1.0\n', [1, 2, 3, 4]));

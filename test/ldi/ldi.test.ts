@@ -26,3 +26,13 @@ describe('ldiFromImage', () => {
 		assert.deepEqual(linkProblems(fast), []);
 	});
 });
+
+describe('createLdi', () => {
+	it('refuses a lattice beyond its 16-bit coordinates, and stores the extremes it accepts', () => {
+		assert.throws(() => createLdi(32_700, 2, 100), /does not fit 16-bit coordinates/);
+		const ldi = createLdi(32_700, 2, 67, 4);
+		const corner = addPixel(ldi, 32_700 - 1 + 67, -67, 1, 2, 3, 0.5, 0);
+		assert.equal(ldi.x[corner], 32_766);
+		assert.equal(ldi.y[corner], -67);
+	});
+});
