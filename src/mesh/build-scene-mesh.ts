@@ -22,7 +22,7 @@ export interface LdiToSceneOptions extends Omit<SimplifyOptions, 'splitLayerZero
 	 * its long side / this, so its mesh is the one a photo of this size gets and only its textures are
 	 * finer (0: never scaled). Depth maps rarely hold more: networks work at 384–640 px. moon.jpg upscaled
 	 * to 4096 px with its 640-px map, unscaled: 4.1 M pre-merged triangles, simplify stage 15.8 s, 404 k
-	 * triangles (the 150 k budget out of reach at any weight), peak RSS 2.73 GB; scaled (3 px): 0.41 M,
+	 * layer triangles (the budget out of reach at any weight), peak RSS 2.73 GB; scaled (3 px): 0.41 M,
 	 * 4.0 s, 97 k, 2.18 GB.
 	 */
 	simplifyErrorReferencePixels: number;
@@ -162,9 +162,10 @@ export function defaultDepthRange(options: Partial<DefaultDepthRangeOptions> = {
  * of the lattice triangles) of a photo above `premergeWorkerMinPixels` is simplified on a worker
  * (premerge-thread.ts) over SharedArrayBuffers, with this thread taking its bottom rows when it keeps
  * more than half (CALLER_MESHOPT_SHARE): moon 2674 → 2575 ms, hut 3023 → 2819 ms per build when 1024-px
- * photos used it; since simplification got cheaper it pays only above that size. Cloning the LDI to the worker instead gained nothing;
- * warming the worker up, pre-merging layer 0 during the inpainting, and encoding textures one at a
- * time all made builds slower (figures in this file's commit history and bench/RESULTS.md).
+ * photos used it; since simplification got cheaper it pays only above that size. Cloning the LDI to
+ * the worker instead gained nothing; warming the worker up, pre-merging layer 0 during the inpainting,
+ * and encoding textures one at a time all made builds slower (figures in this file's commit history
+ * and bench/RESULTS.md).
  *
  * ```ts
  * const {scene, stats} = await ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, defaultDepthRange());

@@ -612,9 +612,9 @@ const CALLER_MESHOPT_SHARE = 0.58;
  * Every layer through the planar pre-merge (or its `premerged` result, indexed like `layers`), then
  * meshoptimizer; when all layers together may exceed `triangleBudget`, the first pass already runs
  * at a lower texture-swim weight, and when they do, meshoptimizer runs again from the pre-merged meshes
- * with a lower one (aimed as KEPT_AT_START says), down to 0.001 (the parallax bound never loosens). `onPremerged` is called once this thread has pre-merged the layers not given
- * in `premerged`, before it waits for those: work that would have competed with both pre-merges for
- * the cores can start then.
+ * with a lower one (aimed as KEPT_AT_START says), down to 0.001 (the parallax bound never loosens).
+ * `onPremerged` is called once this thread has pre-merged the layers not given in `premerged`, before
+ * it waits for those: work that would have competed with both pre-merges for the cores can start then.
  *
  * ```ts
  * const simplified = await simplifyLayers(ldi, triangulateLdi(ldi), {width, height, fovYRadians}, range);
