@@ -18,12 +18,9 @@ import {type LayerCells, latticeTriangleCount, type LayerTriangles, triangulateL
  */
 export interface LdiToSceneOptions extends Omit<SimplifyOptions, 'splitLayerZero'>, TextureOptions, SplitChartsOptions {
 	/**
-	 * Long side, pixels, at which `simplifyErrorPixels` applies as given; a larger photo gets it scaled by
-	 * its long side / this, so its mesh is the one a photo of this size gets and only its textures are
-	 * finer (0: never scaled). Depth maps rarely hold more: networks work at 384–640 px. moon.jpg upscaled
-	 * to 4096 px with its 640-px map, unscaled: 4.1 M pre-merged triangles, simplify stage 15.8 s, 404 k
-	 * layer triangles (the budget out of reach at any weight), peak RSS 2.73 GB; scaled (3 px): 0.41 M,
-	 * 4.0 s, 97 k, 2.18 GB.
+	 * Long side, pixels, at which `simplifyErrorPixels` applies as given; larger photos get it scaled by
+	 * long side / this, the mesh of this size with finer textures (0: never scaled). Depth maps rarely hold
+	 * more. moon upscaled to 4096 px: 404 k → 97 k layer triangles, simplify stage 15.8 → 4.0 s.
 	 */
 	simplifyErrorReferencePixels: number;
 	/**
@@ -46,11 +43,8 @@ export interface LdiToSceneOptions extends Omit<SimplifyOptions, 'splitLayerZero
 	 */
 	premergeWorker: boolean;
 	/**
-	 * Smallest photo, in pixels, whose layer 0 is simplified on a worker thread (and split in two parts).
-	 * The worker costs ~0.3 s of CPU (a second isolate loads and compiles the simplifier) and ~30 MB: at
-	 * 1024 px it saved 60–250 ms of wall time for +0.07–0.44 s CPU and +23–30 MB peak RSS (moon, shelf,
-	 * hut, fresh processes alternating, median of 7); at 2048 px (moon) 0.54 s of wall time, the same CPU,
-	 * +90 MB. So the default starts above the default 1024-px working size.
+	 * Smallest photo, pixels, whose layer 0 is simplified on a worker thread (and split in two parts). The
+	 * worker costs ~0.3 s of CPU and ~30 MB: at 1024 px it saved 60–250 ms of wall for that; at 2048 px 0.54 s.
 	 */
 	premergeWorkerMinPixels: number;
 	/**

@@ -9,52 +9,26 @@ import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './tria
 /**
  * Simplification of one layer's pixel-lattice mesh, with the error bounded in pixels of parallax.
  *
- * The mesh is simplified in (x, y, k·d) space: x, y in photo pixels, d the normalized disparity and k
- * (`parallaxRangePixels`) the parallax, in pixels, between disparity 0 and disparity 1 for the largest
- * camera move the scene is made for. For a sideways move the screen shift of a point is proportional to
- * its inverse depth, which is affine in d, so a vertical error of e in this space is at most e pixels of
- * parallax error for any move up to that size, and a plane in 3D is a plane in this space (1/z is affine
- * in screen coordinates over a 3D plane): planar regions collapse to a few triangles. Border
- * vertices are locked (silhouettes, seams and vertices shared with another layer; only the straight
- * outer frame may slide along itself), so silhouettes stay on their pixels and stitched layers keep
- * their shared seam.
+ * The mesh is simplified in (x, y, k·d) space (x, y photo pixels, d normalized disparity, k =
+ * `parallaxRangePixels`): a sideways move shifts a point in proportion to 1/z, affine in d, so a vertical
+ * error e here is at most e pixels of parallax, and 3D planes stay planes. Border vertices are locked
+ * (silhouettes, seams, stitch vertices; the straight outer frame may slide along itself). The attributes
+ * (x, y)·w/w_min (w = 1/z) bound the texture swim of perspective-correct UVs over large slanted triangles;
+ * `textureSwimWeight` trades triangles for it.
  *
- * A second error hides here: glTF consumers interpolate UVs perspective-correctly, i.e. linearly in 3D,
- * while the texture is laid out linearly in screen space, so a large triangle whose depth varies makes
- * the texture swim by about (edge length)² × |∇(1/z)| / (1/z) pixels even from the original camera. The
- * simplifier is therefore also given the attributes (x, y)·w/w_min (w = 1/z): their deviation from
- * linear over a triangle, divided by w/w_min, is that swim. Their weight (`textureSwimWeight`, in
- * meshoptimizer's absolute attribute units) trades triangles for texture fidelity.
- *
- * Pipeline: the planar pre-merge (planar-quadtree.ts: exact quadtree cells within simplifyErrorPixels
- * and a swim bound of `planarMergeSwimPixels`, no T-junctions) shrinks the lattice mesh ~10×, then one
- * meshoptimizer 'Sparse' pass over each whole layer. When all layers together exceed `triangleBudget`,
- * the meshoptimizer pass is redone from the pre-merged meshes with a lower swim weight.
- *
- * Measured (moon at 1024 px, 2.97 M lattice triangles): 64-px tiles + a whole pass, the previous
- * design, took 2.2–3.0 s CPU for 53–59 k triangles at 38.5 dB; pre-merge + one 'Sparse' pass at swim
- * weight 0.03 takes 0.6 s warm for 98–103 k triangles at 40.5 dB. Lower weights after the pre-merge let
- * triangles swim by pixels (0.003: 31.2 dB); the pre-merge alone costs 265–403 k triangles. The 150 k
- * budget lowers the weight (see KEPT_AT_START: depthy_hut one pass, 149 k); a target index count
- * instead stops before the error bound. Smoothing 8-bit maps first: no faster build.
- *
- * Worst-case parallax error: the pre-merge keeps every dropped vertex within simplifyErrorPixels of
- * its surface, and meshoptimizer's error, limited to half of it (a point-to-plane distance in
- * (x, y, k·d) space, so the vertical error exceeds it on steep surfaces by 1/cos(slope)), is measured
- * against the pre-merged mesh, so the bound is 1.5 × simplifyErrorPixels before the slope factor
- * (1.1 px at the default 0.75). The reported `errorPixels` adds both. Measured with the earlier split
- * (pre-merge half, meshoptimizer all of it) through ldiFromImage, whose uncut depth steps are
- * near-vertical walls: 0.81 px on moon (before: 2.3 px), 2.9 px on shelf (before 3.9 px), 7.4 px on hut
- * (before 7.3 px), the excess at those uncut walls; through buildLdi, which cuts them, moon's layer 0
- * measures 1.14 px.
+ * Pipeline: the planar pre-merge (planar-quadtree.ts) within simplifyErrorPixels, then one meshoptimizer
+ * 'Sparse' pass within half of it (worst case 1.5 × simplifyErrorPixels before the 1/cos(slope) of steep
+ * surfaces); over `triangleBudget`, a lower swim weight. moon at 1024 px: 2.97 M lattice triangles → 76 k
+ * in ~0.4 s; 64-px tiles + a whole pass took 2.2–3.0 s for 53–59 k at 2 dB less. Tried without gain: a
+ * target index count (stops before the error bound), smoothing 8-bit maps first.
  */
 
 /** Options for {@link simplifyLayer}. */
 export interface SimplifyOptions {
 	/**
 	 * Largest deviation the planar pre-merge may introduce in (x, y, k·d) space, pixels (≈ pixels of
-	 * parallax); meshoptimizer after it may add half of it (worst case 1.5×; see errorSplit and the
-	 * header note for measured maxima). 0 disables simplification.
+	 * parallax); meshoptimizer after it may add half of it (worst case 1.5×; see errorSplit). 0 disables
+	 * simplification.
 	 */
 	simplifyErrorPixels: number;
 	/**
@@ -98,13 +72,9 @@ export const SIMPLIFY_DEFAULTS: SimplifyOptions = {
 };
 
 /**
- * How `simplifyErrorPixels` (E) is shared between the planar pre-merge and meshoptimizer: E and E / 2
- * (worst case 1.5 E), or E / 2 for the pre-merge alone. The pre-merge had E / 2 and meshoptimizer E (the
- * same 1.5 E) until 8-bit depth maps showed the cost: one grey level is ~0.16 px of parallax, about the
- * E / 4 its plane test allowed, so their staircases barely merged (depthy_hut layer 0: 443 k triangles
- * into meshoptimizer, against 211 k now). Whole builds, 1024 px, same run: simplify stage moon 438 →
- * 354 ms, depthy_shelf 648 → 448 ms (149 k → 114 k triangles); own-view PSNR moon 37.52 → 37.92 dB, shelf
- * 45.94 → 45.89, hut 42.45 → 42.75.
+ * `simplifyErrorPixels` E shared as E for the pre-merge and E / 2 for meshoptimizer (E / 2 for the
+ * pre-merge alone): with E / 2 and E, 8-bit maps' staircases (one grey level ≈ 0.16 px) barely merged, and
+ * depthy_hut's layer 0 sent 443 k instead of 211 k triangles to meshoptimizer (simplify stage −33 %).
  */
 function errorSplit(settings: SimplifyOptions): {mergeErrorPixels: number; meshoptErrorPixels: number} {
 	const error = settings.simplifyErrorPixels;
@@ -583,18 +553,17 @@ export async function simplifyLayer(
 const MIN_RETRY_SWIM_WEIGHT = 1e-3;
 
 /**
- * The budget's aim. meshoptimizer keeps 28–63 % of the pre-merged triangles at the starting weight
- * (tsukuba 0.28, cones 0.38, the sample 0.41, teddy 0.46, venus 0.47, moon 0.57, depthy_shelf 0.63),
- * and below it the triangles fall as weight^α, α ≈ 0.5 on smooth maps (depthy_hut before the error
- * split: 317 k, 175 k, 101 k at 0.03, 0.01, 0.0033) but 0.30–0.35 on 8-bit ones, whose staircases keep
- * vertices at any weight (depthy_hut: 186 k, 148 k, 133 k, 129 k at 0.0121, 0.0057, 0.0042, 0.0038).
- * With the square-root law and 55 % kept, depthy_hut took four passes over its 334 k pre-merged
- * triangles; when 70 % would exceed the budget the first pass now aims at 90 % of it by the α = 1/3 law
- * (depthy_hut: one pass at 0.0037), and a retry aims by the α the last two passes show. Aiming low costs
- * texture-swim weight, never the parallax bound.
+ * The budget's aim: meshoptimizer keeps 28–63 % of the pre-merged triangles at the starting weight, and
+ * below it triangles fall as weight^α, α ≈ 0.5 on smooth maps but 0.30–0.35 on 8-bit ones (depthy_hut took
+ * four passes aimed by √weight at 55 % kept; one now). A retry aims by the α its last two passes show.
  */
 const KEPT_AT_START = 0.7;
 const WEIGHT_EXPONENT = 1 / 3;
+
+/** The swim weight that turns `triangles` (at `weight`) into `target`, triangles ∝ weight^exponent. */
+function aimedWeight(weight: number, triangles: number, target: number, exponent: number): number {
+	return weight * (target / triangles) ** (1 / exponent);
+}
 
 /**
  * Share of the pre-merged triangles the calling thread simplifies when a layer was pre-merged on a
@@ -637,7 +606,7 @@ export async function simplifyLayers(
 	const mergedTriangles = merged.reduce((sum, layer) => sum + layer.mergedTriangles, 0);
 	let weight = settings.textureSwimWeight;
 	if (settings.simplifyErrorPixels > 0 && KEPT_AT_START * mergedTriangles > settings.triangleBudget) {
-		weight *= (0.9 * settings.triangleBudget / (KEPT_AT_START * mergedTriangles)) ** (1 / WEIGHT_EXPONENT);
+		weight = aimedWeight(weight, KEPT_AT_START * mergedTriangles, 0.9 * settings.triangleBudget, WEIGHT_EXPONENT);
 	}
 	// Layer 0 (with `splitLayerZero`) is simplified in two parts when the other layers hold less than
 	// CALLER_MESHOPT_SHARE of all triangles: the bottom part brings this thread's share up to that while a
@@ -659,6 +628,6 @@ export async function simplifyLayers(
 			? Math.min(0.6, Math.max(0.2, Math.log(previous.triangles / triangles) / Math.log(previous.weight / weight)))
 			: WEIGHT_EXPONENT;
 		previous = {weight, triangles};
-		weight *= (0.97 * settings.triangleBudget / triangles) ** (1 / exponent);
+		weight = aimedWeight(weight, triangles, 0.97 * settings.triangleBudget, exponent);
 	}
 }
