@@ -1,4 +1,5 @@
 import {maskBounds} from './bounds.js';
+import {contextLevels, ringBreaksFromContext} from './context-levels.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
 import {fillMembraneInPlace} from './membrane.js';
 import {ScratchArrays} from './scratch.js';
@@ -66,11 +67,22 @@ export interface CoherenceInpainterOptions {
 	 */
 	agreementLevels: number;
 	/**
-	 * Share of a membrane (harmonic) fill of the context in the result, 0..1: transport follows
-	 * structure, the membrane averages both sides of the hole; their mean beat either alone in the
-	 * stereo evaluation (see the header).
+	 * Share of a membrane (harmonic) fill of the context in the result, 0..1, where the region is too
+	 * small to validate its own (see `validationBandPixels`): transport follows structure, the membrane
+	 * averages both sides of the hole; their mean beat either alone in the stereo evaluation.
 	 */
 	membraneShare: number;
+	/**
+	 * Depth of the band of context, pixels, that each region hides and fills to choose its own membrane
+	 * share (least squares over the band); 0 uses `membraneShare` everywhere.
+	 */
+	validationBandPixels: number;
+	/**
+	 * The context ring touching the hole is not used as a source when its colour step to the ring behind
+	 * it exceeds this many times the next ring's step (an antialiased silhouette, a dark frame column);
+	 * Infinity always uses it.
+	 */
+	ringBreakRatio: number;
 }
 
 export const COHERENCE_INPAINTER_DEFAULTS: CoherenceInpainterOptions = {
@@ -82,6 +94,8 @@ export const COHERENCE_INPAINTER_DEFAULTS: CoherenceInpainterOptions = {
 	edgeRingWeight: 0.2,
 	agreementLevels: 60,
 	membraneShare: 0.5,
+	validationBandPixels: 6,
+	ringBreakRatio: 2,
 };
 
 /** Work arrays shared by every call (transportColor is synchronous; its result is read before the next call). */
@@ -134,6 +148,33 @@ export function transportColor(
 	region: InpaintRegion, options: Partial<CoherenceInpainterOptions> = {}, transport: TransportLoop = transportInKernel,
 ): {values: Float32Array; box: WorkBox} | undefined {
 	const settings = {...COHERENCE_INPAINTER_DEFAULTS, ...options};
+	const share = (settings.validationBandPixels > 0 ? validatedMembraneShare(region, settings, transport) : undefined) ?? settings.membraneShare;
+	const fill = fillUnblended(region, settings, transport, share > 0);
+	if (fill === undefined) return undefined;
+	const {values, membrane, order, coherence} = fill;
+	if (membrane) {
+		for (let o = 0; o < order.length; o++) {
+			const p = order[o];
+			const weight = share * membraneGate(values, membrane, p, coherence[o], settings.agreementLevels);
+			for (let c = 0; c < 3; c++) values[3 * p + c] += weight * (membrane[3 * p + c] - values[3 * p + c]);
+		}
+	}
+	return {values, box: fill.box};
+}
+
+/** Transport and (when `withMembrane`) membrane fills of `region`, before they are blended. */
+interface UnblendedFill {
+	/** Transported colour of the work box (see {@link transportColor}). */
+	values: Float32Array;
+	/** Membrane fill of the same box; undefined when not asked for or no context is far enough. */
+	membrane: Float32Array | undefined;
+	/** Box indices of the synthesis pixels in fill order, and the coherence each was transported with. */
+	order: Int32Array;
+	coherence: Float32Array;
+	box: WorkBox;
+}
+
+function fillUnblended(region: InpaintRegion, settings: CoherenceInpainterOptions, transport: TransportLoop, withMembrane: boolean): UnblendedFill | undefined {
 	const radius = Math.max(1, Math.round(settings.radius));
 	const tensorRadius = Math.max(1, Math.round(settings.tensorRadius));
 	const bounds = maskBounds(region.synthesisMask, region.width, region.height, radius + 2 * tensorRadius + 2);
@@ -142,16 +183,17 @@ export function transportColor(
 	const n = box.width * box.height;
 	const values = scratch.float32('values', 3 * n);
 	const disparity = scratch.float32('disparity', n);
-	// 0 = not readable, 1 = context, 2 = synthesis.
+	// 0 = not readable, 1 = context, 2 = synthesis, SET_ASIDE = context not used as a source.
 	const state = scratch.uint8('state', n);
 	const contextCount = copyIntoBox(region, box, values, disparity, state);
 	if (contextCount === 0) {
 		const known = new Uint8Array(n);
 		const unknown = Uint8Array.from(state, (s) => (s === 2 ? 1 : 0));
 		fillMembraneInPlace(values, 3, box.width, box.height, known, unknown, {fallbackValue: 128});
-		return {values, box};
+		return {values, membrane: undefined, order: new Int32Array(0), coherence: new Float32Array(0), box};
 	}
-	const membrane = settings.membraneShare > 0 ? membraneFill(values, disparity, state, box, settings.disparityMargin, 'membrane') : undefined;
+	if (Number.isFinite(settings.ringBreakRatio)) setAsideBrokenRing(values, state, box, settings.ringBreakRatio);
+	const membrane = withMembrane ? membraneFill(values, disparity, state, box, settings.disparityMargin, 'membrane') : undefined;
 	const trust = contextTrust(state, box.width, box.height, settings.edgeRingWeight);
 	const tensor = structureTensor(values, state, box.width, box.height, tensorRadius, settings.contrastFloor);
 	const order = fillOrder(state, box.width, box.height);
@@ -159,17 +201,102 @@ export function transportColor(
 	const coherence = scratch.float32('coherence', order.length);
 	const deferred = transport(values, disparity, state, trust, tensor, order, box.width, box.height, tables, settings, coherence);
 	if (deferred > 0) fillDeferred(values, disparity, state, box, settings.disparityMargin);
-	if (membrane) {
-		for (let o = 0; o < order.length; o++) {
-			const p = order[o];
-			let difference = 0;
-			for (let c = 0; c < 3; c++) difference = Math.max(difference, Math.abs(values[3 * p + c] - membrane[3 * p + c]));
-			const agreement = Math.max(0, Math.min(1, 2 - difference / settings.agreementLevels));
-			const share = settings.membraneShare * (1 - coherence[o]) * agreement;
-			for (let c = 0; c < 3; c++) values[3 * p + c] = (1 - share) * values[3 * p + c] + share * membrane[3 * p + c];
+	return {values, membrane, order, coherence, box};
+}
+
+/**
+ * How much of the membrane's share box pixel `p` may take, 0..1: none where the transport was coherent
+ * (it follows a structure), and none where the two fills differ by more than twice `agreementLevels`
+ * (the membrane has crossed a structure the transport follows).
+ */
+function membraneGate(values: Float32Array, membrane: Float32Array, p: number, coherence: number, agreementLevels: number): number {
+	let difference = 0;
+	for (let c = 0; c < 3; c++) difference = Math.max(difference, Math.abs(values[3 * p + c] - membrane[3 * p + c]));
+	return (1 - coherence) * Math.max(0, Math.min(1, 2 - difference / agreementLevels));
+}
+
+/** State of context ring pixels that break from the context behind them: never read, solved for by the membrane. */
+const SET_ASIDE = 3;
+
+/**
+ * Sets the context ring touching the hole aside (state SET_ASIDE) when it breaks from the context behind
+ * it (see {@link ringBreaksFromContext}): an antialiased silhouette or a dark frame column would otherwise
+ * be read as a line to continue, and copied into the whole hole along it.
+ */
+function setAsideBrokenRing(values: Float32Array, state: Uint8Array, box: WorkBox, ratio: number): void {
+	const levels = scratch.uint8('levels', state.length);
+	contextLevels(state, box.width, box.height, 3, levels, scratch.int32('queue', state.length));
+	if (!ringBreaksFromContext(values, levels, box.width, box.height, ratio)) return;
+	for (let i = 0; i < state.length; i++) if (levels[i] === 1) state[i] = SET_ASIDE;
+}
+
+/** Whether `mask` has at least `count` pixels set. */
+function hasAtLeast(mask: Uint8Array, count: number): boolean {
+	let found = 0;
+	for (let i = 0; i < mask.length && found < count; i++) found += mask[i];
+	return found >= count;
+}
+
+/** Fewest pixels a validation band, and the context left beyond it, may have for its share to count. */
+const MIN_VALIDATION_PIXELS = 20;
+
+/**
+ * The membrane's share that best fills the region's own context: the band of context
+ * `validationBandPixels` deep behind the ring that touches the hole is hidden, filled from the context
+ * beyond it (the ring and the hole unread, as the hole will be filled without the ring's trust), and the
+ * share minimizing the squared error of the blend over the band is taken, clamped to 0..1 (a least-squares
+ * fit with one unknown: blend = T + share · gate · (M − T)). Undefined when the band or the context beyond
+ * it is too small to tell.
+ */
+function validatedMembraneShare(region: InpaintRegion, settings: CoherenceInpainterOptions, transport: TransportLoop): number | undefined {
+	const {width, height, contextMask, synthesisMask, color} = region;
+	const depth = Math.min(254, Math.max(1, Math.round(settings.validationBandPixels)));
+	const bounds = maskBounds(synthesisMask, width, height, depth + 1);
+	if (bounds === undefined) return undefined;
+	// The rings are found on the hole's bounds grown by their depth: all context beyond is test context.
+	const cropWidth = bounds.right - bounds.left + 1;
+	const cropCount = cropWidth * (bounds.bottom - bounds.top + 1);
+	const cropState = scratch.uint8('cropState', cropCount);
+	for (let c = 0; c < cropCount; c++) {
+		const x = c % cropWidth;
+		const i = ((c - x) / cropWidth + bounds.top) * width + x + bounds.left;
+		cropState[c] = synthesisMask[i] ? 2 : contextMask[i];
+	}
+	const levels = scratch.uint8('levels', cropCount);
+	contextLevels(cropState, cropWidth, cropCount / cropWidth, depth + 1, levels, scratch.int32('queue', cropCount));
+	const testContext = scratch.uint8('testContext', width * height);
+	testContext.set(contextMask);
+	const testSynthesis = scratch.uint8('testSynthesis', width * height);
+	let bandCount = 0;
+	for (let c = 0; c < cropCount; c++) {
+		if (levels[c] === 0) continue;
+		const x = c % cropWidth;
+		const i = ((c - x) / cropWidth + bounds.top) * width + x + bounds.left;
+		testContext[i] = 0;
+		if (levels[c] >= 2) {
+			testSynthesis[i] = 1;
+			bandCount++;
 		}
 	}
-	return {values, box};
+	if (bandCount < MIN_VALIDATION_PIXELS || !hasAtLeast(testContext, MIN_VALIDATION_PIXELS)) return undefined;
+	// Colours are read only where the context mask is set: the band's true colours stay hidden.
+	const fill = fillUnblended({...region, contextMask: testContext, synthesisMask: testSynthesis}, settings, transport, true);
+	if (fill?.membrane === undefined) return undefined;
+	const {values, membrane, order, coherence, box} = fill;
+	let correlation = 0;
+	let energy = 0;
+	for (let o = 0; o < order.length; o++) {
+		const p = order[o];
+		const gate = membraneGate(values, membrane, p, coherence[o], settings.agreementLevels);
+		const x = p % box.width;
+		const i = ((p - x) / box.width + box.top) * width + x + box.left;
+		for (let c = 0; c < 3; c++) {
+			const step = gate * (membrane[3 * p + c] - values[3 * p + c]);
+			correlation += step * (color[3 * i + c] - values[3 * p + c]);
+			energy += step * step;
+		}
+	}
+	return energy > 0 ? Math.max(0, Math.min(1, correlation / energy)) : undefined;
 }
 
 /** Copies the box's context colours and all disparities in; marks context 1, synthesis 2. Returns the context count. */
@@ -580,7 +707,7 @@ function membraneFill(values: Float32Array, disparity: Float32Array, state: Uint
 	const known = scratch.uint8('known', state.length);
 	const unknown = scratch.uint8('unknown', state.length);
 	for (let i = 0; i < state.length; i++) {
-		if (state[i] === 2) unknown[i] = 1;
+		if (state[i] === 2 || state[i] === SET_ASIDE) unknown[i] = 1;
 		else if (state[i] === 1 && disparity[i] <= farEnough) known[i] = 1;
 	}
 	if (!known.includes(1)) return undefined;

@@ -148,6 +148,58 @@ describe('coherence inpainter', () => {
 		assert.ok(error / count < 40, `${error / count}`);
 	});
 
+	it('chooses its own membrane share: on random blotches (no structure to follow) the validated fill beats the fixed half share', async () => {
+		// Random colours on an 8-px grid, interpolated bilinearly: isophotes everywhere, none that continues.
+		const cell = 8;
+		let seed = 5;
+		const random = (): number => {
+			seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+			return (seed >>> 8) / 16777216 - 0.5;
+		};
+		const gridWidth = 64;
+		const grid = Float32Array.from({length: gridWidth * gridWidth * 3}, () => 160 * random());
+		const blotch = (x: number, y: number, c: number): number => {
+			const x0 = Math.floor(x / cell);
+			const y0 = Math.floor(y / cell);
+			const tx = x / cell - x0;
+			const ty = y / cell - y0;
+			const at = (gx: number, gy: number): number => grid[((gy % gridWidth) * gridWidth + (gx % gridWidth)) * 3 + c];
+			return (1 - tx) * (1 - ty) * at(x0, y0) + tx * (1 - ty) * at(x0 + 1, y0) + (1 - tx) * ty * at(x0, y0 + 1) + tx * ty * at(x0 + 1, y0 + 1);
+		};
+		const scene = bandWith((x, y) => [140, 120, 100].map((base, c) => Math.max(0, Math.min(255, Math.round(base + blotch(x, y, c))))) as [number, number, number]);
+		const {region, truthColor} = scene;
+		const pixels: number[] = [];
+		for (let i = 0; i < region.synthesisMask.length; i++) if (region.synthesisMask[i]) pixels.push(i);
+		const validated = await new CoherenceInpainter().inpaintColor(region);
+		const fixed = await new CoherenceInpainter({validationBandPixels: 0}).inpaintColor(region);
+		const validatedScore = psnrOver(pixels, (i, c) => validated[3 * i + c], truthColor);
+		const fixedScore = psnrOver(pixels, (i, c) => fixed[3 * i + c], truthColor);
+		console.log(`      blotches: validated share ${validatedScore.toFixed(2)} dB, fixed half share ${fixedScore.toFixed(2)} dB`);
+		assert.ok(validatedScore > fixedScore + 0.5, `${validatedScore} vs ${fixedScore}`);
+	});
+
+	it("does not carry a dark frame column outward: the membrane skips a ring that breaks from the context behind it", async () => {
+		const surface: [number, number, number] = [170, 140, 100];
+		// Column 119 is the last context column, next to the hole (a sensor's dark edge column).
+		const scene = bandWith((x) => (x === 119 ? [85, 70, 50] : surface));
+		const {region} = scene;
+		const meanError = (color: Uint8Array): number => {
+			let sum = 0;
+			let count = 0;
+			for (let i = 0; i < region.synthesisMask.length; i++) {
+				if (!region.synthesisMask[i]) continue;
+				for (let c = 0; c < 3; c++) sum += Math.abs(color[3 * i + c] - surface[c]);
+				count += 3;
+			}
+			return sum / count;
+		};
+		const skipping = meanError(await new CoherenceInpainter().inpaintColor(region));
+		const taking = meanError(await new CoherenceInpainter({ringBreakRatio: Infinity}).inpaintColor(region));
+		console.log(`      mean error against the surface: ring skipped ${skipping.toFixed(1)}, ring taken ${taking.toFixed(1)} grey levels`);
+		assert.ok(skipping < 2, `${skipping}`);
+		assert.ok(taking > 2 * skipping + 1, 'the scene must be one where taking the ring shows');
+	});
+
 	it('never takes colour from a nearer surface in the context', async () => {
 		// The context's upper half holds a red surface at disparity 0.6; the hole lies at 0.2 all along.
 		const {region} = makeBandScene({texture: 'noise'});
