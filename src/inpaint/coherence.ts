@@ -16,26 +16,22 @@ import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
  * own colour. Known pixels nearer than p (disparity) get no weight: an occluder in the context never
  * leaks in; the context ring next to the hole (antialiased silhouette pixels) weighs 0.2. Where the
  * structure is weak the result leans halfway to a membrane fill (less noise than a one-sided mean),
- * unless the two disagree by more than an edge's worth of grey levels. Weights come from tables per
- * quantized normal angle and anisotropy: no Math.exp in the inner loop.
+ * unless the two disagree by more than an edge's worth of grey levels. How far it leans is each wide
+ * region's own choice: it hides a band of its context, fills it both ways and keeps the share that
+ * predicted the band best (least squares). A context ring that breaks from the context behind it (a
+ * silhouette's mixed pixels, a dark frame column) is not read. Weights come from tables per quantized
+ * normal angle and anisotropy: no Math.exp in the inner loop.
  *
- * Measured (eval:stereo, mean disoccluded gain over the README's DIBR: patch 1.03, diffusion 1.20 dB):
- * transport alone with the tensor carried by a membrane 1.27; + half a membrane fill 1.60 (a slanted
- * edge blurred: 7 % of its pixels off by > 30); tensor carried with the colour 1.71 (edge 4.6 %); the
- * membrane gated by agreement (40 grey levels) 1.67, edge 0.6 %, but stripes 27° off the hole's edge
- * out of phase (MAE 68, central differences); Scharr gradients: MAE 23, edge 0.05 %, 1.60 (cones 0.31
- * under diffusion); gate at 60 grey levels 1.64, edge 0.2 %. μ 12 → 1.71 but horizontal stripes
- * 59 → 20 dB (the paper's 25 kept); context ring weight 1 → 1.52 (old gradients). With mixed pixels
- * given to the foreground (ldi/mixed-pixels.ts; 1.78): ring weight 0 → 1.69, 0.5 → 1.70, 1 → 1.64; the
- * membrane's share rising to all 48 px from the context 1.86 (eval:border 18.37 → 18.67), but slanted
- * edges and stripes across wide holes blur (the structure tests fail), also when gated by coherence;
- * the context's detail (minus a 5×5 mean) mirrored across the hole's edge and added at half strength
- * gives wide reveals a texture (moon's ground) but 1.65 dB here and −0.14 dB on eval:border: not kept.
- * CPU on the moon engine workload (bench/inpaint.ts) 581 ms, patch 468, diffusion 103.
- * CPU (frame-border strips of shelf, ~1 µs per synthesized pixel): transport's ball loop on a padded
- * copy with colour and tensor side by side, and work arrays reused across calls: −7 % and −9 %, output bit
- * for bit the same. Tried, no gain: the ball's known pixels as row bit sets (fewer tests, same time: the
- * cost is the ~48 usable pixels' loads, not the ~96 tests); one fused pass under the previous pixel's table.
+ * Measured (eval:stereo, mean disoccluded gain over the README's DIBR; diffusion 1.26): transport alone
+ * 1.27; + half a membrane 1.60; the tensor carried with the colour 1.71; Scharr gradients and the
+ * agreement gate keep a slanted edge (0.2 % of pixels off) and shallow stripes in phase; μ 12 instead of
+ * 25 costs horizontal stripes 59 → 20 dB; mixed pixels given to the foreground 1.79; the share validated
+ * per region 1.72 alone (frame strips chose the membrane, which took tsukuba's half-dark last column),
+ * 2.06 with broken rings set aside (cones 2.34, teddy 1.78, tsukuba 2.16, venus 1.97), ±0.03 for band
+ * depths 3–8 px; held out: eval:border 18.37 → 18.50 dB, network-like depth (EVAL_DEGRADE=3) 1.03 → 1.26.
+ * Not kept: a share rising with the distance from the context (1.86, but slanted edges and stripes blur;
+ * frame strips only 1.81–1.85); the context's detail mirrored into the hole (1.65).
+ * CPU: transport's ball loop on a padded copy, colour and tensor side by side, work arrays reused (−7 %).
  * The ball loop as a WebAssembly kernel (assembly/coherence-transport.ts, bit-identical; one instance per
  * process, its memory reused by every call): inpaint stage CPU, bench/ldi.ts, median of 3 in a process,
  * moon 662 → 541, shelf 653 → 547, hut 793 → 656 ms; first run of a fresh process moon 958 → 869, shelf
@@ -237,8 +233,13 @@ function hasAtLeast(mask: Uint8Array, count: number): boolean {
 	return found >= count;
 }
 
-/** Fewest pixels a validation band, and the context left beyond it, may have for its share to count. */
-const MIN_VALIDATION_PIXELS = 20;
+/**
+ * Fewest pixels a validation band, and the context left beyond it, must have for the region to validate
+ * its share. Small regions are most of the calls (hut: 269 of 275) and their validation fill costs about
+ * what their own fill does, while the wide ones carry the gain: from 20 to 1000 px, eval:stereo 2.06 →
+ * 2.07 dB, eval:border 18.50 either way, the inpainter's CPU +45–60 % → +19–31 % over no validation.
+ */
+const MIN_VALIDATION_PIXELS = 1000;
 
 /**
  * The membrane's share that best fills the region's own context: the band of context
