@@ -120,6 +120,17 @@ export class CoherenceInpainter implements ColorInpainter {
 		const filled = transportColor(region, this.options);
 		return filled === undefined ? Uint8Array.from(region.color) : toBytes(region, filled.values, filled.box);
 	}
+
+	/**
+	 * Drops the work arrays and the transport kernel's memory that every instance shares (a WebAssembly
+	 * memory never shrinks; the instance goes): 13 MB and 7.6 MB after moon at 1024 px, ~190 MB and 86 MB
+	 * at 4096. The next call allocates them again.
+	 */
+	release(): void {
+		scratch.clear();
+		kernel = undefined;
+		tablesInKernel = undefined;
+	}
 }
 
 /** The crop area an inpainter works in: the synthesis bounds grown by what the fill reads. */

@@ -34,6 +34,11 @@ export interface ColorInpainter {
 	 * copied from the input. May assume `region.disparity` is already filled in the synthesis region.
 	 */
 	inpaintColor(region: InpaintRegion): Promise<Uint8Array>;
+	/**
+	 * Frees the work memory kept between calls (buildLdi calls it once the LDI is built, so it is not
+	 * held through meshing); the inpainter stays usable and allocates again on its next call.
+	 */
+	release?(): void;
 }
 
 /** An empty region of `width` × `height`: no context, nothing to synthesize, no disparity ceiling. */

@@ -28,6 +28,11 @@ export class ScratchArrays {
 		return new Uint8Array(this.buffer(name, length), 0, length).fill(0);
 	}
 
+	/** Drops every buffer; the next request of a slot allocates afresh. */
+	clear(): void {
+		this.buffers.clear();
+	}
+
 	private buffer(name: string, bytes: number): ArrayBuffer {
 		let buffer = this.buffers.get(name);
 		if (buffer === undefined || buffer.byteLength < bytes) {

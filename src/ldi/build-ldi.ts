@@ -285,6 +285,7 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 			inpaintCropPixels += strip.region.width * strip.region.height;
 		}
 	}
+	inpainter.release?.();
 	const stats: LdiStats = {
 		edgesFound: layerZero.edgesFound,
 		edgesKept: layerZero.edgesKept,

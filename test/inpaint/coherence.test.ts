@@ -200,6 +200,15 @@ describe('coherence inpainter', () => {
 		assert.ok(taking > 2 * skipping + 1, 'the scene must be one where taking the ring shows');
 	});
 
+	it('fills the same after release() dropped its work memory', async () => {
+		const {region} = makeBandScene({texture: 'stripes'});
+		region.disparity = inpaintDisparity(region);
+		const inpainter = new CoherenceInpainter();
+		const before = await inpainter.inpaintColor(region);
+		inpainter.release();
+		assert.deepEqual(await inpainter.inpaintColor(region), before);
+	});
+
 	it('never takes colour from a nearer surface in the context', async () => {
 		// The context's upper half holds a red surface at disparity 0.6; the hole lies at 0.2 all along.
 		const {region} = makeBandScene({texture: 'noise'});

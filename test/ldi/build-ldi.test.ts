@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 
+import {CoherenceInpainter} from '../../src/inpaint/coherence.js';
+import type {InpaintRegion} from '../../src/inpaint/inpainter.js';
 import {buildLdi} from '../../src/ldi/build-ldi.js';
 import {NO_LINK, type Ldi} from '../../src/ldi/ldi.js';
 import {linkProblems, makeScene, type Occluder, type Scene} from './scenes.js';
@@ -133,6 +135,25 @@ describe('buildLdi on generated scenes', () => {
 		assert.deepEqual(a.ldi.color.subarray(0, a.ldi.count * 3), b.ldi.color.subarray(0, b.ldi.count * 3));
 		assert.deepEqual(a.ldi.disparity.subarray(0, a.ldi.count), b.ldi.disparity.subarray(0, b.ldi.count));
 		assert.deepEqual(a.ldi.links.subarray(0, a.ldi.count * 4), b.ldi.links.subarray(0, b.ldi.count * 4));
+	});
+
+	it("releases the inpainter's work memory once, after its last call", async () => {
+		const scene = makeScene(160, 120, 'noise', [disc(20, 80, 60, 0.9)]);
+		const inner = new CoherenceInpainter();
+		const events: string[] = [];
+		const inpainter = {
+			name: 'watched',
+			async inpaintColor(region: InpaintRegion): Promise<Uint8Array> {
+				events.push('fill');
+				return inner.inpaintColor(region);
+			},
+			release(): void {
+				events.push('release');
+				inner.release();
+			},
+		};
+		await buildLdi(scene.image, scene.disparity, {inpainter});
+		assert.ok(events.length > 1 && events.indexOf('release') === events.length - 1, events.join(' '));
 	});
 
 	it('extends the frame border as its own layer, linked to the photo', async () => {
