@@ -254,8 +254,8 @@ const MIN_VALIDATION_PIXELS = 1000;
 
 /**
  * The membrane's share that best fills the region's own context: the band of context
- * `validationBandPixels` deep behind the ring that touches the hole is hidden, filled from the context
- * beyond it (the ring and the hole unread, as the hole will be filled without the ring's trust), and the
+ * `validationBandPixels` deep behind the ring that touches the hole is hidden and filled from the context
+ * beyond it (the ring, the context least like what is hidden, and the hole are not read), and the
  * share minimizing the squared error of the blend over the band is taken, clamped to 0..1 (a least-squares
  * fit with one unknown: blend = T + share · gate · (M − T)). Undefined when the band or the context beyond
  * it is too small to tell.
@@ -267,27 +267,27 @@ function validatedMembraneShare(region: InpaintRegion, settings: CoherenceInpain
 	if (bounds === undefined) return undefined;
 	// The rings are found on the hole's bounds grown by their depth: all context beyond is test context.
 	const cropWidth = bounds.right - bounds.left + 1;
-	const cropCount = cropWidth * (bounds.bottom - bounds.top + 1);
-	const cropState = scratch.uint8('cropState', cropCount);
-	for (let c = 0; c < cropCount; c++) {
-		const x = c % cropWidth;
-		const i = ((c - x) / cropWidth + bounds.top) * width + x + bounds.left;
-		cropState[c] = synthesisMask[i] ? 2 : contextMask[i];
+	const cropHeight = bounds.bottom - bounds.top + 1;
+	const cropState = scratch.uint8('cropState', cropWidth * cropHeight);
+	for (let y = 0; y < cropHeight; y++) {
+		for (let x = 0, c = y * cropWidth, i = (y + bounds.top) * width + bounds.left; x < cropWidth; x++, c++, i++) {
+			cropState[c] = synthesisMask[i] ? 2 : contextMask[i];
+		}
 	}
-	const levels = scratch.uint8('levels', cropCount);
-	contextLevels(cropState, cropWidth, cropCount / cropWidth, depth + 1, levels, scratch.int32('queue', cropCount));
+	const levels = scratch.uint8('levels', cropWidth * cropHeight);
+	contextLevels(cropState, cropWidth, cropHeight, depth + 1, levels, scratch.int32('queue', cropWidth * cropHeight));
 	const testContext = scratch.uint8('testContext', width * height);
 	testContext.set(contextMask);
 	const testSynthesis = scratch.uint8('testSynthesis', width * height);
 	let bandCount = 0;
-	for (let c = 0; c < cropCount; c++) {
-		if (levels[c] === 0) continue;
-		const x = c % cropWidth;
-		const i = ((c - x) / cropWidth + bounds.top) * width + x + bounds.left;
-		testContext[i] = 0;
-		if (levels[c] >= 2) {
-			testSynthesis[i] = 1;
-			bandCount++;
+	for (let y = 0; y < cropHeight; y++) {
+		for (let x = 0, c = y * cropWidth, i = (y + bounds.top) * width + bounds.left; x < cropWidth; x++, c++, i++) {
+			if (levels[c] === 0) continue;
+			testContext[i] = 0;
+			if (levels[c] >= 2) {
+				testSynthesis[i] = 1;
+				bandCount++;
+			}
 		}
 	}
 	if (bandCount < MIN_VALIDATION_PIXELS || !hasAtLeast(testContext, MIN_VALIDATION_PIXELS)) return undefined;
