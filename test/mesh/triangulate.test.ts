@@ -149,6 +149,20 @@ describe('triangulateLdi', () => {
 		assert.ok(eighthTurnsByPixel.some((turns) => turns === 8));
 	});
 
+	it('counts an omitted layer\'s triangles in the eighth turns only, as if it had been meshed', () => {
+		const {ldi} = steppedLdiWithLayer();
+		const all = new Uint8Array(ldi.count);
+		const layers = triangulateLdi(ldi, {eighthTurnsByPixel: all});
+		const omitted = layers[layers.length - 1].layerIndex;
+		const turns = new Uint8Array(ldi.count);
+		const kept = triangulateLdi(ldi, {eighthTurnsByPixel: turns, omitLayer: omitted});
+		assert.deepEqual(turns, all);
+		assert.deepEqual(kept.map((layer) => layer.layerIndex), layers.slice(0, -1).map((layer) => layer.layerIndex));
+		const cellTurns = new Uint8Array(ldi.count);
+		triangulateLdiWithCells(ldi, {eighthTurnsByPixel: cellTurns, omitLayer: omitted});
+		assert.deepEqual(cellTurns, all);
+	});
+
 	it('triangulates a fully linked 512×512 layer into two triangles per 2×2 block', function () {
 		const ldi = gridLdi(512, 512, (x, y) => (x * y) / 512 / 512);
 		const layers = triangulateLdi(ldi);
