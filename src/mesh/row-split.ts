@@ -57,6 +57,64 @@ export function splitByRows(merged: Pick<MergedLayer, 'indices' | 'lattice' | 'l
 	return {top, bottom, lock: seamLock};
 }
 
+/**
+ * Cuts `indices` (triangles of a pre-merged layer, or of one part of it) into `bandCount` bands of
+ * lattice rows with about the same number of triangles each (by each triangle's first vertex), and
+ * returns them with a copy of `lock` that also locks every vertex two bands use: meshoptimizer then
+ * simplifies the bands one after the other, its heap sized for one band (simplify.ts,
+ * MESHOPT_MAX_TRIANGLES), and the bands stay stitched.
+ *
+ * ```ts
+ * const {bands, lock} = splitIntoRowBands(indices, merged.lattice, merged.lock, 3);
+ * ```
+ */
+export function splitIntoRowBands(indices: Uint32Array, lattice: Float32Array, lock: Uint8Array, bandCount: number): {bands: Uint32Array[]; lock: Uint8Array} {
+	const rows = triangleRows(indices, lattice);
+	const firstRowOfBand = bandStartRows(rows, bandCount);
+	const bandOfTriangle = new Uint16Array(rows.length);
+	const trianglesInBand = new Int32Array(firstRowOfBand.length);
+	for (let t = 0; t < rows.length; t++) {
+		let band = firstRowOfBand.length - 1;
+		while (band > 0 && rows[t] < firstRowOfBand[band]) band--;
+		bandOfTriangle[t] = band;
+		trianglesInBand[band]++;
+	}
+	const bands = Array.from(trianglesInBand, (count) => new Uint32Array(count * 3));
+	const ends = new Int32Array(bands.length);
+	const seamLock = new Uint8Array(lock);
+	// 0: no band uses the vertex yet; b + 1: band b alone does.
+	const bandOfVertex = new Uint16Array(lock.length);
+	for (let t = 0; t < rows.length; t++) {
+		const band = bandOfTriangle[t];
+		for (let k = 0; k < 3; k++) {
+			const v = indices[t * 3 + k];
+			bands[band][ends[band]++] = v;
+			if (bandOfVertex[v] === 0) bandOfVertex[v] = band + 1;
+			else if (bandOfVertex[v] !== band + 1) seamLock[v] = 1;
+		}
+	}
+	return {bands: bands.filter((band) => band.length > 0), lock: seamLock};
+}
+
+/** The first row of each of at most `bandCount` bands (ascending), each holding about an equal share of the triangles. */
+function bandStartRows(rows: Int32Array, bandCount: number): Int32Array {
+	let minRow = Infinity;
+	let maxRow = -Infinity;
+	for (let t = 0; t < rows.length; t++) {
+		if (rows[t] < minRow) minRow = rows[t];
+		if (rows[t] > maxRow) maxRow = rows[t];
+	}
+	const perRow = new Int32Array(maxRow - minRow + 1);
+	for (let t = 0; t < rows.length; t++) perRow[rows[t] - minRow]++;
+	const starts = [minRow];
+	let counted = 0;
+	for (let row = minRow; row <= maxRow && starts.length < bandCount; row++) {
+		counted += perRow[row - minRow];
+		if (counted >= starts.length * rows.length / bandCount && row < maxRow) starts.push(row + 1);
+	}
+	return Int32Array.from(starts);
+}
+
 /** The lattice row of each triangle's first vertex. */
 function triangleRows(indices: Uint32Array, lattice: Float32Array): Int32Array {
 	const rows = new Int32Array(indices.length / 3);

@@ -3,7 +3,7 @@ import type {MeshoptSimplifier} from 'meshoptimizer/simplifier';
 import {LINK_DOWN, LINK_RIGHT, type Ldi, sharedArray} from '../ldi/ldi.js';
 import {focalLengthPixels, type DepthRange} from '../scene/scene.js';
 import {mergePlanarCells, mergePlanarPixelCells} from './planar-quadtree.js';
-import {bottomShare, type RowSplit, splitByRows} from './row-split.js';
+import {bottomShare, type RowSplit, splitByRows, splitIntoRowBands} from './row-split.js';
 import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './triangulate.js';
 
 /**
@@ -18,7 +18,8 @@ import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './tria
  *
  * Pipeline: the planar pre-merge (planar-quadtree.ts) within simplifyErrorPixels, then one meshoptimizer
  * 'Sparse' pass within half of it (worst case 1.5 × simplifyErrorPixels before the 1/cos(slope) of steep
- * surfaces); over `triangleBudget`, a lower swim weight. moon at 1024 px: 2.97 M lattice triangles → 76 k
+ * surfaces); over `triangleBudget`, a lower swim weight; above MESHOPT_MAX_TRIANGLES pre-merged triangles,
+ * meshoptimizer gets the layer in bands of rows (its memory). moon at 1024 px: 2.97 M lattice triangles → 76 k
  * in ~0.4 s; 64-px tiles + a whole pass took 2.2–3.0 s for 53–59 k at 2 dB less. Tried without gain: a
  * target index count (stops before the error bound), smoothing 8-bit maps first.
  */
@@ -450,13 +451,44 @@ function finishLayer(
 }
 
 /**
+ * Most pre-merged triangles one meshoptimizer call is given; more are cut into bands of rows, simplified
+ * one after the other with the seams between them locked (row-split.ts). meshoptimizer's WebAssembly
+ * heap grows to what its largest call needs, ~165 bytes per triangle, and never shrinks: depthy_hut's
+ * layer 0 (211 k pre-merged triangles) grew it to 35 MB, which stayed for the rest of the build; in
+ * three bands 14 MB. Whole build, fresh processes alternating, median of 3: peak RSS hut 297 → 285 MB,
+ * shelf 214 → 207 MB; triangles 147 710 → 148 422 and 114 628 → 114 374, own-view PSNR 42.72 → 42.73
+ * and 45.89 → 45.89 dB (the seams' locked vertices); moon (layer 0: 76 k) unchanged.
+ */
+export const MESHOPT_MAX_TRIANGLES = 80_000;
+
+/**
  * meshoptimizer's pass over `indices`, some or all of `merged`'s pre-merged triangles, with `lock`
- * (the layer's, or a copy that also locks the seam between two parts); the kept triangles and the error.
+ * (the layer's, or a copy that also locks the seam between two parts); the kept triangles and the error
+ * (the largest of its bands', above MESHOPT_MAX_TRIANGLES).
  * It is handed every vertex of the layer (moon's layer 0: 1.05 M, ~80 k of them used) and copies them
  * all into its heap; handing it only the used ones, numbered in order of first use (what 'Sparse' does
  * inside), gave the same triangles and no faster build (simplify stage 381 vs 395 ms, median of 7).
  */
 export function simplifyMergedTriangles(
+	merged: Pick<MergedLayer, 'lattice' | 'swim'>, indices: Uint32Array, lock: Uint8Array, settings: SimplifyOptions, weight: number,
+): [Uint32Array, number] {
+	const triangles = indices.length / 3;
+	if (triangles <= MESHOPT_MAX_TRIANGLES) return simplifyBand(merged, indices, lock, settings, weight);
+	const {bands, lock: seamLock} = splitIntoRowBands(indices, merged.lattice, lock, Math.ceil(triangles / MESHOPT_MAX_TRIANGLES));
+	const kept = bands.map((band) => simplifyBand(merged, band, seamLock, settings, weight));
+	const result = new Uint32Array(kept.reduce((sum, [bandIndices]) => sum + bandIndices.length, 0));
+	let end = 0;
+	let error = 0;
+	for (const [bandIndices, bandError] of kept) {
+		result.set(bandIndices, end);
+		end += bandIndices.length;
+		error = Math.max(error, bandError);
+	}
+	return [result, error];
+}
+
+/** One meshoptimizer call over `indices`. */
+function simplifyBand(
 	merged: Pick<MergedLayer, 'lattice' | 'swim'>, indices: Uint32Array, lock: Uint8Array, settings: SimplifyOptions, weight: number,
 ): [Uint32Array, number] {
 	if (indices.length <= 3) return [indices, 0];
