@@ -276,8 +276,10 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 			clock.lap('regions');
 			if (!strip) continue;
 			// What a move reveals first, as deep as an edge's synthesis band, in full detail; the rest of the
-			// strip at half resolution (see inpaint/coarse-to-fine.ts).
-			const color = await inpaintCoarseToFine(inpainter, strip.region, {fineDistancePixels: synthesisThicknessPixels});
+			// strip at half the resolution of a 1024-px photo's (see inpaint/coarse-to-fine.ts).
+			const color = await inpaintCoarseToFine(inpainter, strip.region, {
+				fineDistancePixels: synthesisThicknessPixels, coarseFactor: Math.max(2, Math.round(2 * scale)), blendPixels: Math.max(4, scaled(4)),
+			});
 			clock.lap('inpaint');
 			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
 			clock.lap('merge');
