@@ -56,7 +56,7 @@ export function contextLevels(state: Uint8Array, width: number, height: number, 
  * False when either ring has fewer than `minPairs` neighbour pairs.
  *
  * ```ts
- * if (ringBreaksFromContext(rgb, levels, width, height, 2)) excludeRingFromMembrane();
+ * if (ringBreaksFromContext(rgb, levels, width, height, 2)) setRingAside();   // read neither by transport nor membrane
  * ```
  */
 export function ringBreaksFromContext(
