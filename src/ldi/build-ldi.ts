@@ -27,7 +27,7 @@ import type {FloatImage, RgbImage} from '../image/raster.js';
 import {inpaintDisparity} from '../inpaint/depth.js';
 import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
-import {inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
+import {COARSE_TO_FINE_DEFAULTS, inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
 import {BORDER_SIDES, borderRegion} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges} from './depth-edges.js';
@@ -277,8 +277,9 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 			if (!strip) continue;
 			// What a move reveals first, as deep as an edge's synthesis band, in full detail; the rest of the
 			// strip at half the resolution of a 1024-px photo's (see inpaint/coarse-to-fine.ts).
+			const {coarseFactor, blendPixels} = COARSE_TO_FINE_DEFAULTS;
 			const color = await inpaintCoarseToFine(inpainter, strip.region, {
-				fineDistancePixels: synthesisThicknessPixels, coarseFactor: Math.max(2, Math.round(2 * scale)), blendPixels: Math.max(4, scaled(4)),
+				fineDistancePixels: synthesisThicknessPixels, coarseFactor: Math.max(coarseFactor, Math.round(coarseFactor * scale)), blendPixels: Math.max(blendPixels, scaled(blendPixels)),
 			});
 			clock.lap('inpaint');
 			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);

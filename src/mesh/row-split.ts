@@ -98,6 +98,18 @@ export function splitIntoRowBands(indices: Uint32Array, lattice: Float32Array, l
 
 /** The first row of each of at most `bandCount` bands (ascending), each holding about an equal share of the triangles. */
 function bandStartRows(rows: Int32Array, bandCount: number): Int32Array {
+	const {minRow, maxRow, perRow} = rowHistogram(rows);
+	const starts = [minRow];
+	let counted = 0;
+	for (let row = minRow; row <= maxRow && starts.length < bandCount; row++) {
+		counted += perRow[row - minRow];
+		if (counted >= starts.length * rows.length / bandCount && row < maxRow) starts.push(row + 1);
+	}
+	return Int32Array.from(starts);
+}
+
+/** The triangles per row, from the lowest row any triangle starts on to the highest. */
+function rowHistogram(rows: Int32Array): {minRow: number; maxRow: number; perRow: Int32Array} {
 	let minRow = Infinity;
 	let maxRow = -Infinity;
 	for (let t = 0; t < rows.length; t++) {
@@ -106,13 +118,7 @@ function bandStartRows(rows: Int32Array, bandCount: number): Int32Array {
 	}
 	const perRow = new Int32Array(maxRow - minRow + 1);
 	for (let t = 0; t < rows.length; t++) perRow[rows[t] - minRow]++;
-	const starts = [minRow];
-	let counted = 0;
-	for (let row = minRow; row <= maxRow && starts.length < bandCount; row++) {
-		counted += perRow[row - minRow];
-		if (counted >= starts.length * rows.length / bandCount && row < maxRow) starts.push(row + 1);
-	}
-	return Int32Array.from(starts);
+	return {minRow, maxRow, perRow};
 }
 
 /** The lattice row of each triangle's first vertex. */
@@ -124,14 +130,7 @@ function triangleRows(indices: Uint32Array, lattice: Float32Array): Int32Array {
 
 /** The lowest row such that the triangles at or below it (rows ≥ it) are at most `share` of all. */
 function rowAboveShare(rows: Int32Array, share: number): number {
-	let minRow = Infinity;
-	let maxRow = -Infinity;
-	for (let t = 0; t < rows.length; t++) {
-		if (rows[t] < minRow) minRow = rows[t];
-		if (rows[t] > maxRow) maxRow = rows[t];
-	}
-	const perRow = new Int32Array(maxRow - minRow + 1);
-	for (let t = 0; t < rows.length; t++) perRow[rows[t] - minRow]++;
+	const {minRow, maxRow, perRow} = rowHistogram(rows);
 	let seamRow = maxRow + 1;
 	let below = 0;
 	while (seamRow > minRow && below + perRow[seamRow - 1 - minRow] <= share * rows.length) {
