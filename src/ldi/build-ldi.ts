@@ -26,6 +26,7 @@ import {BILATERAL_MEDIAN_DEFAULTS, type BilateralMedianOptions, bilateralMedianF
 import type {FloatImage, RgbImage} from '../image/raster.js';
 import {inpaintDisparity} from '../inpaint/depth.js';
 import type {ColorInpainter} from '../inpaint/inpainter.js';
+import {releaseMembraneKernel} from '../inpaint/membrane.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
 import {COARSE_TO_FINE_DEFAULTS, inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
 import {BORDER_SIDES, borderRegion} from './border.js';
@@ -289,6 +290,8 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		}
 	}
 	inpainter.release?.();
+	// The depth and colour fills share the membrane kernel; its memory is kept only while they run.
+	releaseMembraneKernel();
 	const stats: LdiStats = {
 		edgesFound: layerZero.edgesFound,
 		edgesKept: layerZero.edgesKept,
