@@ -118,3 +118,221 @@ export function transport(
 	}
 	return deferred;
 }
+
+/**
+ * Everything the transport reads, from the box's `values` (3 floats), `state` (bytes: 1 context, 2
+ * synthesis, others unreadable) and `disparity`: `trustOut` per box pixel, the normalized structure
+ * tensor into `tensor`, the fill order into `orderOut`, and the padded arrays `features`, `gate` and
+ * `paddedTrust` (see packPadded). `luminance`, `weight`, `sums` (4 floats), `distance` and `starts`
+ * (3 · (width + height) + 2 ints) are work arrays. Returns the order's length. Same arithmetic, in the
+ * same order, as contextTrust, structureTensor, fillOrder and packPadded in src/inpaint/coherence.ts.
+ */
+export function prepare(
+	values: usize, state: usize, disparity: usize, width: i32, height: i32, tensorRadius: i32, contrastFloor: f64, ringWeight: f64,
+	trustOut: usize, luminance: usize, tensor: usize, weight: usize, sums: usize, distance: usize, starts: usize, orderOut: usize,
+	features: usize, gate: usize, paddedTrust: usize, radius: i32,
+): i32 {
+	const n = width * height;
+	contextTrust(state, width, height, ringWeight, trustOut);
+	for (let i = 0; i < n; i++) {
+		setF32(luminance, i, 0.299 * f32At(values, 3 * i) + 0.587 * f32At(values, 3 * i + 1) + 0.114 * f32At(values, 3 * i + 2));
+	}
+	memory.fill(tensor, 0, <usize>(3 * n) << 2);
+	memory.fill(weight, 0, <usize>n << 2);
+	gradientProducts(luminance, state, width, height, tensor, weight);
+	normalizedBoxBlur(tensor, weight, width, height, tensorRadius, sums);
+	normalizedBoxBlur(tensor, weight, width, height, tensorRadius, sums);
+	for (let i = 0; i < n; i++) {
+		const scale = 1 / (f32At(tensor, 3 * i) + f32At(tensor, 3 * i + 2) + contrastFloor);
+		setF32(tensor, 3 * i, f32At(tensor, 3 * i) * scale);
+		setF32(tensor, 3 * i + 1, f32At(tensor, 3 * i + 1) * scale);
+		setF32(tensor, 3 * i + 2, f32At(tensor, 3 * i + 2) * scale);
+	}
+	const orderLength = fillOrder(state, width, height, distance, starts, orderOut);
+	packPadded(features, gate, paddedTrust, values, tensor, trustOut, state, disparity, width, height, radius);
+	return orderLength;
+}
+
+@inline function u8At(base: usize, i: i32): u8 {
+	return load<u8>(base + <usize>i);
+}
+
+function contextTrust(state: usize, width: i32, height: i32, ringWeight: f64, trust: usize): void {
+	for (let y = 0; y < height; y++) {
+		for (let x = 0, i = y * width; x < width; x++, i++) {
+			if (u8At(state, i) != 1) {
+				setF32(trust, i, 0);
+				continue;
+			}
+			const nextToHole = (x > 0 && u8At(state, i - 1) == 2) || (x < width - 1 && u8At(state, i + 1) == 2) ||
+				(y > 0 && u8At(state, i - width) == 2) || (y < height - 1 && u8At(state, i + width) == 2);
+			setF32(trust, i, nextToHole ? ringWeight : 1);
+		}
+	}
+}
+
+function gradientProducts(luminance: usize, state: usize, width: i32, height: i32, tensor: usize, weight: usize): void {
+	for (let y = 1; y < height - 1; y++) {
+		for (let x = 1, i = y * width + 1; x < width - 1; x++, i++) {
+			const up = i - width;
+			const down = i + width;
+			if (u8At(state, i) != 1 || u8At(state, i - 1) != 1 || u8At(state, i + 1) != 1 || u8At(state, up) != 1 || u8At(state, down) != 1 ||
+				u8At(state, up - 1) != 1 || u8At(state, up + 1) != 1 || u8At(state, down - 1) != 1 || u8At(state, down + 1) != 1) continue;
+			const gx = (3 * (f32At(luminance, up + 1) - f32At(luminance, up - 1) + f32At(luminance, down + 1) - f32At(luminance, down - 1)) +
+				10 * (f32At(luminance, i + 1) - f32At(luminance, i - 1))) / 32;
+			const gy = (3 * (f32At(luminance, down - 1) - f32At(luminance, up - 1) + f32At(luminance, down + 1) - f32At(luminance, up + 1)) +
+				10 * (f32At(luminance, down) - f32At(luminance, up))) / 32;
+			setF32(tensor, 3 * i, gx * gx);
+			setF32(tensor, 3 * i + 1, gx * gy);
+			setF32(tensor, 3 * i + 2, gy * gy);
+			setF32(weight, i, 1);
+		}
+	}
+}
+
+function normalizedBoxBlur(values: usize, weight: usize, width: i32, height: i32, r: i32, sums: usize): void {
+	for (let y = 0; y < height; y++) {
+		const row = y * width;
+		let a: f64 = 0;
+		let b: f64 = 0;
+		let c: f64 = 0;
+		let w: f64 = 0;
+		for (let x = -r; x < width; x++) {
+			const entering = x + r;
+			if (entering < width) {
+				const i = row + entering;
+				const wi = f32At(weight, i);
+				a += wi * f32At(values, 3 * i);
+				b += wi * f32At(values, 3 * i + 1);
+				c += wi * f32At(values, 3 * i + 2);
+				w += wi;
+			}
+			const leaving = x - r - 1;
+			if (leaving >= 0) {
+				const i = row + leaving;
+				const wi = f32At(weight, i);
+				a -= wi * f32At(values, 3 * i);
+				b -= wi * f32At(values, 3 * i + 1);
+				c -= wi * f32At(values, 3 * i + 2);
+				w -= wi;
+			}
+			if (x < 0) continue;
+			const o = 4 * (row + x);
+			setF32(sums, o, a);
+			setF32(sums, o + 1, b);
+			setF32(sums, o + 2, c);
+			setF32(sums, o + 3, w);
+		}
+	}
+	for (let x = 0; x < width; x++) {
+		let a: f64 = 0;
+		let b: f64 = 0;
+		let c: f64 = 0;
+		let w: f64 = 0;
+		for (let y = -r; y < height; y++) {
+			const entering = y + r;
+			if (entering < height) {
+				const o = 4 * (entering * width + x);
+				a += f32At(sums, o);
+				b += f32At(sums, o + 1);
+				c += f32At(sums, o + 2);
+				w += f32At(sums, o + 3);
+			}
+			const leaving = y - r - 1;
+			if (leaving >= 0) {
+				const o = 4 * (leaving * width + x);
+				a -= f32At(sums, o);
+				b -= f32At(sums, o + 1);
+				c -= f32At(sums, o + 2);
+				w -= f32At(sums, o + 3);
+			}
+			if (y < 0) continue;
+			const i = y * width + x;
+			if (w < 1e-3) {
+				setF32(weight, i, 0);
+				continue;
+			}
+			setF32(values, 3 * i, a / w);
+			setF32(values, 3 * i + 1, b / w);
+			setF32(values, 3 * i + 2, c / w);
+			setF32(weight, i, w);
+		}
+	}
+}
+
+/** The synthesis pixels by 3-4 chamfer distance from the context, nearest first (a counting sort); returns their number. */
+function fillOrder(state: usize, width: i32, height: i32, distance: usize, starts: usize, order: usize): i32 {
+	const far = 0x3fffffff;
+	const n = width * height;
+	let count = 0;
+	for (let i = 0; i < n; i++) {
+		store<i32>(distance + (<usize>i << 2), u8At(state, i) == 1 ? 0 : far);
+		if (u8At(state, i) == 2) count++;
+	}
+	for (let y = 0; y < height; y++) {
+		for (let x = 0, i = y * width; x < width; x++, i++) {
+			let best = i32At(distance, i);
+			if (best == 0) continue;
+			if (x > 0 && i32At(distance, i - 1) + 3 < best) best = i32At(distance, i - 1) + 3;
+			if (y > 0) {
+				if (i32At(distance, i - width) + 3 < best) best = i32At(distance, i - width) + 3;
+				if (x > 0 && i32At(distance, i - width - 1) + 4 < best) best = i32At(distance, i - width - 1) + 4;
+				if (x < width - 1 && i32At(distance, i - width + 1) + 4 < best) best = i32At(distance, i - width + 1) + 4;
+			}
+			store<i32>(distance + (<usize>i << 2), best);
+		}
+	}
+	let maxDistance = 0;
+	for (let y = height - 1; y >= 0; y--) {
+		for (let x = width - 1, i = y * width + x; x >= 0; x--, i--) {
+			let best = i32At(distance, i);
+			if (best == 0) continue;
+			if (x < width - 1 && i32At(distance, i + 1) + 3 < best) best = i32At(distance, i + 1) + 3;
+			if (y < height - 1) {
+				if (i32At(distance, i + width) + 3 < best) best = i32At(distance, i + width) + 3;
+				if (x < width - 1 && i32At(distance, i + width + 1) + 4 < best) best = i32At(distance, i + width + 1) + 4;
+				if (x > 0 && i32At(distance, i + width - 1) + 4 < best) best = i32At(distance, i + width - 1) + 4;
+			}
+			store<i32>(distance + (<usize>i << 2), best);
+			if (u8At(state, i) == 2 && best > maxDistance) maxDistance = best;
+		}
+	}
+	// Without a context pixel every distance is `far`: the order is then the index order.
+	if (maxDistance > 3 * (width + height)) maxDistance = 0;
+	memory.fill(starts, 0, <usize>(maxDistance + 2) << 2);
+	for (let i = 0; i < n; i++) {
+		if (u8At(state, i) != 2) continue;
+		const d = min(i32At(distance, i), maxDistance);
+		store<i32>(starts + (<usize>(d + 1) << 2), i32At(starts, d + 1) + 1);
+	}
+	for (let d = 1; d < maxDistance + 2; d++) store<i32>(starts + (<usize>d << 2), i32At(starts, d) + i32At(starts, d - 1));
+	for (let i = 0; i < n; i++) {
+		if (u8At(state, i) != 2) continue;
+		const d = min(i32At(distance, i), maxDistance);
+		const at = i32At(starts, d);
+		store<i32>(order + (<usize>at << 2), i);
+		store<i32>(starts + (<usize>d << 2), at + 1);
+	}
+	return count;
+}
+
+/** The box padded by `radius`: context pixels' colour and tensor into `features`, gate and trust; others unreadable (gate +∞). */
+function packPadded(
+	features: usize, gate: usize, paddedTrust: usize, values: usize, tensor: usize, trust: usize, state: usize, disparity: usize,
+	width: i32, height: i32, radius: i32,
+): void {
+	const paddedWidth = width + 2 * radius;
+	const paddedCount = paddedWidth * (height + 2 * radius);
+	for (let p = 0; p < paddedCount; p++) setF32(gate, p, Infinity);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0, i = y * width, p = (y + radius) * paddedWidth + radius; x < width; x++, i++, p++) {
+			if (u8At(state, i) != 1) continue;
+			setF32(gate, p, gateOf(f32At(disparity, i)));
+			setF32(paddedTrust, p, f32At(trust, i));
+			for (let c = 0; c < 3; c++) {
+				setF32(features, 6 * p + c, f32At(values, 3 * i + c));
+				setF32(features, 6 * p + 3 + c, f32At(tensor, 3 * i + c));
+			}
+		}
+	}
+}

@@ -35,7 +35,11 @@ import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
  * The ball loop as a WebAssembly kernel (assembly/coherence-transport.ts, bit-identical; one instance per
  * process, its memory reused by every call): inpaint stage CPU, bench/ldi.ts, median of 3 in a process,
  * moon 662 → 541, shelf 653 → 547, hut 793 → 656 ms; first run of a fresh process moon 958 → 869, shelf
- * 753 → 625, hut 801 → 677 ms. Compiling the 2.3 kB module: 0.2 ms once per process.
+ * 753 → 625, hut 801 → 677 ms. Compiling the 2.3 kB module: 0.2 ms once per process. The trust,
+ * structure tensor and fill order run in the kernel too (2026-12-07; the box is copied in once): whole
+ * fresh builds against the tree before both this and the membrane kernel (membrane.ts), alternating,
+ * median of 7, --no-liftoff on both sides, CPU ×0.905 moon, ×0.895 shelf, ×0.956 hut (the membrane
+ * kernel alone, an earlier run: ×0.967, ×0.974, ×0.971).
  */
 
 /** Options for {@link CoherenceInpainter}. */
@@ -201,12 +205,8 @@ function fillUnblended(region: InpaintRegion, settings: CoherenceInpainterOption
 	}
 	if (Number.isFinite(settings.ringBreakRatio)) setAsideBrokenRing(values, state, box, settings.ringBreakRatio);
 	const membrane = withMembrane ? membraneFill(values, disparity, state, box, settings.disparityMargin, 'membrane') : undefined;
-	const trust = contextTrust(state, box.width, box.height, settings.edgeRingWeight);
-	const tensor = structureTensor(values, state, box.width, box.height, tensorRadius, settings.contrastFloor);
-	const order = fillOrder(state, box.width, box.height);
 	const tables = weightTables(radius, settings.anisotropy);
-	const coherence = scratch.float32('coherence', order.length);
-	const deferred = transport(values, disparity, state, trust, tensor, order, box.width, box.height, tables, settings, coherence);
+	const {order, coherence, deferred} = transport(values, disparity, state, box.width, box.height, tables, settings, tensorRadius);
 	if (deferred > 0) fillDeferred(values, disparity, state, box, settings.disparityMargin);
 	return {values, membrane, order, coherence, box};
 }
@@ -332,195 +332,6 @@ function copyIntoBox(region: InpaintRegion, box: WorkBox, values: Float32Array, 
 	return contextCount;
 }
 
-/**
- * Per box pixel, the weight of a context pixel as a source: `ringWeight` for those 4-adjacent to the
- * synthesis region (along a silhouette they mix in the occluder's colour), 1 for the rest.
- */
-function contextTrust(state: Uint8Array, width: number, height: number, ringWeight: number): Float32Array {
-	const trust = scratch.float32('trust', state.length);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0, i = y * width; x < width; x++, i++) {
-			if (state[i] !== 1) continue;
-			const nextToHole = (x > 0 && state[i - 1] === 2) || (x < width - 1 && state[i + 1] === 2) ||
-				(y > 0 && state[i - width] === 2) || (y < height - 1 && state[i + width] === 2);
-			trust[i] = nextToHole ? ringWeight : 1;
-		}
-	}
-	return trust;
-}
-
-/**
- * The smoothed luminance structure tensor (Jxx, Jxy, Jyy per pixel) over the context, carried into the
- * synthesis region by a membrane fill: tensors, not angles, are what averages correctly.
- */
-function structureTensor(values: Float32Array, state: Uint8Array, width: number, height: number, radius: number, contrastFloor: number): Float32Array {
-	const n = width * height;
-	const luminance = scratch.float32('luminance', n);
-	for (let i = 0; i < n; i++) luminance[i] = 0.299 * values[3 * i] + 0.587 * values[3 * i + 1] + 0.114 * values[3 * i + 2];
-	const tensor = scratch.float32('tensor', 3 * n);
-	const weight = scratch.float32('weight', n);
-	gradientProducts(luminance, state, width, height, tensor, weight);
-	const sums = scratch.float32('sums', 4 * n);
-	normalizedBoxBlur(tensor, weight, width, height, radius, sums);
-	normalizedBoxBlur(tensor, weight, width, height, radius, sums);
-	// Scaled to trace / (trace + floor): weak structure counts little in the mean the membrane takes,
-	// and in the hole the eigenvalues' ratio alone (not their size, which the membrane dilutes) is the coherence.
-	for (let i = 0; i < n; i++) {
-		const scale = 1 / (tensor[3 * i] + tensor[3 * i + 2] + contrastFloor);
-		tensor[3 * i] *= scale;
-		tensor[3 * i + 1] *= scale;
-		tensor[3 * i + 2] *= scale;
-	}
-	return tensor;
-}
-
-/**
- * Gradient outer products at context pixels whose 3×3 neighbourhood is context (weight 1 there), by
- * Scharr's derivative filters: central differences misread a staircased (aliased) line's direction by
- * 5° and its coherence as 0.74 instead of 1, and transport along a line 27° off the hole's edge then lost
- * phase at once.
- */
-function gradientProducts(luminance: Float32Array, state: Uint8Array, width: number, height: number, tensor: Float32Array, weight: Float32Array): void {
-	for (let y = 1; y < height - 1; y++) {
-		for (let x = 1, i = y * width + 1; x < width - 1; x++, i++) {
-			const up = i - width;
-			const down = i + width;
-			if (state[i] !== 1 || state[i - 1] !== 1 || state[i + 1] !== 1 || state[up] !== 1 || state[down] !== 1 ||
-				state[up - 1] !== 1 || state[up + 1] !== 1 || state[down - 1] !== 1 || state[down + 1] !== 1) continue;
-			const gx = (3 * (luminance[up + 1] - luminance[up - 1] + luminance[down + 1] - luminance[down - 1]) + 10 * (luminance[i + 1] - luminance[i - 1])) / 32;
-			const gy = (3 * (luminance[down - 1] - luminance[up - 1] + luminance[down + 1] - luminance[up + 1]) + 10 * (luminance[down] - luminance[up])) / 32;
-			tensor[3 * i] = gx * gx;
-			tensor[3 * i + 1] = gx * gy;
-			tensor[3 * i + 2] = gy * gy;
-			weight[i] = 1;
-		}
-	}
-}
-
-/**
- * In place, the `weight`-weighted mean of `values` (3 per pixel) over a (2r + 1)² box; pixels whose box
- * weighs nothing keep their value, and `weight` becomes the box's weight (so a second pass is a
- * triangle filter over the first's support). `scratch` holds 4 floats per pixel.
- */
-function normalizedBoxBlur(values: Float32Array, weight: Float32Array, width: number, height: number, r: number, scratch: Float32Array): void {
-	for (let y = 0; y < height; y++) {
-		const row = y * width;
-		let a = 0;
-		let b = 0;
-		let c = 0;
-		let w = 0;
-		for (let x = -r; x < width; x++) {
-			const entering = x + r;
-			if (entering < width) {
-				const i = row + entering;
-				const wi = weight[i];
-				a += wi * values[3 * i];
-				b += wi * values[3 * i + 1];
-				c += wi * values[3 * i + 2];
-				w += wi;
-			}
-			const leaving = x - r - 1;
-			if (leaving >= 0) {
-				const i = row + leaving;
-				const wi = weight[i];
-				a -= wi * values[3 * i];
-				b -= wi * values[3 * i + 1];
-				c -= wi * values[3 * i + 2];
-				w -= wi;
-			}
-			if (x < 0) continue;
-			const o = 4 * (row + x);
-			scratch[o] = a;
-			scratch[o + 1] = b;
-			scratch[o + 2] = c;
-			scratch[o + 3] = w;
-		}
-	}
-	for (let x = 0; x < width; x++) {
-		let a = 0;
-		let b = 0;
-		let c = 0;
-		let w = 0;
-		for (let y = -r; y < height; y++) {
-			const entering = y + r;
-			if (entering < height) {
-				const o = 4 * (entering * width + x);
-				a += scratch[o];
-				b += scratch[o + 1];
-				c += scratch[o + 2];
-				w += scratch[o + 3];
-			}
-			const leaving = y - r - 1;
-			if (leaving >= 0) {
-				const o = 4 * (leaving * width + x);
-				a -= scratch[o];
-				b -= scratch[o + 1];
-				c -= scratch[o + 2];
-				w -= scratch[o + 3];
-			}
-			if (y < 0) continue;
-			const i = y * width + x;
-			// Running sums of whole weights: a box that lost its last weighted pixel reads ≈ 0.
-			if (w < 1e-3) {
-				weight[i] = 0;
-				continue;
-			}
-			values[3 * i] = a / w;
-			values[3 * i + 1] = b / w;
-			values[3 * i + 2] = c / w;
-			weight[i] = w;
-		}
-	}
-}
-
-/**
- * The synthesis pixels ordered by their 3-4 chamfer distance from the context (orthogonal step 3,
- * diagonal 4: within 8 % of Euclidean), nearest first; integer distances make the sort a counting sort.
- */
-function fillOrder(state: Uint8Array, width: number, height: number): Int32Array {
-	const far = 0x3fffffff;
-	const distance = scratch.int32('distance', state.length);
-	let count = 0;
-	for (let i = 0; i < state.length; i++) {
-		distance[i] = state[i] === 1 ? 0 : far;
-		if (state[i] === 2) count++;
-	}
-	for (let y = 0; y < height; y++) {
-		for (let x = 0, i = y * width; x < width; x++, i++) {
-			let best = distance[i];
-			if (best === 0) continue;
-			if (x > 0 && distance[i - 1] + 3 < best) best = distance[i - 1] + 3;
-			if (y > 0) {
-				if (distance[i - width] + 3 < best) best = distance[i - width] + 3;
-				if (x > 0 && distance[i - width - 1] + 4 < best) best = distance[i - width - 1] + 4;
-				if (x < width - 1 && distance[i - width + 1] + 4 < best) best = distance[i - width + 1] + 4;
-			}
-			distance[i] = best;
-		}
-	}
-	let maxDistance = 0;
-	for (let y = height - 1; y >= 0; y--) {
-		for (let x = width - 1, i = y * width + x; x >= 0; x--, i--) {
-			let best = distance[i];
-			if (best === 0) continue;
-			if (x < width - 1 && distance[i + 1] + 3 < best) best = distance[i + 1] + 3;
-			if (y < height - 1) {
-				if (distance[i + width] + 3 < best) best = distance[i + width] + 3;
-				if (x < width - 1 && distance[i + width + 1] + 4 < best) best = distance[i + width + 1] + 4;
-				if (x > 0 && distance[i + width - 1] + 4 < best) best = distance[i + width - 1] + 4;
-			}
-			distance[i] = best;
-			if (state[i] === 2 && best > maxDistance) maxDistance = best;
-		}
-	}
-	const starts = new Int32Array(maxDistance + 2);
-	for (let i = 0; i < state.length; i++) if (state[i] === 2) starts[distance[i] + 1]++;
-	for (let d = 1; d < starts.length; d++) starts[d] += starts[d - 1];
-	const order = new Int32Array(count);
-	for (let i = 0; i < state.length; i++) if (state[i] === 2) order[starts[distance[i]]++] = i;
-	return order;
-}
-
 /** Ball offsets and, per quantized normal angle and anisotropy level, the weight of each offset. */
 export interface WeightTables {
 	dx: Int32Array;
@@ -576,6 +387,11 @@ function buildWeightTables(radius: number, anisotropy: number): WeightTables {
 /** The exports of assembly/coherence-transport.ts; pointers are byte offsets into `memory`. */
 interface TransportKernel extends KernelInstance {
 	heapBase(): number;
+	prepare(
+		values: number, state: number, disparity: number, width: number, height: number, tensorRadius: number, contrastFloor: number, ringWeight: number,
+		trust: number, luminance: number, tensor: number, weight: number, sums: number, distance: number, starts: number, order: number,
+		features: number, gate: number, paddedTrust: number, radius: number,
+	): number;
 	transport(
 		features: number, gate: number, trust: number, disparity: number, state: number, values: number, order: number, orderLength: number,
 		width: number, radius: number, relative: number, offsets: number, weights: number, margin: number, coherenceOut: number,
@@ -584,35 +400,34 @@ interface TransportKernel extends KernelInstance {
 }
 
 /**
- * The transport loop: fills the synthesis pixels in `order`, each the weighted mean of the known pixels
- * in its ball no nearer than it by more than the margin; a filled pixel becomes known (state 1, full
- * trust). Pixels with no such pixel keep state 2; returns their number.
+ * The transport and what it reads: each context pixel's trust as a source (`edgeRingWeight` for those
+ * 4-adjacent to the synthesis region: along a silhouette they mix in the occluder's colour), the smoothed
+ * luminance structure tensor over the context (Scharr gradients, two normalized box blurs of
+ * `tensorRadius`, scaled to trace / (trace + `contrastFloor`)), and the fill order (synthesis pixels by
+ * their 3-4 chamfer distance from the context, nearest first). Then fills the synthesis pixels in that
+ * order, each the weighted mean of the known pixels in its ball no nearer than it by more than the
+ * margin; a filled pixel becomes known (state 1, full trust). Pixels with no such pixel keep state 2.
+ * Returns the order (box indices), the coherence each pixel was transported with (both valid until the
+ * next call) and the number of pixels left unfilled.
  */
 export type TransportLoop = (
-	values: Float32Array, disparity: Float32Array, state: Uint8Array, trust: Float32Array, tensor: Float32Array, order: Int32Array,
-	width: number, height: number, tables: WeightTables, settings: CoherenceInpainterOptions, coherenceOut: Float32Array,
-) => number;
+	values: Float32Array, disparity: Float32Array, state: Uint8Array, width: number, height: number, tables: WeightTables,
+	settings: CoherenceInpainterOptions, tensorRadius: number,
+) => {order: Int32Array; coherence: Float32Array; deferred: number};
 
 /** One kernel instance per process: its memory, grown to the largest box so far, serves every call. */
 let kernel: TransportKernel | undefined;
 /** The weight tables now at the start of the kernel's memory. */
 let tablesInKernel: WeightTables | undefined;
 
-/** Largest finite float32: gates are clamped below it, so only an unknown pixel's +∞ fails every ceiling. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
- * {@link TransportLoop} in WebAssembly (assembly/coherence-transport.ts). The ball is read ~90 times per
- * pixel, so the loop works on a copy of the box padded by the radius (no bounds test), with colour and
- * tensor side by side (6 floats per pixel) and one gate per pixel that folds "known" and "not nearer"
- * into one comparison: the known pixel's disparity, +∞ for the others. That copy is made straight into
- * the kernel's memory; the box's disparity, state, colour and order are copied in (16 bytes per pixel
- * against the ~2 kB the loop reads per pixel) and colour, state and coherence back.
+ * {@link TransportLoop} in WebAssembly (assembly/coherence-transport.ts): the box's colour, state and
+ * disparity are copied in (17 bytes per pixel), the kernel derives the trust, the tensor and the order
+ * there, and lays out what the ball loop reads (~2 kB per pixel) as a copy of the box padded by the
+ * radius (no bounds test), with colour and tensor side by side and one gate per pixel that folds
+ * "known" and "not nearer" into one comparison; colour, state, order and coherence are copied back.
  */
-function transportInKernel(
-	values: Float32Array, disparity: Float32Array, state: Uint8Array, trust: Float32Array, tensor: Float32Array, order: Int32Array,
-	width: number, height: number, tables: WeightTables, settings: CoherenceInpainterOptions, coherenceOut: Float32Array,
-): number {
+const transportInKernel: TransportLoop = (values, disparity, state, width, height, tables, settings, tensorRadius) => {
 	kernel ??= instantiateKernel<TransportKernel>('coherence-transport');
 	const {dx, dy, weights} = tables;
 	const offsets = dx.length;
@@ -620,7 +435,6 @@ function transportInKernel(
 	const paddedWidth = width + 2 * radius;
 	const paddedCount = paddedWidth * (height + 2 * radius);
 	const n = width * height;
-	const m = order.length;
 	let end = align16(kernel.heapBase());
 	const take = (bytes: number): number => {
 		const at = end;
@@ -634,12 +448,19 @@ function transportInKernel(
 	const usableTrustAt = take(4 * offsets);
 	const featuresAt = take(24 * paddedCount);
 	const gateAt = take(4 * paddedCount);
-	const trustAt = take(4 * paddedCount);
+	const paddedTrustAt = take(4 * paddedCount);
 	const disparityAt = take(4 * n);
 	const valuesAt = take(12 * n);
-	const orderAt = take(4 * m);
-	const coherenceAt = take(4 * m);
 	const stateAt = take(n);
+	const trustAt = take(4 * n);
+	const luminanceAt = take(4 * n);
+	const tensorAt = take(12 * n);
+	const weightAt = take(4 * n);
+	const sumsAt = take(16 * n);
+	const distanceAt = take(4 * n);
+	const startsAt = take(4 * (3 * (width + height) + 2));
+	const orderAt = take(4 * n);
+	const coherenceAt = take(4 * n);
 	const {memory} = kernel;
 	if (end > memory.buffer.byteLength) {
 		memory.grow(Math.ceil((end - memory.buffer.byteLength) / WASM_PAGE_BYTES));
@@ -653,58 +474,33 @@ function transportInKernel(
 	}
 	const relative = new Int32Array(buffer, relativeAt, offsets);
 	for (let k = 0; k < offsets; k++) relative[k] = dy[k] * paddedWidth + dx[k];
-	packPadded(new Float32Array(buffer, featuresAt, 6 * paddedCount), new Float32Array(buffer, gateAt, paddedCount),
-		new Float32Array(buffer, trustAt, paddedCount), values, tensor, trust, state, disparity, width, height, radius);
 	new Float32Array(buffer, disparityAt, n).set(disparity);
 	const kernelValues = new Float32Array(buffer, valuesAt, 3 * n);
 	kernelValues.set(values);
 	const kernelState = new Uint8Array(buffer, stateAt, n);
 	kernelState.set(state);
-	new Int32Array(buffer, orderAt, m).set(order);
+	const m = kernel.prepare(
+		valuesAt, stateAt, disparityAt, width, height, tensorRadius, settings.contrastFloor, settings.edgeRingWeight,
+		trustAt, luminanceAt, tensorAt, weightAt, sumsAt, distanceAt, startsAt, orderAt, featuresAt, gateAt, paddedTrustAt, radius,
+	);
 	const kernelCoherence = new Float32Array(buffer, coherenceAt, m).fill(0);
 	const deferred = kernel.transport(
-		featuresAt, gateAt, trustAt, disparityAt, stateAt, valuesAt, orderAt, m, width, radius, relativeAt, offsets, weightsAt,
+		featuresAt, gateAt, paddedTrustAt, disparityAt, stateAt, valuesAt, orderAt, m, width, radius, relativeAt, offsets, weightsAt,
 		settings.disparityMargin, coherenceAt, usableOffsetAt, usablePixelAt, usableTrustAt,
 	);
 	values.set(kernelValues);
 	state.set(kernelState);
-	coherenceOut.set(kernelCoherence);
-	return deferred;
-}
+	const order = scratch.int32('order', m);
+	order.set(new Int32Array(buffer, orderAt, m));
+	const coherence = scratch.float32('coherence', m);
+	coherence.set(kernelCoherence);
+	return {order, coherence, deferred};
+};
 
 const WASM_PAGE_BYTES = 65536;
 
 function align16(bytes: number): number {
 	return (bytes + 15) & ~15;
-}
-
-/** A known pixel's gate: its disparity, NaN as -∞ (always usable, as `d > ceiling` was false), at most FLOAT32_MAX. */
-function gateOf(disparity: number): number {
-	if (Number.isNaN(disparity)) return -Infinity;
-	return disparity < FLOAT32_MAX ? disparity : FLOAT32_MAX;
-}
-
-/**
- * The box padded by `radius` on every side, into `features` (RGB, tensor), `gate` and `paddedTrust`;
- * padding and unknown pixels unreadable (gate +∞; their features and trust are never read).
- */
-function packPadded(
-	features: Float32Array, gate: Float32Array, paddedTrust: Float32Array,
-	values: Float32Array, tensor: Float32Array, trust: Float32Array, state: Uint8Array, disparity: Float32Array, width: number, height: number, radius: number,
-): void {
-	const paddedWidth = width + 2 * radius;
-	gate.fill(Infinity);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0, i = y * width, p = (y + radius) * paddedWidth + radius; x < width; x++, i++, p++) {
-			if (state[i] !== 1) continue;
-			gate[p] = gateOf(disparity[i]);
-			paddedTrust[p] = trust[i];
-			for (let c = 0; c < 3; c++) {
-				features[6 * p + c] = values[3 * i + c];
-				features[6 * p + 3 + c] = tensor[3 * i + c];
-			}
-		}
-	}
 }
 
 /**
