@@ -49,15 +49,7 @@ export async function inpaintCoarseToFine(inpainter: ColorInpainter, region: Inp
 	// fineMask: filled at full resolution (the fine zone and the fade); farMask: filled by the coarse pass.
 	const fineMask = new Uint8Array(n);
 	const farMask = new Uint8Array(n);
-	let farCount = 0;
-	for (let i = 0; i < n; i++) {
-		if (!synthesisMask[i]) continue;
-		if (distance[i] <= fadeEnd) fineMask[i] = 1;
-		if (distance[i] > fineDistancePixels) {
-			farMask[i] = 1;
-			farCount++;
-		}
-	}
+	const farCount = splitByDistance(synthesisMask, distance, fineDistancePixels, fadeEnd, fineMask, farMask);
 	if (farCount === 0) return inpainter.inpaintColor(region);
 
 	const color = Uint8Array.from(region.color);
@@ -75,6 +67,26 @@ export async function inpaintCoarseToFine(inpainter: ColorInpainter, region: Inp
 	const coarseColor = await inpainter.inpaintColor(coarse);
 	upsampleFar(coarseColor, coarse, factor, region, distance, farMask, fineDistancePixels, fadeEnd, color);
 	return color;
+}
+
+/**
+ * Marks the synthesis pixels within `fadeEnd` of the context in `fineMask` and those past
+ * `fineDistancePixels` in `farMask` (the fade is in both); returns the far ones' number. Its own
+ * function: see the note above blendMembrane in coherence.ts.
+ */
+function splitByDistance(
+	synthesisMask: Uint8Array, distance: Float32Array, fineDistancePixels: number, fadeEnd: number, fineMask: Uint8Array, farMask: Uint8Array,
+): number {
+	let farCount = 0;
+	for (let i = 0; i < synthesisMask.length; i++) {
+		if (!synthesisMask[i]) continue;
+		if (distance[i] <= fadeEnd) fineMask[i] = 1;
+		if (distance[i] > fineDistancePixels) {
+			farMask[i] = 1;
+			farCount++;
+		}
+	}
+	return farCount;
 }
 
 function unionBounds(a: Bounds, b: Bounds): Bounds {

@@ -1,4 +1,4 @@
-import {maskBounds} from './bounds.js';
+import {type Bounds, maskBounds} from './bounds.js';
 import {contextLevels, ringBreaksFromContext} from './context-levels.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
 import {fillMembraneInPlace} from './membrane.js';
@@ -163,14 +163,22 @@ export function transportColor(
 	const fill = fillUnblended(region, settings, transport, share > 0);
 	if (fill === undefined) return undefined;
 	const {values, membrane, order, coherence} = fill;
-	if (membrane) {
-		for (let o = 0; o < order.length; o++) {
-			const p = order[o];
-			const weight = share * membraneGate(values, membrane, p, coherence[o], settings.agreementLevels);
-			for (let c = 0; c < 3; c++) values[3 * p + c] += weight * (membrane[3 * p + c] - values[3 * p + c]);
-		}
-	}
+	if (membrane) blendMembrane(values, membrane, order, coherence, share, settings.agreementLevels);
 	return {values, box: fill.box};
+}
+
+// One function per hot loop, here and below: V8 compiles a loop of a fresh process on the spot (on-stack
+// replacement) and throws the code away when the function then reaches code that has not run yet, so a
+// loop followed by more code in the same function was compiled again for every large region (moon.jpg:
+// transportColor 19 deoptimizations in one build).
+
+/** Moves each synthesis pixel `share` of the way to the membrane fill, as far as {@link membraneGate} allows. */
+function blendMembrane(values: Float32Array, membrane: Float32Array, order: Int32Array, coherence: Float32Array, share: number, agreementLevels: number): void {
+	for (let o = 0; o < order.length; o++) {
+		const p = order[o];
+		const weight = share * membraneGate(values, membrane, p, coherence[o], agreementLevels);
+		for (let c = 0; c < 3; c++) values[3 * p + c] += weight * (membrane[3 * p + c] - values[3 * p + c]);
+	}
 }
 
 /** Transport and (when `withMembrane`) membrane fills of `region`, before they are blended. */
@@ -269,16 +277,35 @@ function validatedMembraneShare(region: InpaintRegion, settings: CoherenceInpain
 	const cropWidth = bounds.right - bounds.left + 1;
 	const cropHeight = bounds.bottom - bounds.top + 1;
 	const cropState = scratch.uint8('cropState', cropWidth * cropHeight);
-	for (let y = 0; y < cropHeight; y++) {
-		for (let x = 0, c = y * cropWidth, i = (y + bounds.top) * width + bounds.left; x < cropWidth; x++, c++, i++) {
-			cropState[c] = synthesisMask[i] ? 2 : contextMask[i];
-		}
-	}
+	cropStates(synthesisMask, contextMask, width, bounds, cropState);
 	const levels = scratch.uint8('levels', cropWidth * cropHeight);
 	contextLevels(cropState, cropWidth, cropHeight, depth + 1, levels, scratch.int32('queue', cropWidth * cropHeight));
 	const testContext = scratch.uint8('testContext', width * height);
 	testContext.set(contextMask);
 	const testSynthesis = scratch.uint8('testSynthesis', width * height);
+	const bandCount = hideValidationBand(levels, width, bounds, testContext, testSynthesis);
+	if (bandCount < MIN_VALIDATION_PIXELS || !hasAtLeast(testContext, MIN_VALIDATION_PIXELS)) return undefined;
+	// Colours are read only where the context mask is set: the band's true colours stay hidden.
+	const fill = fillUnblended({...region, contextMask: testContext, synthesisMask: testSynthesis}, settings, transport, true);
+	if (fill?.membrane === undefined) return undefined;
+	return leastSquaresShare(fill, fill.membrane, color, width, settings.agreementLevels);
+}
+
+/** Per pixel of `bounds`: 2 synthesis, else the context mask's value. */
+function cropStates(synthesisMask: Uint8Array, contextMask: Uint8Array, width: number, bounds: Bounds, cropState: Uint8Array): void {
+	const cropWidth = bounds.right - bounds.left + 1;
+	const cropHeight = bounds.bottom - bounds.top + 1;
+	for (let y = 0; y < cropHeight; y++) {
+		for (let x = 0, c = y * cropWidth, i = (y + bounds.top) * width + bounds.left; x < cropWidth; x++, c++, i++) {
+			cropState[c] = synthesisMask[i] ? 2 : contextMask[i];
+		}
+	}
+}
+
+/** Takes every ring (level ≥ 1) out of the test context and makes levels ≥ 2 its synthesis; returns their number. */
+function hideValidationBand(levels: Uint8Array, width: number, bounds: Bounds, testContext: Uint8Array, testSynthesis: Uint8Array): number {
+	const cropWidth = bounds.right - bounds.left + 1;
+	const cropHeight = bounds.bottom - bounds.top + 1;
 	let bandCount = 0;
 	for (let y = 0; y < cropHeight; y++) {
 		for (let x = 0, c = y * cropWidth, i = (y + bounds.top) * width + bounds.left; x < cropWidth; x++, c++, i++) {
@@ -290,16 +317,17 @@ function validatedMembraneShare(region: InpaintRegion, settings: CoherenceInpain
 			}
 		}
 	}
-	if (bandCount < MIN_VALIDATION_PIXELS || !hasAtLeast(testContext, MIN_VALIDATION_PIXELS)) return undefined;
-	// Colours are read only where the context mask is set: the band's true colours stay hidden.
-	const fill = fillUnblended({...region, contextMask: testContext, synthesisMask: testSynthesis}, settings, transport, true);
-	if (fill?.membrane === undefined) return undefined;
-	const {values, membrane, order, coherence, box} = fill;
+	return bandCount;
+}
+
+/** The share of the membrane's step that brings the blend closest to `color` over the filled band (least squares, 0..1). */
+function leastSquaresShare(fill: UnblendedFill, membrane: Float32Array, color: Uint8Array, width: number, agreementLevels: number): number | undefined {
+	const {values, order, coherence, box} = fill;
 	let correlation = 0;
 	let energy = 0;
 	for (let o = 0; o < order.length; o++) {
 		const p = order[o];
-		const gate = membraneGate(values, membrane, p, coherence[o], settings.agreementLevels);
+		const gate = membraneGate(values, membrane, p, coherence[o], agreementLevels);
 		const x = p % box.width;
 		const i = ((p - x) / box.width + box.top) * width + x + box.left;
 		for (let c = 0; c < 3; c++) {
@@ -509,20 +537,35 @@ function align16(bytes: number): number {
  * undefined when there is none.
  */
 function membraneFill(values: Float32Array, disparity: Float32Array, state: Uint8Array, box: WorkBox, margin: number, slot: string): Float32Array | undefined {
-	let nearestHole = -Infinity;
-	for (let i = 0; i < state.length; i++) if (state[i] === 2) nearestHole = Math.max(nearestHole, disparity[i]);
-	const farEnough = nearestHole + margin;
+	const farEnough = nearestSynthesisDisparity(state, disparity) + margin;
 	const known = scratch.uint8('known', state.length);
 	const unknown = scratch.uint8('unknown', state.length);
-	for (let i = 0; i < state.length; i++) {
-		if (state[i] === 2 || state[i] === SET_ASIDE) unknown[i] = 1;
-		else if (state[i] === 1 && disparity[i] <= farEnough) known[i] = 1;
-	}
-	if (!known.includes(1)) return undefined;
+	if (!membraneMasks(state, disparity, farEnough, known, unknown)) return undefined;
 	const membrane = scratch.float32(slot, values.length);
 	membrane.set(values);
 	fillMembraneInPlace(membrane, 3, box.width, box.height, known, unknown, {fallbackValue: 128});
 	return membrane;
+}
+
+/** The largest disparity of a synthesis pixel (state 2); -∞ when there is none. */
+function nearestSynthesisDisparity(state: Uint8Array, disparity: Float32Array): number {
+	let nearest = -Infinity;
+	for (let i = 0; i < state.length; i++) if (state[i] === 2) nearest = Math.max(nearest, disparity[i]);
+	return nearest;
+}
+
+/** The membrane's unknowns (synthesis and set-aside pixels) and knowns (context no nearer than `farEnough`); whether any is known. */
+function membraneMasks(state: Uint8Array, disparity: Float32Array, farEnough: number, known: Uint8Array, unknown: Uint8Array): boolean {
+	let anyKnown = false;
+	for (let i = 0; i < state.length; i++) {
+		if (state[i] === 2 || state[i] === SET_ASIDE) {
+			unknown[i] = 1;
+		} else if (state[i] === 1 && disparity[i] <= farEnough) {
+			known[i] = 1;
+			anyKnown = true;
+		}
+	}
+	return anyKnown;
 }
 
 /** Membrane fill of the synthesis pixels transport could not reach, from the known pixels no nearer than them. */

@@ -80,25 +80,39 @@ export function inpaintDisparity(region: InpaintRegion, options: Partial<Inpaint
 	const plane = fitPlaneAround(region, settings, hole);
 
 	// The membrane reads the context only where it touches the synthesis region, inside its bounds + 1.
-	const near = growBounds(hole, 1, width, height);
 	const residual = new Float32Array(width * height);
+	contextResidual(region.disparity, contextMask, width, growBounds(hole, 1, width, height), plane, residual);
+	fillMembraneInPlace(residual, 1, width, height, contextMask, synthesisMask, settings.membrane);
+	planePlusResidual(synthesisMask, contextMask, disparityCeiling, width, hole, plane, residual, settings.minDisparity, result);
+	return result;
+}
+
+// One function per loop: V8 compiles a running loop of a fresh process on the spot and discards that code
+// when the function goes on into code that has not run yet (see blendMembrane in coherence.ts).
+
+/** The context's disparity minus the plane, within `near`. */
+function contextResidual(disparity: Float32Array, contextMask: Uint8Array, width: number, near: Bounds, plane: DisparityPlane, residual: Float32Array): void {
 	for (let y = near.top; y <= near.bottom; y++) {
 		for (let x = near.left, i = y * width + x; x <= near.right; x++, i++) {
-			if (contextMask[i]) residual[i] = region.disparity[i] - evaluatePlane(plane, x, y);
+			if (contextMask[i]) residual[i] = disparity[i] - evaluatePlane(plane, x, y);
 		}
 	}
-	fillMembraneInPlace(residual, 1, width, height, contextMask, synthesisMask, settings.membrane);
+}
 
+/** The synthesis pixels of `hole`: plane plus filled residual, at least `minDisparity`, at most their ceiling. */
+function planePlusResidual(
+	synthesisMask: Uint8Array, contextMask: Uint8Array, disparityCeiling: Float32Array, width: number, hole: Bounds, plane: DisparityPlane,
+	residual: Float32Array, minDisparity: number, result: Float32Array,
+): void {
 	for (let y = hole.top; y <= hole.bottom; y++) {
 		for (let x = hole.left, i = y * width + x; x <= hole.right; x++, i++) {
 			if (!synthesisMask[i] || contextMask[i]) continue;
 			let value = evaluatePlane(plane, x, y) + residual[i];
-			if (!(value >= settings.minDisparity)) value = settings.minDisparity;
+			if (!(value >= minDisparity)) value = minDisparity;
 			if (value > disparityCeiling[i]) value = disparityCeiling[i];
 			result[i] = value;
 		}
 	}
-	return result;
 }
 
 /**
@@ -125,45 +139,18 @@ function fitPlaneAround(region: InpaintRegion, settings: InpaintDisparityOptions
 	const {width, height, contextMask, disparity} = region;
 	const band = settings.fitBandPixels;
 	const area = hole.right < 0 ? hole : growBounds(hole, Math.ceil(band) + 1, width, height);
-	const areaWidth = area.right - area.left + 1;
-	const areaHeight = area.bottom - area.top + 1;
 	const inBand = bandAroundSynthesis(region, area, Math.floor(band));
-	let nearCount = 0;
-	for (let y = 0; y < areaHeight; y++) {
-		for (let x = 0, i = (y + area.top) * width + area.left; x < areaWidth; x++, i++) {
-			if (contextMask[i] && Number.isFinite(disparity[i]) && inBand[y * areaWidth + x]) nearCount++;
-		}
-	}
+	const nearCount = countNearSamples(contextMask, disparity, width, area, inBand);
 	const useNearOnly = nearCount >= 3;
-	let candidateCount = nearCount;
-	if (!useNearOnly) {
-		candidateCount = 0;
-		for (let i = 0; i < contextMask.length; i++) if (contextMask[i] && Number.isFinite(disparity[i])) candidateCount++;
-	}
+	const candidateCount = useNearOnly ? nearCount : countFiniteContext(contextMask, disparity);
 	if (candidateCount === 0) return {slopeX: 0, slopeY: 0, offset: settings.minDisparity, centerX: 0, centerY: 0};
 	const stride = Math.max(1, Math.ceil(candidateCount / settings.maxFitSamples));
-
-	// A Weyl sequence picks one candidate in `stride` without the aliasing of every stride-th one (which,
-	// with rows of candidates a multiple of the stride long, samples a few columns only).
-	const keepFraction = 1 / stride;
 	const capacity = Math.ceil(candidateCount / stride) + 16;
 	const xs = new Float64Array(capacity);
 	const ys = new Float64Array(capacity);
 	const ds = new Float64Array(capacity);
-	let candidate = 0;
-	let n = 0;
 	const scan = useNearOnly ? area : {left: 0, top: 0, right: width - 1, bottom: height - 1};
-	for (let y = scan.top; y <= scan.bottom && n < capacity; y++) {
-		for (let x = scan.left, i = y * width + x; x <= scan.right && n < capacity; x++, i++) {
-			if (!contextMask[i] || !Number.isFinite(disparity[i])) continue;
-			if (useNearOnly && !inBand[(y - area.top) * areaWidth + x - area.left]) continue;
-			if (stride > 1 && ((candidate++ * GOLDEN_FRACTION) % 1) >= keepFraction) continue;
-			xs[n] = x;
-			ys[n] = y;
-			ds[n] = disparity[i];
-			n++;
-		}
-	}
+	const n = collectSamples(contextMask, disparity, width, scan, useNearOnly ? inBand : undefined, area, stride, xs, ys, ds);
 
 	let centerX = 0;
 	let centerY = 0;
@@ -190,6 +177,58 @@ function fitPlaneAround(region: InpaintRegion, settings: InpaintDisparityOptions
 		plane = solveWeightedPlane(xs, ys, ds, weights, n, centerX, centerY);
 	}
 	return plane;
+}
+
+// One function per loop below: V8 compiles a running loop of a fresh process on the spot and discards that
+// code when the function goes on into code that has not run yet (see blendMembrane in coherence.ts).
+
+/** Context pixels of `area` with a finite disparity inside the band (`inBand`, area-local). */
+function countNearSamples(contextMask: Uint8Array, disparity: Float32Array, width: number, area: Bounds, inBand: Uint8Array): number {
+	const areaWidth = area.right - area.left + 1;
+	const areaHeight = area.bottom - area.top + 1;
+	let nearCount = 0;
+	for (let y = 0; y < areaHeight; y++) {
+		for (let x = 0, i = (y + area.top) * width + area.left; x < areaWidth; x++, i++) {
+			if (contextMask[i] && Number.isFinite(disparity[i]) && inBand[y * areaWidth + x]) nearCount++;
+		}
+	}
+	return nearCount;
+}
+
+/** Context pixels with a finite disparity. */
+function countFiniteContext(contextMask: Uint8Array, disparity: Float32Array): number {
+	let count = 0;
+	for (let i = 0; i < contextMask.length; i++) if (contextMask[i] && Number.isFinite(disparity[i])) count++;
+	return count;
+}
+
+/**
+ * The fit samples of `scan` (context, finite disparity, inside `inBand` when given), one candidate in
+ * `stride`, into xs, ys, ds (at most their length); returns their number. A Weyl sequence picks one
+ * candidate in `stride` without the aliasing of every stride-th one (which, with rows of candidates a
+ * multiple of the stride long, samples a few columns only).
+ */
+function collectSamples(
+	contextMask: Uint8Array, disparity: Float32Array, width: number, scan: Bounds, inBand: Uint8Array | undefined, area: Bounds, stride: number,
+	xs: Float64Array, ys: Float64Array, ds: Float64Array,
+): number {
+	const areaWidth = area.right - area.left + 1;
+	const capacity = xs.length;
+	const keepFraction = 1 / stride;
+	let candidate = 0;
+	let n = 0;
+	for (let y = scan.top; y <= scan.bottom && n < capacity; y++) {
+		for (let x = scan.left, i = y * width + x; x <= scan.right && n < capacity; x++, i++) {
+			if (!contextMask[i] || !Number.isFinite(disparity[i])) continue;
+			if (inBand && !inBand[(y - area.top) * areaWidth + x - area.left]) continue;
+			if (stride > 1 && ((candidate++ * GOLDEN_FRACTION) % 1) >= keepFraction) continue;
+			xs[n] = x;
+			ys[n] = y;
+			ds[n] = disparity[i];
+			n++;
+		}
+	}
+	return n;
 }
 
 /**

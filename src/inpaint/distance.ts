@@ -14,6 +14,15 @@ const DIAGONAL_STEP = Math.SQRT2;
 export function chamferDistance(mask: Uint8Array, width: number, height: number): Float32Array {
 	const distance = new Float32Array(width * height);
 	for (let i = 0; i < distance.length; i++) distance[i] = mask[i] ? 0 : Infinity;
+	forwardPass(distance, width, height);
+	backwardPass(distance, width, height);
+	return distance;
+}
+
+// One function per pass: V8 compiles a running loop of a fresh process on the spot and discards that code
+// when the function goes on into code that has not run yet (see blendMembrane in coherence.ts).
+
+function forwardPass(distance: Float32Array, width: number, height: number): void {
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
 			const i = y * width + x;
@@ -27,6 +36,9 @@ export function chamferDistance(mask: Uint8Array, width: number, height: number)
 			distance[i] = best;
 		}
 	}
+}
+
+function backwardPass(distance: Float32Array, width: number, height: number): void {
 	for (let y = height - 1; y >= 0; y--) {
 		for (let x = width - 1; x >= 0; x--) {
 			const i = y * width + x;
@@ -40,5 +52,4 @@ export function chamferDistance(mask: Uint8Array, width: number, height: number)
 			distance[i] = best;
 		}
 	}
-	return distance;
 }
