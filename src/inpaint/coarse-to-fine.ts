@@ -134,8 +134,12 @@ function downsampleRegion(region: InpaintRegion, color: Uint8Array, known: Uint8
 	const coarseWidth = Math.ceil(width / factor);
 	const coarseHeight = Math.ceil(height / factor);
 	const coarse = createInpaintRegion(coarseWidth, coarseHeight);
+	// Branch-free sums and flags: V8 compiles this loop while it is still in the first rows (in a top
+	// strip, all far cells) and threw that code away when the first context cell took the other branch.
 	for (let cy = 0; cy < coarseHeight; cy++) {
+		const yEnd = Math.min(height, (cy + 1) * factor);
 		for (let cx = 0; cx < coarseWidth; cx++) {
+			const xEnd = Math.min(width, (cx + 1) * factor);
 			let count = 0;
 			let knownCount = 0;
 			let farCount = 0;
@@ -144,31 +148,30 @@ function downsampleRegion(region: InpaintRegion, color: Uint8Array, known: Uint8
 			let b = 0;
 			let disparitySum = 0;
 			let ceiling = Infinity;
-			for (let y = cy * factor; y < Math.min(height, (cy + 1) * factor); y++) {
-				for (let x = cx * factor; x < Math.min(width, (cx + 1) * factor); x++) {
+			for (let y = cy * factor; y < yEnd; y++) {
+				for (let x = cx * factor; x < xEnd; x++) {
 					const i = y * width + x;
+					const isKnown = known[i];
 					count++;
 					disparitySum += region.disparity[i];
 					ceiling = Math.min(ceiling, region.disparityCeiling[i]);
-					if (farMask[i]) farCount++;
-					if (!known[i]) continue;
-					knownCount++;
-					r += color[i * 3];
-					g += color[i * 3 + 1];
-					b += color[i * 3 + 2];
+					farCount += farMask[i];
+					knownCount += isKnown;
+					r += isKnown * color[i * 3];
+					g += isKnown * color[i * 3 + 1];
+					b += isKnown * color[i * 3 + 2];
 				}
 			}
 			const c = cy * coarseWidth + cx;
+			const isSynthesis = farCount > 0 ? 1 : 0;
+			const isContext = (1 - isSynthesis) * (knownCount === count ? 1 : 0);
 			coarse.disparity[c] = disparitySum / count;
 			coarse.disparityCeiling[c] = ceiling;
-			if (farCount > 0) {
-				coarse.synthesisMask[c] = 1;
-			} else if (knownCount === count) {
-				coarse.contextMask[c] = 1;
-				coarse.color[c * 3] = Math.round(r / count);
-				coarse.color[c * 3 + 1] = Math.round(g / count);
-				coarse.color[c * 3 + 2] = Math.round(b / count);
-			}
+			coarse.synthesisMask[c] = isSynthesis;
+			coarse.contextMask[c] = isContext;
+			coarse.color[c * 3] = isContext * Math.round(r / count);
+			coarse.color[c * 3 + 1] = isContext * Math.round(g / count);
+			coarse.color[c * 3 + 2] = isContext * Math.round(b / count);
 		}
 	}
 	return coarse;
