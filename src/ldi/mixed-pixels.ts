@@ -50,14 +50,34 @@ export const MIXED_PIXEL_DEFAULTS: MixedPixelOptions = {
  * ```
  */
 export function assignMixedPixels(image: RgbImage, disparity: FloatImage, edges: DepthEdges, options: Partial<MixedPixelOptions> = {}): {disparity: FloatImage; movedPixels: number} {
+	const {pixels, values} = mixedPixelMoves(image, disparity, edges, options);
+	const assigned = disparity.data.slice();
+	for (let k = 0; k < pixels.length; k++) assigned[pixels[k]] = values[k];
+	return {disparity: {width: disparity.width, height: disparity.height, data: assigned}, movedPixels: pixels.length};
+}
+
+/**
+ * What {@link assignMixedPixels} changes, without copying the image: the mixed pixels (ascending) and
+ * the disparity each takes. Every test reads `disparity` as given, so the moves may then be written
+ * into it in place.
+ *
+ * ```ts
+ * const moves = mixedPixelMoves(image, filtered, edges, {thresholdDisparity: 0.02});
+ * for (let k = 0; k < moves.pixels.length; k++) filtered.data[moves.pixels[k]] = moves.values[k];
+ * ```
+ */
+export function mixedPixelMoves(image: RgbImage, disparity: FloatImage, edges: DepthEdges, options: Partial<MixedPixelOptions> = {}): {pixels: Int32Array; values: Float32Array} {
 	const {coverage, minContrastSquared, thresholdDisparity} = {...MIXED_PIXEL_DEFAULTS, ...options};
 	const {width, height} = disparity;
 	const source = disparity.data;
-	const assigned = source.slice();
 	const rgb = image.data;
+	// Only the kept edges' silhouette pixels can move: the rest of the image is never looked at.
+	const {keptPixels} = edges;
+	const pixels = new Int32Array(keptPixels.length);
+	const values = new Float32Array(keptPixels.length);
 	let movedPixels = 0;
-	for (let q = 0; q < source.length; q++) {
-		if (edges.edgeOfPixel[q]! < 0) continue;
+	for (let j = 0; j < keptPixels.length; j++) {
+		const q = keptPixels[j]!;
 		const x = q % width;
 		const y = (q - x) / width;
 		const own = source[q]!;
@@ -86,9 +106,10 @@ export function assignMixedPixels(image: RgbImage, disparity: FloatImage, edges:
 			if (contrast >= minContrastSquared && along >= coverage * contrast) nearest = near;
 		}
 		if (nearest !== own) {
-			assigned[q] = nearest;
+			pixels[movedPixels] = q;
+			values[movedPixels] = nearest;
 			movedPixels++;
 		}
 	}
-	return {disparity: {width, height, data: assigned}, movedPixels};
+	return {pixels: pixels.slice(0, movedPixels), values: values.slice(0, movedPixels)};
 }

@@ -62,6 +62,8 @@ export interface SnappedDisparity {
 	zone: Uint8Array;
 	/** Zone pixels whose disparity changed. */
 	changedPixels: number;
+	/** The pixels whose disparity differs from the input's, ascending (where to update the edges: updateDepthEdges). */
+	changed: Int32Array;
 }
 
 const NOT_IN_ZONE = 255;
@@ -100,7 +102,7 @@ export function snapDepthEdgesToColor(image: RgbImage, disparity: FloatImage, ed
 	const winner = nearestTrustedPixel(nearness, disparity.data, zonePixels, width, height, settings.likelihoodWeight, settings.disparityWeight, scratch);
 	let changedPixels = applyWinners(snapped, disparity.data, zonePixels, winner, settings.thresholdDisparity);
 	changedPixels += joinIsolatedPixels(snapped, zonePixels, width, height, settings.thresholdDisparity);
-	return {disparity: {width, height, data: snapped}, zone, changedPixels};
+	return {disparity: {width, height, data: snapped}, zone, changedPixels, changed: differingPixels(snapped, disparity.data, zonePixels)};
 }
 
 /**
@@ -111,8 +113,9 @@ function zoneRings(edges: DepthEdges, disparity: FloatImage, threshold: number, 
 	const {width, height, data} = disparity;
 	const ring = new Uint8Array(width * height).fill(NOT_IN_ZONE);
 	let tail = 0;
-	for (let i = 0; i < ring.length; i++) {
-		if (edges.edgeOfPixel[i] < 0) continue;
+	const {keptPixels} = edges;
+	for (let k = 0; k < keptPixels.length; k++) {
+		const i = keptPixels[k];
 		if (ring[i] !== 0) {
 			ring[i] = 0;
 			queue[tail++] = i;
@@ -143,6 +146,14 @@ function zoneRings(edges: DepthEdges, disparity: FloatImage, threshold: number, 
 		}
 	}
 	return ring;
+}
+
+/** The pixels of `pixels` (ascending) whose values differ between `a` and `b`. */
+function differingPixels(a: Float32Array, b: Float32Array, pixels: Int32Array): Int32Array {
+	const differing = new Int32Array(pixels.length);
+	let count = 0;
+	for (let k = 0; k < pixels.length; k++) if (a[pixels[k]] !== b[pixels[k]]) differing[count++] = pixels[k];
+	return differing.slice(0, count);
 }
 
 /** Puts the foreground pixel `j` beside silhouette pixel `i` in ring 0; returns the new queue length. */
