@@ -24,8 +24,17 @@
  * are gathered once per row of zone pixels; a sample whose brightness alone is farther than the best so
  * far is passed over; the geodesic runs on the zone's ranks. Summed-area tables do not apply: the
  * likelihood takes each side's closest colour (not its mean), with sides from each window's own thirds.
+ *
+ * Then the likelihood and the geodesic as a WebAssembly kernel (assembly/snap-edges.ts; the zone, the
+ * winners and the lone pixels stay here): in a fresh build they ran mostly before V8 had optimized them
+ * (compiling the likelihood alone took 25–45 ms). Bit-identical (test/ldi/snap-edges-kernel.test.ts
+ * compares it with the TypeScript twin kept there). CPU of the snapping, fresh process, medians of 7
+ * alternating: moon 141 → 96 ms; the 'edges' stage (buildLdi's cpuTimingsMs, median of 9): moon 275 →
+ * 272, hut 314 → 270, shelf 303 → 252 (7); moon's whole process 1379 → 1315. Costs: the photo and the
+ * disparity copied into the kernel's memory (7 MB of fresh pages at 1024 px, ~10 ms).
  */
 import type {FloatImage, RgbImage} from '../image/raster.js';
+import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
 import type {DepthEdges} from './depth-edges.js';
 
 /** Options for {@link snapDepthEdgesToColor}; spatial sizes at the working resolution (already scaled). */
@@ -81,10 +90,8 @@ export function snapDepthEdgesToColor(image: RgbImage, disparity: FloatImage, ed
 	const settings = {...SNAP_EDGES_DEFAULTS, ...options};
 	const {width, height} = disparity;
 	const radius = Math.max(1, Math.round(settings.radiusPixels + 3 * Math.max(0, settings.depthSampleSpacingPixels - 1)));
-	// Image-sized scratch: the rings' queue, then the geodesic's map from pixel to zone rank.
-	const scratch = new Int32Array(width * height);
 	// The rings become the zone mask in place.
-	const zone = zoneRings(edges, disparity, settings.thresholdDisparity, Math.min(radius, NOT_IN_ZONE - 1), scratch);
+	const zone = zoneRings(edges, disparity, settings.thresholdDisparity, Math.min(radius, NOT_IN_ZONE - 1), new Int32Array(width * height));
 	let zoneCount = 0;
 	for (let i = 0; i < zone.length; i++) {
 		const inZone = zone[i] === NOT_IN_ZONE ? 0 : 1;
@@ -95,11 +102,7 @@ export function snapDepthEdgesToColor(image: RgbImage, disparity: FloatImage, ed
 	// The zone's pixels in raster order: every later step works on these (a thin band) and on arrays indexed by their rank.
 	const zonePixels = new Int32Array(zoneCount);
 	for (let i = 0, k = 0; k < zoneCount; i++) if (zone[i] !== 0) zonePixels[k++] = i;
-	// `snapped` doubles as the likelihood's trusted disparity (NaN in the zone) until the winners are applied.
-	for (let k = 0; k < zoneCount; k++) snapped[zonePixels[k]] = Number.NaN;
-	const nearness = nearSideLikelihood(image.data, snapped, zonePixels, width, height, 2 * radius + 3);
-	for (let k = 0; k < zoneCount; k++) snapped[zonePixels[k]] = disparity.data[zonePixels[k]];
-	const winner = nearestTrustedPixel(nearness, disparity.data, zonePixels, width, height, settings.likelihoodWeight, settings.disparityWeight, scratch);
+	const winner = nearestTrustedPixels(image.data, disparity.data, zonePixels, width, height, 2 * radius + 3, settings.likelihoodWeight, settings.disparityWeight);
 	let changedPixels = applyWinners(snapped, disparity.data, zonePixels, winner, settings.thresholdDisparity);
 	changedPixels += joinIsolatedPixels(snapped, zonePixels, width, height, settings.thresholdDisparity);
 	return {disparity: {width, height, data: snapped}, zone, changedPixels, changed: differingPixels(snapped, disparity.data, zonePixels)};
@@ -164,189 +167,80 @@ function seedNearerNeighbour(ring: Uint8Array, queue: Int32Array, tail: number, 
 	return tail + 1;
 }
 
-/**
- * Per zone pixel (by rank in `zonePixels`), how much its colour looks like the near side's rather than
- * the far side's (0–1, 0.5 when undecided): with dNear and dFar the L1 distances from its colour to the
- * closest colour among the trusted near-side and far-side pixels of a window around it (every second
- * row and column), dFar / (dNear + dFar). Near and far are the top and bottom thirds of the window's
- * trusted disparities; the window starts at `windowRadius` and doubles once when it does not reach both
- * sides (zones around wide ramps). `trusted` is the disparity with NaN in the zone.
- */
-function nearSideLikelihood(rgb: Uint8Array, trusted: Float32Array, zonePixels: Int32Array, width: number, height: number, windowRadius: number): Float32Array {
-	const likelihood = new Float32Array(zonePixels.length);
-	const window = new WindowColumns(width, windowRadius);
-	let doubled: WindowColumns | undefined;
-	for (let k = 0; k < zonePixels.length; k++) {
-		const i = zonePixels[k];
-		let value = window.likelihood(rgb, trusted, width, height, i);
-		if (Number.isNaN(value)) value = (doubled ??= new WindowColumns(width, 2 * windowRadius)).likelihood(rgb, trusted, width, height, i);
-		likelihood[k] = Number.isNaN(value) ? 0.5 : value;
-	}
-	return likelihood;
+/** Zone pixels per call of the kernel's likelihoods, and heap entries per call of its geodesic (see bilateral-median.ts: V8 switches a wasm function to its optimized code between calls). */
+const LIKELIHOOD_CHUNK_PIXELS = 1024;
+const GEODESIC_CHUNK_POPS = 4096;
+
+/** The exports of assembly/snap-edges.ts; pointers are byte offsets into `memory`. */
+interface SnapEdgesKernel extends KernelInstance {
+	allocate(bytes: number): number;
+	prepareZone(disparity: number, zonePixels: number, count: number, zoneDisparity: number, rank: number): void;
+	createColumns(width: number, radius: number): number;
+	likelihoods(rgb: number, trusted: number, zonePixels: number, from: number, to: number, width: number, height: number, window: number, doubled: number, likelihood: number): void;
+	startGeodesic(
+		nearness: number, disparity: number, zonePixels: number, zoneDisparity: number, rank: number, count: number, width: number, height: number,
+		likelihoodWeight: number, disparityWeight: number, neighbours: number, cost: number, winner: number, indices: number, costs: number,
+	): void;
+	continueGeodesic(
+		nearness: number, zoneDisparity: number, count: number, likelihoodWeight: number, disparityWeight: number, neighbours: number, cost: number,
+		winner: number, pops: number,
+	): number;
 }
 
 /**
- * The columns of the sampling windows of one radius. A window's rows depend only on its pixel's row, so
- * each column's trusted samples (pixel, disparity, brightness) and their lowest and highest disparity are
- * gathered once per row of zone pixels and shared by every window of that row that holds the column;
- * only the colour distances are per pixel.
+ * Per zone pixel (by rank in `zonePixels`, ascending), the trusted (non-zone) pixel nearest along the
+ * geodesic weighted by changes of the near-side likelihood and of the original disparity; -1 where no
+ * trusted pixel is reachable. Runs in the WebAssembly kernel (assembly/snap-edges.ts), with the photo,
+ * the disparity and the zone's arrays in its memory for the whole call.
+ *
+ * The likelihood: how much a zone pixel's colour looks like the near side's rather than the far side's
+ * (0–1, 0.5 when undecided): with dNear and dFar the L1 distances from its colour to the closest colour
+ * among the trusted near-side and far-side pixels of a window around it (every second row and column),
+ * dFar / (dNear + dFar). Near and far are the top and bottom thirds of the window's trusted disparities;
+ * the window starts at `windowRadius` and doubles once when it does not reach both sides (zones around
+ * wide ramps). A window's rows depend only on its pixel's row, so each column's trusted samples (pixel,
+ * disparity, brightness) and their lowest and highest disparity are gathered once per row of zone
+ * pixels and shared by every window of that row; a sample whose brightness alone is farther than the
+ * best so far is passed over.
+ *
+ * The geodesic: Dijkstra over 8-neighbours (a binary heap keyed by path cost), a step costing its length
+ * + `likelihoodWeight` · |Δ likelihood| + `disparityWeight` · |Δ original disparity|; trusted pixels have
+ * likelihood 0.5. It runs on the zone's ranks with a table of each one's zone neighbours.
  */
-class WindowColumns {
-	private readonly radius: number;
-	/** Samples per column at most: the window's rows. */
-	private readonly slots: number;
-	/** The pixel row whose window rows the column's data hold (-1: none yet). */
-	private readonly row: Int32Array;
-	private readonly low: Float32Array;
-	private readonly high: Float32Array;
-	private readonly length: Int32Array;
-	/** Column x's trusted samples at [x · slots, x · slots + length[x]): pixel, disparity, brightness (r + g + b). */
-	private readonly samplePixel: Int32Array;
-	private readonly sampleDisparity: Float32Array;
-	private readonly sampleBrightness: Int16Array;
-
-	constructor(width: number, radius: number) {
-		this.radius = radius;
-		this.slots = radius + 1;
-		this.row = new Int32Array(width).fill(-1);
-		this.low = new Float32Array(width);
-		this.high = new Float32Array(width);
-		this.length = new Int32Array(width);
-		this.samplePixel = new Int32Array(width * this.slots);
-		this.sampleDisparity = new Float32Array(width * this.slots);
-		this.sampleBrightness = new Int16Array(width * this.slots);
-	}
-
-	/** {@link nearSideLikelihood} of pixel `i` in a window of this radius; NaN when it holds trusted pixels of one side only. */
-	likelihood(rgb: Uint8Array, trusted: Float32Array, width: number, height: number, i: number): number {
-		const {radius, slots, row, low: columnLow, high: columnHigh, length: columnLength, samplePixel, sampleDisparity, sampleBrightness} = this;
-		const x = i % width;
-		const y = (i - x) / width;
-		const x0 = Math.max(0, x - radius);
-		const x1 = Math.min(width - 1, x + radius);
-		let low = Infinity;
-		let high = -Infinity;
-		for (let sx = x0; sx <= x1; sx += 2) {
-			if (row[sx] !== y) {
-				const bottom = Math.min(height - 1, y + radius) * width + sx;
-				let columnMin = Infinity;
-				let columnMax = -Infinity;
-				let length = 0;
-				for (let j = Math.max(0, y - radius) * width + sx; j <= bottom; j += 2 * width) {
-					const d = trusted[j];
-					// A zone pixel (NaN).
-					if (!(d === d)) continue;
-					samplePixel[sx * slots + length] = j;
-					sampleDisparity[sx * slots + length] = d;
-					sampleBrightness[sx * slots + length] = rgb[3 * j] + rgb[3 * j + 1] + rgb[3 * j + 2];
-					length++;
-					if (d < columnMin) columnMin = d;
-					if (d > columnMax) columnMax = d;
-				}
-				row[sx] = y;
-				columnLow[sx] = columnMin;
-				columnHigh[sx] = columnMax;
-				columnLength[sx] = length;
-			}
-			if (columnLow[sx] < low) low = columnLow[sx];
-			if (columnHigh[sx] > high) high = columnHigh[sx];
-		}
-		if (!(high > low)) return Number.NaN;
-		// Trusted pixels in the middle third of the span lie on a blurred ramp beyond the zone: neither side.
-		const nearFrom = high - (high - low) / 3;
-		const farTo = low + (high - low) / 3;
-		const r = rgb[i * 3];
-		const g = rgb[i * 3 + 1];
-		const b = rgb[i * 3 + 2];
-		const brightness = r + g + b;
-		// Both sides hold a sample (the extremes), so this (above the L1 maximum, 765) never survives.
-		let nearDistance = 766;
-		let farDistance = 766;
-		for (let sx = x0; sx <= x1; sx += 2) {
-			if (!(columnHigh[sx] >= nearFrom || columnLow[sx] <= farTo)) continue;
-			const end = sx * slots + columnLength[sx];
-			for (let t = sx * slots; t < end; t++) {
-				const d = sampleDisparity[t];
-				// An L1 distance is at least the difference of brightness, which passes over most samples (77–96 %).
-				if (d >= nearFrom) {
-					if (Math.abs(sampleBrightness[t] - brightness) >= nearDistance) continue;
-					const j = 3 * samplePixel[t];
-					const distance = Math.abs(rgb[j] - r) + Math.abs(rgb[j + 1] - g) + Math.abs(rgb[j + 2] - b);
-					if (distance < nearDistance) nearDistance = distance;
-				} else if (d <= farTo) {
-					if (Math.abs(sampleBrightness[t] - brightness) >= farDistance) continue;
-					const j = 3 * samplePixel[t];
-					const distance = Math.abs(rgb[j] - r) + Math.abs(rgb[j + 1] - g) + Math.abs(rgb[j + 2] - b);
-					if (distance < farDistance) farDistance = distance;
-				}
-			}
-		}
-		return nearDistance + farDistance > 0 ? farDistance / (nearDistance + farDistance) : 0.5;
-	}
-}
-
-/** Neighbour offsets in the order the geodesic visits them (row above, own row, row below; left to right). */
-const NEIGHBOUR_DX = [-1, 0, 1, -1, 1, -1, 0, 1];
-const NEIGHBOUR_DY = [-1, -1, -1, 0, 0, 1, 1, 1];
-const NEIGHBOUR_LENGTH = [Math.SQRT2, 1, Math.SQRT2, 1, 1, Math.SQRT2, 1, Math.SQRT2];
-
-/**
- * Per zone pixel (by rank in `zonePixels`; `nearness` likewise), the trusted (non-zone) pixel nearest
- * along the geodesic weighted by changes of the near-side likelihood and of the original disparity
- * (Dijkstra over 8-neighbours, a binary heap keyed by path cost); -1 where no trusted pixel is reachable.
- * Trusted pixels have likelihood 0.5. The search runs on the zone's ranks with a table of each one's
- * zone neighbours, so it touches a few small arrays instead of image-sized ones; `rank` is image-sized scratch.
- */
-function nearestTrustedPixel(
-	nearness: Float32Array, disparity: Float32Array, zonePixels: Int32Array, width: number, height: number, likelihoodWeight: number, disparityWeight: number,
-	rank: Int32Array,
+function nearestTrustedPixels(
+	rgb: Uint8Array, disparity: Float32Array, zonePixels: Int32Array, width: number, height: number, windowRadius: number,
+	likelihoodWeight: number, disparityWeight: number,
 ): Int32Array {
+	const n = width * height;
 	const count = zonePixels.length;
-	rank.fill(-1);
-	for (let k = 0; k < count; k++) rank[zonePixels[k]] = k;
-	const zoneDisparity = new Float32Array(count);
-	for (let k = 0; k < count; k++) zoneDisparity[k] = disparity[zonePixels[k]];
-	const neighbours = new Int32Array(8 * count).fill(-1);
-	const cost = new Float32Array(count).fill(Infinity);
-	const winner = new Int32Array(count).fill(-1);
-	const heap = new CostHeap(Math.max(1024, 2 * count));
-	for (let k = 0; k < count; k++) {
-		const i = zonePixels[k];
-		const x = i % width;
-		const y = (i - x) / width;
-		for (let s = 0; s < 8; s++) {
-			const nx = x + NEIGHBOUR_DX[s];
-			const ny = y + NEIGHBOUR_DY[s];
-			if (nx < 0 || nx >= width || ny < 0 || ny >= height) continue;
-			const j = ny * width + nx;
-			if (rank[j] >= 0) {
-				neighbours[8 * k + s] = rank[j];
-				continue;
-			}
-			const step = NEIGHBOUR_LENGTH[s] + likelihoodWeight * Math.abs(0.5 - nearness[k]) + disparityWeight * Math.abs(disparity[j] - zoneDisparity[k]);
-			if (step < cost[k]) {
-				cost[k] = step;
-				winner[k] = j;
-			}
-		}
-		if (winner[k] >= 0) heap.push(k, cost[k]);
+	const kernel = instantiateKernel<SnapEdgesKernel>('snap-edges');
+	const rgbAt = kernel.allocate(3 * n);
+	const trusted = kernel.allocate(4 * n);
+	// Zero: a pixel's rank + 1 where it is in the zone.
+	const rank = kernel.allocate(4 * n);
+	const zoneAt = kernel.allocate(4 * count);
+	const zoneDisparity = kernel.allocate(4 * count);
+	const nearness = kernel.allocate(4 * count);
+	const neighbours = kernel.allocate(32 * count);
+	const cost = kernel.allocate(4 * count);
+	const winner = kernel.allocate(4 * count);
+	// Each zone pixel enters the heap once at the start and at most once per neighbour afterwards.
+	const heapIndices = kernel.allocate(36 * count);
+	const heapCosts = kernel.allocate(36 * count);
+	const window = kernel.createColumns(width, windowRadius);
+	const doubled = kernel.createColumns(width, 2 * windowRadius);
+	// Views only now: growing the memory (every allocation may) detaches the views taken before.
+	const memory = kernel.memory.buffer;
+	new Uint8Array(memory, rgbAt, 3 * n).set(rgb.subarray(0, 3 * n));
+	new Float32Array(memory, trusted, n).set(disparity.subarray(0, n));
+	new Int32Array(memory, zoneAt, count).set(zonePixels);
+	kernel.prepareZone(trusted, zoneAt, count, zoneDisparity, rank);
+	for (let from = 0; from < count; from += LIKELIHOOD_CHUNK_PIXELS) {
+		kernel.likelihoods(rgbAt, trusted, zoneAt, from, Math.min(count, from + LIKELIHOOD_CHUNK_PIXELS), width, height, window, doubled, nearness);
 	}
-	while (heap.size > 0) {
-		const k = heap.popIndex();
-		const reached = heap.lastCost;
-		if (reached > cost[k]) continue;
-		for (let s = 0; s < 8; s++) {
-			const l = neighbours[8 * k + s];
-			if (l < 0) continue;
-			const total = reached + (NEIGHBOUR_LENGTH[s] + likelihoodWeight * Math.abs(nearness[k] - nearness[l]) + disparityWeight * Math.abs(zoneDisparity[k] - zoneDisparity[l]));
-			if (total < cost[l]) {
-				cost[l] = total;
-				winner[l] = winner[k];
-				heap.push(l, total);
-			}
-		}
-	}
-	return winner;
+	kernel.startGeodesic(nearness, trusted, zoneAt, zoneDisparity, rank, count, width, height, likelihoodWeight, disparityWeight, neighbours, cost, winner, heapIndices, heapCosts);
+	while (kernel.continueGeodesic(nearness, zoneDisparity, count, likelihoodWeight, disparityWeight, neighbours, cost, winner, GEODESIC_CHUNK_POPS) > 0);
+	return new Int32Array(memory, winner, count).slice();
 }
 
 /** Gives each zone pixel its winner's disparity unless it is within `threshold` of it; returns how many changed. */
@@ -401,73 +295,4 @@ function joinIsolatedPixels(snapped: Float32Array, zonePixels: Int32Array, width
 		changed++;
 	}
 	return changed;
-}
-
-/** A binary min-heap of (pixel index, cost) with lazy deletion (stale entries are skipped by the caller). */
-class CostHeap {
-	size = 0;
-	lastCost = 0;
-	private indices: Int32Array;
-	private costs: Float32Array;
-
-	constructor(capacity: number) {
-		this.indices = new Int32Array(capacity);
-		this.costs = new Float32Array(capacity);
-	}
-
-	push(index: number, cost: number): void {
-		if (this.size === this.indices.length) {
-			const indices = new Int32Array(this.size * 2);
-			indices.set(this.indices);
-			this.indices = indices;
-			const costs = new Float32Array(this.size * 2);
-			costs.set(this.costs);
-			this.costs = costs;
-		}
-		const {indices, costs} = this;
-		let k = this.size++;
-		while (k > 0) {
-			const parent = (k - 1) >> 1;
-			if (costs[parent] <= cost) break;
-			indices[k] = indices[parent];
-			costs[k] = costs[parent];
-			k = parent;
-		}
-		indices[k] = index;
-		costs[k] = cost;
-	}
-
-	/**
-	 * Removes the cheapest entry; returns its index and leaves its cost in `lastCost`. The hole at the root
-	 * goes down the cheaper children to a leaf and the last entry comes back up from there to just above
-	 * the first entry not cheaper than it: the place (and so the order of equal costs) of the textbook sift-down,
-	 * with one comparison per level fewer.
-	 */
-	popIndex(): number {
-		const {indices, costs} = this;
-		const top = indices[0];
-		this.lastCost = costs[0];
-		const last = --this.size;
-		const index = indices[last];
-		const cost = costs[last];
-		let k = 0;
-		for (;;) {
-			let child = 2 * k + 1;
-			if (child >= last) break;
-			if (child + 1 < last && costs[child + 1] < costs[child]) child++;
-			indices[k] = indices[child];
-			costs[k] = costs[child];
-			k = child;
-		}
-		while (k > 0) {
-			const parent = (k - 1) >> 1;
-			if (costs[parent] < cost) break;
-			indices[k] = indices[parent];
-			costs[k] = costs[parent];
-			k = parent;
-		}
-		indices[k] = index;
-		costs[k] = cost;
-		return top;
-	}
 }

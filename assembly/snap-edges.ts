@@ -1,0 +1,303 @@
+/**
+ * WebAssembly kernel of src/ldi/snap-edges.ts (AssemblyScript; `npm run build:wasm` compiles it to
+ * wasm/snap-edges.wasm): the near-side likelihood of the zone pixels and the geodesic to the nearest
+ * trusted pixel. The TypeScript side finds the zone and applies the winners; these are the loops between,
+ * over the photo, the disparity and the zone's arrays, which stay in this module's memory for the whole
+ * call. Arithmetic mirrors the JavaScript it replaced: f32 arrays, differences and path costs in f64, f32
+ * where the JavaScript stored into a Float32Array, the same heap, so the output is bit-identical.
+ * Pointers are byte offsets into this module's memory.
+ */
+
+@inline function f32At(base: usize, i: i32): f64 {
+	return <f64>load<f32>(base + (<usize>i << 2));
+}
+
+@inline function setF32(base: usize, i: i32, value: f64): void {
+	store<f32>(base + (<usize>i << 2), <f32>value);
+}
+
+@inline function i32At(base: usize, i: i32): i32 {
+	return load<i32>(base + (<usize>i << 2));
+}
+
+@inline function setI32(base: usize, i: i32, value: i32): void {
+	store<i32>(base + (<usize>i << 2), value);
+}
+
+@inline function byteAt(base: usize, i: i32): i32 {
+	return <i32>load<u8>(base + <usize>i);
+}
+
+/** Reserves `bytes` of this module's memory (16-byte aligned, zero, never freed: one instance serves one call). */
+export function allocate(bytes: usize): usize {
+	return heap.alloc(bytes);
+}
+
+/**
+ * The zone pixels' original disparities into `zoneDisparity`, then NaN at the zone pixels of
+ * `disparity` (what the likelihood trusts), and each zone pixel's rank + 1 into `rank` (0 elsewhere).
+ */
+export function prepareZone(disparity: usize, zonePixels: usize, count: i32, zoneDisparity: usize, rank: usize): void {
+	for (let k = 0; k < count; k++) {
+		const i = i32At(zonePixels, k);
+		store<f32>(zoneDisparity + (<usize>k << 2), load<f32>(disparity + (<usize>i << 2)));
+		store<f32>(disparity + (<usize>i << 2), NaN);
+		setI32(rank, i, k + 1);
+	}
+}
+
+/**
+ * The columns of the sampling windows of one radius (WindowColumns in snap-edges.ts): per column the
+ * pixel row its samples were gathered for, their lowest and highest disparity and their count, and the
+ * samples (pixel, disparity, brightness) in `slots` places per column.
+ */
+@unmanaged
+class Columns {
+	radius: i32;
+	slots: i32;
+	row: usize;
+	low: usize;
+	high: usize;
+	length: usize;
+	samplePixel: usize;
+	sampleDisparity: usize;
+	sampleBrightness: usize;
+}
+
+/** Columns for windows of `radius` over an image `width` wide. */
+export function createColumns(width: i32, radius: i32): usize {
+	const pointer = heap.alloc(offsetof<Columns>());
+	const columns = changetype<Columns>(pointer);
+	const slots = radius + 1;
+	columns.radius = radius;
+	columns.slots = slots;
+	columns.row = heap.alloc(<usize>width << 2);
+	memory.fill(columns.row, 0xff, <usize>width << 2);
+	columns.low = heap.alloc(<usize>width << 2);
+	columns.high = heap.alloc(<usize>width << 2);
+	columns.length = heap.alloc(<usize>width << 2);
+	columns.samplePixel = heap.alloc(<usize>(width * slots) << 2);
+	columns.sampleDisparity = heap.alloc(<usize>(width * slots) << 2);
+	columns.sampleBrightness = heap.alloc(<usize>(width * slots) << 1);
+	return pointer;
+}
+
+/**
+ * The near-side likelihood of the zone pixels `from` to `to` (ranks) into `likelihood` (f32): windows
+ * of `window`'s radius, those that hold one side only again with `doubled`'s (0.5 when that fails too).
+ * `trusted` is the disparity with NaN in the zone (see prepareZone).
+ */
+export function likelihoods(
+	rgb: usize, trusted: usize, zonePixels: usize, from: i32, to: i32, width: i32, height: i32, window: usize, doubled: usize, likelihood: usize,
+): void {
+	for (let k = from; k < to; k++) {
+		const i = i32At(zonePixels, k);
+		let value = windowLikelihood(changetype<Columns>(window), rgb, trusted, width, height, i);
+		if (isNaN(value)) value = windowLikelihood(changetype<Columns>(doubled), rgb, trusted, width, height, i);
+		setF32(likelihood, k, isNaN(value) ? 0.5 : value);
+	}
+}
+
+/** WindowColumns.likelihood of snap-edges.ts: NaN when the window holds trusted pixels of one side only. */
+function windowLikelihood(columns: Columns, rgb: usize, trusted: usize, width: i32, height: i32, i: i32): f64 {
+	const radius = columns.radius;
+	const slots = columns.slots;
+	const row = columns.row;
+	const columnLow = columns.low;
+	const columnHigh = columns.high;
+	const columnLength = columns.length;
+	const samplePixel = columns.samplePixel;
+	const sampleDisparity = columns.sampleDisparity;
+	const sampleBrightness = columns.sampleBrightness;
+	const x = i % width;
+	const y = (i - x) / width;
+	const x0 = max<i32>(0, x - radius);
+	const x1 = min<i32>(width - 1, x + radius);
+	let low: f64 = Infinity;
+	let high: f64 = -Infinity;
+	for (let sx = x0; sx <= x1; sx += 2) {
+		if (i32At(row, sx) != y) {
+			const bottom = min<i32>(height - 1, y + radius) * width + sx;
+			let columnMin: f64 = Infinity;
+			let columnMax: f64 = -Infinity;
+			let length = 0;
+			for (let j = max<i32>(0, y - radius) * width + sx; j <= bottom; j += 2 * width) {
+				const d = f32At(trusted, j);
+				// A zone pixel (NaN).
+				if (isNaN(d)) continue;
+				const slot = sx * slots + length;
+				setI32(samplePixel, slot, j);
+				setF32(sampleDisparity, slot, d);
+				store<i16>(sampleBrightness + (<usize>slot << 1), <i16>(byteAt(rgb, 3 * j) + byteAt(rgb, 3 * j + 1) + byteAt(rgb, 3 * j + 2)));
+				length++;
+				if (d < columnMin) columnMin = d;
+				if (d > columnMax) columnMax = d;
+			}
+			setI32(row, sx, y);
+			setF32(columnLow, sx, columnMin);
+			setF32(columnHigh, sx, columnMax);
+			setI32(columnLength, sx, length);
+		}
+		const columnLowValue = f32At(columnLow, sx);
+		const columnHighValue = f32At(columnHigh, sx);
+		if (columnLowValue < low) low = columnLowValue;
+		if (columnHighValue > high) high = columnHighValue;
+	}
+	if (!(high > low)) return NaN;
+	const nearFrom = high - (high - low) / 3;
+	const farTo = low + (high - low) / 3;
+	const r = byteAt(rgb, i * 3);
+	const g = byteAt(rgb, i * 3 + 1);
+	const b = byteAt(rgb, i * 3 + 2);
+	const brightness = r + g + b;
+	let nearDistance = 766;
+	let farDistance = 766;
+	for (let sx = x0; sx <= x1; sx += 2) {
+		if (!(f32At(columnHigh, sx) >= nearFrom || f32At(columnLow, sx) <= farTo)) continue;
+		const end = sx * slots + i32At(columnLength, sx);
+		for (let t = sx * slots; t < end; t++) {
+			const d = f32At(sampleDisparity, t);
+			if (d >= nearFrom) {
+				if (abs<i32>(<i32>load<i16>(sampleBrightness + (<usize>t << 1)) - brightness) >= nearDistance) continue;
+				const j = 3 * i32At(samplePixel, t);
+				const distance = abs<i32>(byteAt(rgb, j) - r) + abs<i32>(byteAt(rgb, j + 1) - g) + abs<i32>(byteAt(rgb, j + 2) - b);
+				if (distance < nearDistance) nearDistance = distance;
+			} else if (d <= farTo) {
+				if (abs<i32>(<i32>load<i16>(sampleBrightness + (<usize>t << 1)) - brightness) >= farDistance) continue;
+				const j = 3 * i32At(samplePixel, t);
+				const distance = abs<i32>(byteAt(rgb, j) - r) + abs<i32>(byteAt(rgb, j + 1) - g) + abs<i32>(byteAt(rgb, j + 2) - b);
+				if (distance < farDistance) farDistance = distance;
+			}
+		}
+	}
+	return nearDistance + farDistance > 0 ? <f64>farDistance / <f64>(nearDistance + farDistance) : 0.5;
+}
+
+// The geodesic's state between calls (one instance serves one call of snapDepthEdgesToColor).
+let heapIndices: usize = 0;
+let heapCosts: usize = 0;
+let heapSize: i32 = 0;
+let lastCost: f64 = 0;
+
+const SQRT2: f64 = Math.SQRT2;
+
+@inline function neighbourLength(s: i32): f64 {
+	// Row above, own row, row below; left to right: diagonals are √2.
+	return s == 1 || s == 3 || s == 4 || s == 6 ? 1 : SQRT2;
+}
+
+@inline function neighbourDx(s: i32): i32 {
+	return s == 0 || s == 3 || s == 5 ? -1 : s == 1 || s == 6 ? 0 : 1;
+}
+
+@inline function neighbourDy(s: i32): i32 {
+	return s < 3 ? -1 : s < 5 ? 0 : 1;
+}
+
+/**
+ * The geodesic's start (nearestTrustedPixel in snap-edges.ts): each zone pixel's zone neighbours (ranks,
+ * -1 where none) into `neighbours`, its cheapest step to a trusted neighbour into `cost` and `winner`
+ * (-1 where none), and those with one pushed on the heap (`indices`, `costs`: room for 9 entries per zone
+ * pixel, each pixel being pushed once here and at most once per neighbour later).
+ */
+export function startGeodesic(
+	nearness: usize, disparity: usize, zonePixels: usize, zoneDisparity: usize, rank: usize, count: i32, width: i32, height: i32,
+	likelihoodWeight: f64, disparityWeight: f64, neighbours: usize, cost: usize, winner: usize, indices: usize, costs: usize,
+): void {
+	heapIndices = indices;
+	heapCosts = costs;
+	heapSize = 0;
+	for (let k = 0; k < count; k++) {
+		const i = i32At(zonePixels, k);
+		const x = i % width;
+		const y = (i - x) / width;
+		let best: f64 = Infinity;
+		let bestPixel = -1;
+		for (let s = 0; s < 8; s++) {
+			const nx = x + neighbourDx(s);
+			const ny = y + neighbourDy(s);
+			setI32(neighbours, 8 * k + s, -1);
+			if (nx < 0 || nx >= width || ny < 0 || ny >= height) continue;
+			const j = ny * width + nx;
+			const ranked = i32At(rank, j);
+			if (ranked > 0) {
+				setI32(neighbours, 8 * k + s, ranked - 1);
+				continue;
+			}
+			const step = neighbourLength(s) + likelihoodWeight * abs<f64>(0.5 - f32At(nearness, k)) + disparityWeight * abs<f64>(f32At(disparity, j) - f32At(zoneDisparity, k));
+			// Compared with the f32 the JavaScript kept in its cost array.
+			if (step < best) {
+				best = <f64><f32>step;
+				bestPixel = j;
+			}
+		}
+		setF32(cost, k, best);
+		setI32(winner, k, bestPixel);
+		if (bestPixel >= 0) push(k, best);
+	}
+}
+
+/**
+ * Runs the geodesic for at most `pops` entries of the heap; returns the entries left (0: done). In steps
+ * so that V8 can switch to the optimized code between calls.
+ */
+export function continueGeodesic(nearness: usize, zoneDisparity: usize, count: i32, likelihoodWeight: f64, disparityWeight: f64, neighbours: usize, cost: usize, winner: usize, pops: i32): i32 {
+	for (let p = 0; p < pops && heapSize > 0; p++) {
+		const k = popIndex();
+		const reached = lastCost;
+		if (reached > f32At(cost, k)) continue;
+		for (let s = 0; s < 8; s++) {
+			const l = i32At(neighbours, 8 * k + s);
+			if (l < 0) continue;
+			const total = reached + (neighbourLength(s) + likelihoodWeight * abs<f64>(f32At(nearness, k) - f32At(nearness, l)) + disparityWeight * abs<f64>(f32At(zoneDisparity, k) - f32At(zoneDisparity, l)));
+			if (total < f32At(cost, l)) {
+				setF32(cost, l, total);
+				setI32(winner, l, i32At(winner, k));
+				push(l, total);
+			}
+		}
+	}
+	return heapSize;
+}
+
+/** CostHeap.push of snap-edges.ts: `cost` compared as given, stored as f32. */
+function push(index: i32, cost: f64): void {
+	let k = heapSize++;
+	while (k > 0) {
+		const parent = (k - 1) >> 1;
+		if (f32At(heapCosts, parent) <= cost) break;
+		setI32(heapIndices, k, i32At(heapIndices, parent));
+		store<f32>(heapCosts + (<usize>k << 2), load<f32>(heapCosts + (<usize>parent << 2)));
+		k = parent;
+	}
+	setI32(heapIndices, k, index);
+	setF32(heapCosts, k, cost);
+}
+
+/** CostHeap.popIndex of snap-edges.ts: the hole goes down the cheaper children, the last entry back up. */
+function popIndex(): i32 {
+	const top = i32At(heapIndices, 0);
+	lastCost = f32At(heapCosts, 0);
+	const last = --heapSize;
+	const index = i32At(heapIndices, last);
+	const cost = f32At(heapCosts, last);
+	let k = 0;
+	for (;;) {
+		let child = 2 * k + 1;
+		if (child >= last) break;
+		if (child + 1 < last && f32At(heapCosts, child + 1) < f32At(heapCosts, child)) child++;
+		setI32(heapIndices, k, i32At(heapIndices, child));
+		store<f32>(heapCosts + (<usize>k << 2), load<f32>(heapCosts + (<usize>child << 2)));
+		k = child;
+	}
+	while (k > 0) {
+		const parent = (k - 1) >> 1;
+		if (f32At(heapCosts, parent) < cost) break;
+		setI32(heapIndices, k, i32At(heapIndices, parent));
+		store<f32>(heapCosts + (<usize>k << 2), load<f32>(heapCosts + (<usize>parent << 2)));
+		k = parent;
+	}
+	setI32(heapIndices, k, index);
+	setF32(heapCosts, k, cost);
+	return top;
+}
