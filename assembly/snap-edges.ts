@@ -1,9 +1,9 @@
 /**
  * WebAssembly kernel of src/ldi/snap-edges.ts (AssemblyScript; `npm run build:wasm` compiles it to
- * wasm/snap-edges.wasm): the near-side likelihood of the zone pixels and the geodesic to the nearest
- * trusted pixel. The TypeScript side finds the zone and applies the winners; these are the loops between,
- * over the photo, the disparity and the zone's arrays, which stay in this module's memory for the whole
- * call. Arithmetic mirrors the JavaScript it replaced: f32 arrays, differences and path costs in f64, f32
+ * wasm/snap-edges.wasm): the uncertain zone, the near-side likelihood of its pixels, the geodesic to the
+ * nearest trusted pixel, the winners and the lone pixels. The TypeScript side keeps the settings and the
+ * order of the steps; the photo, the disparity and the zone's arrays stay in this module's memory for the
+ * whole call. Arithmetic mirrors the JavaScript it replaced: f32 arrays, differences and path costs in f64, f32
  * where the JavaScript stored into a Float32Array, the same heap, so the output is bit-identical.
  * Pointers are byte offsets into this module's memory.
  */
@@ -31,6 +31,71 @@
 /** Reserves `bytes` of this module's memory (16-byte aligned, zero, never freed: one instance serves one call). */
 export function allocate(bytes: usize): usize {
 	return heap.alloc(bytes);
+}
+
+const NOT_IN_ZONE: u8 = 255;
+
+/**
+ * The uncertain zone (zoneRings in snap-edges.ts' history): every pixel within `radius` rings (Chebyshev
+ * distance) of the kept edges' silhouette pixels `kept` and the nearer pixels beside them. Writes 1 in
+ * `zone` for each (0 elsewhere), lists them ascending in `zonePixels` and returns how many; `queue` is
+ * image-sized scratch. `disparity` is read as given.
+ */
+export function findZone(
+	kept: usize, keptCount: i32, disparity: usize, width: i32, height: i32, threshold: f64, radius: i32, zone: usize, queue: usize, zonePixels: usize,
+): i32 {
+	const n = width * height;
+	memory.fill(zone, NOT_IN_ZONE, <usize>n);
+	let tail = 0;
+	for (let k = 0; k < keptCount; k++) {
+		const i = i32At(kept, k);
+		if (byteAt(zone, i) != 0) {
+			store<u8>(zone + <usize>i, 0);
+			setI32(queue, tail++, i);
+		}
+		const x = i % width;
+		if (x > 0) tail = seedNearerNeighbour(zone, queue, tail, disparity, i, i - 1, threshold);
+		if (x + 1 < width) tail = seedNearerNeighbour(zone, queue, tail, disparity, i, i + 1, threshold);
+		if (i >= width) tail = seedNearerNeighbour(zone, queue, tail, disparity, i, i - width, threshold);
+		if (i + width < n) tail = seedNearerNeighbour(zone, queue, tail, disparity, i, i + width, threshold);
+	}
+	for (let head = 0; head < tail; head++) {
+		const i = i32At(queue, head);
+		const next = byteAt(zone, i) + 1;
+		if (next > radius) continue;
+		const x = i % width;
+		const y = (i - x) / width;
+		for (let dy = -1; dy <= 1; dy++) {
+			const ny = y + dy;
+			if (ny < 0 || ny >= height) continue;
+			for (let dx = -1; dx <= 1; dx++) {
+				const nx = x + dx;
+				if (nx < 0 || nx >= width) continue;
+				const j = ny * width + nx;
+				if (load<u8>(zone + <usize>j) != NOT_IN_ZONE) continue;
+				store<u8>(zone + <usize>j, <u8>next);
+				setI32(queue, tail++, j);
+			}
+		}
+	}
+	let count = 0;
+	for (let i = 0; i < n; i++) {
+		if (load<u8>(zone + <usize>i) == NOT_IN_ZONE) {
+			store<u8>(zone + <usize>i, 0);
+		} else {
+			store<u8>(zone + <usize>i, 1);
+			setI32(zonePixels, count++, i);
+		}
+	}
+	return count;
+}
+
+/** Puts the foreground pixel `j` beside silhouette pixel `i` in ring 0; returns the new queue length. */
+@inline function seedNearerNeighbour(zone: usize, queue: usize, tail: i32, disparity: usize, i: i32, j: i32, threshold: f64): i32 {
+	if (byteAt(zone, j) == 0 || f32At(disparity, j) - f32At(disparity, i) <= threshold) return tail;
+	store<u8>(zone + <usize>j, 0);
+	setI32(queue, tail, j);
+	return tail + 1;
 }
 
 /**
@@ -300,4 +365,78 @@ function popIndex(): i32 {
 	setI32(heapIndices, k, index);
 	setF32(heapCosts, k, cost);
 	return top;
+}
+
+/**
+ * Puts the zone's own disparities (`zoneDisparity`) back into `snapped` and gives each zone pixel its
+ * winner's disparity unless it is within `threshold` of it; returns how many changed.
+ */
+export function applyWinners(snapped: usize, zonePixels: usize, zoneDisparity: usize, count: i32, winner: usize, threshold: f64): i32 {
+	let changed = 0;
+	for (let k = 0; k < count; k++) {
+		const i = i32At(zonePixels, k);
+		store<f32>(snapped + (<usize>i << 2), load<f32>(zoneDisparity + (<usize>k << 2)));
+		const w = i32At(winner, k);
+		if (w < 0) continue;
+		// A trusted pixel: its disparity is the original one.
+		const target = f32At(snapped, w);
+		if (abs<f64>(f32At(zoneDisparity, k) - target) <= threshold) continue;
+		setF32(snapped, i, target);
+		changed++;
+	}
+	return changed;
+}
+
+@inline function agrees(snapped: usize, a: i32, b: i32, threshold: f64): bool {
+	return abs<f64>(f32At(snapped, a) - f32At(snapped, b)) <= threshold;
+}
+
+/**
+ * Gives each zone pixel that agrees (within `threshold`) with fewer than 2 of its 8 neighbours the value
+ * of the neighbour most of the others agree with: a lone pixel on the other side of a snapped edge (a tie
+ * of the geodesic, a pixel whose colour fits both sides) makes a cut too short to keep, whose triangles
+ * then stretch into a streak when the camera moves. In zone order, in place. Returns how many changed.
+ */
+export function joinIsolatedPixels(snapped: usize, zonePixels: usize, count: i32, width: i32, height: i32, threshold: f64): i32 {
+	let changed = 0;
+	for (let k = 0; k < count; k++) {
+		const i = i32At(zonePixels, k);
+		const x = i % width;
+		const y = (i - x) / width;
+		if (x == 0 || y == 0 || x == width - 1 || y == height - 1) continue;
+		let agreeing = 0;
+		for (let dy = -1; dy <= 1; dy++) {
+			for (let dx = -1; dx <= 1; dx++) {
+				if ((dx != 0 || dy != 0) && agrees(snapped, i + dy * width + dx, i, threshold)) agreeing++;
+			}
+		}
+		if (agreeing >= 2) continue;
+		let best = i;
+		let bestAgreement = -1;
+		for (let dy = -1; dy <= 1; dy++) {
+			for (let dx = -1; dx <= 1; dx++) {
+				if (dx == 0 && dy == 0) continue;
+				const j = i + dy * width + dx;
+				let agreement = 0;
+				for (let ey = -1; ey <= 1; ey++) for (let ex = -1; ex <= 1; ex++) if (agrees(snapped, i + ey * width + ex, j, threshold)) agreement++;
+				if (agreement > bestAgreement) {
+					bestAgreement = agreement;
+					best = j;
+				}
+			}
+		}
+		store<f32>(snapped + (<usize>i << 2), load<f32>(snapped + (<usize>best << 2)));
+		changed++;
+	}
+	return changed;
+}
+
+/** Lists in `changed` the zone pixels whose disparity in `snapped` is not their original one; returns how many. */
+export function listChanged(snapped: usize, zonePixels: usize, zoneDisparity: usize, count: i32, changed: usize): i32 {
+	let listed = 0;
+	for (let k = 0; k < count; k++) {
+		const i = i32At(zonePixels, k);
+		if (load<f32>(snapped + (<usize>i << 2)) != load<f32>(zoneDisparity + (<usize>k << 2))) setI32(changed, listed++, i);
+	}
+	return listed;
 }
