@@ -217,27 +217,47 @@ export function ldiFromImage(image: RgbImage, disparity: FloatImage, border = 0)
 	const ldi = createLdi(width, height, border, ldiCapacity(width, height, border));
 	// Written directly rather than through addPixel/linkPixels (one pixel per position, no lists to
 	// walk), same result: at 1024² with a 64-px border 73–177 ms instead of 264–335 ms, most of what is
-	// left being the allocation of the arrays.
-	const rgb = image.data;
-	const lw = latticeWidth(ldi);
-	const {x: xs, y: ys, links, firstAtPosition, nextAtPosition} = ldi;
-	ldi.color.set(rgb.subarray(0, width * height * 3));
-	ldi.disparity.set(disparity.data.subarray(0, width * height));
-	for (let y = 0; y < height; y++) {
-		const rowStart = (y + border) * lw + border;
-		for (let x = 0; x < width; x++) {
-			const i = y * width + x;
-			xs[i] = x;
-			ys[i] = y;
-			firstAtPosition[rowStart + x] = i;
-			nextAtPosition[i] = NO_LINK;
-			const l = i * 4;
-			links[l + LINK_LEFT] = x > 0 ? i - 1 : NO_LINK;
-			links[l + LINK_UP] = y > 0 ? i - width : NO_LINK;
-			links[l + LINK_RIGHT] = x + 1 < width ? i + 1 : NO_LINK;
-			links[l + LINK_DOWN] = y + 1 < height ? i + width : NO_LINK;
-		}
-	}
-	ldi.count = width * height;
+	// left being the allocation of the arrays. Then with the runs of equal values filled natively and
+	// the links without branches (the frame's fixed after): fresh process, CPU, moon at 1024² with its 100-px border 39 → 36 ms (median of 5, alternating).
+	const n = width * height;
+	ldi.color.set(image.data.subarray(0, n * 3));
+	ldi.disparity.set(disparity.data.subarray(0, n));
+	ldi.nextAtPosition.fill(NO_LINK, 0, n);
+	placePhotoPixels(ldi, width, height, border);
+	linkPhotoPixels(ldi.links, width, height);
+	ldi.count = n;
 	return ldi;
+}
+
+/** Coordinates and lattice entries of the photo's pixels (index y · width + x). */
+function placePhotoPixels(ldi: Ldi, width: number, height: number, border: number): void {
+	const {x: xs, y: ys, firstAtPosition} = ldi;
+	const lw = latticeWidth(ldi);
+	for (let x = 0; x < width; x++) xs[x] = x;
+	for (let y = 0; y < height; y++) {
+		const start = y * width;
+		xs.copyWithin(start, 0, width);
+		ys.fill(y, start, start + width);
+		const rowStart = (y + border) * lw + border;
+		for (let x = 0; x < width; x++) firstAtPosition[rowStart + x] = start + x;
+	}
+}
+
+/** Each photo pixel linked to its four neighbours, NO_LINK past the frame. */
+function linkPhotoPixels(links: Int32Array, width: number, height: number): void {
+	const n = width * height;
+	for (let i = 0; i < n; i++) {
+		links[i * 4 + LINK_LEFT] = i - 1;
+		links[i * 4 + LINK_UP] = i - width;
+		links[i * 4 + LINK_RIGHT] = i + 1;
+		links[i * 4 + LINK_DOWN] = i + width;
+	}
+	for (let y = 0; y < height; y++) {
+		links[y * width * 4 + LINK_LEFT] = NO_LINK;
+		links[(y * width + width - 1) * 4 + LINK_RIGHT] = NO_LINK;
+	}
+	for (let x = 0; x < width; x++) {
+		links[x * 4 + LINK_UP] = NO_LINK;
+		links[((height - 1) * width + x) * 4 + LINK_DOWN] = NO_LINK;
+	}
 }
