@@ -27,10 +27,24 @@
  * fresh process (medians of 7 alternating), moon 335 → 283 ms, shelf 279 → 267, hut 335 → 312; same
  * bytes. The loops are written without branches whose code a fresh process had not yet run when it
  * compiled them (each such branch undid the compilation once reached: occludedDirections was compiled 4
- * times).
+ * times). Then the union-find (linking, sizes, numbering) as a WebAssembly kernel (assembly/depth-edges.ts;
+ * test/ldi compares it with the TypeScript twin kept there): in JavaScript its join loop was compiled
+ * three times per build (twice on stack, once whole; ~40 ms of compiling for a few thousand pixels).
+ * 'edges' stage, same measure: moon 235 → 225, shelf 193 → 164, hut 255 → 222 ms.
  */
 import type {FloatImage} from '../image/raster.js';
+import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
 import {NO_LINK, type Ldi, cutLink} from './ldi.js';
+
+/** The exports of assembly/depth-edges.ts; pointers are byte offsets into `memory`. */
+interface DepthEdgesKernel extends KernelInstance {
+	allocate(bytes: number): number;
+	linkEdges(
+		pixels: number, own: number, foreground: number, count: number, width: number, height: number, threshold: number, minLength: number,
+		parent: number, size: number, edgeOfEntry: number, lengths: number,
+	): number;
+	keptEdges(): number;
+}
 
 /** Options for {@link detectDepthEdges}. */
 export interface DepthEdgeOptions {
@@ -120,18 +134,24 @@ export function updateDepthEdges(previous: DepthEdges, disparity: FloatImage, ch
 /** Links the silhouette pixels `pixels` of `occludedSides` into edges; `edgeOfPixel` comes all -1 and is filled in. */
 function linkDepthEdges(disparity: FloatImage, occludedSides: Uint8Array, pixels: Int32Array, edgeOfPixel: Int32Array, settings: DepthEdgeOptions): DepthEdges {
 	const {width, height, data} = disparity;
-	const threshold = settings.thresholdDisparity;
-	const foreground = nearestForeground(pixels, occludedSides, data, width);
-	// Union-find over list positions: the list is in raster order, so the smaller position is the smaller pixel.
-	const parent = ownRoots(pixels.length);
-	joinSilhouettePixels(pixels, parent, data, foreground, threshold, width, height);
-	const size = componentSizes(parent);
+	const count = pixels.length;
 	const scale = Math.max(width, height) / settings.referenceSizePixels;
 	const minLength = Math.max(1, Math.round(settings.minEdgeLengthPixels * scale));
-	const edgeOfRoot = new Int32Array(pixels.length).fill(-1);
-	const edgeLengths: number[] = [];
-	const edgesFound = numberKeptEdges(parent, size, minLength, edgeOfRoot, edgeLengths);
-	const keptPixels = markKeptPixels(pixels, parent, edgeOfRoot, edgeOfPixel);
+	const kernel = instantiateKernel<DepthEdgesKernel>('depth-edges');
+	const pixelsAt = kernel.allocate(4 * count);
+	const own = kernel.allocate(4 * count);
+	const foreground = kernel.allocate(4 * count);
+	const parent = kernel.allocate(4 * count);
+	const size = kernel.allocate(4 * count);
+	const edgeOfEntry = kernel.allocate(4 * count);
+	const lengths = kernel.allocate(4 * count);
+	// Views only now: growing the memory (every allocation may) detaches the views taken before.
+	const memory = kernel.memory.buffer;
+	new Int32Array(memory, pixelsAt, count).set(pixels);
+	listDisparities(pixels, occludedSides, data, width, new Float32Array(memory, own, count), new Float32Array(memory, foreground, count));
+	const edgesFound = kernel.linkEdges(pixelsAt, own, foreground, count, width, height, settings.thresholdDisparity, minLength, parent, size, edgeOfEntry, lengths);
+	const edgeLengths = Array.from(new Int32Array(memory, lengths, kernel.keptEdges()));
+	const keptPixels = markKeptPixels(pixels, new Int32Array(memory, edgeOfEntry, count), edgeOfPixel);
 	return {width, height, edgeOfPixel, edgeLengths, edgesFound, keptPixels, silhouettePixels: pixels, occludedSides};
 }
 
@@ -157,21 +177,13 @@ function listNonZero(values: Uint8Array, listed: Int32Array): number {
 	return count;
 }
 
-/** `parent` of a union-find of `count` elements, each its own root. */
-function ownRoots(count: number): Int32Array {
-	const parent = new Int32Array(count);
-	for (let j = 0; j < count; j++) parent[j] = j;
-	return parent;
-}
-
 /** Sets `edgeOfPixel` to -1 at `pixels`. */
 function clearPixels(edgeOfPixel: Int32Array, pixels: Int32Array): void {
 	for (let k = 0; k < pixels.length; k++) edgeOfPixel[pixels[k]] = -1;
 }
 
-/** Per silhouette pixel, the disparity of the nearest foreground hiding it. */
-function nearestForeground(pixels: Int32Array, occludedSides: Uint8Array, data: Float32Array, width: number): Float32Array {
-	const foreground = new Float32Array(pixels.length);
+/** Per silhouette pixel, its own disparity into `own` and that of the nearest foreground hiding it into `foreground`. */
+function listDisparities(pixels: Int32Array, occludedSides: Uint8Array, data: Float32Array, width: number, own: Float32Array, foreground: Float32Array): void {
 	for (let j = 0; j < pixels.length; j++) {
 		const i = pixels[j];
 		const sides = occludedSides[i];
@@ -180,69 +192,17 @@ function nearestForeground(pixels: Int32Array, occludedSides: Uint8Array, data: 
 		if (sides & RIGHT) nearest = Math.max(nearest, data[i + 1]);
 		if (sides & UP) nearest = Math.max(nearest, data[i - width]);
 		if (sides & DOWN) nearest = Math.max(nearest, data[i + width]);
+		own[j] = data[i];
 		foreground[j] = nearest;
 	}
-	return foreground;
 }
 
-/**
- * Unites 8-connected silhouette pixels that agree (see joinEdgePixels), each neighbouring pair once: the
- * right neighbour is the next list entry, the three below are found by a second cursor one row ahead.
- */
-function joinSilhouettePixels(
-	pixels: Int32Array, parent: Int32Array, data: Float32Array, foreground: Float32Array, threshold: number, width: number, height: number,
-): void {
-	const count = pixels.length;
-	const lastRowStart = (height - 1) * width;
-	let below = 0;
-	for (let j = 0; j < count; j++) {
-		const i = pixels[j];
-		const x = i % width;
-		if (x + 1 < width && j + 1 < count && pixels[j + 1] === i + 1) joinEdgePixels(parent, data, foreground, threshold, pixels, j, j + 1);
-		if (i >= lastRowStart) continue;
-		// Constants in the conditionals (see listNonZero).
-		const belowLeft = i + width - (x > 0 ? 1 : 0);
-		const belowRight = i + width + (x + 1 < width ? 1 : 0);
-		while (below < count && pixels[below] < belowLeft) below++;
-		for (let k = below; k < count && pixels[k] <= belowRight; k++) {
-			joinEdgePixels(parent, data, foreground, threshold, pixels, j, k);
-		}
-	}
-}
-
-/** Silhouette pixels per union-find root (0 elsewhere). */
-function componentSizes(parent: Int32Array): Int32Array {
-	const size = new Int32Array(parent.length);
-	for (let j = 0; j < parent.length; j++) size[findRoot(parent, j)]++;
-	return size;
-}
-
-/**
- * Numbers the components of at least `minLength` pixels in raster order of their roots (`edgeOfRoot`,
- * their lengths appended to `edgeLengths`); returns the number of components found.
- */
-function numberKeptEdges(parent: Int32Array, size: Int32Array, minLength: number, edgeOfRoot: Int32Array, edgeLengths: number[]): number {
-	let edgesFound = 0;
-	for (let j = 0; j < parent.length; j++) {
-		if (parent[j] !== j) continue;
-		edgesFound++;
-		if (size[j] < minLength) continue;
-		edgeOfRoot[j] = edgeLengths.length;
-		edgeLengths.push(size[j]);
-	}
-	return edgesFound;
-}
-
-/**
- * Writes the kept edge of each silhouette pixel into `edgeOfPixel` (-1 elsewhere already) and returns
- * the kept ones, ascending. Each parent is its root by now: parents have smaller indices (the smaller
- * root wins) and componentSizes halved every path in index order.
- */
-function markKeptPixels(pixels: Int32Array, parent: Int32Array, edgeOfRoot: Int32Array, edgeOfPixel: Int32Array): Int32Array {
+/** Writes the kept edge of each silhouette pixel (`edgeOfEntry`, by list position) into `edgeOfPixel` and returns the kept ones, ascending. */
+function markKeptPixels(pixels: Int32Array, edgeOfEntry: Int32Array, edgeOfPixel: Int32Array): Int32Array {
 	const kept = new Int32Array(pixels.length + 1);
 	let count = 0;
 	for (let j = 0; j < pixels.length; j++) {
-		const edge = edgeOfRoot[parent[j]];
+		const edge = edgeOfEntry[j];
 		edgeOfPixel[pixels[j]] = edge;
 		kept[count] = pixels[j];
 		count += edge >= 0 ? 1 : 0;
@@ -370,18 +330,6 @@ function markVerticalSteps(data: Float32Array, n: number, step: number, threshol
 		sides[i] |= nearer ? DOWN : 0;
 		sides[i + step] |= !nearer && difference < -threshold ? UP : 0;
 	}
-}
-
-/**
- * Unites the silhouette pixels at list positions `a` and `b` when both their own disparities and those of
- * the foreground hiding them agree within `threshold`; the smaller root wins.
- */
-function joinEdgePixels(parent: Int32Array, data: Float32Array, foreground: Float32Array, threshold: number, pixels: Int32Array, a: number, b: number): void {
-	if (Math.abs(data[pixels[a]] - data[pixels[b]]) > threshold || Math.abs(foreground[a] - foreground[b]) > threshold) return;
-	const rootA = findRoot(parent, a);
-	const rootB = findRoot(parent, b);
-	// A root that is its own parent stays one.
-	parent[Math.max(rootA, rootB)] = Math.min(rootA, rootB);
 }
 
 /** Union-find root with path halving; `parent[i] === i` at roots. */

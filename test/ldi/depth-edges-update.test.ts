@@ -4,6 +4,7 @@ import {createRgbImage, type FloatImage} from '../../src/image/raster.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges, updateDepthEdges, withNeighbours} from '../../src/ldi/depth-edges.js';
 import {ldiFromImage} from '../../src/ldi/ldi.js';
 import {reattachStripPixels} from '../../src/ldi/reattach-strips.js';
+import {detectDepthEdgesReference} from './depth-edges-reference.js';
 
 /** A deterministic generator of numbers in [0, 1). */
 function random(seed: number): () => number {
@@ -41,6 +42,21 @@ function assertSameEdges(actual: DepthEdges, expected: DepthEdges, what: string)
 
 describe('ldi/updateDepthEdges', () => {
 	const options = {thresholdDisparity: 0.02, minEdgeLengthPixels: 3, referenceSizePixels: 64};
+
+	it('the WebAssembly union-find links exactly the edges its TypeScript twin links', () => {
+		for (const seed of [11, 12, 13, 14, 15]) {
+			const disparity = blocks(53 + seed, 40, seed);
+			for (const settings of [options, {thresholdDisparity: 0.004, minEdgeLengthPixels: 10, referenceSizePixels: 53}, {thresholdDisparity: 0.1, minEdgeLengthPixels: 1, referenceSizePixels: 1024}]) {
+				const edges = detectDepthEdges(disparity, settings);
+				const reference = detectDepthEdgesReference(disparity, settings);
+				const what = `seed ${seed}, ${JSON.stringify(settings)}`;
+				assert.ok(reference.edgeLengths.length > 0, `${what}: no kept edge, not a test`);
+				assert.deepEqual(edges.edgeOfPixel, reference.edgeOfPixel, `${what}: edgeOfPixel`);
+				assert.deepEqual(edges.edgeLengths, reference.edgeLengths, `${what}: edgeLengths`);
+				assert.equal(edges.edgesFound, reference.edgesFound, `${what}: edgesFound`);
+			}
+		}
+	});
 
 	it('finds what detectDepthEdges finds on the changed map, change after change', () => {
 		for (const seed of [1, 2, 3, 4]) {
