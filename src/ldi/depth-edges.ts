@@ -92,7 +92,8 @@ const DOWN = 8;
  * Works on the list of silhouette pixels (1–3 % of a photo's pixels): besides the per-pixel bit sets, only
  * the returned `edgeOfPixel` is image-sized. With a parent, size and foreground per image pixel it
  * allocated 21 bytes per pixel, and fresh memory costs more than the work (~3 ms per MB in page faults on
- * the 2-core VM): 20 → ~6 ms at 1024 px; buildLdi calls it up to three times.
+ * the 2-core VM): 20 → ~6 ms at 1024 px. buildLdi calls it once and then updates its result
+ * ({@link updateDepthEdges}).
  *
  * ```ts
  * const edges = detectDepthEdges(filtered, {thresholdDisparity: 0.02});

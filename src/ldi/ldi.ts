@@ -218,7 +218,8 @@ export function ldiFromImage(image: RgbImage, disparity: FloatImage, border = 0)
 	// Written directly rather than through addPixel/linkPixels (one pixel per position, no lists to
 	// walk), same result: at 1024² with a 64-px border 73–177 ms instead of 264–335 ms, most of what is
 	// left being the allocation of the arrays. Then with the runs of equal values filled natively and
-	// the links without branches (the frame's fixed after): fresh process, CPU, moon at 1024² with its 100-px border 39 → 36 ms (median of 5, alternating).
+	// the links without branches (the frame's fixed after): fresh process, CPU, moon at 1024² with its
+	// 100-px border 39 → 36 ms (median of 5, alternating).
 	const n = width * height;
 	ldi.color.set(image.data.subarray(0, n * 3));
 	ldi.disparity.set(disparity.data.subarray(0, n));

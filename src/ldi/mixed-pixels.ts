@@ -14,6 +14,9 @@
  * sharp outlines lost 0.42 dB to a foreground rim); the background reference 2 px away (1.77; with
  * coverage 0.25, 1.76), 3 px (1.77); a second pass for two-pixel blurs (1.75); mixed foreground-side
  * pixels to the background as well (1.78, all pixels −0.1 dB).
+ *
+ * Only the kept edges' silhouette pixels are looked at (edges.keptPixels), and buildLdi writes the moves
+ * into its own map (mixedPixelMoves) instead of a copy: CPU in a fresh process 14–20 → ~5 ms at 1024 px.
  */
 import type {FloatImage, RgbImage} from '../image/raster.js';
 import type {DepthEdges} from './depth-edges.js';
