@@ -40,6 +40,10 @@ import type {LayerTriangles} from './triangulate.js';
  *   with its per-layer list, scatter, block search) is never made: triangulation of moon through
  *   ldiFromImage 300 → 95 ms CPU (sys 140 → 20 ms), same pre-merged triangles, same .glb bytes (moon,
  *   shelf, hut); whole build peak RSS moon 451 → 358 MB (figures in bench/RESULTS.md).
+ * - The plane test takes a vertex's offset from the walk's counters, not from its coordinates, and a
+ *   leaf is a merged cell whose parent did not merge (a bit set by mergeLevel) instead of one whose
+ *   top-left block no leaf above covered (a walk over every merged block). moon's layer 0 (6.8 M vertex
+ *   tests over six levels), pre-merge in a fresh process, CPU median of 10 alternating: 214 → 194 ms.
  */
 
 
@@ -50,7 +54,8 @@ export interface PlanarQuadtreeOptions {
 	/** Largest texture-swim bound side · (w_max - w_min) / w_min of a merged cell, pixels. */
 	swimPixels: number;
 	/**
-	 * Side of the largest merged cell, blocks (a power of two). Cells never cross split-charts' tiles:
+	 * Side of the largest merged cell, blocks (a power of two, at most 256: one bit per level in a byte).
+	 * Cells never cross split-charts' tiles:
 	 * the seam vertices there are duplicated, so the sheet test fails at a tile border.
 	 */
 	maxCellBlocks: number;
@@ -117,11 +122,14 @@ function step(next: Int32Array, key: number, slot: number, steps: number): numbe
  * allocation, the result's slice, rarely set flags) deoptimized it (6 compiles per build, ~200 ms of
  * compile time on moon).
  */
-function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, current: Uint8Array, level: number, merged: Int32Array): number {
+function mergeLevel(
+	sheet: Sheet, cells: Int32Array, children: Uint8Array, current: Uint8Array, level: number, merged: Int32Array, parentMerged: Uint8Array,
+): number {
 	const {vertexX, vertexY, shift, next, disparity, parallaxRangePixels: k, inverseNear, inverseFar, lock, halfError, swimPixels} = sheet;
 	const side = 1 << level;
 	const half = side >> 1;
 	const mask = side - 1;
+	const childBit = 1 << (level - 1);
 	let mergedCount = 0;
 	for (let c = 0; c < cells.length; c++) {
 		const p = cells[c];
@@ -152,8 +160,6 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
 		const zTr = Math.fround(k * disparity[cornerTr]);
 		const zBl = Math.fround(k * disparity[cornerBl]);
 		const zBr = Math.fround(k * disparity[cornerBr]);
-		const originX = vertexX[cornerTl] + half;
-		const originY = vertexY[cornerTl] + half;
 		const mean = (zTl + zTr + zBl + zBr) / 4;
 		const slopeX = (zTr + zBr - zTl - zBl) / (2 * side);
 		const slopeY = (zBl + zBr - zTl - zTr) / (2 * side);
@@ -162,11 +168,14 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
 		let disparityMax = -Infinity;
 		let planar = true;
 		let rowStart = p;
+		// A link steps one lattice position, so a vertex's offset from the cell's centre is (bx, by) - half:
+		// no coordinate loads.
 		for (let by = 0; by <= side && planar; by++) {
 			let v = rowStart;
+			const rowTerm = slopeY * (by - half);
 			for (let bx = 0; bx <= side; bx++) {
 				const d = disparity[v];
-				const residual = Math.fround(k * d) - mean - slopeX * (vertexX[v] - originX) - slopeY * (vertexY[v] - originY);
+				const residual = Math.fround(k * d) - mean - slopeX * (bx - half) - rowTerm;
 				if (residual > halfError || residual < -halfError) {
 					planar = false;
 					break;
@@ -188,6 +197,10 @@ function mergeLevel(sheet: Sheet, cells: Int32Array, children: Uint8Array, curre
 			| ((blChild | brChild) & SIDE_BOTTOM) | (lock[bottomMiddle] * SIDE_BOTTOM)
 			| ((tlChild | blChild) & SIDE_LEFT) | (lock[blBlock] * SIDE_LEFT);
 		merged[mergedCount++] = p;
+		parentMerged[p] |= childBit;
+		parentMerged[trBlock] |= childBit;
+		parentMerged[blBlock] |= childBit;
+		parentMerged[brBlock] |= childBit;
 	}
 	return mergedCount;
 }
@@ -232,10 +245,12 @@ function findBlocks(
 }
 
 /**
- * The leaves, the largest merged cells top down (their top-left vertices and levels): marks their
- * blocks covered and their corners used.
+ * The leaves, the merged cells whose parent did not merge (bit `level` of `parentMerged`), top down
+ * (their top-left keys and levels): marks their corners used. Before, each leaf marked every block it
+ * covers and a cell was a leaf when its top-left block was not covered: a walk over every merged block
+ * (moon: ~1 M).
  */
-function collectLeaves(next: Int32Array, mergedCells: Int32Array[], covered: Uint8Array, used: Uint8Array): {leafBlocks: Int32Array; leafLevels: Uint8Array} {
+function collectLeaves(next: Int32Array, mergedCells: Int32Array[], parentMerged: Uint8Array, used: Uint8Array): {leafBlocks: Int32Array; leafLevels: Uint8Array} {
 	let cellCount = 0;
 	for (const cells of mergedCells) cellCount += cells.length;
 	const leafBlocks = new Int32Array(cellCount);
@@ -246,22 +261,13 @@ function collectLeaves(next: Int32Array, mergedCells: Int32Array[], covered: Uin
 		const cells = mergedCells[level];
 		for (let c = 0; c < cells.length; c++) {
 			const p = cells[c];
-			if (covered[p]) continue;
-			let rowBlock = p;
-			for (let by = 0; by < side; by++) {
-				let block = rowBlock;
-				for (let bx = 0; bx < side; bx++) {
-					covered[block] = 1;
-					if (bx < side - 1) block = next[block * 4 + RIGHT];
-				}
-				if (by < side - 1) rowBlock = next[rowBlock * 4 + DOWN];
-			}
+			if ((parentMerged[p] >> level) & 1) continue;
 			leafBlocks[leafCount] = p;
 			leafLevels[leafCount++] = level;
 			const topRight = step(next, p, RIGHT, side);
 			used[p] = 1;
 			used[topRight] = 1;
-			used[next[rowBlock * 4 + DOWN]] = 1;
+			used[step(next, p, DOWN, side)] = 1;
 			used[step(next, topRight, DOWN, side)] = 1;
 		}
 	}
@@ -369,8 +375,10 @@ function mergeSheet(
 ): Uint32Array {
 	const keyCount = levelZeroFlags.length;
 	let maxLevel = 0;
-	while ((2 << maxLevel) <= maxCellBlocks) maxLevel++;
+	while ((2 << maxLevel) <= maxCellBlocks && maxLevel < 8) maxLevel++;
 	const flags = [levelZeroFlags, new Uint8Array(keyCount)];
+	// Bit l: the cell of level l keyed here lies in a merged cell of level l + 1.
+	const parentMerged = new Uint8Array(keyCount);
 	const mergedCells: Int32Array[] = [blocks];
 	for (let level = 1; level <= maxLevel; level++) {
 		const current = flags[level & 1];
@@ -378,11 +386,11 @@ function mergeSheet(
 		if (level >= 2) clearFlags(current, mergedCells[level - 2]);
 		const cells = mergedCells[level - 1];
 		const merged = new Int32Array(cells.length);
-		mergedCells.push(merged.slice(0, mergeLevel(sheet, cells, flags[(level - 1) & 1], current, level, merged)));
+		mergedCells.push(merged.slice(0, mergeLevel(sheet, cells, flags[(level - 1) & 1], current, level, merged, parentMerged)));
 	}
 
 	const used = sheet.lock.slice();
-	const {leafBlocks, leafLevels} = collectLeaves(sheet.next, mergedCells, new Uint8Array(keyCount), used);
+	const {leafBlocks, leafLevels} = collectLeaves(sheet.next, mergedCells, parentMerged, used);
 	// Never more than the lattice's triangles: a leaf's fan has at most two per block of its boundary.
 	const merged = new Uint32Array(latticeTriangles * 3);
 	const length = keepUnmergedTriangles(loose, inBlock, used, merged);
