@@ -43,7 +43,9 @@ import type {LayerTriangles} from './triangulate.js';
  * - The plane test takes a vertex's offset from the walk's counters, not from its coordinates, and a
  *   leaf is a merged cell whose parent did not merge (a bit set by mergeLevel) instead of one whose
  *   top-left block no leaf above covered (a walk over every merged block). moon's layer 0 (6.8 M vertex
- *   tests over six levels), pre-merge in a fresh process, CPU median of 10 alternating: 214 → 194 ms.
+ *   tests over six levels), pre-merge in a fresh process, CPU median of 10 alternating: 214 → 194 ms;
+ *   level 0's leaves emitted and each level's leaves collected in loops of their own (each loop compiled
+ *   once, without deoptimizing at a level's start): → 180 ms.
  */
 
 
@@ -246,32 +248,48 @@ function findBlocks(
 
 /**
  * The leaves, the merged cells whose parent did not merge (bit `level` of `parentMerged`), top down
- * (their top-left keys and levels): marks their corners used. Before, each leaf marked every block it
- * covers and a cell was a leaf when its top-left block was not covered: a walk over every merged block
- * (moon: ~1 M).
+ * (their top-left keys and levels), and how many of them are above level 0 (they come first): marks
+ * their corners used. Before, each leaf marked every block it covers and a cell was a leaf when its
+ * top-left block was not covered: a walk over every merged block (moon: ~1 M).
  */
-function collectLeaves(next: Int32Array, mergedCells: Int32Array[], parentMerged: Uint8Array, used: Uint8Array): {leafBlocks: Int32Array; leafLevels: Uint8Array} {
+function collectLeaves(
+	next: Int32Array, mergedCells: Int32Array[], parentMerged: Uint8Array, used: Uint8Array,
+): {leafBlocks: Int32Array; leafLevels: Uint8Array; fanLeaves: number} {
 	let cellCount = 0;
 	for (const cells of mergedCells) cellCount += cells.length;
 	const leafBlocks = new Int32Array(cellCount);
 	const leafLevels = new Uint8Array(cellCount);
 	let leafCount = 0;
-	for (let level = mergedCells.length - 1; level >= 0; level--) {
-		const side = 1 << level;
-		const cells = mergedCells[level];
-		for (let c = 0; c < cells.length; c++) {
-			const p = cells[c];
-			if ((parentMerged[p] >> level) & 1) continue;
-			leafBlocks[leafCount] = p;
-			leafLevels[leafCount++] = level;
-			const topRight = step(next, p, RIGHT, side);
-			used[p] = 1;
-			used[topRight] = 1;
-			used[step(next, p, DOWN, side)] = 1;
-			used[step(next, topRight, DOWN, side)] = 1;
-		}
+	for (let level = mergedCells.length - 1; level > 0; level--) {
+		leafCount = collectLevelLeaves(next, mergedCells[level], level, parentMerged, used, leafBlocks, leafLevels, leafCount);
 	}
-	return {leafBlocks: leafBlocks.subarray(0, leafCount), leafLevels: leafLevels.subarray(0, leafCount)};
+	const fanLeaves = leafCount;
+	leafCount = collectLevelLeaves(next, mergedCells[0], 0, parentMerged, used, leafBlocks, leafLevels, leafCount);
+	return {leafBlocks: leafBlocks.subarray(0, leafCount), leafLevels: leafLevels.subarray(0, leafCount), fanLeaves};
+}
+
+/**
+ * collectLeaves for one level's cells, appended from `leafCount` on; returns the new count. One call per
+ * level: a loop over the levels around it deoptimized at each level's start.
+ */
+function collectLevelLeaves(
+	next: Int32Array, cells: Int32Array, level: number, parentMerged: Uint8Array, used: Uint8Array, leafBlocks: Int32Array, leafLevels: Uint8Array,
+	leafCount: number,
+): number {
+	const side = 1 << level;
+	let count = leafCount;
+	for (let c = 0; c < cells.length; c++) {
+		const p = cells[c];
+		if ((parentMerged[p] >> level) & 1) continue;
+		leafBlocks[count] = p;
+		leafLevels[count++] = level;
+		const topRight = step(next, p, RIGHT, side);
+		used[p] = 1;
+		used[topRight] = 1;
+		used[step(next, p, DOWN, side)] = 1;
+		used[step(next, topRight, DOWN, side)] = 1;
+	}
+	return count;
 }
 
 /** Copies the triangles outside fully linked blocks (`inBlock` 0) to `merged`, marking their vertices used; returns the length written. */
@@ -290,32 +308,23 @@ function keepUnmergedTriangles(indices: Uint32Array | Int32Array, inBlock: Uint8
 }
 
 /**
- * Writes each leaf's triangles to `merged` from `length` on: two per block, or a fan from the cell's
- * centre through every used vertex of its boundary. Returns the new length.
+ * Writes the triangles of the leaves above level 0 (the first `fanLeaves`) to `merged` from `start` on:
+ * a fan from the cell's centre through every used vertex of its boundary, or two triangles when only
+ * its corners are used. Returns the new length. Level 0's leaves (emitBlocks) have a loop of their own:
+ * in one loop with these, they come last and deoptimized the code compiled for the fans (moon: two
+ * compiles, ~39 ms of compile time).
  */
-function emitLeaves(
-	next: Int32Array, leafBlocks: Int32Array, leafLevels: Uint8Array, used: Uint8Array, maxCellBlocks: number,
+function emitFans(
+	next: Int32Array, leafBlocks: Int32Array, leafLevels: Uint8Array, fanLeaves: number, used: Uint8Array, maxCellBlocks: number,
 	merged: Uint32Array, start: number,
 ): number {
 	let length = start;
 	const ring = new Int32Array(4 * maxCellBlocks + 4);
 	const rightColumn = new Int32Array(maxCellBlocks + 1);
 	const topRow = new Int32Array(maxCellBlocks + 1);
-	for (let leaf = 0; leaf < leafLevels.length; leaf++) {
+	for (let leaf = 0; leaf < fanLeaves; leaf++) {
 		const side = 1 << leafLevels[leaf];
 		const p = leafBlocks[leaf];
-		if (side === 1) {
-			const tr = next[p * 4 + RIGHT];
-			const bl = next[p * 4 + DOWN];
-			const br = next[tr * 4 + DOWN];
-			merged[length++] = p;
-			merged[length++] = bl;
-			merged[length++] = tr;
-			merged[length++] = br;
-			merged[length++] = tr;
-			merged[length++] = bl;
-			continue;
-		}
 		// Boundary vertices counter-clockwise seen from the camera: down the left side, along the bottom,
 		// up the right, back along the top (each side from its first corner, without its last).
 		let v = p;
@@ -365,6 +374,24 @@ function emitLeaves(
 	return length;
 }
 
+/** Writes the two triangles of each leaf block (level 0) `from` on to `merged` from `start` on; returns the new length. */
+function emitBlocks(next: Int32Array, leafBlocks: Int32Array, from: number, merged: Uint32Array, start: number): number {
+	let length = start;
+	for (let leaf = from; leaf < leafBlocks.length; leaf++) {
+		const p = leafBlocks[leaf];
+		const tr = next[p * 4 + RIGHT];
+		const bl = next[p * 4 + DOWN];
+		const br = next[tr * 4 + DOWN];
+		merged[length++] = p;
+		merged[length++] = bl;
+		merged[length++] = tr;
+		merged[length++] = br;
+		merged[length++] = tr;
+		merged[length++] = bl;
+	}
+	return length;
+}
+
 /**
  * The quadtree over `blocks` (level-0 cells, flagged MERGED in `levelZeroFlags`), then the leaves'
  * triangles after `loose`'s triangles outside blocks (`inBlock` 0), in the sheet's keys.
@@ -390,11 +417,12 @@ function mergeSheet(
 	}
 
 	const used = sheet.lock.slice();
-	const {leafBlocks, leafLevels} = collectLeaves(sheet.next, mergedCells, parentMerged, used);
+	const {leafBlocks, leafLevels, fanLeaves} = collectLeaves(sheet.next, mergedCells, parentMerged, used);
 	// Never more than the lattice's triangles: a leaf's fan has at most two per block of its boundary.
 	const merged = new Uint32Array(latticeTriangles * 3);
 	const length = keepUnmergedTriangles(loose, inBlock, used, merged);
-	return merged.slice(0, emitLeaves(sheet.next, leafBlocks, leafLevels, used, maxCellBlocks, merged, length));
+	const fansEnd = emitFans(sheet.next, leafBlocks, leafLevels, fanLeaves, used, maxCellBlocks, merged, length);
+	return merged.slice(0, emitBlocks(sheet.next, leafBlocks, fanLeaves, merged, fansEnd));
 }
 
 /** Where the lattice heights and inverse depths come from (see simplify.ts). */
