@@ -21,7 +21,12 @@ import {addCornerEighthTurns, type LayerCells, type LayerTriangles} from './tria
  * surfaces); over `triangleBudget`, a lower swim weight; above MESHOPT_MAX_TRIANGLES pre-merged triangles,
  * meshoptimizer gets the layer in bands of rows (its memory). moon at 1024 px: 2.97 M lattice triangles → 76 k
  * in ~0.4 s; 64-px tiles + a whole pass took 2.2–3.0 s for 53–59 k at 2 dB less. Tried without gain: a
- * target index count (stops before the error bound), smoothing 8-bit maps first.
+ * target index count (stops before the error bound), smoothing 8-bit maps first. Tried: meshoptimizer loaded
+ * before triangulation and warmed up on a 512-triangle grid, so V8's optimized code for it (a ~100 ms
+ * background compile) is ready before moon's layer 0 runs ~2× slower in the baseline tier: its passes
+ * 199 → ~125 ms CPU and the simplify stage −8–25 % wall, but the compile then competes with the
+ * triangulation, and whole moon builds took the same CPU (4.39 vs 4.43 s, median of 9; shelf's mesh
+ * stage +7 %). Not kept.
  */
 
 /** Options for {@link simplifyLayer}. */
