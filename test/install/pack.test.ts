@@ -48,7 +48,7 @@ describe('npm pack: the published file list', function () {
 
 	it('has LICENSE (the MIT text package.json names), README, CHANGELOG and the files a user runs', () => {
 		for (const path of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'bin/run.js', 'dist/index.js', 'dist/index.d.ts',
-			'dist/commands/build.js', 'dist/viewer-page/viewer.js', 'dist/wasm/bilateral-median.wasm', 'dist/wasm/coherence-transport.wasm', 'dist/wasm/membrane.wasm', 'oclif.manifest.json', 'models/registry.json', 'assets/sample.jpg', 'assets/sample-depth.png']) {
+			'dist/commands/build.js', 'dist/viewer-page/viewer.js', 'dist/wasm/bilateral-median.wasm', 'dist/wasm/coherence-transport.wasm', 'dist/wasm/membrane.wasm', 'dist/wasm/snap-edges.wasm', 'dist/wasm/depth-edges.wasm', 'oclif.manifest.json', 'models/registry.json', 'assets/sample.jpg', 'assets/sample-depth.png']) {
 			assert.ok(files.has(path), `${path} is packed`);
 		}
 		assert.equal(pkg.license, 'MIT');
