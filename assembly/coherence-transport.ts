@@ -7,6 +7,8 @@
  * compares it with the TypeScript twin kept there).
  */
 
+import {f32At, setF32, i32At, u8At} from './shared/elements';
+
 const ANGLE_STEPS: i32 = 32;
 const ANISOTROPY_STEPS: i32 = 8;
 const FLOAT32_MAX: f64 = 3.4028234663852886e38;
@@ -14,18 +16,6 @@ const FLOAT32_MAX: f64 = 3.4028234663852886e38;
 /** Where the arrays the TypeScript side lays out may start. */
 export function heapBase(): usize {
 	return __heap_base;
-}
-
-@inline function f32At(base: usize, i: i32): f64 {
-	return <f64>load<f32>(base + (<usize>i << 2));
-}
-
-@inline function setF32(base: usize, i: i32, value: f64): void {
-	store<f32>(base + (<usize>i << 2), <f32>value);
-}
-
-@inline function i32At(base: usize, i: i32): i32 {
-	return load<i32>(base + (<usize>i << 2));
 }
 
 @inline function gateOf(disparity: f64): f64 {
@@ -151,10 +141,6 @@ export function prepare(
 	const orderLength = fillOrder(state, width, height, distance, starts, orderOut);
 	packPadded(features, gate, paddedTrust, values, tensor, trustOut, state, disparity, width, height, radius);
 	return orderLength;
-}
-
-@inline function u8At(base: usize, i: i32): u8 {
-	return load<u8>(base + <usize>i);
 }
 
 function contextTrust(state: usize, width: i32, height: i32, ringWeight: f64, trust: usize): void {

@@ -7,17 +7,7 @@
  * memory; every array is per silhouette pixel (its position in the raster-ordered list).
  */
 
-@inline function f32At(base: usize, i: i32): f64 {
-	return <f64>load<f32>(base + (<usize>i << 2));
-}
-
-@inline function i32At(base: usize, i: i32): i32 {
-	return load<i32>(base + (<usize>i << 2));
-}
-
-@inline function setI32(base: usize, i: i32, value: i32): void {
-	store<i32>(base + (<usize>i << 2), value);
-}
+import {f32At, i32At, setI32} from './shared/elements';
 
 /** Edges kept by the last {@link linkEdges}. */
 let kept: i32 = 0;

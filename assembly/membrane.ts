@@ -6,6 +6,8 @@
  * (test/inpaint/membrane.test.ts compares it with the TypeScript twin kept there).
  */
 
+import {f32At, setF32, i32At} from './shared/elements';
+
 const EXCLUDED: u8 = 0;
 const KNOWN: u8 = 1;
 const UNKNOWN: u8 = 2;
@@ -41,18 +43,6 @@ function take(bytes: usize): usize {
 
 @inline function setLevelField(level: i32, field: i32, value: i32): void {
 	store<i32>(levels + <usize>(level * LEVEL_BYTES + field * 4), value);
-}
-
-@inline function f32At(base: usize, i: i32): f64 {
-	return <f64>load<f32>(base + (<usize>i << 2));
-}
-
-@inline function setF32(base: usize, i: i32, value: f64): void {
-	store<f32>(base + (<usize>i << 2), <f32>value);
-}
-
-@inline function i32At(base: usize, i: i32): i32 {
-	return load<i32>(base + (<usize>i << 2));
 }
 
 /** Records level `level` (its arrays already filled) with the indices of its unknown pixels. */

@@ -8,21 +8,7 @@
  * Pointers are byte offsets into this module's memory.
  */
 
-@inline function f32At(base: usize, i: i32): f64 {
-	return <f64>load<f32>(base + (<usize>i << 2));
-}
-
-@inline function setF32(base: usize, i: i32, value: f64): void {
-	store<f32>(base + (<usize>i << 2), <f32>value);
-}
-
-@inline function i32At(base: usize, i: i32): i32 {
-	return load<i32>(base + (<usize>i << 2));
-}
-
-@inline function setI32(base: usize, i: i32, value: i32): void {
-	store<i32>(base + (<usize>i << 2), value);
-}
+import {f32At, setF32, i32At, setI32} from './shared/elements';
 
 @inline function byteAt(base: usize, i: i32): i32 {
 	return <i32>load<u8>(base + <usize>i);
