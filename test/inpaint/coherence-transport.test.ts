@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 
-import sharp from 'sharp';
-
 import {transportColor} from '../../src/inpaint/coherence.js';
 import {inpaintDisparity} from '../../src/inpaint/depth.js';
-import type {ColorInpainter, InpaintRegion} from '../../src/inpaint/inpainter.js';
-import {buildLdi} from '../../src/ldi/build-ldi.js';
-import {sharedFile} from '../helpers/shared.js';
+import type {InpaintRegion} from '../../src/inpaint/inpainter.js';
 import {transportReference} from './coherence-transport-reference.js';
+import {visitMoonRegions} from './moon-regions.js';
 import {makeBandScene, type TextureKind} from './scenes.js';
 
 /** Indices where the kernel's and the twin's filled boxes differ in any bit (both copied: the work array is shared). */
@@ -36,26 +33,13 @@ describe('coherence transport kernel (WebAssembly)', () => {
 
 	it('fills every region of moon.jpg\'s LDI bit for bit as its TypeScript twin', async function () {
 		this.timeout(120_000);
-		const photoPath = sharedFile(this, 'photos/moon.jpg');
-		const depthPath = sharedFile(this, 'photos/moon_depth_midas.png');
-		const photo = await sharp(photoPath).resize({width: 512, height: 512, fit: 'inside'}).removeAlpha().raw().toBuffer({resolveWithObject: true});
-		const {width, height} = photo.info;
-		const depth = await sharp(depthPath).resize(width, height, {fit: 'fill'}).toColourspace('b-w').raw().toBuffer();
-		const disparity = {width, height, data: Float32Array.from(depth)};
-		let regions = 0;
 		let compared = 0;
 		let differing = 0;
-		const comparing: ColorInpainter = {
-			name: 'compare',
-			async inpaintColor(region: InpaintRegion): Promise<Uint8Array> {
-				const result = differences(region);
-				regions++;
-				compared += result.compared;
-				differing += result.pixels;
-				return Uint8Array.from(region.color);
-			},
-		};
-		await buildLdi({width, height, data: new Uint8Array(photo.data)}, disparity, {inpainter: comparing});
+		const regions = await visitMoonRegions(this, (region) => {
+			const result = differences(region);
+			compared += result.compared;
+			differing += result.pixels;
+		});
 		assert.ok(regions >= 10 && compared > 100_000, `${regions} regions, ${compared} values`);
 		assert.equal(differing, 0, `${differing} of ${compared} values differ`);
 	});
