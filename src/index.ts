@@ -57,7 +57,7 @@ export {DEFAULT_COLOR_INPAINTER, getColorInpainter, listColorInpainters, registe
 export {DIFFUSION_INPAINTER_DEFAULTS, DiffusionInpainter, diffuseColor, type DiffusionInpainterOptions} from './inpaint/diffusion.js';
 export {PATCH_INPAINTER_DEFAULTS, PatchInpainter, synthesizePatches, type PatchInpainterOptions} from './inpaint/patch.js';
 export {ONNX_INPAINTER_DEFAULTS, OnnxInpainter, inpaintModelIo, type InpaintModelIo, type OnnxInpainterOptions} from './inpaint/onnx.js';
-export {MEMBRANE_DEFAULTS, fillMembrane, fillMembraneInPlace, type MembraneOptions} from './inpaint/membrane.js';
+export {MEMBRANE_DEFAULTS, fillMembrane, fillMembraneInPlace, type MembraneOptions, type PyramidSolver, releaseMembraneKernel} from './inpaint/membrane.js';
 
 export * from './scene/scene.js';
 export {
