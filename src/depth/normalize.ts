@@ -36,8 +36,14 @@ export function normalizeDisparity(raw: FloatImage): NormalizedDisparity {
 	return {disparity: {width: raw.width, height: raw.height, data}, rawMin, rawMax};
 }
 
-/** Smallest and largest finite value ([Infinity, -Infinity] when there is none). */
-function finiteRange(source: Float32Array): [number, number] {
+/**
+ * Smallest and largest finite value ([Infinity, -Infinity] when there is none).
+ *
+ * ```ts
+ * const [min, max] = finiteRange(disparity.data);
+ * ```
+ */
+export function finiteRange(source: Float32Array): [number, number] {
 	let min = Infinity;
 	let max = -Infinity;
 	for (let i = 0; i < source.length; i++) {
