@@ -11,8 +11,7 @@
  * - loadPhoto + this module at 1024×768 (bench/depth.ts): 17.8–21.2 ms median, 14.8 ms minimum — far under
  *   the 100 ms goal.
  */
-import sharp from 'sharp';
-
+import sharp from '../image/sharp.js';
 import type {RgbImage} from '../image/raster.js';
 
 /** How the network's input size is chosen from the photo's. */

@@ -20,8 +20,7 @@
  */
 import {readFile} from 'node:fs/promises';
 
-import sharp from 'sharp';
-
+import sharp from '../image/sharp.js';
 import {fileError, UserError} from '../errors.js';
 import type {FloatImage, Photo} from '../image/raster.js';
 import {type DepthFit, fitDepthMap} from './fit.js';

@@ -1,7 +1,6 @@
 import {type Node, NodeIO, type vec3} from '@gltf-transform/core';
 import {ALL_EXTENSIONS} from '@gltf-transform/extensions';
-import sharp from 'sharp';
-
+import sharp from '../image/sharp.js';
 import type {RgbaImage} from '../image/raster.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
 import type {ComfortRange} from '../scene/comfort-range.js';

@@ -1,5 +1,4 @@
-import sharp from 'sharp';
-
+import sharp from '../image/sharp.js';
 import type {RgbaImage} from '../image/raster.js';
 import type {Ktx2Mode} from './ktx2-encode.js';
 

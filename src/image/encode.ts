@@ -2,8 +2,7 @@
  * Pure encoders from the raster types to file bytes (PNG, PFM). Nothing here touches the file system:
  * commands hand the bytes to `writeFileAtomic`.
  */
-import sharp from 'sharp';
-
+import sharp from './sharp.js';
 import type {FloatImage, RgbaImage, RgbImage} from './raster.js';
 
 /**

@@ -14,8 +14,9 @@
  */
 import {readFile} from 'node:fs/promises';
 
-import sharp, {type Metadata, type OutputInfo} from 'sharp';
+import type {Metadata, OutputInfo} from 'sharp';
 
+import sharp from './sharp.js';
 import {fileError, UserError} from '../errors.js';
 import {describeSystemError} from '../io/atomic.js';
 import {DEFAULT_LONG_SIDE_FOV_DEGREES, fovYFromFocalLength35mm, fovYFromLongSideFov, readFocalLength35mm} from './fov.js';

@@ -1,7 +1,6 @@
 import {join} from 'node:path';
 
-import sharp from 'sharp';
-
+import sharp from '../image/sharp.js';
 import type {DebugImage} from '../ldi/debug.js';
 import {writeFileAtomic} from './atomic.js';
 

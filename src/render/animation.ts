@@ -1,5 +1,4 @@
-import sharp from 'sharp';
-
+import sharp from '../image/sharp.js';
 import type {RgbImage} from '../image/raster.js';
 
 /**
