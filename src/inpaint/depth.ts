@@ -151,7 +151,14 @@ function fitPlaneAround(region: InpaintRegion, settings: InpaintDisparityOptions
 	const ds = new Float64Array(capacity);
 	const scan = useNearOnly ? area : {left: 0, top: 0, right: width - 1, bottom: height - 1};
 	const n = collectSamples(contextMask, disparity, width, scan, useNearOnly ? inBand : undefined, area, stride, xs, ys, ds);
+	return robustPlane(xs, ys, ds, n, settings.robustIterations);
+}
 
+/**
+ * The plane through the first `n` samples by iteratively re-weighted least squares (Tukey's biweight,
+ * scale from the median absolute residual), `iterations` times after an ordinary fit.
+ */
+function robustPlane(xs: Float64Array, ys: Float64Array, ds: Float64Array, n: number, iterations: number): DisparityPlane {
 	let centerX = 0;
 	let centerY = 0;
 	for (let k = 0; k < n; k++) {
@@ -164,7 +171,7 @@ function fitPlaneAround(region: InpaintRegion, settings: InpaintDisparityOptions
 	const absResiduals = new Float64Array(n);
 	const scratch = new Float64Array(n);
 	let plane: DisparityPlane = solveWeightedPlane(xs, ys, ds, weights, n, centerX, centerY);
-	for (let iteration = 0; iteration < settings.robustIterations; iteration++) {
+	for (let iteration = 0; iteration < iterations; iteration++) {
 		for (let k = 0; k < n; k++) absResiduals[k] = Math.abs(ds[k] - evaluatePlane(plane, xs[k], ys[k]));
 		scratch.set(absResiduals);
 		const scale = 1.4826 * median(scratch);
