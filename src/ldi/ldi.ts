@@ -165,12 +165,12 @@ export function addPixel(
 	ldi.links[p * 4 + 3] = NO_LINK;
 	ldi.nextAtPosition[p] = NO_LINK;
 	let tail = ldi.firstAtPosition[position];
-	if (tail === NO_LINK) {
-		ldi.firstAtPosition[position] = p;
-	} else {
-		while (ldi.nextAtPosition[tail] !== NO_LINK) tail = ldi.nextAtPosition[tail];
-		ldi.nextAtPosition[tail] = p;
-	}
+	if (tail !== NO_LINK) while (ldi.nextAtPosition[tail] !== NO_LINK) tail = ldi.nextAtPosition[tail];
+	// One store for both cases: the hidden layers (an occupied position) come before the frame strips
+	// (an empty one), and a separate store for the empty case, never run until then, had the loop that
+	// calls this compiled again at each strip.
+	const empty = tail === NO_LINK;
+	(empty ? ldi.firstAtPosition : ldi.nextAtPosition)[empty ? position : tail] = p;
 	return p;
 }
 
