@@ -2,52 +2,20 @@ import {LINK_DOWN, LINK_RIGHT, type Ldi} from '../ldi/ldi.js';
 import type {LayerTriangles} from './triangulate.js';
 
 /**
- * Planar pre-merge of a layer's pixel-lattice mesh, before meshoptimizer sees it.
+ * Planar pre-merge of a layer's pixel-lattice mesh, before meshoptimizer (~1 µs per input triangle) sees
+ * it. A quadtree over the lattice: a cell of 2^l × 2^l blocks merges when its four children merged into
+ * one sheet, no vertex inside is locked, every vertex lies within `errorPixels / 2` of the plane through
+ * the cell's corners in (x, y, k·d) space, and the texture swim side · (w_max − w_min) / w_min stays under
+ * `swimPixels`; every dropped vertex is then within `errorPixels` of the emitted surface. A merged cell is
+ * two triangles, or a fan through the side vertices a finer neighbour keeps (no T-junction). Layer 0 is
+ * merged straight from the LDI's links (mergePlanarPixelCells), its lattice mesh never made.
  *
- * meshoptimizer's simplifier costs about 1 µs per input triangle, and a 1024-px layer 0 has 2 M of
- * them, nearly all on surfaces that are planar within a fraction of a pixel of parallax. This pass
- * builds a quadtree over the lattice: a cell of 2^l × 2^l blocks merges when its four children merged,
- * they join into one sheet (the same vertices along the four inner seams, so the same LDI pixels: a
- * sheet's edge is the chain of down/right links from its first vertex), no vertex inside it is locked
- * (stitch vertices shared with another layer), every vertex lies within `errorPixels / 2` of the plane
- * fitted to the cell's corners in (x, y, k·d) space, and the texture swim bound
- * side · (w_max - w_min) / w_min (w = 1/z) stays under `swimPixels`. Since the kept vertices are data
- * vertices within errorPixels / 2 of that plane, every dropped vertex is within `errorPixels` of the
- * emitted surface. A merged cell is emitted as two triangles, or, when a neighbour keeps vertices on
- * its sides (a smaller neighbouring cell, a locked or border vertex), as a fan from its centre vertex
- * through every kept side vertex: no T-junction, so nothing cracks. Blocks that are not fully linked
- * keep their triangles unchanged.
- *
- * Measured on moon.jpg + its depth at 1024 px through buildLdi, shared 2-core machine (load 9–12):
- * - 4 layers, 2.97 M triangles → 235 k at 0.375 px / 0.5 px swim (the defaults simplify.ts passes); layer
- *   0: 2.08 M → 78 k; at 0.25 px / 0.25 px: 2.08 M → 113 k; at 0.75 px / 0.5 px: → 67 k.
- * - Blocks first keyed by lattice position: inpainted layers hold several pixels of one layer at one
- *   position (45 k collisions on layer 1), so they barely merged (150 k → 143 k); keyed by pixel:
- *   150 k → 54 k. Keyed by the block's top-left vertex (vertex ids are unique per layer; neighbours are
- *   the block's top-right and bottom-left vertices): same result, arrays sized per layer, no link walks.
- * - The level loop inside one function was re-optimized at every level (level 2 cost 120 ns per vertex
- *   test, level 1 16 ns); one function per level fixed it. The whole pre-merge of the four layers then
- *   takes about 0.3–0.6 s CPU, the bulk of simplification (meshoptimizer's pass after it ~0.15 s).
- * - Tried: from level 2 on, skipping a cell's vertex test when each child's stored plane and residual
- *   bound the error (child residual + the two planes' largest gap over the child's square; the vertex
- *   test decides otherwise, same bytes). On moon's layer 0 the bound held for 251 k of 255 k cells at
- *   level 2, 60 k of 62 k at level 3, 13 k of 15 k at level 4, but the pre-merge of layer 0 went
- *   152 → 150 ms warm and 230–244 → 245–293 ms in its first call, the one a build makes: the vertex test
- *   was not its cost, and the new path compiled and deoptimized on first use. Not kept.
- * - Layer 0 straight from the LDI (mergePlanarPixelCells; issue 15): a layer not cut into chart tiles
- *   (layer 0's texture is the photo) needs no vertex numbering, so its blocks are keyed by LDI pixel and
- *   walked along the LDI's own links, and heights and 1/z are read from the disparity. Its lattice mesh (moon: 2.08 M triangles,
- *   with its per-layer list, scatter, block search) is never made: triangulation of moon through
- *   ldiFromImage 300 → 95 ms CPU (sys 140 → 20 ms), same pre-merged triangles, same .glb bytes (moon,
- *   shelf, hut); whole build peak RSS moon 451 → 358 MB (figures in bench/RESULTS.md).
- * - The plane test takes a vertex's offset from the walk's counters, not from its coordinates, and a
- *   leaf is a merged cell whose parent did not merge (a bit set by mergeLevel) instead of one whose
- *   top-left block no leaf above covered (a walk over every merged block). moon's layer 0 (6.8 M vertex
- *   tests over six levels), pre-merge in a fresh process, CPU median of 10 alternating: 214 → 194 ms;
- *   level 0's leaves emitted and each level's leaves collected in loops of their own (each loop compiled
- *   once, without deoptimizing at a level's start): → 180 ms.
+ * Measured (moon at 1024 px): layer 0 2.08 M → 78 k triangles at the defaults; blocks keyed by pixel, not
+ * position (inpainted layers hold several pixels per position: 150 k → 54 k instead of → 143 k); layer 0
+ * from the LDI: triangulation 300 → 95 ms, peak RSS 451 → 358 MB; layer 0's pre-merge in a fresh process
+ * 214 → 180 ms with one loop per function (a loop followed by code not yet run was compiled again).
+ * Not kept: skipping the vertex test where the children's planes bound the error (slower on first call).
  */
-
 
 /** Options for {@link mergePlanarCells} and {@link mergePlanarPixelCells}. */
 export interface PlanarQuadtreeOptions {
