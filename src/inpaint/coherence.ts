@@ -3,7 +3,7 @@ import {contextLevels, ringBreaksFromContext} from './context-levels.js';
 import type {ColorInpainter, InpaintRegion} from './inpainter.js';
 import {fillMembraneInPlace} from './membrane.js';
 import {ScratchArrays} from './scratch.js';
-import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
+import {instantiateKernel, type KernelInstance, KernelLayout} from '../wasm/kernel.js';
 
 /**
  * The `coherence` colour inpainter (the default): structure before texture, by coherence transport
@@ -463,37 +463,29 @@ const transportInKernel: TransportLoop = (values, disparity, state, width, heigh
 	const paddedWidth = width + 2 * radius;
 	const paddedCount = paddedWidth * (height + 2 * radius);
 	const n = width * height;
-	let end = align16(kernel.heapBase());
-	const take = (bytes: number): number => {
-		const at = end;
-		end = align16(end + bytes);
-		return at;
-	};
-	const weightsAt = take(4 * weights.length);
-	const relativeAt = take(4 * offsets);
-	const usableOffsetAt = take(4 * offsets);
-	const usablePixelAt = take(4 * offsets);
-	const usableTrustAt = take(4 * offsets);
-	const featuresAt = take(24 * paddedCount);
-	const gateAt = take(4 * paddedCount);
-	const paddedTrustAt = take(4 * paddedCount);
-	const disparityAt = take(4 * n);
-	const valuesAt = take(12 * n);
-	const stateAt = take(n);
-	const trustAt = take(4 * n);
-	const luminanceAt = take(4 * n);
-	const tensorAt = take(12 * n);
-	const weightAt = take(4 * n);
-	const sumsAt = take(16 * n);
-	const distanceAt = take(4 * n);
-	const startsAt = take(4 * (3 * (width + height) + 2));
-	const orderAt = take(4 * n);
-	const coherenceAt = take(4 * n);
+	const layout = new KernelLayout(kernel.heapBase());
+	const weightsAt = layout.take(4 * weights.length);
+	const relativeAt = layout.take(4 * offsets);
+	const usableOffsetAt = layout.take(4 * offsets);
+	const usablePixelAt = layout.take(4 * offsets);
+	const usableTrustAt = layout.take(4 * offsets);
+	const featuresAt = layout.take(24 * paddedCount);
+	const gateAt = layout.take(4 * paddedCount);
+	const paddedTrustAt = layout.take(4 * paddedCount);
+	const disparityAt = layout.take(4 * n);
+	const valuesAt = layout.take(12 * n);
+	const stateAt = layout.take(n);
+	const trustAt = layout.take(4 * n);
+	const luminanceAt = layout.take(4 * n);
+	const tensorAt = layout.take(12 * n);
+	const weightAt = layout.take(4 * n);
+	const sumsAt = layout.take(16 * n);
+	const distanceAt = layout.take(4 * n);
+	const startsAt = layout.take(4 * (3 * (width + height) + 2));
+	const orderAt = layout.take(4 * n);
+	const coherenceAt = layout.take(4 * n);
 	const {memory} = kernel;
-	if (end > memory.buffer.byteLength) {
-		memory.grow(Math.ceil((end - memory.buffer.byteLength) / WASM_PAGE_BYTES));
-		tablesInKernel = undefined;
-	}
+	if (layout.reserve(memory)) tablesInKernel = undefined;
 	// Views only now: growing the memory detaches the views taken before.
 	const {buffer} = memory;
 	if (tablesInKernel !== tables) {
@@ -525,11 +517,6 @@ const transportInKernel: TransportLoop = (values, disparity, state, width, heigh
 	return {order, coherence, deferred};
 };
 
-const WASM_PAGE_BYTES = 65536;
-
-function align16(bytes: number): number {
-	return (bytes + 15) & ~15;
-}
 
 /**
  * A membrane fill of the synthesis pixels (a copy of `values`) from the context no nearer than the

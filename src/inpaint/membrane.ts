@@ -30,7 +30,7 @@
  * `--no-liftoff` (same .glb bytes): CPU moon 4.44 → 4.32 s, shelf 3.28 → 3.15 s, hut 4.75 → 4.52 s.
  */
 import {type Bounds, maskBounds} from './bounds.js';
-import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
+import {instantiateKernel, type KernelInstance, KernelLayout} from '../wasm/kernel.js';
 
 /** Options for {@link fillMembrane}. */
 export interface MembraneOptions {
@@ -194,20 +194,15 @@ export function releaseMembraneKernel(): void {
 	kernel = undefined;
 }
 
-const PAGE_BYTES = 65_536;
-
-function align16(bytes: number): number {
-	return (bytes + 15) & ~15;
-}
-
 /** {@link PyramidSolver} by the WebAssembly kernel: the box is copied in, solved there, its values copied out. */
 const solveInKernel: PyramidSolver = (state, values, width, height, channels, settings) => {
 	kernel ??= instantiateKernel<MembraneKernel>('membrane');
-	const stateAt = align16(kernel.heapBase());
-	const valuesAt = align16(stateAt + state.length);
-	const workStart = align16(valuesAt + 4 * values.length);
+	const layout = new KernelLayout(kernel.heapBase());
+	const stateAt = layout.take(state.length);
+	const valuesAt = layout.take(4 * values.length);
+	const workStart = layout.take(0);
 	const {memory} = kernel;
-	if (workStart > memory.buffer.byteLength) memory.grow(Math.ceil((workStart - memory.buffer.byteLength) / PAGE_BYTES));
+	layout.reserve(memory);
 	new Uint8Array(memory.buffer, stateAt, state.length).set(state);
 	new Float32Array(memory.buffer, valuesAt, values.length).set(values);
 	kernel.solve(

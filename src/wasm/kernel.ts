@@ -46,3 +46,43 @@ export function instantiateKernel<Exports extends KernelInstance>(name: string):
 function kernelAbort(): never {
 	throw new RangeError('a WebAssembly kernel ran out of memory');
 }
+
+const WASM_PAGE_BYTES = 65_536;
+
+/**
+ * Arrays laid out one after another in a kernel's memory from its heap base, 16-byte aligned: for a
+ * kernel whose instance serves every call, its memory grown to the largest call so far.
+ *
+ * ```ts
+ * const layout = new KernelLayout(kernel.heapBase());
+ * const valuesAt = layout.take(4 * n);
+ * layout.reserve(kernel.memory);
+ * new Float32Array(kernel.memory.buffer, valuesAt, n).set(values);
+ * ```
+ */
+export class KernelLayout {
+	private end: number;
+
+	constructor(heapBase: number) {
+		this.end = align16(heapBase);
+	}
+
+	/** Where an array of `bytes` starts (a byte offset into the kernel's memory). */
+	take(bytes: number): number {
+		const at = this.end;
+		this.end = align16(this.end + bytes);
+		return at;
+	}
+
+	/** Grows `memory` to hold every array taken; true when it grew (views taken before are then detached). */
+	reserve(memory: WebAssembly.Memory): boolean {
+		const missing = this.end - memory.buffer.byteLength;
+		if (missing <= 0) return false;
+		memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
+		return true;
+	}
+}
+
+function align16(bytes: number): number {
+	return (bytes + 15) & ~15;
+}
