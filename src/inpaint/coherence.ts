@@ -31,15 +31,10 @@ import {instantiateKernel, type KernelInstance, KernelLayout} from '../wasm/kern
  * depths 3–8 px; held out: eval:border 18.37 → 18.50 dB, network-like depth (EVAL_DEGRADE=3) 1.03 → 1.26.
  * Not kept: a share rising with the distance from the context (1.86, but slanted edges and stripes blur;
  * frame strips only 1.81–1.85); the context's detail mirrored into the hole (1.65).
- * CPU: transport's ball loop on a padded copy, colour and tensor side by side, work arrays reused (−7 %).
- * The ball loop as a WebAssembly kernel (assembly/coherence-transport.ts, bit-identical; one instance per
- * process, its memory reused by every call): inpaint stage CPU, bench/ldi.ts, median of 3 in a process,
- * moon 662 → 541, shelf 653 → 547, hut 793 → 656 ms; first run of a fresh process moon 958 → 869, shelf
- * 753 → 625, hut 801 → 677 ms. Compiling the 2.3 kB module: 0.2 ms once per process. The trust,
- * structure tensor and fill order run in the kernel too (2026-12-07; the box is copied in once): whole
- * fresh builds against the tree before both this and the membrane kernel (membrane.ts), alternating,
- * median of 7, --no-liftoff on both sides, CPU ×0.905 moon, ×0.895 shelf, ×0.956 hut (the membrane
- * kernel alone, an earlier run: ×0.967, ×0.974, ×0.971).
+ * CPU: the trust, tensor, fill order and ball loop run as a WebAssembly kernel on a padded copy of the
+ * box (assembly/coherence-transport.ts, bit-identical, one instance per process): first run of a fresh
+ * process, inpaint stage moon 958 → 869 ms for the ball loop; with the tensor and order too, whole builds
+ * ×0.905 moon, ×0.895 shelf, ×0.956 hut (with the membrane kernel).
  */
 
 /** Options for {@link CoherenceInpainter}. */

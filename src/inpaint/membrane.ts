@@ -10,24 +10,12 @@
  * each finer level start the unknowns from the bilinear interpolation of their coarse neighbours and
  * relax with a few SOR sweeps (alternating scan direction) over a packed neighbour table.
  *
- * Measured (CPU ms, least of 30 runs, shared 2-core x64 machine under a load average of 7–12; error =
- * mean / worst grey levels from the converged solution): 200×300 crop, 60×300 unknown band of noise
- * texture (18 000 unknowns, 3 channels, the hardest case) 5.4 ms, 3.00 / 10.6 → 2.7 ms, 0.41 / 8.0;
- * 200×500 band (100 000 unknowns) 27.3 ms, 1.51 / 4.8 → 13.8 ms, 0.59 / 8.1; the colour regions of the
- * LDI engine on moon.jpg at 1024 px (198 crops, 476 000 unknowns, 1.7 M crop pixels) 144 → 90 ms,
- * mean error 1.84 → 0.68. What changed: the bounding box (the engine's crops are mostly context far from
- * the hole; it also stops far known pixels leaking into coarse cells, hence the smaller error); bilinear
- * instead of parent-copy prolongation (2 full-resolution sweeps after it beat 10 after the copy, moon
- * mean error 0.71 vs 0.73; 3 are kept: 0.79 grey level at worst on a linear ramp); branch-free sweeps (a missing neighbour
- * points at the pixel itself); 50 instead of 200 sweeps on the ≤ 8 px coarsest level (no change in
- * error, it was a third of all updates on the engine's many small crops). At 100 000 unknowns the time
- * now splits into sweeps 27%, prolongation 20%, the rest building levels and copying — a V-cycle
- * (residual restriction and correction on every level, per cycle) was not tried: one cascade already
- * lands within a grey level. Earlier: plain Gauss-Seidel, 2 000 sweeps: ~1 000 ms and still 2.0 / 5.8
- * off; ω 1.2–1.8 and 4–32 sweeps per level: ω 1.8 best at every sweep count, 10 sweeps the knee.
- * The pyramid runs as a WebAssembly kernel (assembly/membrane.ts, bit-identical; one instance per process,
- * its memory reused by every call). Whole fresh `build` processes, alternating, median of 7, both with
- * `--no-liftoff` (same .glb bytes): CPU moon 4.44 → 4.32 s, shelf 3.28 → 3.15 s, hut 4.75 → 4.52 s.
+ * Measured (60×300 band of noise, 18 000 unknowns; error = mean / worst grey levels from the converged
+ * solution): 5.4 ms, 3.00 / 10.6 → 2.7 ms, 0.41 / 8.0 with the bounding box and bilinear prolongation;
+ * moon's 198 colour crops at 1024 px 144 → 90 ms. ω 1.8 was best at every sweep count (10 the knee);
+ * 3 sweeps after bilinear prolongation beat 10 after parent copy; plain Gauss-Seidel took ~1 s. The
+ * pyramid runs as a WebAssembly kernel (assembly/membrane.ts, bit-identical, one instance per process):
+ * whole builds moon CPU 4.44 → 4.32 s, shelf 3.28 → 3.15 s, hut 4.75 → 4.52 s.
  */
 import {type Bounds, maskBounds} from './bounds.js';
 import {instantiateKernel, type KernelInstance, KernelLayout} from '../wasm/kernel.js';
