@@ -5,15 +5,13 @@
  * rendered from the written .glb by the software renderer — each beside its target (issue 4).
  */
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
 import sharp from 'sharp';
 
-import {readDepthMap} from '../src/depth/supplied.js';
 import {readSceneFromGlb} from '../src/gltf/read.js';
-import {encodeDisparityPng16} from '../src/image/encode.js';
 import {loadPhoto} from '../src/image/load.js';
 import {psnr} from '../src/image/metrics.js';
 import {photoCamera} from '../src/render/camera.js';
@@ -51,7 +49,7 @@ const cases: Case[] = [
 ];
 
 const outDir = mkdtempSync(join(tmpdir(), 'ldi-gltf-bench-build-'));
-console.log('targets at 1024 px: wall ≤ 1.5 s (stretch 1 s), ≤ 150 k triangles, ≤ 2.5 MB, own-view PSNR ≥ 32 dB, peak RSS ≤ 1 GB; 4096 px: finishes, ≤ 4 GB');
+console.log('targets at 1024 px: wall ≤ 1.5 s (stretch 1 s), ≤ 150 k triangles, ≤ 2.5 MB, own-view PSNR ≥ 32 dB, peak RSS ≤ 1 GB; 4096 px: ≤ 8 s wall, peak RSS ≤ 1.5 GB (issue 15); batches and ratios to the I/O floor: bench/targets.ts');
 console.log('anchor: the paper\'s public code takes minutes per photo and writes ~4 triangles per pixel (millions) as ASCII PLY\n');
 console.log('case       wall s  triangles  MB     layers  PSNR dB  RSS MB  stages ms (wall: median of 5 fresh processes, 4096: one; stages of the median run; RSS: the largest)');
 for (const entry of cases) {
@@ -98,50 +96,4 @@ for (const entry of cases) {
 	const stages = Object.entries(record.timingsMs).filter(([stage]) => stage !== 'total').map(([stage, ms]) => `${stage} ${Math.round(ms)}`).join(', ');
 	console.log(`${entry.name.padEnd(10)} ${wallSeconds.toFixed(2).padStart(6)}  ${String(record.triangles).padStart(9)}  ${(record.bytes / 1e6).toFixed(2).padStart(5)}  ${String(record.layers).padStart(6)}  ${Number.isNaN(ownViewDb) ? '    —  ' : ownViewDb.toFixed(2).padStart(7)}  ${rssMb.toFixed(0).padStart(6)}  ${stages}`);
 }
-await batchThroughput();
 rmSync(outDir, {recursive: true, force: true});
-
-/**
- * The three 1024-px photos, twice each, as one batch, the way a pipeline with its own depth maps runs
- * them: one process, `--depth '{dir}/{name}-depth.png'`. Every map is stored the same way round (moon's
- * MiDaS map is written inverted, as the depthy maps are), so one `--depth-invert` serves all. After the
- * first photo the code is warm, and `--jobs 2` builds two photos at once.
- */
-async function batchThroughput(): Promise<void> {
-	const batchDir = join(outDir, 'batch');
-	mkdirSync(batchDir);
-	const moonDepth = join(sharedDir, 'photos', 'moon_depth_midas.png');
-	const moonPhoto = join(sharedDir, 'photos', 'moon.jpg');
-	if (!existsSync(moonDepth) || !existsSync(moonPhoto)) return;
-	const moon = await loadPhoto(moonPhoto, {maxSize: 1024});
-	const {disparity} = await readDepthMap(moonDepth, moon.image);
-	const inverted = {...disparity, data: disparity.data.map((d) => 1 - d)};
-	const moonInverted = join(batchDir, 'moon-inverted-depth.png');
-	writeFileSync(moonInverted, await encodeDisparityPng16(inverted));
-	// Each photo twice, under two names: six builds, so both --jobs 2 workers get three.
-	for (const copy of [1, 2]) {
-		symlinkSync(moonPhoto, join(batchDir, `moon-${copy}.jpg`));
-		symlinkSync(moonInverted, join(batchDir, `moon-${copy}-depth.png`));
-		for (const name of ['depthy_shelf', 'depthy_hut']) {
-			symlinkSync(join(sharedDir, 'photos', `${name}.jpg`), join(batchDir, `${name}-${copy}.jpg`));
-			symlinkSync(join(sharedDir, 'photos', `${name}_depth.jpg`), join(batchDir, `${name}-${copy}-depth.png`));
-		}
-	}
-	const photos = 6;
-	console.log(`\nbatch: moon, depthy_shelf and depthy_hut twice each, ${photos} photos in one process (--depth '{dir}/{name}-depth.png' --depth-invert), median of 3`);
-	for (const jobs of [1, 2]) {
-		const walls: number[] = [];
-		for (let run = 0; run < 3; run++) {
-			const started = performance.now();
-			const result = spawnSync(process.execPath, [cli, 'build', join(batchDir, '*.jpg'), '--depth', '{dir}/{name}-depth.png', '--depth-invert', '--out-dir', join(batchDir, 'out'), '--jobs', String(jobs), '--quiet'], {encoding: 'utf8'});
-			if (result.status !== 0) {
-				console.log(`--jobs ${jobs} failed: ${result.stderr.trim().split('\n')[0]}`);
-				return;
-			}
-			walls.push((performance.now() - started) / 1000);
-		}
-		walls.sort((a, b) => a - b);
-		const wall = walls[1];
-		console.log(`--jobs ${jobs}: ${wall.toFixed(2)} s for ${photos} photos, ${(wall / photos).toFixed(2)} s per photo (target ≤ 1.5 s per photo)`);
-	}
-}

@@ -13,7 +13,7 @@ import {fileURLToPath} from 'node:url';
 import {mergeResults} from './results-file.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const scripts = ['input.ts', 'depth.ts', 'onnx-runtimes.ts', 'ldi.ts', 'inpaint.ts', 'mesh.ts', 'startup.ts', 'build.ts', 'render.ts', 'commands.ts'];
+const scripts = ['input.ts', 'depth.ts', 'onnx-runtimes.ts', 'ldi.ts', 'inpaint.ts', 'mesh.ts', 'startup.ts', 'targets.ts', 'build.ts', 'render.ts', 'commands.ts'];
 const write = process.argv.includes('--write');
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;

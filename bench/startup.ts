@@ -5,28 +5,25 @@
  * (src/cli/startup-trace.ts). Beside it, in the same run and interleaved, what cannot be cut from it here:
  * Node's own start-up, and Node with oclif's execute() and sharp loaded (every build decodes with sharp);
  * and what the I/O floor (../shared/bench/floor.mjs) loads before its first pixel.
+ * Whole processes against the floor: bench/targets.ts.
  *
- * `--whole` also times whole build processes of moon, shelf and hut at 1024 px against the floor script
- * (CPU = user + system of the finished process, from /usr/bin/time), interleaved, and prints the ratios.
- *
- * Run: npm run build && node --import=tsx bench/startup.ts [--runs 7] [--whole]
+ * Run: npm run build && node --import=tsx bench/startup.ts [--runs 7]
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {cpus, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-import {repoRoot, sharedDir} from './common.js';
+import {BENCH_PHOTOS, type BenchPhoto, repoRoot} from './common.js';
 
 const cli = join(repoRoot, 'bin', 'run.js');
-const floorScript = join(sharedDir, 'bench', 'floor.mjs');
-const photos = join(sharedDir, 'photos');
+const moon = BENCH_PHOTOS[0];
 if (!existsSync(join(repoRoot, 'dist', 'commands', 'build.js'))) {
 	console.log('dist/ is missing: run `npm run build` first');
 	process.exit(1);
 }
-if (!existsSync(join(photos, 'moon.jpg'))) {
-	console.log(`skipped: ${join(photos, 'moon.jpg')} is missing`);
+if (!existsSync(moon.photo) || !existsSync(moon.depth)) {
+	console.log(`skipped: ${existsSync(moon.photo) ? moon.depth : moon.photo} is missing`);
 	process.exit(0);
 }
 
@@ -34,27 +31,15 @@ const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 7;
 const outDir = mkdtempSync(join(tmpdir(), 'ldi-gltf-bench-startup-'));
 
-interface Case {
-	name: string;
-	photo: string;
-	depth: string;
-	invert: boolean;
-}
-const cases: Case[] = [
-	{name: 'moon', photo: 'moon.jpg', depth: 'moon_depth_midas.png', invert: false},
-	{name: 'shelf', photo: 'depthy_shelf.jpg', depth: 'depthy_shelf_depth.jpg', invert: true},
-	{name: 'hut', photo: 'depthy_hut.jpg', depth: 'depthy_hut_depth.jpg', invert: true},
-];
-
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const spread = (values: number[]): string => `min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)}`;
 
 /** CPU (ms, user + system) and wall (ms) of a fresh process up to its first pipeline stage. */
-function buildStartup(entry: Case): {cpu: number; wall: number} {
-	const args = [cli, 'build', join(photos, entry.photo), '--depth', join(photos, entry.depth), ...(entry.invert ? ['--depth-invert'] : []), '-o', join(outDir, `${entry.name}.glb`), '-q'];
+function buildStartup(entry: BenchPhoto): {cpu: number; wall: number} {
+	const args = [cli, 'build', entry.photo, '--depth', entry.depth, ...(entry.invert ? ['--depth-invert'] : []), '-o', join(outDir, `${entry.name}.glb`), '-q'];
 	const result = spawnSync(process.execPath, args, {encoding: 'utf8', env: {...process.env, LDI_GLTF_TRACE_STARTUP: '1'}});
 	const match = /ldi-gltf startup: cpu (\d+) ms .*wall (\d+) ms/.exec(result.stderr);
-	if (result.status !== 0 || !match) throw new Error(`ldi-gltf build ${entry.photo}: ${result.stderr.trim().split('\n')[0]}`);
+	if (result.status !== 0 || !match) throw new Error(`ldi-gltf build ${entry.name}: ${result.stderr.trim().split('\n')[0]}`);
 	return {cpu: Number(match[1]), wall: Number(match[2])};
 }
 
@@ -71,7 +56,6 @@ const references: Array<[string, string[]]> = [
 	['node + @oclif/core/execute + sharp', ['@oclif/core/execute', 'sharp']],
 	['node + what floor.mjs loads before its first pixel', ['sharp', '@gltf-transform/core', '@gltf-transform/extensions', 'meshoptimizer/encoder']],
 ];
-const moon = cases[0];
 const build: Array<{cpu: number; wall: number}> = [];
 const referenceCpu = references.map(() => [] as number[]);
 buildStartup(moon); // warm-up: the page cache, not the process, so fresh processes measure the same thing
@@ -84,38 +68,6 @@ const buildCpu = build.map((run) => run.cpu);
 console.log(`${'ldi-gltf build moon.jpg --depth (1024 px): CPU before the first pixel'.padEnd(72)} ${median(buildCpu).toFixed(0).padStart(5)} ms  (${spread(buildCpu)}; wall ${median(build.map((run) => run.wall)).toFixed(0)} ms)`);
 references.forEach(([label], index) => console.log(`${label.padEnd(72)} ${median(referenceCpu[index]).toFixed(0).padStart(5)} ms  (${spread(referenceCpu[index])})`));
 
-if (process.argv.includes('--whole')) wholeBuilds();
 console.log(`load average while measuring: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
 rmSync(outDir, {recursive: true, force: true});
 
-/** User + system seconds and wall seconds of a whole process, from /usr/bin/time. */
-function timeProcess(args: string[]): {cpu: number; wall: number} {
-	const result = spawnSync('/usr/bin/time', ['-f', 'BENCH_TIME %U %S %e', ...args], {cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 << 20});
-	const match = /BENCH_TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(result.stderr);
-	if (result.status !== 0 || !match) throw new Error(`${args.join(' ')}: ${result.stderr.trim().split('\n')[0]}`);
-	return {cpu: Number(match[1]) + Number(match[2]), wall: Number(match[3])};
-}
-
-/** Whole `build` processes against the floor script, photo by photo, A B A B …; ratios of the medians. */
-function wholeBuilds(): void {
-	if (!existsSync('/usr/bin/time') || !existsSync(floorScript)) {
-		console.log(`--whole skipped: ${existsSync(floorScript) ? '/usr/bin/time' : floorScript} is missing`);
-		return;
-	}
-	const wholeRuns = Math.max(5, runs);
-	console.log(`\nwhole fresh processes at 1024 px, build then floor.mjs, interleaved, median of ${wholeRuns} (target: build CPU ≤ 2.0× the floor's)`);
-	for (const entry of cases) {
-		const photo = join(photos, entry.photo);
-		const depth = join(photos, entry.depth);
-		const buildArgs = [process.execPath, cli, 'build', photo, '--depth', depth, ...(entry.invert ? ['--depth-invert'] : []), '-o', join(outDir, `${entry.name}.glb`), '-q'];
-		const floorArgs = [process.execPath, floorScript, photo, depth, join(outDir, `${entry.name}-floor.glb`), '1024', ...(entry.invert ? ['invert'] : [])];
-		const builds: Array<{cpu: number; wall: number}> = [];
-		const floors: Array<{cpu: number; wall: number}> = [];
-		for (let run = 0; run < wholeRuns; run++) {
-			builds.push(timeProcess(buildArgs));
-			floors.push(timeProcess(floorArgs));
-		}
-		const [buildCpu, floorCpu, buildWall, floorWall] = [builds.map((b) => b.cpu), floors.map((f) => f.cpu), builds.map((b) => b.wall), floors.map((f) => f.wall)].map(median);
-		console.log(`${entry.name.padEnd(6)} build CPU ${buildCpu.toFixed(2)} s, floor ${floorCpu.toFixed(2)} s: ${(buildCpu / floorCpu).toFixed(2)}×   wall ${buildWall.toFixed(2)} s vs ${floorWall.toFixed(2)} s: ${(buildWall / floorWall).toFixed(2)}×`);
-	}
-}
