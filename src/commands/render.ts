@@ -5,7 +5,6 @@ import {basename, delimiter, dirname, extname, join, resolve, sep} from 'node:pa
 
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
@@ -13,6 +12,7 @@ import {createProgress} from '../cli/progress.js';
 import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
 import {fileError, UserError, usageError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
+import sharp from '../image/sharp.js';
 import {temporaryPathFor, writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
 import {encodeAnimation} from '../render/animation.js';

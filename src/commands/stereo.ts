@@ -2,13 +2,13 @@ import {basename, dirname, extname, join, resolve} from 'node:path';
 
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import sharp from 'sharp';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
 import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
+import sharp from '../image/sharp.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
 import {EXACT_DISPARITY_DEFAULTS} from '../pipeline/exact-disparity.js';
