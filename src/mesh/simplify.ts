@@ -305,7 +305,7 @@ function mergeCellsLayer(ldi: Ldi, cells: LayerCells, k: number, depthRange: Dep
 	const {mergeErrorPixels} = errorSplit(settings);
 	const pixelIndices = mergePlanarPixelCells(ldi, cells.blocks, cells.corners, lock, {parallaxRangePixels: k, ...depthRange}, {
 		errorPixels: mergeErrorPixels, swimPixels: settings.planarMergeSwimPixels,
-	});
+	}, cells);
 	const indices = shared ? sharedArray(Uint32Array, pixelIndices.length) : new Uint32Array(pixelIndices.length);
 	const keptPixels = new Int32Array(pixelIndices.length);
 	const vertexCount = numberKeptPixels(pixelIndices, indices, keptPixels);

@@ -87,6 +87,13 @@ export interface LayerCells {
 	layersUsingPixel: Uint8Array;
 	/** Pixels the layer's triangles use. */
 	vertexCount: number;
+	/** One past the last pixel of layer 0: every pixel the layer's triangles use lies below it. */
+	pixelEnd: number;
+	/**
+	 * The photo's width when every block's corners are p, p + 1, p + width and p + width + 1 (layer 0
+	 * of an LDI made by ldiFromImage), so that the pre-merge walks the blocks by index; 0 otherwise.
+	 */
+	rowStride: number;
 }
 
 /**
@@ -113,7 +120,7 @@ function triangulate(ldi: Ldi, options: Partial<TriangulateOptions>, layerZeroAs
 	const {keepEmptyLayers, eighthTurnsByPixel, omitLayer} = {...TRIANGULATE_DEFAULTS, ...options};
 	// One function per loop: a long function of loops run once is compiled again at each loop (see
 	// planar-quadtree.ts). Moon's build: 13 compiles of this function before.
-	const pixelsPerLayer = countPixelsPerLayer(ldi.layerIndex, ldi.count);
+	const {pixelsPerLayer, layerZeroEnd} = countPixelsPerLayer(ldi.layerIndex, ldi.count);
 	const cellLayer = layerZeroAsCells && omitLayer !== 0 ? 0 : -1;
 	const blocks = cellLayer === 0 ? sharedArray(Int32Array, pixelsPerLayer[0] ?? 0) : new Int32Array(0);
 	const {corners, lengths, blockCount} = cornerTrianglesByLayer(ldi.links, ldi.layerIndex, ldi.count, pixelsPerLayer, cellLayer, blocks, omitLayer, eighthTurnsByPixel);
@@ -128,8 +135,11 @@ function triangulate(ldi: Ldi, options: Partial<TriangulateOptions>, layerZeroAs
 	if (cellLayer === 0 && lengths.length > 0 && (blockCount > 0 || lengths[0] > 0)) {
 		const cornerPixels = sharedArray(Int32Array, lengths[0]);
 		cornerPixels.set(corners[0].subarray(0, lengths[0]));
-		const vertexCount = markLayerZeroPixels(ldi.links, blocks, blockCount, cornerPixels, layersUsingPixel);
-		layerZero = {layerIndex: 0, blocks: blocks.subarray(0, blockCount), corners: cornerPixels, layersUsingPixel, vertexCount};
+		const {vertexCount, rasterBlocks} = markLayerZeroPixels(ldi.links, blocks, blockCount, cornerPixels, layersUsingPixel, ldi.width);
+		layerZero = {
+			layerIndex: 0, blocks: blocks.subarray(0, blockCount), corners: cornerPixels, layersUsingPixel, vertexCount, pixelEnd: layerZeroEnd,
+			rowStride: rasterBlocks ? ldi.width : 0,
+		};
 	}
 	const vertexOfPixel = new Int32Array(ldi.count).fill(-1);
 	const layers: LayerTriangles[] = [];
@@ -158,14 +168,21 @@ function addBlockEighthTurns(links: Int32Array, blocks: Int32Array, blockCount: 
 	}
 }
 
-/** Sets layersUsingPixel to 1 for every pixel layer 0's cells use (layer 0 is counted first); returns how many. */
-function markLayerZeroPixels(links: Int32Array, blocks: Int32Array, blockCount: number, corners: Int32Array, layersUsingPixel: Uint8Array): number {
+/**
+ * Sets layersUsingPixel to 1 for every pixel layer 0's cells use (layer 0 is counted first); returns how
+ * many, and whether every block's corners are tl, tl + 1, tl + `rowStride`, tl + `rowStride` + 1.
+ */
+function markLayerZeroPixels(
+	links: Int32Array, blocks: Int32Array, blockCount: number, corners: Int32Array, layersUsingPixel: Uint8Array, rowStride: number,
+): {vertexCount: number; rasterBlocks: boolean} {
 	let count = 0;
+	let rasterBlocks = true;
 	for (let b = 0; b < blockCount; b++) {
 		const tl = blocks[b];
 		const tr = links[tl * 4 + LINK_RIGHT];
 		const bl = links[tl * 4 + LINK_DOWN];
 		const br = links[tr * 4 + LINK_DOWN];
+		rasterBlocks &&= tr === tl + 1 && bl === tl + rowStride && br === bl + 1;
 		count += 4 - layersUsingPixel[tl] - layersUsingPixel[tr] - layersUsingPixel[bl] - layersUsingPixel[br];
 		layersUsingPixel[tl] = 1;
 		layersUsingPixel[tr] = 1;
@@ -176,21 +193,26 @@ function markLayerZeroPixels(links: Int32Array, blocks: Int32Array, blockCount: 
 		count += 1 - layersUsingPixel[corners[i]];
 		layersUsingPixel[corners[i]] = 1;
 	}
-	return count;
+	return {vertexCount: count, rasterBlocks};
 }
 
-/** Pixels of each layer among the first `pixelCount` (one entry per layer up to the highest). */
-function countPixelsPerLayer(layerOfPixel: Uint16Array, pixelCount: number): Int32Array {
+/**
+ * Pixels of each layer among the first `pixelCount` (one entry per layer up to the highest), and one
+ * past the last pixel of layer 0.
+ */
+function countPixelsPerLayer(layerOfPixel: Uint16Array, pixelCount: number): {pixelsPerLayer: Int32Array; layerZeroEnd: number} {
 	// One loop over a count per possible layer id: a second loop (for the highest layer first) made the
 	// first one's on-stack-replaced code deoptimize (20 ms of CPU profile on moon, now 4).
 	const counts = new Int32Array(65536);
 	let maxLayer = 0;
+	let layerZeroEnd = 0;
 	for (let p = 0; p < pixelCount; p++) {
 		const layer = layerOfPixel[p];
 		counts[layer]++;
 		if (layer > maxLayer) maxLayer = layer;
+		if (layer === 0) layerZeroEnd = p + 1;
 	}
-	return counts.slice(0, maxLayer + 1);
+	return {pixelsPerLayer: counts.slice(0, maxLayer + 1), layerZeroEnd};
 }
 
 /**
