@@ -1,6 +1,6 @@
-import type {Bounds} from './bounds.js';
+import {maskBounds, type Bounds} from './bounds.js';
+import {chamferDistance} from './distance.js';
 import {createInpaintRegion, type ColorInpainter, type InpaintRegion} from './inpainter.js';
-import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
 
 /**
  * Wide synthesis regions (the frame-border strips: 100 px at 1024) inpainted in two resolutions: the
@@ -13,12 +13,6 @@ import {instantiateKernel, type KernelInstance} from '../wasm/kernel.js';
  * 1.79 dB. Tried: a fine zone of 24 px at 1024 (1.83 dB, but what the eval's small moves reveal is not
  * what a viewer's wide one does), 12 px (1.72, cones 1.39); recursing into a pyramid (4×, 8×) blurred
  * the far strip (cones 0.44). The fine zone is an edge region's synthesis band, the same reach.
- * The per-pixel work around the two inpainting calls (distance, split, bounds, paste, down- and
- * upsampling) runs as a WebAssembly kernel (assembly/coarse-to-fine.ts, bit-identical to the JavaScript
- * it replaced: test/inpaint/coarse-to-fine-kernel.test.ts): moon's four strips at 1024 px with a copying
- * inpainter, fresh processes, CPU 212 → 159 ms (median of 9 alternating pairs); whole builds gain inside
- * their noise (±5 %). What is left is mostly V8 compiling the kernel's functions with TurboFan on first
- * call (~20 ms for the distance transform, which then runs in ~4 ms per strip).
  */
 
 /** Options for {@link inpaintCoarseToFine}. */
@@ -37,24 +31,6 @@ export const COARSE_TO_FINE_DEFAULTS: CoarseToFineOptions = {
 	blendPixels: 4,
 };
 
-/** The exports of assembly/coarse-to-fine.ts; pointers are byte offsets into `memory`. */
-interface CoarseToFineKernel extends KernelInstance {
-	allocate(bytes: number): number;
-	splitByDistance(
-		context: number, synthesis: number, width: number, height: number, fineDistance: number, fadeEnd: number, distance: number, fineMask: number, farMask: number,
-	): number;
-	maskBounds(mask: number, width: number, height: number, bounds: number): boolean;
-	pasteCrop(cropColor: number, cropWidth: number, cropHeight: number, left: number, top: number, synthesis: number, width: number, color: number, known: number): void;
-	downsample(
-		width: number, height: number, factor: number, color: number, known: number, farMask: number, disparity: number, ceiling: number,
-		coarseWidth: number, coarseHeight: number, coarseColor: number, coarseDisparity: number, coarseCeiling: number, coarseSynthesis: number, coarseContext: number,
-	): void;
-	upsampleFar(
-		coarseFill: number, coarseWidth: number, coarseHeight: number, coarseSynthesis: number, coarseContext: number, factor: number,
-		width: number, height: number, distance: number, farMask: number, fineDistance: number, fadeEnd: number, color: number,
-	): void;
-}
-
 /**
  * `inpainter`'s fill of `region`, the far part of the synthesis region made at a coarser resolution;
  * exactly `inpainter.inpaintColor(region)` when no synthesis pixel lies past the fine zone.
@@ -65,90 +41,60 @@ interface CoarseToFineKernel extends KernelInstance {
  */
 export async function inpaintCoarseToFine(inpainter: ColorInpainter, region: InpaintRegion, options: Partial<CoarseToFineOptions> = {}): Promise<Uint8Array> {
 	const {fineDistancePixels, coarseFactor, blendPixels} = {...COARSE_TO_FINE_DEFAULTS, ...options};
-	const {width, height} = region;
+	const {width, height, synthesisMask, contextMask} = region;
 	const n = width * height;
 	const factor = Math.max(2, Math.round(coarseFactor));
 	const fadeEnd = fineDistancePixels + Math.max(0, blendPixels);
-	const coarseWidth = Math.ceil(width / factor);
-	const coarseHeight = Math.ceil(height / factor);
-	const cells = coarseWidth * coarseHeight;
-	// Every array up front: growing the memory (any allocation may) detaches the views taken before.
-	const kernel = instantiateKernel<CoarseToFineKernel>('coarse-to-fine');
-	const at = {
-		context: kernel.allocate(n), synthesis: kernel.allocate(n), distance: kernel.allocate(4 * n), fineMask: kernel.allocate(n), farMask: kernel.allocate(n),
-		color: kernel.allocate(3 * n), known: kernel.allocate(n), disparity: kernel.allocate(4 * n), ceiling: kernel.allocate(4 * n),
-		cropColor: kernel.allocate(3 * n), bounds: kernel.allocate(16),
-		coarseColor: kernel.allocate(3 * cells), coarseDisparity: kernel.allocate(4 * cells), coarseCeiling: kernel.allocate(4 * cells),
-		coarseSynthesis: kernel.allocate(cells), coarseContext: kernel.allocate(cells), coarseFill: kernel.allocate(3 * cells),
-	};
-	const memory = kernel.memory.buffer;
-	new Uint8Array(memory, at.context, n).set(region.contextMask);
-	new Uint8Array(memory, at.synthesis, n).set(region.synthesisMask);
-	const farCount = kernel.splitByDistance(at.context, at.synthesis, width, height, fineDistancePixels, fadeEnd, at.distance, at.fineMask, at.farMask);
+	const distance = chamferDistance(contextMask, width, height);
+	// fineMask: filled at full resolution (the fine zone and the fade); farMask: filled by the coarse pass.
+	const fineMask = new Uint8Array(n);
+	const farMask = new Uint8Array(n);
+	const farCount = splitByDistance(synthesisMask, distance, fineDistancePixels, fadeEnd, fineMask, farMask);
 	if (farCount === 0) return inpainter.inpaintColor(region);
 
-	new Uint8Array(memory, at.color, 3 * n).set(region.color);
-	new Uint8Array(memory, at.known, n).set(region.contextMask);
-	new Float32Array(memory, at.disparity, n).set(region.disparity);
-	new Float32Array(memory, at.ceiling, n).set(region.disparityCeiling);
-	const fineBounds = boundsInKernel(kernel, at.fineMask, width, height, at.bounds);
+	const color = Uint8Array.from(region.color);
+	const known = Uint8Array.from(contextMask);
+	const fineBounds = maskBounds(fineMask, width, height, 0);
 	if (fineBounds) {
 		// The fine pass sees only the context and its own pixels, on the smallest crop that holds them.
-		const contextBounds = boundsInKernel(kernel, at.context, width, height, at.bounds);
+		const contextBounds = maskBounds(contextMask, width, height, 0);
 		const cropBounds = contextBounds ? unionBounds(contextBounds, fineBounds) : fineBounds;
-		const fine = cropRegion(region, cropBounds, new Uint8Array(memory, at.fineMask, n));
+		const fine = cropRegion(region, cropBounds, fineMask);
 		const fineColor = await inpainter.inpaintColor(fine);
-		new Uint8Array(memory, at.cropColor, fineColor.length).set(fineColor);
-		kernel.pasteCrop(at.cropColor, fine.width, fine.height, cropBounds.left, cropBounds.top, at.fineMask, width, at.color, at.known);
+		pasteCrop(fineColor, fine, cropBounds, fineMask, width, color, known);
 	}
-	kernel.downsample(
-		width, height, factor, at.color, at.known, at.farMask, at.disparity, at.ceiling,
-		coarseWidth, coarseHeight, at.coarseColor, at.coarseDisparity, at.coarseCeiling, at.coarseSynthesis, at.coarseContext,
-	);
-	const coarse: InpaintRegion = {
-		width: coarseWidth,
-		height: coarseHeight,
-		color: new Uint8Array(memory, at.coarseColor, 3 * cells),
-		disparity: new Float32Array(memory, at.coarseDisparity, cells),
-		contextMask: new Uint8Array(memory, at.coarseContext, cells),
-		synthesisMask: new Uint8Array(memory, at.coarseSynthesis, cells),
-		disparityCeiling: new Float32Array(memory, at.coarseCeiling, cells),
-	};
-	new Uint8Array(memory, at.coarseFill, 3 * cells).set(await inpainter.inpaintColor(coarse));
-	kernel.upsampleFar(
-		at.coarseFill, coarseWidth, coarseHeight, at.coarseSynthesis, at.coarseContext, factor,
-		width, height, at.distance, at.farMask, fineDistancePixels, fadeEnd, at.color,
-	);
-	// A copy: the kernel's memory (every array above) goes with the instance.
-	return new Uint8Array(memory, at.color, 3 * n).slice();
-}
-
-/** Bounds of `mask`'s set pixels in the kernel's memory, or undefined when none is set. */
-function boundsInKernel(kernel: CoarseToFineKernel, mask: number, width: number, height: number, boundsAt: number): Bounds | undefined {
-	if (!kernel.maskBounds(mask, width, height, boundsAt)) return undefined;
-	const [left, top, right, bottom] = new Int32Array(kernel.memory.buffer, boundsAt, 4);
-	return {left, top, right, bottom};
+	const coarse = downsampleRegion(region, color, known, farMask, factor);
+	const coarseColor = await inpainter.inpaintColor(coarse);
+	upsampleFar(coarseColor, coarse, factor, region, distance, farMask, fineDistancePixels, fadeEnd, color);
+	return color;
 }
 
 /**
- * The smallest bounds holding both `a` and `b`.
- *
- * ```ts
- * const crop = unionBounds(contextBounds, fineBounds);
- * ```
+ * Marks the synthesis pixels within `fadeEnd` of the context in `fineMask` and those past
+ * `fineDistancePixels` in `farMask` (the fade is in both); returns the far ones' number. Its own
+ * function: see the note above blendMembrane in coherence.ts.
  */
-export function unionBounds(a: Bounds, b: Bounds): Bounds {
+function splitByDistance(
+	synthesisMask: Uint8Array, distance: Float32Array, fineDistancePixels: number, fadeEnd: number, fineMask: Uint8Array, farMask: Uint8Array,
+): number {
+	let farCount = 0;
+	for (let i = 0; i < synthesisMask.length; i++) {
+		if (!synthesisMask[i]) continue;
+		if (distance[i] <= fadeEnd) fineMask[i] = 1;
+		if (distance[i] > fineDistancePixels) {
+			farMask[i] = 1;
+			farCount++;
+		}
+	}
+	return farCount;
+}
+
+function unionBounds(a: Bounds, b: Bounds): Bounds {
 	return {left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom)};
 }
 
-/**
- * A sub-rectangle of `region` whose synthesis pixels are `synthesis`'s; the context is kept as is.
- *
- * ```ts
- * const fine = cropRegion(region, {left: 0, top: 0, right: 99, bottom: 40}, fineMask);
- * ```
- */
-export function cropRegion(region: InpaintRegion, bounds: Bounds, synthesis: Uint8Array): InpaintRegion {
+/** A sub-rectangle of `region` whose synthesis pixels are `synthesis`'s; the context is kept as is. */
+function cropRegion(region: InpaintRegion, bounds: Bounds, synthesis: Uint8Array): InpaintRegion {
 	const cropWidth = bounds.right - bounds.left + 1;
 	const cropHeight = bounds.bottom - bounds.top + 1;
 	const crop = createInpaintRegion(cropWidth, cropHeight);
@@ -162,4 +108,119 @@ export function cropRegion(region: InpaintRegion, bounds: Bounds, synthesis: Uin
 		crop.disparityCeiling.set(region.disparityCeiling.subarray(from, from + cropWidth), to);
 	}
 	return crop;
+}
+
+/** Writes the crop's synthesized pixels back into the full-size `color` and marks them `known`. */
+function pasteCrop(cropColor: Uint8Array, crop: InpaintRegion, bounds: Bounds, synthesis: Uint8Array, width: number, color: Uint8Array, known: Uint8Array): void {
+	for (let y = 0; y < crop.height; y++) {
+		for (let x = 0; x < crop.width; x++) {
+			const i = (bounds.top + y) * width + bounds.left + x;
+			if (!synthesis[i]) continue;
+			const c = y * crop.width + x;
+			color[i * 3] = cropColor[c * 3];
+			color[i * 3 + 1] = cropColor[c * 3 + 1];
+			color[i * 3 + 2] = cropColor[c * 3 + 2];
+			known[i] = 1;
+		}
+	}
+}
+
+/**
+ * The region at 1/`factor` resolution: a cell is context when all its pixels are known (mean colour and
+ * disparity), synthesis when any of its pixels is far (mean disparity, lowest ceiling), else unused.
+ */
+function downsampleRegion(region: InpaintRegion, color: Uint8Array, known: Uint8Array, farMask: Uint8Array, factor: number): InpaintRegion {
+	const {width, height} = region;
+	const coarseWidth = Math.ceil(width / factor);
+	const coarseHeight = Math.ceil(height / factor);
+	const coarse = createInpaintRegion(coarseWidth, coarseHeight);
+	// Branch-free sums and flags: V8 compiles this loop while it is still in the first rows (in a top
+	// strip, all far cells) and threw that code away when the first context cell took the other branch.
+	for (let cy = 0; cy < coarseHeight; cy++) {
+		const yEnd = Math.min(height, (cy + 1) * factor);
+		for (let cx = 0; cx < coarseWidth; cx++) {
+			const xEnd = Math.min(width, (cx + 1) * factor);
+			let count = 0;
+			let knownCount = 0;
+			let farCount = 0;
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			let disparitySum = 0;
+			let ceiling = Infinity;
+			for (let y = cy * factor; y < yEnd; y++) {
+				for (let x = cx * factor; x < xEnd; x++) {
+					const i = y * width + x;
+					const isKnown = known[i];
+					count++;
+					disparitySum += region.disparity[i];
+					ceiling = Math.min(ceiling, region.disparityCeiling[i]);
+					farCount += farMask[i];
+					knownCount += isKnown;
+					r += isKnown * color[i * 3];
+					g += isKnown * color[i * 3 + 1];
+					b += isKnown * color[i * 3 + 2];
+				}
+			}
+			const c = cy * coarseWidth + cx;
+			const isSynthesis = farCount > 0 ? 1 : 0;
+			const isContext = (1 - isSynthesis) * (knownCount === count ? 1 : 0);
+			coarse.disparity[c] = disparitySum / count;
+			coarse.disparityCeiling[c] = ceiling;
+			coarse.synthesisMask[c] = isSynthesis;
+			coarse.contextMask[c] = isContext;
+			coarse.color[c * 3] = isContext * Math.round(r / count);
+			coarse.color[c * 3 + 1] = isContext * Math.round(g / count);
+			coarse.color[c * 3 + 2] = isContext * Math.round(b / count);
+		}
+	}
+	return coarse;
+}
+
+/**
+ * Bilinear upsampling of the coarse fill at the far pixels (cells neither context nor synthesis weigh
+ * nothing), faded from the fine fill between `fineDistancePixels` and `fadeEnd`.
+ */
+function upsampleFar(
+	coarseColor: Uint8Array, coarse: InpaintRegion, factor: number, region: InpaintRegion, distance: Float32Array,
+	farMask: Uint8Array, fineDistancePixels: number, fadeEnd: number, color: Uint8Array,
+): void {
+	const {width, height} = region;
+	const coarseWidth = coarse.width;
+	const coarseHeight = coarse.height;
+	const fadeWidth = fadeEnd - fineDistancePixels;
+	for (let y = 0; y < height; y++) {
+		const fy = (y + 0.5) / factor - 0.5;
+		const y0 = Math.floor(fy);
+		const ty = fy - y0;
+		for (let x = 0; x < width; x++) {
+			const i = y * width + x;
+			if (!farMask[i]) continue;
+			const fx = (x + 0.5) / factor - 0.5;
+			const x0 = Math.floor(fx);
+			const tx = fx - x0;
+			let weightSum = 0;
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			for (let k = 0; k < 4; k++) {
+				const cx = x0 + (k & 1);
+				const cy = y0 + (k >> 1);
+				if (cx < 0 || cy < 0 || cx >= coarseWidth || cy >= coarseHeight) continue;
+				const c = cy * coarseWidth + cx;
+				if (!coarse.contextMask[c] && !coarse.synthesisMask[c]) continue;
+				const weight = ((k & 1) ? tx : 1 - tx) * ((k >> 1) ? ty : 1 - ty);
+				weightSum += weight;
+				r += weight * coarseColor[c * 3];
+				g += weight * coarseColor[c * 3 + 1];
+				b += weight * coarseColor[c * 3 + 2];
+			}
+			// The pixel's own cell is synthesis and always one of the four, with a positive weight.
+			const coarseShare = fadeWidth > 0 ? Math.min(1, (distance[i] - fineDistancePixels) / fadeWidth) : 1;
+			const fineShare = 1 - coarseShare;
+			color[i * 3] = Math.round(fineShare * color[i * 3] + coarseShare * r / weightSum);
+			color[i * 3 + 1] = Math.round(fineShare * color[i * 3 + 1] + coarseShare * g / weightSum);
+			color[i * 3 + 2] = Math.round(fineShare * color[i * 3 + 2] + coarseShare * b / weightSum);
+		}
+	}
 }
