@@ -43,7 +43,7 @@ export async function inpaintCoarseToFine(inpainter: ColorInpainter, region: Inp
 	const {fineDistancePixels, coarseFactor, blendPixels} = {...COARSE_TO_FINE_DEFAULTS, ...options};
 	const {width, height, synthesisMask, contextMask} = region;
 	const n = width * height;
-	const factor = Math.max(2, Math.round(coarseFactor));
+	const factor = coarseGridFactor(coarseFactor);
 	const fadeEnd = fineDistancePixels + Math.max(0, blendPixels);
 	const distance = chamferDistance(contextMask, width, height);
 	// fineMask: filled at full resolution (the fine zone and the fade); farMask: filled by the coarse pass.
@@ -67,6 +67,26 @@ export async function inpaintCoarseToFine(inpainter: ColorInpainter, region: Inp
 	const coarseColor = await inpainter.inpaintColor(coarse);
 	upsampleFar(coarseColor, coarse, factor, region, distance, farMask, fineDistancePixels, fadeEnd, color);
 	return color;
+}
+
+/** The coarse pass's cell size, pixels. */
+export function coarseGridFactor(coarseFactor: number): number {
+	return Math.max(2, Math.round(coarseFactor));
+}
+
+/**
+ * How far past a region's synthesis pixels {@link inpaintCoarseToFine} reads context when `inpainter`
+ * reads `reachPixels` past its synthesis bounds: the coarse pass reads as many cells past the cells that
+ * hold a far pixel, and such a cell may begin a cell before its far pixel. Cells are laid from the
+ * region's top-left corner: a crop cut shorter elsewhere leaves every cell read unchanged.
+ *
+ * ```ts
+ * const reach = coarseToFineReachPixels(20, 2);   // 41
+ * ```
+ */
+export function coarseToFineReachPixels(reachPixels: number, coarseFactor: number): number {
+	const factor = coarseGridFactor(coarseFactor);
+	return Math.max(reachPixels, (reachPixels + 1) * factor - 1);
 }
 
 /**

@@ -115,6 +115,12 @@ export class CoherenceInpainter implements ColorInpainter {
 		this.options = {...COHERENCE_INPAINTER_DEFAULTS, ...options};
 	}
 
+	/** The work box's margin, past the band of context the validation fill hides (see transportColor). */
+	get contextReachPixels(): number {
+		const margin = workBoxMargin(this.options);
+		return this.options.validationBandPixels > 0 ? validationBandDepth(this.options) + 1 + margin : margin;
+	}
+
 	async inpaintColor(region: InpaintRegion): Promise<Uint8Array> {
 		const filled = transportColor(region, this.options);
 		return filled === undefined ? Uint8Array.from(region.color) : toBytes(region, filled.values, filled.box);
@@ -188,10 +194,25 @@ interface UnblendedFill {
 	box: WorkBox;
 }
 
+/** Ball radius and structure-tensor radius in whole pixels. */
+function roundedRadii(settings: CoherenceInpainterOptions): {radius: number; tensorRadius: number} {
+	return {radius: Math.max(1, Math.round(settings.radius)), tensorRadius: Math.max(1, Math.round(settings.tensorRadius))};
+}
+
+/** How far the work box reaches past the synthesis bounds: the ball, and the tensor's two blurs and gradient it reads. */
+function workBoxMargin(settings: CoherenceInpainterOptions): number {
+	const {radius, tensorRadius} = roundedRadii(settings);
+	return radius + 2 * tensorRadius + 2;
+}
+
+/** Depth of the context band the validation hides, pixels. */
+function validationBandDepth(settings: CoherenceInpainterOptions): number {
+	return Math.min(254, Math.max(1, Math.round(settings.validationBandPixels)));
+}
+
 function fillUnblended(region: InpaintRegion, settings: CoherenceInpainterOptions, transport: TransportLoop, withMembrane: boolean): UnblendedFill | undefined {
-	const radius = Math.max(1, Math.round(settings.radius));
-	const tensorRadius = Math.max(1, Math.round(settings.tensorRadius));
-	const bounds = maskBounds(region.synthesisMask, region.width, region.height, radius + 2 * tensorRadius + 2);
+	const {radius, tensorRadius} = roundedRadii(settings);
+	const bounds = maskBounds(region.synthesisMask, region.width, region.height, workBoxMargin(settings));
 	if (bounds === undefined) return undefined;
 	const box = {left: bounds.left, top: bounds.top, width: bounds.right - bounds.left + 1, height: bounds.bottom - bounds.top + 1};
 	const n = box.width * box.height;
@@ -265,7 +286,7 @@ const MIN_VALIDATION_PIXELS = 1000;
  */
 function validatedMembraneShare(region: InpaintRegion, settings: CoherenceInpainterOptions, transport: TransportLoop): number | undefined {
 	const {width, height, contextMask, synthesisMask, color} = region;
-	const depth = Math.min(254, Math.max(1, Math.round(settings.validationBandPixels)));
+	const depth = validationBandDepth(settings);
 	const bounds = maskBounds(synthesisMask, width, height, depth + 1);
 	if (bounds === undefined) return undefined;
 	// The rings are found on the hole's bounds grown by their depth: all context beyond is test context.

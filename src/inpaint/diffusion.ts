@@ -30,6 +30,8 @@ export const DIFFUSION_INPAINTER_DEFAULTS: DiffusionInpainterOptions = {
 export class DiffusionInpainter implements ColorInpainter {
 	readonly name = 'diffusion';
 	readonly options: DiffusionInpainterOptions;
+	/** The membrane reads the context next to the hole only. */
+	readonly contextReachPixels = 1;
 
 	constructor(options: Partial<DiffusionInpainterOptions> = {}) {
 		this.options = {

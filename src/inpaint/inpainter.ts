@@ -35,6 +35,11 @@ export interface ColorInpainter {
 	 */
 	inpaintColor(region: InpaintRegion): Promise<Uint8Array>;
 	/**
+	 * How far past the bounds of a region's synthesis pixels the fill reads context, pixels; absent, it may
+	 * read the whole crop. The frame strips copy only that deep a band of the photo into their crops.
+	 */
+	readonly contextReachPixels?: number;
+	/**
 	 * Frees the work memory kept between calls (buildLdi calls it once the LDI is built, so it is not
 	 * held through meshing); the inpainter stays usable and allocates again on its next call.
 	 */

@@ -15,6 +15,7 @@
  * to the right, 42 of the 67 empty pixels (two rows at the right frame); linked, 0. A vertical move
  * stretches such a link over the step's parallax, where the cut opened a hole as wide.
  */
+import {coarseGridFactor, coarseToFineReachPixels} from '../inpaint/coarse-to-fine.js';
 import {createInpaintRegion, type InpaintRegion} from '../inpaint/inpainter.js';
 import {NO_LINK, type Ldi, pixelAt} from './ldi.js';
 import type {EdgeRegion} from './regions.js';
@@ -71,6 +72,30 @@ export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: numb
 	const newPixelCount = fillStrip(ldi, crop, strip, region, newPixelMask);
 	copyBandContext(ldi, crop, strip, region, contextPixel);
 	return {region, depthRegion: region, originX: crop.x0, originY: crop.y0, newPixelMask, contextPixel, newPixelCount, linkAcrossSteps: true};
+}
+
+/**
+ * The band of the photo a strip's crop needs when an inpainter reading `reachPixels` past its synthesis
+ * bounds fills it through inpaintCoarseToFine with `coarseFactor`: as deep as that reads, at most
+ * `bandPixels` (all of it when the reach is unknown). The bottom and right crops begin at the band's
+ * inner edge, where the coarse pass lays its first cells: the band keeps `bandPixels`'s remainder modulo
+ * the cell size, so every cell read stays where the full band put it. The strips then come out bit for bit
+ * as with the full band when the cell size is a power of two (2, 4, 8 px: photos of 1024, 2048, 4096 px);
+ * with another, the coarse pass's bilinear weights, computed from the crop's own coordinates, may round
+ * differently in the bottom and right strips (a level on a few pixels). Very narrow photos aside: the
+ * coherence inpainter's coarse pass validates its membrane share only with 1000 cells of context, which
+ * a band this deep holds once the strip is ~75 cells long.
+ *
+ * ```ts
+ * const band = stripContextBandPixels(128, inpainter.contextReachPixels, 2);   // coherence: 42
+ * ```
+ */
+export function stripContextBandPixels(bandPixels: number, reachPixels: number | undefined, coarseFactor: number): number {
+	if (reachPixels === undefined) return bandPixels;
+	const needed = coarseToFineReachPixels(reachPixels, coarseFactor);
+	if (needed >= bandPixels) return bandPixels;
+	const cell = coarseGridFactor(coarseFactor);
+	return bandPixels - Math.floor((bandPixels - needed) / cell) * cell;
 }
 
 /** An inclusive rectangle of photo coordinates. */

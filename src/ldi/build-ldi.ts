@@ -29,7 +29,7 @@ import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {releaseMembraneKernel} from '../inpaint/membrane.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
 import {COARSE_TO_FINE_DEFAULTS, inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
-import {BORDER_SIDES, borderRegion} from './border.js';
+import {BORDER_SIDES, borderRegion, stripContextBandPixels} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges, updateDepthEdges, withNeighbours} from './depth-edges.js';
 import {normalizeDisparity} from '../depth/normalize.js';
@@ -272,16 +272,19 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
 	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
 	if (borderPixels > 0) {
+		// What a move reveals first, as deep as an edge's synthesis band, in full detail; the rest of the
+		// strip at half the resolution of a 1024-px photo's (see inpaint/coarse-to-fine.ts).
+		const {coarseFactor, blendPixels} = COARSE_TO_FINE_DEFAULTS;
+		const stripOptions = {
+			fineDistancePixels: synthesisThicknessPixels, coarseFactor: Math.max(coarseFactor, Math.round(coarseFactor * scale)), blendPixels: Math.max(blendPixels, scaled(blendPixels)),
+		};
+		// Only as much of the photo as the inpainter reads: moon at 4096 px, 512 → 168 px (see border.ts).
+		const band = stripContextBandPixels(scaled(settings.borderContextPixels), inpainter.contextReachPixels, stripOptions.coarseFactor);
 		for (const side of BORDER_SIDES) {
-			const strip = borderRegion(ldi, side, scaled(settings.borderContextPixels));
+			const strip = borderRegion(ldi, side, band);
 			clock.lap('regions');
 			if (!strip) continue;
-			// What a move reveals first, as deep as an edge's synthesis band, in full detail; the rest of the
-			// strip at half the resolution of a 1024-px photo's (see inpaint/coarse-to-fine.ts).
-			const {coarseFactor, blendPixels} = COARSE_TO_FINE_DEFAULTS;
-			const color = await inpaintCoarseToFine(inpainter, strip.region, {
-				fineDistancePixels: synthesisThicknessPixels, coarseFactor: Math.max(coarseFactor, Math.round(coarseFactor * scale)), blendPixels: Math.max(blendPixels, scaled(blendPixels)),
-			});
+			const color = await inpaintCoarseToFine(inpainter, strip.region, stripOptions);
 			clock.lap('inpaint');
 			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
 			clock.lap('merge');
