@@ -5,14 +5,14 @@ const DIAGONAL_STEP = Math.SQRT2;
 
 /**
  * Approximate Euclidean distance (3×3 chamfer, two passes, within ~8% of exact) from every pixel to the
- * nearest pixel where `mask` is non-zero; +Infinity everywhere when the mask is empty.
+ * nearest pixel where `mask` is non-zero; +Infinity everywhere when the mask is empty. Written into
+ * `distance` when given (width × height long).
  *
  * ```ts
  * const toHole = chamferDistance(region.synthesisMask, region.width, region.height);
  * ```
  */
-export function chamferDistance(mask: Uint8Array, width: number, height: number): Float32Array {
-	const distance = new Float32Array(width * height);
+export function chamferDistance(mask: Uint8Array, width: number, height: number, distance: Float32Array = new Float32Array(width * height)): Float32Array {
 	for (let i = 0; i < distance.length; i++) distance[i] = mask[i] ? 0 : Infinity;
 	forwardPass(distance, width, height);
 	backwardPass(distance, width, height);

@@ -1,3 +1,5 @@
+import type {ScratchArrays} from './scratch.js';
+
 /**
  * One inpainting problem of the LDI engine: a rectangular crop around one depth edge in which the
  * context pixels are known background and the synthesis pixels must be invented. Pixels in neither mask
@@ -46,16 +48,26 @@ export interface ColorInpainter {
 	release?(): void;
 }
 
-/** An empty region of `width` × `height`: no context, nothing to synthesize, no disparity ceiling. */
-export function createInpaintRegion(width: number, height: number): InpaintRegion {
+/**
+ * An empty region of `width` × `height`: no context, nothing to synthesize, no disparity ceiling. With
+ * `scratch`, its arrays are views of that scratch's slots named after `slot`, valid until they are asked
+ * for again: for a caller that makes large regions of about one size one after another.
+ *
+ * ```ts
+ * const region = createInpaintRegion(64, 48);
+ * ```
+ */
+export function createInpaintRegion(width: number, height: number, scratch?: ScratchArrays, slot = 'region'): InpaintRegion {
 	const n = width * height;
+	const bytes = (name: string, length: number): Uint8Array => scratch?.uint8(`${slot}.${name}`, length) ?? new Uint8Array(length);
+	const floats = (name: string): Float32Array => scratch?.float32(`${slot}.${name}`, n) ?? new Float32Array(n);
 	return {
 		width,
 		height,
-		color: new Uint8Array(n * 3),
-		disparity: new Float32Array(n),
-		contextMask: new Uint8Array(n),
-		synthesisMask: new Uint8Array(n),
-		disparityCeiling: new Float32Array(n).fill(Infinity),
+		color: bytes('color', n * 3),
+		disparity: floats('disparity'),
+		contextMask: bytes('contextMask', n),
+		synthesisMask: bytes('synthesisMask', n),
+		disparityCeiling: floats('disparityCeiling').fill(Infinity),
 	};
 }

@@ -13,6 +13,12 @@
 export class ScratchArrays {
 	private readonly buffers = new Map<string, ArrayBuffer>();
 
+	/**
+	 * @param roomFactor Each buffer is made this many times the size first asked of it, so a slightly
+	 * larger request later does not allocate again; 1 for requests of one size (the room is memory too).
+	 */
+	constructor(private readonly roomFactor = 1.25) {}
+
 	/** A zero-filled Float32Array of `length` on slot `name`'s buffer. */
 	float32(name: string, length: number): Float32Array {
 		return new Float32Array(this.buffer(name, 4 * length), 0, length).fill(0);
@@ -36,8 +42,7 @@ export class ScratchArrays {
 	private buffer(name: string, bytes: number): ArrayBuffer {
 		let buffer = this.buffers.get(name);
 		if (buffer === undefined || buffer.byteLength < bytes) {
-			// Room to spare, so a slightly larger box later does not allocate again.
-			buffer = new ArrayBuffer(Math.ceil(bytes * 1.25));
+			buffer = new ArrayBuffer(Math.ceil(bytes * this.roomFactor));
 			this.buffers.set(name, buffer);
 		}
 		return buffer;

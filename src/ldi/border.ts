@@ -17,6 +17,7 @@
  */
 import {coarseGridFactor, coarseToFineReachPixels} from '../inpaint/coarse-to-fine.js';
 import {createInpaintRegion, type InpaintRegion} from '../inpaint/inpainter.js';
+import type {ScratchArrays} from '../inpaint/scratch.js';
 import {NO_LINK, type Ldi, pixelAt} from './ldi.js';
 import type {EdgeRegion} from './regions.js';
 
@@ -28,7 +29,9 @@ export const BORDER_SIDES: readonly BorderSide[] = ['top', 'bottom', 'left', 'ri
 
 /**
  * The inpainting region of one border strip of `ldi` (whose `border` is the strip width), with the
- * synthesized disparity already filled in; undefined when the LDI has no border.
+ * synthesized disparity already filled in; undefined when the LDI has no border. With `scratch`, its
+ * arrays are views of that scratch's slots, valid until the next strip made with it (the four strips,
+ * of about one size, then share one set of arrays).
  *
  * ```ts
  * for (const side of BORDER_SIDES) {
@@ -37,7 +40,7 @@ export const BORDER_SIDES: readonly BorderSide[] = ['top', 'bottom', 'left', 'ri
  * }
  * ```
  */
-export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: number): EdgeRegion | undefined {
+export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: number, scratch?: ScratchArrays): EdgeRegion | undefined {
 	const {width: w, height: h, border: b} = ldi;
 	if (b <= 0) return undefined;
 	const band = Math.max(1, contextBandPixels);
@@ -65,9 +68,9 @@ export function borderRegion(ldi: Ldi, side: BorderSide, contextBandPixels: numb
 	const width = crop.x1 - crop.x0 + 1;
 	const height = crop.y1 - crop.y0 + 1;
 	const n = width * height;
-	const region = createInpaintRegion(width, height);
-	const contextPixel = new Int32Array(n).fill(-1);
-	const newPixelMask = new Uint8Array(n);
+	const region = createInpaintRegion(width, height, scratch, 'strip');
+	const contextPixel = (scratch?.int32('strip.contextPixel', n) ?? new Int32Array(n)).fill(-1);
+	const newPixelMask = scratch?.uint8('strip.newPixelMask', n) ?? new Uint8Array(n);
 	// One function per loop (see planar-quadtree.ts): one loop over the strip, one over the context.
 	const newPixelCount = fillStrip(ldi, crop, strip, region, newPixelMask);
 	copyBandContext(ldi, crop, strip, region, contextPixel);

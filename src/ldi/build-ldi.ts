@@ -29,6 +29,7 @@ import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {releaseMembraneKernel} from '../inpaint/membrane.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
 import {COARSE_TO_FINE_DEFAULTS, inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
+import {ScratchArrays} from '../inpaint/scratch.js';
 import {BORDER_SIDES, borderRegion, stripContextBandPixels} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
 import {cutDepthEdges, type DepthEdges, detectDepthEdges, updateDepthEdges, withNeighbours} from './depth-edges.js';
@@ -280,11 +281,14 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		};
 		// Only as much of the photo as the inpainter reads: moon at 4096 px, 512 → 168 px (see border.ts).
 		const band = stripContextBandPixels(scaled(settings.borderContextPixels), inpainter.contextReachPixels, stripOptions.coarseFactor);
+		// One set of crop and work arrays for the four strips, each merged before the next is made; no room
+		// to spare: the top and bottom strips' crops are of one size, the left and right ones' of another.
+		const stripScratch = new ScratchArrays(1);
 		for (const side of BORDER_SIDES) {
-			const strip = borderRegion(ldi, side, band);
+			const strip = borderRegion(ldi, side, band, stripScratch);
 			clock.lap('regions');
 			if (!strip) continue;
-			const color = await inpaintCoarseToFine(inpainter, strip.region, stripOptions);
+			const color = await inpaintCoarseToFine(inpainter, strip.region, stripOptions, stripScratch);
 			clock.lap('inpaint');
 			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
 			clock.lap('merge');

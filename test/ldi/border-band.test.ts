@@ -59,6 +59,12 @@ describe('ldi/border strips read only the band their inpainter reaches', () => {
 		});
 	}
 
+	it('coherence: its fine crops cut to its reach give the same strips as crops holding all the context', async () => {
+		const coherence = new CoherenceInpainter();
+		const reachUnknown: ColorInpainter = {name: 'coherence, reach unknown', inpaintColor: async (region) => coherence.inpaintColor(region)};
+		assert.deepEqual(await stripColors(coherence, 100, 2), await stripColors(reachUnknown, 100, 2));
+	});
+
 	it('keeps the whole band for an inpainter of unknown reach, and never widens it', () => {
 		assert.equal(stripContextBandPixels(128, undefined, 2), 128);
 		assert.equal(stripContextBandPixels(30, 20, 2), 30);
