@@ -49,3 +49,24 @@ export function growBounds(bounds: Bounds, margin: number, width: number, height
 	};
 }
 
+/**
+ * The smallest bounds holding both `a` and `b`.
+ *
+ * ```ts
+ * const crop = unionBounds(contextBounds, fineBounds);
+ * ```
+ */
+export function unionBounds(a: Bounds, b: Bounds): Bounds {
+	return {left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom)};
+}
+
+/**
+ * The bounds common to `a` and `b` (right < left or bottom < top when they do not overlap).
+ *
+ * ```ts
+ * const crop = intersectBounds(holding, growBounds(fineBounds, reach, width, height));
+ * ```
+ */
+export function intersectBounds(a: Bounds, b: Bounds): Bounds {
+	return {left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom)};
+}

@@ -1,4 +1,4 @@
-import {type Bounds, growBounds, maskBounds} from './bounds.js';
+import {type Bounds, growBounds, intersectBounds, maskBounds, unionBounds} from './bounds.js';
 import {chamferDistance} from './distance.js';
 import {createInpaintRegion, type ColorInpainter, type InpaintRegion} from './inpainter.js';
 import type {ScratchArrays} from './scratch.js';
@@ -119,14 +119,6 @@ function splitByDistance(
 		}
 	}
 	return farCount;
-}
-
-function unionBounds(a: Bounds, b: Bounds): Bounds {
-	return {left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom)};
-}
-
-function intersectBounds(a: Bounds, b: Bounds): Bounds {
-	return {left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom)};
 }
 
 /** A sub-rectangle of `region` whose synthesis pixels are `synthesis`'s; the context is kept as is. */

@@ -502,7 +502,7 @@ const transportInKernel: TransportLoop = (values, disparity, state, width, heigh
 	const sumsAt = preparing.take(16 * n);
 	const distanceAt = preparing.take(4 * n);
 	const startsAt = preparing.take(4 * (3 * (width + height) + 2));
-	if (preparing.take(0) > disparityAt) throw new Error('coherence kernel: the preparation arrays overrun the padded ones');
+	if (preparing.end > disparityAt) throw new Error('coherence kernel: the preparation arrays overrun the padded ones');
 	const orderAt = layout.take(4 * n);
 	const coherenceAt = layout.take(4 * n);
 	const {memory} = kernel;

@@ -197,7 +197,7 @@ const solveInKernel: PyramidSolver = (state, values, width, height, channels, se
 	const layout = new KernelLayout(kernel.heapBase());
 	const stateAt = layout.take(state.length);
 	const valuesAt = layout.take(4 * values.length);
-	const workStart = layout.take(0);
+	const workStart = layout.end;
 	const {memory} = kernel;
 	layout.reserve(memory);
 	new Uint8Array(memory.buffer, stateAt, state.length).set(state);

@@ -200,7 +200,7 @@ function sceneInKernel(scene: Scene): SceneInKernel {
 		new Int32Array(memory, textures + 12 * i, 3).set([texels[i], mesh.texture.width, mesh.texture.height]);
 	});
 	const inKernel: SceneInKernel = {
-		kernel, layers, textures, sceneEnd: layout.take(0), maxVertexCount: Math.max(0, ...layers.map((layer) => layer.vertexCount)), view: undefined,
+		kernel, layers, textures, sceneEnd: layout.end, maxVertexCount: Math.max(0, ...layers.map((layer) => layer.vertexCount)), view: undefined,
 	};
 	scenesInKernel.set(scene, inKernel);
 	return inKernel;

@@ -61,22 +61,27 @@ const WASM_PAGE_BYTES = 65_536;
  * ```
  */
 export class KernelLayout {
-	private end: number;
+	private next: number;
 
 	constructor(heapBase: number) {
-		this.end = align16(heapBase);
+		this.next = align16(heapBase);
+	}
+
+	/** Where the next array would start: the end of those taken so far. */
+	get end(): number {
+		return this.next;
 	}
 
 	/** Where an array of `bytes` starts (a byte offset into the kernel's memory). */
 	take(bytes: number): number {
-		const at = this.end;
-		this.end = align16(this.end + bytes);
+		const at = this.next;
+		this.next = align16(this.next + bytes);
 		return at;
 	}
 
 	/** Grows `memory` to hold every array taken; true when it grew (views taken before are then detached). */
 	reserve(memory: WebAssembly.Memory): boolean {
-		const missing = this.end - memory.buffer.byteLength;
+		const missing = this.next - memory.buffer.byteLength;
 		if (missing <= 0) return false;
 		memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
 		return true;
