@@ -23,7 +23,7 @@ import {BUILD_LDI_DEFAULTS} from '../ldi/build-ldi.js';
 import {DEFAULT_DEPTH_RANGE_DEFAULTS} from '../mesh/build-scene-mesh.js';
 import {SIMPLIFY_DEFAULTS} from '../mesh/simplify.js';
 import {TEXTURE_DEFAULTS} from '../mesh/texture.js';
-import type {BuildSceneOptions} from '../pipeline/build-scene.js';
+import {BUILD_SCENE_DEFAULTS, type BuildSceneOptions} from '../pipeline/build-scene.js';
 import {EXACT_DISPARITY_DEFAULTS, type ExactDisparityOptions} from '../pipeline/exact-disparity.js';
 import {isSceneFile} from '../pipeline/scene-input.js';
 import {depthFlags, type DepthFlagValues} from './depth-flags.js';
@@ -51,6 +51,7 @@ export const sceneFlags = {
 	'inpaint-model': Flags.string({description: 'Image-inpainting ONNX network for --inpainter onnx (image + mask in, image out; LaMa / MI-GAN style).', helpGroup: SCENE_GROUP}),
 	passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: BUILD_LDI_DEFAULTS.passes, min: 0, max: 8, helpGroup: SCENE_GROUP}),
 	'extend-border': Flags.boolean({description: 'Extend the scene past the frame so camera moves reveal no empty space.', default: true, allowNo: true, helpGroup: SCENE_GROUP}),
+	'ldi-max-size': Flags.integer({description: 'Longest side of the layered depth image, pixels (0: the photo\'s). Larger photos keep their resolution in the photo layer\'s texture; depth edges, inpainting and meshes work on a copy this size.', default: BUILD_SCENE_DEFAULTS.ldiMaxSizePixels, min: 0, helpGroup: SCENE_GROUP}),
 	'max-texture-size': Flags.integer({description: 'Largest texture side, texels.', default: TEXTURE_DEFAULTS.maxTextureSize, min: 64, helpGroup: SCENE_GROUP}),
 	'simplify-error': Flags.custom<number>({description: 'Largest simplification error, pixels of parallax at 1024 px, scaled with photos larger than that (0 = no simplification).', default: SIMPLIFY_DEFAULTS.simplifyErrorPixels, helpGroup: SCENE_GROUP, parse: async (input) => nonNegativeNumber(input, '--simplify-error')})(),
 };
@@ -84,6 +85,7 @@ export interface SceneFlagValues extends DepthFlagValues {
 	'inpaint-model'?: string;
 	passes: number;
 	'extend-border': boolean;
+	'ldi-max-size': number;
 	'max-texture-size': number;
 	'simplify-error': number;
 }
@@ -115,9 +117,10 @@ export function checkSceneFlags(flags: SceneFlagValues): void {
  * const built = await buildScene(photo, {...sceneOptionsFromFlags(flags), depth: source});
  * ```
  */
-export function sceneOptionsFromFlags(flags: SceneFlagValues): Pick<BuildSceneOptions, 'photo' | 'ldi' | 'mesh' | 'depthRange'> {
+export function sceneOptionsFromFlags(flags: SceneFlagValues): Pick<BuildSceneOptions, 'photo' | 'ldiMaxSizePixels' | 'ldi' | 'mesh' | 'depthRange'> {
 	return {
 		photo: {maxSize: flags['max-size'], fovDegrees: flags.fov},
+		ldiMaxSizePixels: flags['ldi-max-size'],
 		ldi: {
 			inpainter: flags.inpainter,
 			inpainterOptions: flags['inpaint-model'] ? {modelPath: flags['inpaint-model']} : {},

@@ -49,6 +49,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		{description: 'For Unity (JPEG textures, power-of-two) with a stored camera path', command: '<%= config.bin %> <%= command.id %> room.jpg --preset unity --camera-path circle'},
 		{description: 'Plain glTF without meshopt/quantization, with debug images', command: '<%= config.bin %> <%= command.id %> room.jpg --no-compress --format gltf --debug-dir debug'},
 		{description: 'The sample and a self-contained viewer page beside it (sample.html)', command: '<%= config.bin %> <%= command.id %> assets/sample.jpg --depth assets/sample-depth.png --html'},
+		{description: 'A large photo at 4096 px: the photo layer\'s texture at full resolution, the layered depth image at 2048 (--ldi-max-size)', command: '<%= config.bin %> <%= command.id %> panorama.jpg --max-size 4096'},
 		{description: 'Machine-readable report', command: '<%= config.bin %> <%= command.id %> a.jpg b.jpg --json'},
 	];
 
@@ -117,7 +118,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		const textureFormat = flags['texture-format'] ?? preset.textureFormat;
 		const sceneOptions = sceneOptionsFromFlags(flags);
 		const total = inputs.length;
-		const jobs = Math.min(flags.jobs ?? defaultJobCount(total, flags['max-size'], flags.depth === undefined), total);
+		const jobs = Math.min(flags.jobs ?? defaultJobCount(total, flags['max-size'], flags.depth === undefined, {ldiMaxSizePixels: flags['ldi-max-size']}), total);
 		const status = createStatusLine({silent});
 		if (jobs > 1) this.info(`${total} photos, ${jobs} at a time (--jobs)`);
 		// Workers resolve their own depth source from plain options; the model is installed by now.
@@ -141,7 +142,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 			toolVersion: TOOL_VERSION,
 			depthModelName: model,
 			recordedOptions: {
-				maxSize: flags['max-size'], inpainter: flags.inpainter, passes: flags.passes, extendBorder: flags['extend-border'],
+				maxSize: flags['max-size'], ldiMaxSize: flags['ldi-max-size'], inpainter: flags.inpainter, passes: flags.passes, extendBorder: flags['extend-border'],
 				simplifyErrorPixels: flags['simplify-error'], preset: flags.preset, compress: flags.compress,
 			},
 			debug: flags['debug-dir'] !== undefined,

@@ -285,7 +285,7 @@ async function meshLayers(
 		const uvs = source.layerIndex === 0 ? layerZeroUvs(ldi, kept.vertexPixels, photo) : keptVertexUvs(baked.uvs, kept.sourceVertices);
 		let mesh: LayerMesh = {layerIndex: source.layerIndex, positions: kept.positions, uvs, indices: kept.indices, texture: baked.texture};
 		if (source.layerIndex === 0 && settings.pixelSplats) {
-			const uvScale = layerZeroUvScale(ldi.width, ldi.height, baked.texture.width, baked.texture.height, baked.scale);
+			const uvScale = layerZeroUvScale(ldi.width, ldi.height, photo);
 			mesh = appendPixelSplats(mesh, ldi, splatPixels, intrinsics, depthRange, uvScale);
 		}
 		layers.push(mesh);

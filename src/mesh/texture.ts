@@ -72,6 +72,12 @@ export interface PhotoTexture {
 	texture: RgbaImage;
 	/** Factor the photo was scaled by to fit `maxTextureSize` (1 = full resolution). */
 	scale: number;
+	/**
+	 * Texels the photo covers (the rest is padding): layer 0's UVs map the LDI's frame onto them, whatever
+	 * the LDI's own size (a photo larger than `ldiMaxSizePixels` keeps its resolution here).
+	 */
+	contentWidth: number;
+	contentHeight: number;
 }
 
 /**
@@ -109,7 +115,7 @@ export function photoTexture(image: RgbImage, options: Partial<TextureOptions> =
 			data[o + 3] = tx < contentWidth ? alpha : 0;
 		}
 	}
-	return {texture: {width: textureWidth, height: textureHeight, data}, scale};
+	return {texture: {width: textureWidth, height: textureHeight, data}, scale, contentWidth, contentHeight};
 }
 
 /**
@@ -141,7 +147,7 @@ export function layerZeroPhotoTexture(ldi: Ldi, options: Partial<TextureOptions>
  * vertices).
  */
 export function layerZeroUvs(ldi: Ldi, vertexPixels: Int32Array, photo: PhotoTexture): Float32Array {
-	const [uScale, vScale] = layerZeroUvScale(ldi.width, ldi.height, photo.texture.width, photo.texture.height, photo.scale);
+	const [uScale, vScale] = layerZeroUvScale(ldi.width, ldi.height, photo);
 	const uvs = new Float32Array(vertexPixels.length * 2);
 	for (let v = 0; v < vertexPixels.length; v++) {
 		const p = vertexPixels[v];
@@ -152,13 +158,11 @@ export function layerZeroUvs(ldi: Ldi, vertexPixels: Int32Array, photo: PhotoTex
 }
 
 /**
- * Factors from photo pixel coordinates to layer 0's UVs: the centre of pixel (x, y) is at
- * ((x + 0.5) · u, (y + 0.5) · v) in a `textureWidth` × `textureHeight` texture baked at `scale`.
+ * Factors from the pixel coordinates of a `width` × `height` LDI to layer 0's UVs: the centre of pixel
+ * (x, y) is at ((x + 0.5) · u, (y + 0.5) · v) in `photo`'s texture.
  */
-export function layerZeroUvScale(width: number, height: number, textureWidth: number, textureHeight: number, scale: number): [number, number] {
-	const contentWidth = Math.max(1, Math.round(width * scale));
-	const contentHeight = Math.max(1, Math.round(height * scale));
-	return [contentWidth / textureWidth / width, contentHeight / textureHeight / height];
+export function layerZeroUvScale(width: number, height: number, photo: PhotoTexture): [number, number] {
+	return [photo.contentWidth / photo.texture.width / width, photo.contentHeight / photo.texture.height / height];
 }
 
 /** The root of `v` in the union-find forest `parent`, halving paths on the way. */

@@ -1,4 +1,5 @@
 import type {DepthSource, DepthEstimate} from '../depth/source.js';
+import {UserError} from '../errors.js';
 import {resolveDepthSource, type ResolveDepthOptions} from '../depth/resolve.js';
 import {checkPhotoSize, loadPhoto, type LoadPhotoOptions} from '../image/load.js';
 import type {Photo, RgbaImage} from '../image/raster.js';
@@ -6,6 +7,7 @@ import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js
 import type {LdiDebugImages} from '../ldi/debug.js';
 import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
 import {photoTexture} from '../mesh/texture.js';
+import {shrinkPhoto} from '../image/shrink-photo.js';
 import {backdropFarMeters} from '../mesh/backdrop.js';
 import {comfortRangeFor, comfortReveal, type ComfortRangeOptions, ldiSizingForComfort, type LdiSizingOptions, medianDepthMeters} from '../scene/comfort-range.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
@@ -18,6 +20,15 @@ export type BuildStage = 'decode' | 'depth' | 'ldi' | 'mesh';
 export interface BuildSceneOptions {
 	/** Photo decoding: working size, field of view, pixel limit. */
 	photo: Partial<LoadPhotoOptions>;
+	/**
+	 * Longest side of the layered depth image, pixels (0: the photo's). A larger photo is built from a copy
+	 * this size (depth, edges, inpainting, meshes) and keeps its own resolution in layer 0's texture only:
+	 * depth networks see ~518 px and a supplied map is rarely larger, the hidden layers are smooth fills,
+	 * and the meshes have a triangle budget, so a larger LDI costs time (moon at 4096 px: 22 s against
+	 * 6 s) without showing. Edges are then cut to its pixels (at 2048 for a 4096-px photo, 2 texels: half a
+	 * 1024-px build's share of the frame). Not applied in exact-disparity mode, whose disparities are pixels.
+	 */
+	ldiMaxSizePixels?: number;
 	/**
 	 * Where disparity comes from. A {@link DepthSource} is used as is (create it once with
 	 * resolveDepthSource to reuse a model session across photos); options are resolved per call.
@@ -49,7 +60,7 @@ export interface BuildSceneOptions {
 	onTextureBaked?: (layerIndex: number, texture: RgbaImage) => void;
 }
 
-export const BUILD_SCENE_DEFAULTS: BuildSceneOptions = {photo: {}, depth: {}, ldi: {}, mesh: {}, comfort: {}, comfortSizing: {}};
+export const BUILD_SCENE_DEFAULTS = {photo: {}, ldiMaxSizePixels: 2048, depth: {}, ldi: {}, mesh: {}, comfort: {}, comfortSizing: {}} satisfies BuildSceneOptions;
 
 /** Everything {@link buildScene} made, with figures. */
 export interface BuildSceneResult {
@@ -70,6 +81,14 @@ export interface BuildSceneResult {
 function depthSampleSpacing(depth: DepthEstimate, photo: Photo): number {
 	if (!depth.nativeSize) return 1;
 	return Math.max(1, photo.image.width / depth.nativeSize.width, photo.image.height / depth.nativeSize.height);
+}
+
+/** The photo the LDI is built from: `photo` shrunk to `ldiMaxSizePixels` (see BuildSceneOptions). */
+async function ldiSizedPhoto(photo: Photo, settings: BuildSceneOptions): Promise<Photo> {
+	const maxSize = settings.ldiMaxSizePixels ?? BUILD_SCENE_DEFAULTS.ldiMaxSizePixels;
+	if (!(Number.isInteger(maxSize) && maxSize >= 0)) throw new UserError(`LDI max size ${maxSize}: must be a whole number of pixels ≥ 0 (0: the photo's size)`);
+	if (maxSize === 0 || settings.exactDisparity) return photo;
+	return shrinkPhoto(photo, maxSize);
 }
 
 function isDepthSource(value: BuildSceneOptions['depth']): value is DepthSource {
@@ -102,8 +121,11 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 	// Errors of the early preparation surface from estimate() below; here they must not go unhandled.
 	depthSource.then((source) => source.prepare?.(), () => undefined).catch(() => undefined);
 	const photo = typeof input === 'string' ? await time('decode', () => loadPhoto(input, settings.photo)) : input;
-	checkPhotoSize(photo.sourcePath || '<photo in memory>', photo.image.width, photo.image.height, Math.max(photo.image.width, photo.image.height));
-	const depth = await time('depth', async () => (await depthSource).estimate(photo));
+	const photoName = photo.sourcePath || '<photo in memory>';
+	checkPhotoSize(photoName, photo.image.width, photo.image.height, Math.max(photo.image.width, photo.image.height));
+	const ldiPhoto = await ldiSizedPhoto(photo, settings);
+	checkPhotoSize(photoName, ldiPhoto.image.width, ldiPhoto.image.height, Math.max(ldiPhoto.image.width, ldiPhoto.image.height));
+	const depth = await time('depth', async () => (await depthSource).estimate(ldiPhoto));
 	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
 	// Layer 0's texture is the photo: its encoding can start now and run on sharp's threads during the LDI.
 	const layerZero = photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh});
@@ -112,11 +134,11 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
 	// The pivot a viewer orbits about: the median depth (about 10 ms for a 1024-px map).
 	const comfortRange = comfortRangeFor(depthRange, medianDepthMeters(depth.disparity, depthRange), settings.comfort);
-	const comfortCamera = {width: photo.image.width, height: photo.image.height, fovYRadians: photo.fovYRadians};
+	const comfortCamera = {width: ldiPhoto.image.width, height: ldiPhoto.image.height, fovYRadians: ldiPhoto.fovYRadians};
 	const comfortSizing = ldiSizingForComfort(comfortRange, comfortCamera, depthRange, settings.comfortSizing);
-	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(photo.image, depth.disparity, {
+	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(ldiPhoto.image, depth.disparity, {
 		disparityName: depth.kind === 'file' ? depth.source : `disparity of ${photo.sourcePath || 'the photo'}`,
-		depthSampleSpacingPixels: depthSampleSpacing(depth, photo),
+		depthSampleSpacingPixels: depthSampleSpacing(depth, ldiPhoto),
 		...comfortSizing,
 		...settings.ldi,
 		...exactDisparity?.ldi,
@@ -127,12 +149,15 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		comfortReveal(comfortRange, comfortCamera, backdropReach, 'parallax').framePixels,
 		comfortReveal(comfortRange, comfortCamera, backdropReach, 'orbit').framePixels,
 	));
-	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: photo.fovYRadians}, depthRange, {
+	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: ldiPhoto.fovYRadians}, depthRange, {
 		backdrop: true,
 		...meshOptions,
 		backdropOptions: {extendPixels: backdropExtendPixels, ...meshOptions.backdropOptions},
 		borderLayerIndex: ldiStats.borderLayerIndex,
 	}));
+	// The scene is seen at the photo's resolution (renders, the glTF camera); its meshes are metric.
+	scene.camera.width = photo.image.width;
+	scene.camera.height = photo.image.height;
 	scene.comfortRange = comfortRange;
 	return {photo, depth, scene, ldiStats, meshStats, debugImages, exactDisparity, timingsMs};
 }

@@ -10,8 +10,12 @@ export interface JobCountOptions {
 	memoryShare: number;
 	/** Peak memory of one photo's build apart from its pixels, bytes. */
 	baseBytesPerPhoto: number;
-	/** Peak memory of one photo's build per pixel of its working image, bytes. */
+	/** Peak memory of one photo's build per pixel of its layered depth image, bytes. */
 	bytesPerPixel: number;
+	/** Peak memory per pixel of the working image (the photo and layer 0's texture), bytes. */
+	bytesPerPhotoPixel: number;
+	/** Longest side of the layered depth image (`--ldi-max-size`); 0: the working image's. */
+	ldiMaxSizePixels: number;
 	/** Added per photo when a depth model runs (each worker holds its own onnxruntime session), bytes. */
 	depthModelBytes: number;
 }
@@ -20,7 +24,9 @@ export interface JobCountOptions {
  * Peak RSS of `ldi-gltf build`, measured on moon.jpg, depthy_shelf and depthy_hut with supplied depth
  * maps: 450–510 MB for one photo at 1024 px in one process (Node and its modules ~150 MB of it), ~250
  * MB more for a second photo built at the same time (720–750 MB with `--jobs 2`), 2.7 GB for one photo
- * at 4096 px. 200 MB + 150 bytes per pixel gives 360 MB at 1024² and 2.7 GB at 4096². The depth model's
+ * at 4096 px. 200 MB + 150 bytes per pixel gives 360 MB at 1024² and 2.7 GB at 4096². Since the LDI stops
+ * at 2048 px (`--ldi-max-size`), moon at 4096 px peaks at 0.82 GB against 0.70 GB at 2048: the photo and
+ * its texture add ~10 bytes per photo pixel (12 allowed). The depth model's
  * share is an allowance (Depth Anything V2 small: 99 MB of weights plus onnxruntime's arena), not a
  * measurement: no model weights can be downloaded on the development machine.
  */
@@ -30,6 +36,8 @@ export const JOB_COUNT_DEFAULTS: JobCountOptions = {
 	memoryShare: 0.75,
 	baseBytesPerPhoto: 200e6,
 	bytesPerPixel: 150,
+	bytesPerPhotoPixel: 12,
+	ldiMaxSizePixels: 0,
 	depthModelBytes: 400e6,
 };
 
@@ -46,15 +54,16 @@ export const JOB_COUNT_DEFAULTS: JobCountOptions = {
  * is still built on this thread, with layer 0 simplified on a worker (mesh/build-scene-mesh.ts).
  *
  * ```ts
- * const jobs = flags.jobs ?? defaultJobCount(photos.length, flags['max-size'], !flags.depth);
+ * const jobs = flags.jobs ?? defaultJobCount(photos.length, flags['max-size'], !flags.depth, {ldiMaxSizePixels: flags['ldi-max-size']});
  * ```
  */
 export function defaultJobCount(photoCount: number, maxSizePixels: number, usesDepthModel: boolean, options: Partial<JobCountOptions> = {}): number {
 	const settings = {...JOB_COUNT_DEFAULTS, ...options};
 	const cores = resolveCores(settings.cores);
 	const memoryBytes = settings.memoryBytes > 0 ? settings.memoryBytes : settings.memoryShare * freemem();
-	const bytesPerPhoto = settings.baseBytesPerPhoto + settings.bytesPerPixel * maxSizePixels * maxSizePixels
-		+ (usesDepthModel ? settings.depthModelBytes : 0);
+	const ldiSide = settings.ldiMaxSizePixels > 0 ? Math.min(maxSizePixels, settings.ldiMaxSizePixels) : maxSizePixels;
+	const bytesPerPhoto = settings.baseBytesPerPhoto + settings.bytesPerPixel * ldiSide * ldiSide
+		+ settings.bytesPerPhotoPixel * maxSizePixels * maxSizePixels + (usesDepthModel ? settings.depthModelBytes : 0);
 	const byMemory = Math.floor(memoryBytes / bytesPerPhoto);
 	return Math.max(1, Math.min(photoCount, cores, byMemory));
 }

@@ -52,6 +52,22 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.deepEqual(readdirSync(workDir).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
 	});
 
+	it('--ldi-max-size: the layered depth image at that size, the photo layer and the camera at --max-size', async () => {
+		const sizes = async (name: string, flags: string[]): Promise<{camera: number[]; textures: number[][]}> => {
+			const out = join(workDir, name);
+			const result = await runCli(['build', samplePhoto, '--depth', sampleDepth, '-o', out, '-q', ...flags], {cwd: workDir});
+			assert.equal(result.code, 0, result.stderr);
+			const scene = await readSceneFromGlb(new Uint8Array(readFileSync(out)));
+			return {camera: [scene.camera.width, scene.camera.height], textures: scene.layers.map((layer) => [layer.texture.width, layer.texture.height])};
+		};
+		const capped = await sizes('sample-ldi-320.glb', ['--max-size', '640', '--ldi-max-size', '320']);
+		const small = await sizes('sample-320.glb', ['--max-size', '320']);
+		assert.deepEqual(capped.camera, [640, 480]);
+		assert.deepEqual(capped.textures[0], [640, 480], 'layer 0 is the photo at --max-size');
+		// The inpainted layers, the frame extension and the backdrop are those of the photo built at 320 px.
+		assert.deepEqual(capped.textures.slice(1), small.textures.slice(1));
+	});
+
 	it('writes .gltf + .bin + one image per layer with --format gltf --no-compress, every file named after its photo', async () => {
 		const outDir = join(workDir, 'gltf');
 		const other = join(workDir, 'other.jpg');

@@ -14,9 +14,11 @@ describe('defaultJobCount (build --jobs default)', () => {
 
 	it('builds fewer big photos at once when memory is short, and never fewer than one', () => {
 		const memoryBytes = 8e9;
-		// 1024 px: 200 MB + 150 B × 1024² ≈ 357 MB a photo; 4096 px ≈ 2.7 GB.
+		// 1024 px: 200 MB + 150 B × 1024² + 12 B × 1024² ≈ 370 MB a photo; 4096 px ≈ 2.7 GB, with its LDI at
+		// 2048 px ≈ 1.0 GB.
 		assert.equal(defaultJobCount(16, 1024, false, {cores: 16, memoryBytes}), 16);
 		assert.equal(defaultJobCount(16, 4096, false, {cores: 16, memoryBytes}), 2);
+		assert.equal(defaultJobCount(16, 4096, false, {cores: 16, memoryBytes, ldiMaxSizePixels: 2048}), 7);
 		assert.equal(defaultJobCount(16, 8192, false, {cores: 16, memoryBytes}), 1);
 		assert.equal(defaultJobCount(16, 1024, false, {cores: 16, memoryBytes: 1e6}), 1);
 	});
@@ -25,7 +27,8 @@ describe('defaultJobCount (build --jobs default)', () => {
 		const memoryBytes = 3e9;
 		const withoutModel = defaultJobCount(16, 1024, false, {cores: 16, memoryBytes});
 		const withModel = defaultJobCount(16, 1024, true, {cores: 16, memoryBytes});
-		assert.equal(withoutModel, Math.floor(memoryBytes / (JOB_COUNT_DEFAULTS.baseBytesPerPhoto + JOB_COUNT_DEFAULTS.bytesPerPixel * 1024 * 1024)));
+		const {baseBytesPerPhoto, bytesPerPixel, bytesPerPhotoPixel} = JOB_COUNT_DEFAULTS;
+		assert.equal(withoutModel, Math.floor(memoryBytes / (baseBytesPerPhoto + (bytesPerPixel + bytesPerPhotoPixel) * 1024 * 1024)));
 		assert.ok(withModel < withoutModel, `${withModel} < ${withoutModel}`);
 	});
 
