@@ -15,6 +15,7 @@ export {TOOL_VERSION} from './version.js';
 export type {FloatImage, Photo, RgbImage, RgbaImage} from './image/raster.js';
 export {createFloatImage, createRgbImage, createRgbaImage} from './image/raster.js';
 export {LOAD_PHOTO_DEFAULTS, decodePhoto, loadPhoto, type LoadPhotoOptions} from './image/load.js';
+export {shrinkPhoto} from './image/shrink-photo.js';
 export {
 	DEFAULT_LONG_SIDE_FOV_DEGREES, FULL_FRAME_DIAGONAL_MM, fovYFromFocalLength35mm, fovYFromLongSideFov, readFocalLength35mm,
 } from './image/fov.js';
