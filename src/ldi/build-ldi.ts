@@ -28,7 +28,7 @@ import {inpaintDisparity} from '../inpaint/depth.js';
 import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {releaseMembraneKernel} from '../inpaint/membrane.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
-import {COARSE_TO_FINE_DEFAULTS, inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
+import {COARSE_TO_FINE_DEFAULTS, type CoarseToFineOptions, inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
 import {ScratchArrays} from '../inpaint/scratch.js';
 import {BORDER_SIDES, borderRegion, stripContextBandPixels} from './border.js';
 import {type LdiDebugImages, renderDebugImages} from './debug.js';
@@ -241,18 +241,19 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const inpainter = typeof settings.inpainter === 'string' ? getColorInpainter(settings.inpainter, settings.inpainterOptions) : settings.inpainter;
 	const longSide = Math.max(width, height);
 	const scale = longSide / settings.referenceSizePixels;
-	const scaled = (pixels: number): number => Math.max(0, Math.round(pixels * scale));
+	const scaled = (pixels: number): number => scaledPixels(pixels, scale);
 	const threshold = settings.thresholdDisparity;
 	// How many times wider a blurred step or a slope is, in pixels, than at the reference size: per-pixel
 	// steps shrink by that much (never raised for photos smaller than the reference).
 	const rampSpread = Math.max(1, scale);
 	const passes = Math.max(0, Math.floor(settings.passes));
 	const parallaxPixels = Math.max(0, settings.maxParallaxPercent) / 100 * longSide;
-	const parallaxRings = parallaxPixels > 0 ? Math.ceil(parallaxPixels) + scaled(settings.synthesisMarginPixels) : 0;
+	const parallaxRings = parallaxRingCount(settings, longSide);
 
 	const edgeOptions = {thresholdDisparity: threshold, minEdgeLengthPixels: settings.minEdgeLengthPixels, referenceSizePixels: settings.referenceSizePixels};
-	const borderPixels = settings.extendBorder ? scaled(settings.borderPixels) : 0;
-	const synthesisThicknessPixels = Math.max(1, scaled(settings.synthesisThicknessPixels), parallaxRings);
+	const stripPlan = frameStripPlan(settings, longSide, inpainter.contextReachPixels);
+	const {borderPixels} = stripPlan;
+	const synthesisThicknessPixels = synthesisBandPixels(settings, longSide);
 	// Each stage in a function of its own, so that its images (filtered disparity, edge maps, the region
 	// grower's lattice arrays) can be collected once it is done, not when buildLdi returns.
 	const layerZero = cutLayerZero(image, disparity, borderPixels, settings, scale, rampSpread, edgeOptions, clock);
@@ -280,22 +281,14 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
 	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
 	if (borderPixels > 0) {
-		// What a move reveals first, as deep as an edge's synthesis band, in full detail; the rest of the
-		// strip at half the resolution of a 1024-px photo's (see inpaint/coarse-to-fine.ts).
-		const {coarseFactor, blendPixels} = COARSE_TO_FINE_DEFAULTS;
-		const stripOptions = {
-			fineDistancePixels: synthesisThicknessPixels, coarseFactor: Math.max(coarseFactor, Math.round(coarseFactor * scale)), blendPixels: Math.max(blendPixels, scaled(blendPixels)),
-		};
-		// Only as much of the photo as the inpainter reads: moon at 4096 px, 512 → 168 px (see border.ts).
-		const band = stripContextBandPixels(scaled(settings.borderContextPixels), inpainter.contextReachPixels, stripOptions.coarseFactor);
 		// One set of crop and work arrays for the four strips, each merged before the next is made; no room
 		// to spare: the top and bottom strips' crops are of one size, the left and right ones' of another.
 		const stripScratch = new ScratchArrays(1);
 		for (const side of BORDER_SIDES) {
-			const strip = borderRegion(ldi, side, band, stripScratch);
+			const strip = borderRegion(ldi, side, stripPlan.contextBandPixels, stripScratch);
 			clock.lap('regions');
 			if (!strip) continue;
-			const color = await inpaintCoarseToFine(inpainter, strip.region, stripOptions, stripScratch);
+			const color = await inpaintCoarseToFine(inpainter, strip.region, stripPlan.coarseToFine, stripScratch);
 			clock.lap('inpaint');
 			mergeRegion(ldi, strip, strip.region.disparity, color, borderLayerIndex, threshold);
 			clock.lap('merge');
@@ -322,6 +315,66 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const {filtered, edges} = layerZero;
 	const debug = regionMask && filtered && edges ? renderDebugImages({image, filtered, edges, regionMask, ldi, thresholdDisparity: threshold}) : undefined;
 	return {ldi, stats, debug};
+}
+
+/** How {@link buildLdi} makes the frame-border strips of a photo: their width, context band and inpainting. */
+export interface FrameStripPlan {
+	/** Width of each strip, pixels. */
+	borderPixels: number;
+	/** Depth of the band of the photo each strip's crop holds, pixels. */
+	contextBandPixels: number;
+	/** How each strip is inpainted (inpaintCoarseToFine). */
+	coarseToFine: CoarseToFineOptions;
+}
+
+/**
+ * The frame strips {@link buildLdi} makes for a photo of `longSidePixels` with `settings`, when the colour
+ * inpainter reads `contextReachPixels` past its synthesis bounds (bench/eval-border.ts measures them).
+ *
+ * ```ts
+ * const plan = frameStripPlan(BUILD_LDI_DEFAULTS, 1024, new CoherenceInpainter().contextReachPixels);
+ * ```
+ */
+export function frameStripPlan(settings: BuildLdiOptions, longSidePixels: number, contextReachPixels: number | undefined): FrameStripPlan {
+	const scale = longSidePixels / settings.referenceSizePixels;
+	// What a move reveals first, as deep as an edge's synthesis band, in full detail; the rest of the
+	// strip at half the resolution of a 1024-px photo's (see inpaint/coarse-to-fine.ts).
+	const {coarseFactor, blendPixels} = COARSE_TO_FINE_DEFAULTS;
+	const coarseToFine = {
+		fineDistancePixels: synthesisBandPixels(settings, longSidePixels),
+		coarseFactor: Math.max(coarseFactor, Math.round(coarseFactor * scale)),
+		blendPixels: Math.max(blendPixels, scaledPixels(blendPixels, scale)),
+	};
+	return {
+		borderPixels: settings.extendBorder ? scaledPixels(settings.borderPixels, scale) : 0,
+		// Only as much of the photo as the inpainter reads: moon at 4096 px, 512 → 168 px (see border.ts).
+		contextBandPixels: stripContextBandPixels(scaledPixels(settings.borderContextPixels, scale), contextReachPixels, coarseToFine.coarseFactor),
+		coarseToFine,
+	};
+}
+
+/** `pixels` at `referenceSizePixels` scaled by `scale`, whole and not negative. */
+function scaledPixels(pixels: number, scale: number): number {
+	return Math.max(0, Math.round(pixels * scale));
+}
+
+/** The rings a move of `maxParallaxPercent` can reveal, with the margin (0 without a parallax cap). */
+function parallaxRingCount(settings: BuildLdiOptions, longSidePixels: number): number {
+	const parallaxPixels = Math.max(0, settings.maxParallaxPercent) / 100 * longSidePixels;
+	return parallaxPixels > 0 ? Math.ceil(parallaxPixels) + scaledPixels(settings.synthesisMarginPixels, longSidePixels / settings.referenceSizePixels) : 0;
+}
+
+/**
+ * The depth of an edge region's synthesis band for a photo of `longSidePixels`, pixels: what a move of
+ * `maxParallaxPercent` reveals, with the margin.
+ *
+ * ```ts
+ * synthesisBandPixels(BUILD_LDI_DEFAULTS, 1024);   // 45
+ * ```
+ */
+export function synthesisBandPixels(settings: BuildLdiOptions, longSidePixels: number): number {
+	const scale = longSidePixels / settings.referenceSizePixels;
+	return Math.max(1, scaledPixels(settings.synthesisThicknessPixels, scale), parallaxRingCount(settings, longSidePixels));
 }
 
 /** Layer 0 cut at its depth edges, what the passes start from, and (for the debug images) its edges. */
