@@ -243,9 +243,6 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const scale = longSide / settings.referenceSizePixels;
 	const scaled = (pixels: number): number => scaledPixels(pixels, scale);
 	const threshold = settings.thresholdDisparity;
-	// How many times wider a blurred step or a slope is, in pixels, than at the reference size: per-pixel
-	// steps shrink by that much (never raised for photos smaller than the reference).
-	const rampSpread = Math.max(1, scale);
 	const passes = Math.max(0, Math.floor(settings.passes));
 	const parallaxPixels = Math.max(0, settings.maxParallaxPercent) / 100 * longSide;
 	const parallaxRings = parallaxRingCount(settings, longSide);
@@ -256,7 +253,7 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const synthesisThicknessPixels = synthesisBandPixels(settings, longSide);
 	// Each stage in a function of its own, so that its images (filtered disparity, edge maps, the region
 	// grower's lattice arrays) can be collected once it is done, not when buildLdi returns.
-	const layerZero = cutLayerZero(image, disparity, borderPixels, settings, scale, rampSpread, edgeOptions, clock);
+	const layerZero = cutLayerZero(image, disparity, borderPixels, settings, scale, edgeOptions, clock);
 	const {ldi} = layerZero;
 	const regionMask = settings.debug ? new Uint8Array(width * height) : undefined;
 	const {edgesPerPass, inpaintCalls: passCalls, inpaintCropPixels: passCropPixels} = await inpaintPasses(ldi, layerZero.candidates, inpainter, {
@@ -267,10 +264,6 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
 		dilationPixels: scaled(settings.dilationPixels),
 		thresholdDisparity: threshold,
-		// Per pixel of the reference size: on a 4096-px moon the context otherwise climbed the MiDaS ramps
-		// onto the suit, and a move showed it white behind the shoulder (luma of the revealed band 127 vs
-		// 100 at 1024 px, band PSNR against the 1024-px build 12.2 → 23.4 dB).
-		contextStepDisparity: threshold / rampSpread,
 		disparityMargin: settings.disparityMargin,
 		contextCeilingFraction: settings.contextCeilingFraction,
 		maxPixelsPerPosition: Math.max(1, settings.maxPixelsPerPosition),
@@ -394,7 +387,7 @@ interface LayerZero {
  * fully linked layer 0 cut along them (with the border's room).
  */
 function cutLayerZero(
-	image: RgbImage, disparity: FloatImage, borderPixels: number, settings: BuildLdiOptions, scale: number, rampSpread: number,
+	image: RgbImage, disparity: FloatImage, borderPixels: number, settings: BuildLdiOptions, scale: number,
 	edgeOptions: {thresholdDisparity: number; minEdgeLengthPixels: number; referenceSizePixels: number}, clock: StageClock,
 ): LayerZero {
 	const threshold = settings.thresholdDisparity;
@@ -409,13 +402,7 @@ function cutLayerZero(
 	// rather than found again (a fresh process spent ~100 ms of moon's 380 in the three detections and
 	// the cut's own), and the cut's neighbours are the only pixels reattaching has to look at.
 	let filtered = sharpened;
-	// An estimated map blurs each step over a few of its own samples, as many more pixels as the photo is
-	// larger: the edges snapping works on are found at the threshold per reference pixel, then found again
-	// on the snapped map, whose steps are sharp. At the threshold as is, a 4096-px moon had no edge at the
-	// shoulder (MiDaS step 0.68 → 0.18 over ~50 px) and a move smeared the suit over the ground (kept
-	// silhouette pixels there per reference pixel: 1024 px 360, 2048 px 350, 4096 px 93; now 360, 368, 354).
-	const snapSpread = settings.snapEdgesToColor ? rampSpread : 1;
-	let edges = detectDepthEdges(sharpened, {...edgeOptions, thresholdDisparity: threshold / snapSpread});
+	let edges = detectDepthEdges(sharpened, edgeOptions);
 	if (settings.snapEdgesToColor) {
 		const snapped = snapDepthEdgesToColor(image, sharpened, edges, {
 			radiusPixels: settings.snapRadiusPixels * scale,
@@ -423,7 +410,7 @@ function cutLayerZero(
 			thresholdDisparity: threshold,
 		});
 		filtered = snapped.disparity;
-		edges = snapSpread > 1 ? detectDepthEdges(filtered, edgeOptions) : updateDepthEdges(edges, filtered, snapped.changed, edgeOptions);
+		edges = updateDepthEdges(edges, filtered, snapped.changed, edgeOptions);
 	}
 	if (settings.mixedPixelsToForeground) {
 		// `filtered` is this function's own copy (the filter's or the snapping's output).

@@ -6,7 +6,7 @@
  * The synthesis region grows over lattice positions, stepping only into positions where the background
  * surface would be hidden (something there nearer than it by more than the threshold, nothing there on
  * it yet), so it never steps back across the silhouette into visible background. The context region
- * grows over LDI pixels, following links whose disparity step is below `contextStepDisparity`, so it stops at
+ * grows over LDI pixels, following links whose disparity step is below the threshold, so it stops at
  * silhouettes and at uncut short edges; and only into pixels farther than the occluder its silhouette
  * pixel is hidden by (minus the margin): where a depth map joins foreground and background smoothly
  * (the moon astronaut's feet on the ground), links would otherwise lead the context up into the
@@ -80,12 +80,6 @@ export interface RegionOptions {
 	dilationPixels: number;
 	/** Disparity step that counts as a discontinuity (normalized disparity). */
 	thresholdDisparity: number;
-	/**
-	 * Largest disparity step of a link the context follows (normalized disparity): the threshold per pixel
-	 * of the reference size, so that the context stops on the same ramps (a blurred step the edges did not
-	 * cut) whatever the photo's size.
-	 */
-	contextStepDisparity: number;
 	/** Synthesized disparity stays this far below the nearest pixel it is hidden by. */
 	disparityMargin: number;
 	/**
@@ -194,7 +188,7 @@ export class RegionGrower {
 			}
 			if (growContext) {
 				const end = context.length;
-				this.growContextRing(contextStart, end, step, stamp, options.contextStepDisparity);
+				this.growContextRing(contextStart, end, step, stamp, options.thresholdDisparity);
 				contextStart = end;
 			}
 		}

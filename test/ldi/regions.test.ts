@@ -100,7 +100,7 @@ describe('region sizes from the parallax a camera move can reveal', () => {
 		const {edges: silhouettes, hiddenDirections} = findSilhouetteEdges(ldi, 0, {referenceSizePixels: 1024});
 		const options: RegionOptions = {
 			synthesisThicknessPixels: 40, contextThicknessPixels: 120, parallaxPixels: 40, synthesisMarginPixels: 2,
-			dilationPixels: 2, thresholdDisparity: 0.02, contextStepDisparity: 0.02, disparityMargin: 0.01, maxPixelsPerPosition: 8, contextCeilingFraction: 0.5,
+			dilationPixels: 2, thresholdDisparity: 0.02, disparityMargin: 0.01, maxPixelsPerPosition: 8, contextCeilingFraction: 0.5,
 		};
 		const redContext = (fraction: number): number => {
 			const grower = new RegionGrower(ldi);
