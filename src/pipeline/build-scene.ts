@@ -108,8 +108,11 @@ function isDepthSource(value: BuildSceneOptions['depth']): value is DepthSource 
 export async function buildScene(input: string | Photo, options: Partial<BuildSceneOptions> = {}): Promise<BuildSceneResult> {
 	const settings = {...BUILD_SCENE_DEFAULTS, ...options};
 	const timingsMs: Record<BuildStage, number> = {decode: 0, depth: 0, ldi: 0, mesh: 0};
+	let currentStage: BuildStage | undefined;
 	const time = async <T>(stage: BuildStage, work: () => Promise<T>): Promise<T> => {
-		settings.onStage?.(stage);
+		// Decoding is timed twice (loading, then shrinking for the LDI) but reported once.
+		if (stage !== currentStage) settings.onStage?.(stage);
+		currentStage = stage;
 		const start = performance.now();
 		const result = await work();
 		timingsMs[stage] += performance.now() - start;

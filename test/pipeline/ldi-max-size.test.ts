@@ -45,6 +45,14 @@ describe('buildScene with a photo larger than ldiMaxSizePixels', () => {
 		assert.ok(largeDb > smallDb + 3, `own view ${largeDb.toFixed(2)} dB, from the shrunk photo's scene ${smallDb.toFixed(2)} dB`);
 	});
 
+	it('reports each stage once although decoding is timed twice (loading, shrinking)', async function () {
+		this.timeout(120_000);
+		const stages: string[] = [];
+		const built = await buildScene(photoPath, {photo: {maxSize: 640}, depth: {depthPath}, ldiMaxSizePixels: 320, onStage: (stage) => stages.push(stage)});
+		assert.deepEqual(stages, ['decode', 'depth', 'ldi', 'mesh']);
+		assert.ok(built.timingsMs.decode > 0);
+	});
+
 	it('refuses a size that is not a whole number of pixels ≥ 0', async () => {
 		const photo = await loadPhoto(photoPath, {maxSize: 64});
 		await assert.rejects(buildScene(photo, {depth: {depthPath}, ldiMaxSizePixels: -1}), (error: unknown) => error instanceof UserError && /LDI max size -1/.test(error.message));
