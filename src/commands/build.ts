@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, statSync} from 'node:fs';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
 import * as Flags from '@oclif/core/flags';
@@ -59,7 +59,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 	static override args = {};
 
 	static override flags = {
-		out: Flags.string({char: 'o', description: 'Output file (one photo only; default <photo-name>.glb in --out-dir).'}),
+		out: Flags.string({char: 'o', description: 'Output file (one photo only; default <photo-name>.glb in --out-dir). Its extension is the format\'s (.glb, or .gltf with --format gltf), added when missing.'}),
 		'out-dir': Flags.string({description: 'Directory for outputs (created when missing).', default: '.'}),
 		overwrite: Flags.boolean({description: 'Replace existing outputs (--no-overwrite: fail for that photo instead).', default: true, allowNo: true}),
 		...sceneFlags,
@@ -105,6 +105,8 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 			...(depthTemplate ? inputs.map((input) => ({path: depthPathFor(depthTemplate, input), role: 'depth map'})) : []),
 		];
 		refuseOverwritingInputs(primaryOutputs.flatMap((primary) => (flags.format === 'gltf' ? [primary, primary.replace(/\.gltf$/, '.bin')] : flags.html ? [primary, primary.replace(/\.glb$/, '.html')] : [primary])), batchInputs);
+
+		if (flags.out) checkOutputFileName(flags.out, flags.format);
 
 		const silent = flags.quiet || this.jsonEnabled();
 		// With a template each photo has its own depth flags (a supplied map: nothing to install).
@@ -222,6 +224,19 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 			if (total > 1) this.info(`${failed.length} of ${total} photos failed`);
 		}
 		return records;
+	}
+}
+
+/**
+ * `-o` names the file written: a name without an extension gets the format's, any other extension is
+ * refused rather than silently replaced (`-o out.png` wrote out.glb), and so is a folder (`-o renders`
+ * wrote renders.glb beside it).
+ */
+function checkOutputFileName(out: string, format: 'glb' | 'gltf'): void {
+	if (existsSync(out) && statSync(out).isDirectory()) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
+	const extension = extname(out);
+	if (extension !== '' && extension !== `.${format}`) {
+		throw usageError(`-o ${out}`, `the output is a .${format} file (--format ${format}); name it ${basename(out, extension)}.${format}`);
 	}
 }
 
