@@ -12,11 +12,11 @@
  * - `grid`: the software renderer on a one-layer pixel grid cut at disparity steps (no inpainting; its
  *   gaps are filled the same way by the renderer), i.e. the renderer without the LDI engine;
  * - `ldi (inpainter)`: the product path, exactly what `ldi-gltf stereo left.png --depth disp_left.png
- *   --depth-unit px --depth-scale 1/factor --layout right` runs: buildScene in exact-disparity mode
+ *   --depth-unit px --depth-scale 1/factor --layout right` runs: buildSceneLdi in exact-disparity mode
  *   (src/pipeline/exact-disparity.ts: the map read and its unknowns filled by the supplied-map reader,
- *   depth range from depthRangeForPixelDisparity, exact mode's LDI and mesh settings), then renderScene
- *   from exactDisparityRightCamera; once with the product's default colour inpainter (coherence) and once
- *   with diffusion.
+ *   depth range from depthRangeForPixelDisparity, exact mode's LDI settings), then the view from
+ *   exactDisparityRightCamera drawn from the LDI (renderSceneLdiPair; meshed and rasterized when EVAL_SSAA
+ *   is above 1); once with the product's default colour inpainter (coherence) and once with diffusion.
  *
  * Exact mode's settings and the sweep that chose them are in the header of src/pipeline/exact-disparity.ts.
  *
@@ -39,8 +39,11 @@ import type {DepthSource} from '../src/depth/source.js';
 import {psnr, ssim} from '../src/image/metrics.js';
 import type {RgbImage} from '../src/image/raster.js';
 import {DEFAULT_COLOR_INPAINTER} from '../src/inpaint/registry.js';
-import {buildScene} from '../src/pipeline/build-scene.js';
+import {pixelsPerLayer} from '../src/ldi/ldi.js';
+import {buildSceneLdi} from '../src/pipeline/build-scene.js';
 import {EXACT_DISPARITY_DEFAULTS, type ExactDisparityOptions} from '../src/pipeline/exact-disparity.js';
+import {renderSceneLdiPair, sceneLdiFrame} from '../src/pipeline/scene-ldi-views.js';
+import {photoCamera} from '../src/render/camera.js';
 import {gridScene} from '../src/render/grid-scene.js';
 import {rgbFromRgba} from '../src/render/layouts.js';
 import {renderScene} from '../src/render/rasterize.js';
@@ -206,14 +209,21 @@ function exactScene(left: RgbImage, disparityPx: Float32Array, fovYRadians: numb
 	return {...gridScene(left, depth, {fovYRadians, maxDepthRatio: 1 + 1 / Math.max(1, minPx)}), depthRange: range};
 }
 
-/** The product's exact-disparity path (the stereo command's): the scene and the right view's baseline. */
-async function ldiScene(dir: string, factor: number, inpainter: string): Promise<{scene: Scene; baselineMeters: number}> {
-	const built = await buildScene(join(dir, 'left.png'), {
+/**
+ * The product's exact-disparity path (the stereo command's): the LDI, then the right view drawn from it
+ * (renderSceneLdiPair: a sideways warp of the LDI; meshed and rasterized with EVAL_SSAA above 1).
+ */
+async function ldiRightView(dir: string, factor: number, inpainter: string): Promise<{right: RgbImage; layers: number; viewsFrom: string}> {
+	const options = {
 		depth: degradeFactor > 1 ? networkLikeSource(join(dir, 'disp_left.png'), degradeFactor) : {depthPath: join(dir, 'disp_left.png')},
 		exactDisparity: {...exactOptions, pixelsPerUnit: 1 / factor},
 		ldi: {inpainter},
-	});
-	return {scene: built.scene, baselineMeters: built.exactDisparity!.baselineMeters};
+	};
+	const built = await buildSceneLdi(join(dir, 'left.png'), options);
+	const frame = sceneLdiFrame(built);
+	const cameras = {left: photoCamera(frame), right: exactDisparityRightCamera(frame, built.exactDisparity!.baselineMeters)};
+	const pair = await renderSceneLdiPair(built, cameras, {ssaa, build: options});
+	return {right: rgbFromRgba(pair.right), layers: pixelsPerLayer(built.ldi).length, viewsFrom: pair.viewsFrom};
 }
 
 /**
@@ -280,15 +290,12 @@ for (const {name, factor, baseline} of SCENES) {
 	const ldiRenders: RgbImage[] = [];
 	for (const inpainter of inpainters) {
 		start = performance.now();
-		const {scene: layered, baselineMeters} = await ldiScene(dir, factor, inpainter);
+		const {right: ldiRender, layers, viewsFrom} = await ldiRightView(dir, factor, inpainter);
 		const buildMs = performance.now() - start;
-		start = performance.now();
-		const ldiRender = rgbFromRgba(renderScene(layered, exactDisparityRightCamera(layered, baselineMeters), {ssaa, fillEmptyPixels: Infinity}).image);
-		const renderMs = performance.now() - start;
 		ldiRenders.push(ldiRender);
 		const ldiScores = score(ldiRender, right, disoccluded);
 		gains.get(inpainter)!.push(ldiScores.holesPsnr - baseline[1]);
-		console.log(`  ldi (${inpainter})`.padEnd(20) + `${formatScores(ldiScores)}   (build ${buildMs.toFixed(0)} ms, render ${renderMs.toFixed(0)} ms, ${layered.layers.length} layers)`);
+		console.log(`  ldi (${inpainter})`.padEnd(20) + `${formatScores(ldiScores)}   (build and view ${buildMs.toFixed(0)} ms, ${layers} LDI layers, view from the ${viewsFrom})`);
 		console.log(`    vs README DIBR: all ${(ldiScores.allPsnr - baseline[0]).toFixed(2)} dB, disoccluded ${(ldiScores.holesPsnr - baseline[1]).toFixed(2)} dB`);
 	}
 	if (outDir) {

@@ -9,7 +9,7 @@ import {describeSystemError} from '../io/atomic.js';
 import type {NamedInput} from '../io/same-file.js';
 import type {BuildLdiOptions} from '../ldi/build-ldi.js';
 import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
-import type {BuildStage} from '../pipeline/build-scene.js';
+import type {BuildSceneOptions, BuildStage} from '../pipeline/build-scene.js';
 import {loadScene, type LoadedScene} from '../pipeline/scene-input.js';
 import {depthOptionsFromFlags, type DepthFlagValues} from './depth-flags.js';
 import {createProgress, type Progress} from './progress.js';
@@ -96,18 +96,39 @@ export async function loadSceneForCommand(
 	input: string,
 	flags: SceneFlagValues,
 	plan: SceneInputPlan,
-	command: {say: (message: string) => void; silent: boolean; ldi?: Partial<BuildLdiOptions>; mesh?: Partial<LdiToSceneOptions>},
+	command: SceneCommandContext,
 ): Promise<LoadedScene> {
 	if (plan.glb) return loadScene(input);
+	return loadScene(input, {build: await buildOptionsForCommand(input, flags, plan, command)});
+}
+
+/** How a command builds a scene from a photo: what it prints, and its overrides of the scene flags. */
+export interface SceneCommandContext {
+	say: (message: string) => void;
+	silent: boolean;
+	ldi?: Partial<BuildLdiOptions>;
+	mesh?: Partial<LdiToSceneOptions>;
+}
+
+/**
+ * The {@link BuildSceneOptions} of a photo given to `stereo` or `render` (see {@link loadSceneForCommand}):
+ * the photo's header is checked and the depth source resolved first.
+ */
+export async function buildOptionsForCommand(
+	input: string,
+	flags: SceneFlagValues,
+	plan: SceneInputPlan,
+	command: SceneCommandContext,
+): Promise<Partial<BuildSceneOptions>> {
 	// The photo's header before the depth model: a wrong file fails at once, not after a download.
 	await probePhoto(input, {maxSize: flags['max-size']});
 	const sceneOptions = sceneOptionsFromFlags(flags);
-	return loadScene(input, {build: {
+	return {
 		...sceneOptions,
 		ldi: {...sceneOptions.ldi, ...command.ldi},
 		mesh: {...sceneOptions.mesh, ...command.mesh},
 		depth: (await resolveDepthSourceForCommand(flags, command.say, command.silent)).source,
 		exactDisparity: plan.exactDisparity,
 		onStage: process.stderr.isTTY ? (stage: BuildStage) => command.say(`${input}: ${stage}`) : undefined,
-	}});
+	};
 }

@@ -4,23 +4,37 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
+import {buildOptionsForCommand, flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
 import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
 import {fileError, UserError} from '../errors.js';
-import type {RgbImage} from '../image/raster.js';
+import type {RgbaImage, RgbImage} from '../image/raster.js';
 import sharp from '../image/sharp.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
-import {EXACT_DISPARITY_DEFAULTS} from '../pipeline/exact-disparity.js';
+import {buildSceneLdi} from '../pipeline/build-scene.js';
+import {EXACT_DISPARITY_DEFAULTS, type ExactDisparitySetup} from '../pipeline/exact-disparity.js';
+import {renderSceneLdiPair, sceneLdiFrame} from '../pipeline/scene-ldi-views.js';
 import {encodeWiggle} from '../render/animation.js';
 import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba} from '../render/layouts.js';
 import {encodeMpo} from '../render/mpo.js';
 import {photoCamera} from '../render/camera.js';
 import {renderScene} from '../render/rasterize.js';
-import {exactDisparityRightCamera, STEREO_DEFAULTS, stereoCameras, type StereoEyes, stereoSceneOptions} from '../render/stereo.js';
+import type {RenderCamera} from '../render/camera.js';
+import {
+	exactDisparityRightCamera, type StereoCameras, STEREO_DEFAULTS, stereoCameras, type StereoEyes, stereoSceneOptions,
+} from '../render/stereo.js';
+import type {SceneFrame} from '../scene/scene.js';
 
 const LAYOUTS = [...IMAGE_STEREO_LAYOUTS, 'separate', 'wiggle', 'mpo'] as const;
 type Layout = (typeof LAYOUTS)[number];
+
+/** Exact-disparity mode's eyes: the photo's camera and the true right view's (zero parallax at infinity). */
+interface ExactCameras {
+	left: RenderCamera;
+	right: RenderCamera;
+	baselineMeters: number;
+	convergenceDepthMeters: null;
+}
 
 /** What `ldi-gltf stereo --json` prints. */
 export interface StereoCommandResult {
@@ -29,6 +43,8 @@ export interface StereoCommandResult {
 	layout: Layout;
 	/** 'glb': a scene file was read; 'photo': the scene was built from the photo. */
 	inputKind: 'glb' | 'photo';
+	/** 'ldi': both eyes drawn straight from the photo's layered depth image; 'meshes': rasterized from the scene's meshes. */
+	viewsFrom: 'ldi' | 'meshes';
 	/** Size of each eye's view, pixels. */
 	width: number;
 	height: number;
@@ -43,7 +59,7 @@ export interface StereoCommandResult {
 export default class Stereo extends BaseCommand {
 	static override description = `Render a stereo pair from a photo or from a scene written by \`ldi-gltf build\`.
 
-Both eyes are rendered from the layered, inpainted scene with parallel cameras and shifted principal points (off-axis), so what is hidden behind foreground edges is really there. A photo is built into a scene in memory with the same flags as \`build\` (depth model or --depth FILE, --inpainter, --passes, --max-size, ...); a .glb is read as built, so those flags cannot apply to it and are refused. The output format follows --layout; image layouts are written as PNG, JPEG or WebP by the output's extension.
+Both eyes are rendered from the layered, inpainted scene with parallel cameras and shifted principal points (off-axis), so what is hidden behind foreground edges is really there. A photo is built into a scene in memory with the same flags as \`build\` (depth model or --depth FILE, --inpainter, --passes, --max-size, ...); a .glb is read as built, so those flags cannot apply to it and are refused. From a photo both eyes are drawn straight from its layered depth image, each row warped sideways, without meshing it (--ssaa above 1, or a photo larger than --ldi-max-size, meshes it first as build would). The output format follows --layout; image layouts are written as PNG, JPEG or WebP by the output's extension.
 
 Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's value × S is the true disparity in pixels from the photo (the left view) to the right view, a left pixel (x, y) landing at (x − d, y) as in Middlebury's data; unknown values (0) are filled from the far side, not trusted. The photo is then the left eye and the right eye is exactly that right view (--layout right writes it alone); --divergence, --convergence, --eyes, --near, --far and --simplify-error do not apply. Exact mode builds without the bilateral filter, cuts depth edges at disparity steps of ${EXACT_DISPARITY_DEFAULTS.edgeThresholdPixels} px and simplifies to ${EXACT_DISPARITY_DEFAULTS.simplifyErrorPixels} px (the settings measured best by \`npm run eval:stereo\`).`;
 
@@ -98,20 +114,43 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 		await prepareOutputDirectory(dirname(output));
 
 		const loadStarted = performance.now();
-		const {scene, kind, built, timingsMs: loadMs} = await loadSceneForCommand(input, flags, plan, {
+		const context = {
 			say: (message: string) => this.info(message),
 			silent: flags.quiet || this.jsonEnabled(),
 			...(plan.exactDisparity ? {} : stereoSceneOptions({divergencePercent: flags.divergence, eyes: flags.eyes as StereoEyes})),
-		});
-		const loaded = performance.now();
-
-		const exact = built?.exactDisparity;
-		const cameras = exact
-			? {left: photoCamera(scene), right: exactDisparityRightCamera(scene, exact.baselineMeters), baselineMeters: exact.baselineMeters, convergenceDepthMeters: null}
-			: stereoCameras(scene, {divergencePercent: flags.divergence, convergence: flags.convergence, eyes: flags.eyes as StereoEyes});
-		const renderOptions = {ssaa: flags.ssaa, fillEmptyPixels: Number.POSITIVE_INFINITY};
-		const left = rgbFromRgba(renderScene(scene, cameras.left, renderOptions).image);
-		const right = rgbFromRgba(renderScene(scene, cameras.right, renderOptions).image);
+		};
+		const camerasFor = (frame: SceneFrame, exact: ExactDisparitySetup | undefined): StereoCameras | ExactCameras => (exact
+			? {left: photoCamera(frame), right: exactDisparityRightCamera(frame, exact.baselineMeters), baselineMeters: exact.baselineMeters, convergenceDepthMeters: null}
+			: stereoCameras(frame, {divergencePercent: flags.divergence, convergence: flags.convergence, eyes: flags.eyes as StereoEyes}));
+		let pair: {left: RgbaImage; right: RgbaImage};
+		let cameras: StereoCameras | ExactCameras;
+		let exact: ExactDisparitySetup | undefined;
+		let loadMs: Record<string, number>;
+		let viewsFrom: StereoCommandResult['viewsFrom'] = 'meshes';
+		let loaded: number;
+		if (plan.glb) {
+			const {scene, timingsMs} = await loadSceneForCommand(input, flags, plan, context);
+			loaded = performance.now();
+			cameras = camerasFor(scene, undefined);
+			const renderOptions = {ssaa: flags.ssaa, fillEmptyPixels: Number.POSITIVE_INFINITY};
+			pair = {left: renderScene(scene, cameras.left, renderOptions).image, right: renderScene(scene, cameras.right, renderOptions).image};
+			loadMs = timingsMs;
+		} else {
+			// A photo's pair is drawn straight from its layered depth image, not meshed first, where it can be.
+			const buildOptions = await buildOptionsForCommand(input, flags, plan, context);
+			const built = await buildSceneLdi(input, buildOptions);
+			loaded = performance.now();
+			exact = built.exactDisparity;
+			cameras = camerasFor(sceneLdiFrame(built), exact);
+			const drawn = await renderSceneLdiPair(built, cameras, {ssaa: flags.ssaa, build: buildOptions});
+			pair = drawn;
+			viewsFrom = drawn.viewsFrom;
+			const {decode, depth, ldi} = built.timingsMs;
+			loadMs = drawn.viewsFrom === 'ldi' ? {decode, depth, ldi} : {decode, depth, ldi, mesh: drawn.meshMs};
+			loaded += drawn.meshMs;
+		}
+		const left = rgbFromRgba(pair.left);
+		const right = rgbFromRgba(pair.right);
 		const rendered = performance.now();
 
 		const files = await encodeLayout(left, right, layout, output, flags['wiggle-delay'], cameras.baselineMeters);
@@ -125,7 +164,8 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 			input: resolve(input),
 			outputs,
 			layout,
-			inputKind: kind,
+			inputKind: plan.glb ? 'glb' : 'photo',
+			viewsFrom,
 			width: left.width,
 			height: left.height,
 			baselineMeters: cameras.baselineMeters,

@@ -2,7 +2,7 @@ import {isMainThread} from 'node:worker_threads';
 
 import type {RgbaImage} from '../image/raster.js';
 import {type Ldi, pixelsPerLayer} from '../ldi/ldi.js';
-import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
+import {type DepthRange, type LayerMesh, type Scene, sceneCamera} from '../scene/scene.js';
 import {PremergeThread} from './premerge-thread.js';
 import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions, type UnprojectCamera} from './simplify.js';
 import {appendPixelSplats, unionBoundaryPixels} from './pixel-splats.js';
@@ -331,13 +331,7 @@ async function meshLayers(
 	texturesMs += performance.now() - start;
 
 	const scene: Scene = {
-		camera: {
-			width: ldi.width,
-			height: ldi.height,
-			fovYRadians: camera.fovYRadians,
-			znearMeters: depthRange.nearMeters / 2,
-			zfarMeters: depthRange.farMeters * 2,
-		},
+		camera: sceneCamera(ldi.width, ldi.height, camera.fovYRadians, depthRange),
 		depthRange: {...depthRange},
 		layers,
 	};

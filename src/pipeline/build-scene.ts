@@ -4,12 +4,13 @@ import {resolveDepthSource, type ResolveDepthOptions} from '../depth/resolve.js'
 import {checkPhotoSize, loadPhoto, type LoadPhotoOptions} from '../image/load.js';
 import type {Photo, RgbaImage} from '../image/raster.js';
 import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js';
+import type {Ldi} from '../ldi/ldi.js';
 import type {LdiDebugImages} from '../ldi/debug.js';
 import {defaultDepthRange, ldiToScene, type LdiToSceneOptions, type SceneMeshStats} from '../mesh/build-scene-mesh.js';
-import {photoTexture} from '../mesh/texture.js';
+import {photoTexture, type PhotoTexture} from '../mesh/texture.js';
 import {shrinkPhoto} from '../image/shrink-photo.js';
 import {backdropFarMeters} from '../mesh/backdrop.js';
-import {comfortRangeFor, comfortReveal, type ComfortRangeOptions, ldiSizingForComfort, type LdiSizingOptions, medianDepthMeters} from '../scene/comfort-range.js';
+import {type ComfortRange, comfortRangeFor, comfortReveal, type ComfortRangeOptions, ldiSizingForComfort, type LdiSizingOptions, medianDepthMeters} from '../scene/comfort-range.js';
 import type {DepthRange, Scene} from '../scene/scene.js';
 import {exactDisparitySetup, type ExactDisparityOptions, type ExactDisparitySetup} from './exact-disparity.js';
 
@@ -96,9 +97,32 @@ function isDepthSource(value: BuildSceneOptions['depth']): value is DepthSource 
 }
 
 /**
+ * What {@link buildSceneLdi} made: the layered depth image of a photo with what meshing it needs. A
+ * stereo pair is drawn from it directly (render/warp-ldi.ts); {@link meshSceneLdi} turns it into a scene.
+ */
+export interface SceneLdi {
+	/** The photo at its working size (the LDI may be smaller: `ldiMaxSizePixels`). */
+	photo: Photo;
+	depth: DepthEstimate;
+	ldi: Ldi;
+	ldiStats: LdiStats;
+	/** Vertical field of view of the LDI's camera (the photo's). */
+	fovYRadians: number;
+	depthRange: DepthRange;
+	comfortRange: ComfortRange;
+	debugImages?: LdiDebugImages;
+	exactDisparity?: ExactDisparitySetup;
+	/** Layer 0's texture, made and handed to `onTextureBaked` before the LDI was built (encoding overlaps it). */
+	photoTexture?: PhotoTexture;
+	/** Milliseconds per stage so far (mesh: 0). */
+	timingsMs: Record<BuildStage, number>;
+}
+
+/**
  * Photo → 3D scene: decode and resize the photo, estimate (or read) its disparity, build the layered
  * depth image with inpainted hidden layers, and turn every layer into a simplified textured mesh. The
- * `build` command is this plus {@link encodeScene}; `stereo` and `render` draw the same scene.
+ * `build` command is this plus {@link encodeScene}; `render` draws the same scene, `stereo` from a photo
+ * its layered depth image ({@link buildSceneLdi}).
  *
  * ```ts
  * const {scene, meshStats} = await buildScene('photo.jpg', {depth: {depthPath: 'photo-depth.png'}});
@@ -106,6 +130,19 @@ function isDepthSource(value: BuildSceneOptions['depth']): value is DepthSource 
  * ```
  */
 export async function buildScene(input: string | Photo, options: Partial<BuildSceneOptions> = {}): Promise<BuildSceneResult> {
+	return meshSceneLdi(await buildSceneLdi(input, options), options);
+}
+
+/**
+ * The first stages of {@link buildScene}: decode, depth and the layered depth image, reported to
+ * `onStage` (decode, depth, ldi) and timed.
+ *
+ * ```ts
+ * const built = await buildSceneLdi('photo.jpg', {depth: {depthPath: 'photo-depth.png'}});
+ * const {scene} = await meshSceneLdi(built);
+ * ```
+ */
+export async function buildSceneLdi(input: string | Photo, options: Partial<BuildSceneOptions> = {}): Promise<SceneLdi> {
 	const settings = {...BUILD_SCENE_DEFAULTS, ...options};
 	const timingsMs: Record<BuildStage, number> = {decode: 0, depth: 0, ldi: 0, mesh: 0};
 	let currentStage: BuildStage | undefined;
@@ -132,9 +169,8 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 	const depth = await time('depth', async () => (await depthSource).estimate(ldiPhoto));
 	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
 	// Layer 0's texture is the photo: its encoding can start now and run on sharp's threads during the LDI.
-	const layerZero = photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh});
-	settings.onTextureBaked?.(0, layerZero.texture);
-	const meshOptions = {...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked, photoTexture: layerZero};
+	const layerZero = settings.onTextureBaked ? photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh}) : undefined;
+	if (layerZero) settings.onTextureBaked?.(0, layerZero.texture);
 	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
 	// The pivot a viewer orbits about: the median depth (about 10 ms for a 1024-px map).
 	const comfortRange = comfortRangeFor(depthRange, medianDepthMeters(depth.disparity, depthRange), settings.comfort);
@@ -147,21 +183,45 @@ export async function buildScene(input: string | Photo, options: Partial<BuildSc
 		...settings.ldi,
 		...exactDisparity?.ldi,
 	}));
+	return {
+		photo, depth, ldi, ldiStats, fovYRadians: ldiPhoto.fovYRadians, depthRange, comfortRange, debugImages, exactDisparity, photoTexture: layerZero, timingsMs,
+	};
+}
+
+/**
+ * The last stage of {@link buildScene}: every layer of `built` as a simplified textured mesh, layer 0
+ * textured with the photo at its own resolution; reported to `onStage` (mesh) and timed.
+ *
+ * ```ts
+ * const {scene, meshStats} = await meshSceneLdi(await buildSceneLdi('photo.jpg'));
+ * ```
+ */
+export async function meshSceneLdi(built: SceneLdi, options: Partial<BuildSceneOptions> = {}): Promise<BuildSceneResult> {
+	const settings = {...BUILD_SCENE_DEFAULTS, ...options};
+	const {photo, ldi, depthRange, comfortRange, exactDisparity} = built;
+	settings.onStage?.('mesh');
+	const start = performance.now();
+	const meshOptions = {
+		...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked,
+		photoTexture: built.photoTexture ?? photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh}),
+	};
 	// The backdrop reaches as far past the frame as any pose of the range looks, at its own farthest depth.
+	const comfortCamera = {width: ldi.width, height: ldi.height, fovYRadians: built.fovYRadians};
 	const backdropReach = {nearMeters: depthRange.nearMeters, farMeters: backdropFarMeters(depthRange)};
 	const backdropExtendPixels = Math.ceil(Math.max(
 		comfortReveal(comfortRange, comfortCamera, backdropReach, 'parallax').framePixels,
 		comfortReveal(comfortRange, comfortCamera, backdropReach, 'orbit').framePixels,
 	));
-	const {scene, stats: meshStats} = await time('mesh', () => ldiToScene(ldi, {fovYRadians: ldiPhoto.fovYRadians}, depthRange, {
+	const {scene, stats: meshStats} = await ldiToScene(ldi, {fovYRadians: built.fovYRadians}, depthRange, {
 		backdrop: true,
 		...meshOptions,
 		backdropOptions: {extendPixels: backdropExtendPixels, ...meshOptions.backdropOptions},
-		borderLayerIndex: ldiStats.borderLayerIndex,
-	}));
+		borderLayerIndex: built.ldiStats.borderLayerIndex,
+	});
 	// The scene is seen at the photo's resolution (renders, the glTF camera); its meshes are metric.
 	scene.camera.width = photo.image.width;
 	scene.camera.height = photo.image.height;
 	scene.comfortRange = comfortRange;
-	return {photo, depth, scene, ldiStats, meshStats, debugImages, exactDisparity, timingsMs};
+	const timingsMs = {...built.timingsMs, mesh: built.timingsMs.mesh + performance.now() - start};
+	return {photo, depth: built.depth, scene, ldiStats: built.ldiStats, meshStats, debugImages: built.debugImages, exactDisparity, timingsMs};
 }

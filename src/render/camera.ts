@@ -1,4 +1,4 @@
-import {focalLengthPixels, type Scene} from '../scene/scene.js';
+import {focalLengthPixels, type Scene, type SceneFrame} from '../scene/scene.js';
 
 /**
  * The pinhole camera the software renderer draws from. Positions are in the scene's frame (the photo's
@@ -37,7 +37,7 @@ export const IDENTITY_ROTATION: readonly [number, number, number, number] = [0, 
  * const view = renderScene(scene, camera);
  * ```
  */
-export function photoCamera(scene: Scene, overrides: Partial<RenderCamera> = {}): RenderCamera {
+export function photoCamera(scene: SceneFrame, overrides: Partial<RenderCamera> = {}): RenderCamera {
 	return {
 		width: scene.camera.width,
 		height: scene.camera.height,

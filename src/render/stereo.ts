@@ -1,9 +1,11 @@
 import type {RgbaImage} from '../image/raster.js';
 import {BUILD_LDI_DEFAULTS, type BuildLdiOptions} from '../ldi/build-ldi.js';
 import type {LdiToSceneOptions} from '../mesh/build-scene-mesh.js';
-import type {Scene} from '../scene/scene.js';
+import type {Ldi} from '../ldi/ldi.js';
+import type {DepthRange, Scene, SceneFrame} from '../scene/scene.js';
 import {cameraFocalLengthPixels, photoCamera, type RenderCamera} from './camera.js';
 import {renderScene, type RenderOptions} from './rasterize.js';
+import {sidewaysViewShift, warpLdiSideways} from './warp-ldi.js';
 
 // Defined beside exact-disparity mode, which build needs without this module's renderer (issue 15).
 export {depthRangeForPixelDisparity} from '../pipeline/exact-disparity.js';
@@ -64,7 +66,7 @@ export interface StereoPair {
  * const {left, right, baselineMeters} = stereoCameras(scene, {divergencePercent: 2.5, eyes: 'left'});
  * ```
  */
-export function stereoCameras(scene: Scene, options: Partial<StereoOptions> = {}, base: RenderCamera = photoCamera(scene)): StereoCameras {
+export function stereoCameras(scene: SceneFrame, options: Partial<StereoOptions> = {}, base: RenderCamera = photoCamera(scene)): StereoCameras {
 	const {divergencePercent, convergence, eyes} = {...STEREO_DEFAULTS, ...options};
 	if (!(divergencePercent >= 0)) throw new Error(`stereoCameras: divergence must be ≥ 0 %, got ${divergencePercent}`);
 	if (!(convergence >= 0 && convergence <= 1)) throw new Error(`stereoCameras: convergence must be in [0, 1], got ${convergence}`);
@@ -83,6 +85,29 @@ export function stereoCameras(scene: Scene, options: Partial<StereoOptions> = {}
 		baselineMeters,
 		convergenceDepthMeters,
 	};
+}
+
+/** A layered depth image with the camera it was made for: a scene before meshing (pipeline's SceneLdi). */
+export interface LdiView {
+	ldi: Ldi;
+	fovYRadians: number;
+	depthRange: DepthRange;
+}
+
+/**
+ * Both eyes drawn straight from a layered depth image (render/warp-ldi.ts) when both cameras are its own
+ * camera moved sideways, as {@link stereoCameras} and {@link exactDisparityRightCamera} make them for an
+ * LDI at the photo's size; undefined otherwise (then the meshes are needed). Every gap is filled.
+ *
+ * ```ts
+ * const pair = renderStereoFromLdi(built, stereoCameras(frame));
+ * ```
+ */
+export function renderStereoFromLdi(view: LdiView, cameras: Pick<StereoCameras, 'left' | 'right'>): {left: RgbaImage; right: RgbaImage} | undefined {
+	const leftShift = sidewaysViewShift(view.ldi, view.fovYRadians, view.depthRange, cameras.left);
+	const rightShift = sidewaysViewShift(view.ldi, view.fovYRadians, view.depthRange, cameras.right);
+	if (!leftShift || !rightShift) return undefined;
+	return {left: warpLdiSideways(view.ldi, leftShift), right: warpLdiSideways(view.ldi, rightShift)};
 }
 
 /**
@@ -113,7 +138,7 @@ export function renderStereo(scene: Scene, options: Partial<StereoOptions> = {},
  * const right = renderScene(scene, exactDisparityRightCamera(scene, 1)).image;
  * ```
  */
-export function exactDisparityRightCamera(scene: Scene, baselineMeters: number, base: RenderCamera = photoCamera(scene)): RenderCamera {
+export function exactDisparityRightCamera(scene: SceneFrame, baselineMeters: number, base: RenderCamera = photoCamera(scene)): RenderCamera {
 	return offsetCamera(base, baselineMeters, 0);
 }
 

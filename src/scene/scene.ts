@@ -28,6 +28,21 @@ export interface SceneCamera {
 	zfarMeters: number;
 }
 
+/**
+ * The camera of a scene built from a photo `width` × `height` with field of view `fovYRadians`: clip
+ * planes at half the near depth and twice the far one.
+ *
+ * ```ts
+ * const camera = sceneCamera(1024, 768, 0.9, {nearMeters: 1, farMeters: 10});
+ * ```
+ */
+export function sceneCamera(width: number, height: number, fovYRadians: number, depthRange: DepthRange): SceneCamera {
+	return {width, height, fovYRadians, znearMeters: depthRange.nearMeters / 2, zfarMeters: depthRange.farMeters * 2};
+}
+
+/** What a view of a scene needs besides its meshes: its camera and depth range (a scene still an LDI has these too). */
+export type SceneFrame = Pick<Scene, 'camera' | 'depthRange'>;
+
 /** One layer of the scene: an indexed triangle mesh with its own texture. */
 export interface LayerMesh {
 	/** 0 = the photo's visible surface, k = inpainted in pass k. */

@@ -28,6 +28,7 @@ interface StereoReport {
 	height: number;
 	layout: string;
 	inputKind: 'glb' | 'photo';
+	viewsFrom: 'ldi' | 'meshes';
 	convergenceDepthMeters: number | null;
 	exactDisparity?: {minPixels: number; maxPixels: number};
 	timingsMs: Record<string, number>;
@@ -109,7 +110,9 @@ describe('ldi-gltf stereo (CLI)', function () {
 		assert.equal(report.inputKind, 'photo');
 		assert.deepEqual([report.width, report.height], [160, 120], 'each eye is the photo at --max-size');
 		assert.deepEqual(report.outputs, [join(directory, 'sample.sbs.png')]);
-		for (const stage of ['decode', 'depth', 'ldi', 'mesh', 'render', 'total']) assert.ok(stage in report.timingsMs, stage);
+		assert.equal(report.viewsFrom, 'ldi', 'a photo\'s pair is drawn from its LDI, not meshed');
+		for (const stage of ['decode', 'depth', 'ldi', 'render', 'total']) assert.ok(stage in report.timingsMs, stage);
+		assert.ok(!('mesh' in report.timingsMs));
 		const pair = await readRgb(report.outputs[0]);
 		assert.deepEqual([pair.width, pair.height], [320, 120]);
 		// The two eyes see the scene from different places: the halves differ, but not wildly.
@@ -121,6 +124,16 @@ describe('ldi-gltf stereo (CLI)', function () {
 		}
 		const eyes = psnr(leftHalf, rightHalf);
 		assert.ok(eyes > 12 && eyes < 40, `the eyes differ by parallax only: ${eyes.toFixed(1)} dB`);
+
+		// Supersampling needs the meshes; the pair is then the same views up to the samples and the simplification.
+		const supersampled = await runCli(['stereo', samplePhoto, '--depth', sampleDepth, '--max-size', '160', '--inpainter', 'diffusion', '--ssaa', '2', '-o', 'ss.png', '--json'], {cwd: directory});
+		assert.equal(supersampled.code, 0, supersampled.stderr);
+		const supersampledReport = JSON.parse(supersampled.stdout) as StereoReport;
+		assert.equal(supersampledReport.viewsFrom, 'meshes');
+		assert.ok('mesh' in supersampledReport.timingsMs);
+		const meshedPair = await readRgb(join(directory, 'ss.png'));
+		const sameViews = psnr(pair.data, meshedPair.data);
+		assert.ok(sameViews > 25, `LDI-drawn vs meshed pair ${sameViews.toFixed(1)} dB`);
 
 		const halfTb = await runCli(['stereo', samplePhoto, '--depth', sampleDepth, '--max-size', '160', '--inpainter', 'diffusion', '--layout', 'half-tb', '-o', 'out/tb.webp', '-q'], {cwd: directory});
 		assert.equal(halfTb.code, 0, halfTb.stderr);
