@@ -66,26 +66,28 @@ export function warpLdiSideways(ldi: Ldi, shift: SidewaysViewShift, options: Par
 	const nearest = new Float32Array(width * height).fill(Number.NEGATIVE_INFINITY);
 	for (let y = 0; y < height; y++) warpRow(ldi, y, shift.offsetPixels, shift.pixelsPerDisparity, nearest, image.data);
 	if (fillEmptyPixels > 0) {
-		for (let y = 0; y < height; y++) fillGaps(y * width, 1, width, fillEmptyPixels, nearest, image.data);
-		for (let x = 0; x < width; x++) fillGaps(x, width, height, fillEmptyPixels, nearest, image.data);
+		let emptyRows = 0;
+		for (let y = 0; y < height; y++) emptyRows += fillGaps(y * width, 1, width, fillEmptyPixels, nearest, image.data);
+		// Columns only matter where a whole row is empty (a row's gaps are filled along it).
+		if (emptyRows > 0) for (let x = 0; x < width; x++) fillGaps(x, width, height, fillEmptyPixels, nearest, image.data);
 	}
 	return image;
 }
 
 /** Draws every pixel of LDI row `y` into output row `y`. */
-function warpRow(ldi: Ldi, y: number, offsetPixels: number, pixelsPerDisparity: number, nearest: Float32Array, rgba: Uint8ClampedArray | Uint8Array): void {
-	const {width, border, disparity, color, links, firstAtPosition, nextAtPosition} = ldi;
+function warpRow(ldi: Ldi, y: number, offsetPixels: number, pixelsPerDisparity: number, nearest: Float32Array, rgba: Uint8Array): void {
+	const {width, border, x, disparity, color, links, firstAtPosition, nextAtPosition} = ldi;
 	const rowStart = y * width;
 	const positionStart = (y + border) * latticeWidth(ldi);
 	const positions = latticeWidth(ldi);
 	for (let position = 0; position < positions; position++) {
 		for (let p = firstAtPosition[positionStart + position]; p >= 0; p = nextAtPosition[p]) {
 			const dp = disparity[p];
-			const xp = ldi.x[p] + 0.5 + offsetPixels + pixelsPerDisparity * dp;
+			const xp = x[p] + 0.5 + offsetPixels + pixelsPerDisparity * dp;
 			const right = links[4 * p + LINK_RIGHT];
 			if (right >= 0) {
 				const dq = disparity[right];
-				const xq = ldi.x[right] + 0.5 + offsetPixels + pixelsPerDisparity * dq;
+				const xq = x[right] + 0.5 + offsetPixels + pixelsPerDisparity * dq;
 				drawSpan(xp, dp, p, xq, dq, right, color, rowStart, width, nearest, rgba);
 			}
 			if (right < 0 || links[4 * p + LINK_LEFT] < 0) drawSpan(xp - 0.5, dp, p, xp + 0.5, dp, p, color, rowStart, width, nearest, rgba);
@@ -99,7 +101,7 @@ function warpRow(ldi: Ldi, y: number, offsetPixels: number, pixelsPerDisparity: 
  */
 function drawSpan(
 	xa: number, da: number, a: number, xb: number, db: number, b: number, color: Uint8Array,
-	rowStart: number, width: number, nearest: Float32Array, rgba: Uint8ClampedArray | Uint8Array,
+	rowStart: number, width: number, nearest: Float32Array, rgba: Uint8Array,
 ): void {
 	const low = Math.min(xa, xb);
 	const high = Math.max(xa, xb);
@@ -120,8 +122,11 @@ function drawSpan(
 	}
 }
 
-/** Fills the gaps of one line of the output (a row or a column) from their farther end, up to `maxDistance`. */
-function fillGaps(start: number, stride: number, length: number, maxDistance: number, nearest: Float32Array, rgba: Uint8ClampedArray | Uint8Array): void {
+/**
+ * Fills the gaps of one line of the output (a row or a column) from their farther end, up to `maxDistance`;
+ * 1 when the whole line is empty (nothing to fill from), else 0.
+ */
+function fillGaps(start: number, stride: number, length: number, maxDistance: number, nearest: Float32Array, rgba: Uint8Array): number {
 	let position = 0;
 	while (position < length) {
 		if (nearest[start + position * stride] !== Number.NEGATIVE_INFINITY) {
@@ -134,7 +139,7 @@ function fillGaps(start: number, stride: number, length: number, maxDistance: nu
 		const after = position;
 		const hasBefore = before >= 0;
 		const hasAfter = after < length;
-		if (!hasBefore && !hasAfter) continue;
+		if (!hasBefore && !hasAfter) return 1;
 		const beforeIsFarther = hasBefore && (!hasAfter || nearest[start + before * stride] <= nearest[start + after * stride]);
 		const farther = beforeIsFarther ? before : after;
 		const nearer = beforeIsFarther ? (hasAfter ? after : -1) : (hasBefore ? before : -1);
@@ -149,4 +154,5 @@ function fillGaps(start: number, stride: number, length: number, maxDistance: nu
 			rgba.copyWithin(4 * to, 4 * from, 4 * from + 4);
 		}
 	}
+	return 0;
 }

@@ -40,9 +40,9 @@ describe('warpLdiSideways (stereo eyes drawn from the LDI)', () => {
 	});
 
 	it('shows the hidden layer where the foreground moved away, and the foreground over it', () => {
-		// One row: a far blue wall (disparity 0) with a near red post (disparity 1) at x 3–4 in front of it;
-		// the wall behind the post is a hidden layer.
-		const ldi = createLdi(8, 1);
+		// Row 0: a far blue wall (disparity 0) with a near red post (disparity 1) at x 3–4 in front of it;
+		// the wall behind the post is a hidden layer. Row 1 has no pixel at all.
+		const ldi = createLdi(8, 2);
 		const wall: number[] = [];
 		for (let x = 0; x < 8; x++) {
 			const post = x === 3 || x === 4;
@@ -58,6 +58,8 @@ describe('warpLdiSideways (stereo eyes drawn from the LDI)', () => {
 		assert.deepEqual(reds, [0, 0, 0, 0, 0, 255, 255, 0], 'the post moved right by 2 px');
 		assert.deepEqual(blues, [255, 255, 255, 255, 255, 0, 0, 255], 'the hidden wall shows where the post was');
 		assert.ok(Array.from({length: 8}, (_, x) => view.data[4 * x + 3]).every((alpha) => alpha === 255));
+		assert.deepEqual(view.data.subarray(32, 64), view.data.subarray(0, 32), 'an empty row is filled along the columns');
+		assert.ok(warpLdiSideways(ldi, {offsetPixels: 0, pixelsPerDisparity: 2}, {fillEmptyPixels: 0}).data.subarray(32, 64).every((value) => value === 0));
 	});
 
 	it('leaves views that are not sideways moves of the LDI\'s own camera to the meshes', async function () {
