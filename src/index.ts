@@ -98,7 +98,12 @@ export {
 	renderCameraForPose, type CameraPathName, type CameraPathOptions, type CameraPose, type Quaternion, type Vec3,
 } from './render/camera-path.js';
 
-export {BUILD_SCENE_DEFAULTS, buildScene, type BuildSceneOptions, type BuildSceneResult, type BuildStage} from './pipeline/build-scene.js';
+export {
+	BUILD_SCENE_DEFAULTS, buildScene, buildSceneLdi, meshSceneLdi, type BuildSceneOptions, type BuildSceneResult, type BuildStage, type SceneLdi,
+} from './pipeline/build-scene.js';
+export {
+	SCENE_LDI_PAIR_DEFAULTS, renderSceneLdiPair, sceneLdiFrame, type SceneLdiPair, type SceneLdiPairOptions,
+} from './pipeline/scene-ldi-views.js';
 export {ENCODE_SCENE_DEFAULTS, encodeScene, type EncodeSceneOptions} from './pipeline/encode-scene.js';
 export {writeFileAtomic} from './io/atomic.js';
 
@@ -108,9 +113,10 @@ export {
 } from './render/camera.js';
 export {RENDER_DEFAULTS, renderScene, type RenderOptions, type RenderResult} from './render/rasterize.js';
 export {
-	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, stereoCameras, stereoSceneOptions,
-	type StereoCameras, type StereoEyes, type StereoOptions, type StereoPair, type StereoSceneOptions,
+	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, renderStereoFromLdi, stereoCameras, stereoSceneOptions,
+	type LdiView, type StereoCameras, type StereoEyes, type StereoOptions, type StereoPair, type StereoSceneOptions,
 } from './render/stereo.js';
+export {WARP_LDI_DEFAULTS, sidewaysViewShift, warpLdiSideways, type SidewaysViewShift, type WarpLdiOptions} from './render/warp-ldi.js';
 export {
 	COLOR_RED_CYAN, DUBOIS_RED_CYAN, IMAGE_STEREO_LAYOUTS, anaglyph, composeStereo, rgbFromRgba, type AnaglyphMatrix, type ImageStereoLayout,
 } from './render/layouts.js';
