@@ -404,7 +404,10 @@ function cutLayerZero(
 	let filtered = sharpened;
 	let edges = detectDepthEdges(sharpened, edgeOptions);
 	if (settings.snapEdgesToColor) {
-		const snapped = snapDepthEdgesToColor(image, sharpened, edges, {
+		// The steps to snap are also found across a span (blurredStepSpanPixels), so that a step an upscaled
+		// map blurred over many pixels is snapped sharp; the edges cut are found per pixel on the snapped map.
+		const span = blurredStepSpanPixels(scale, settings.depthSampleSpacingPixels);
+		const snapped = snapDepthEdgesToColor(image, sharpened, span > 1 ? detectDepthEdges(sharpened, {...edgeOptions, stepSpanPixels: span}) : edges, {
 			radiusPixels: settings.snapRadiusPixels * scale,
 			depthSampleSpacingPixels: settings.depthSampleSpacingPixels,
 			thresholdDisparity: threshold,
@@ -428,6 +431,24 @@ function cutLayerZero(
 		ldi, edgesFound: edges.edgesFound, edgesKept: edges.edgeLengths.length, candidates: edges.keptPixels,
 		...(settings.debug ? {filtered, edges} : {}),
 	};
+}
+
+/**
+ * The span, pixels, across which the steps to snap are found: one pixel of the reference size, but no
+ * more than one sample of the depth map as it was made (1 for photos at most the reference size, and for
+ * maps made at the photo's size, whose steps upscaling did not blur).
+ *
+ * The threshold is a step per pixel of the reference size; per pixel of a larger photo, a step an
+ * upscaled map blurred over a few of its samples falls under it (moon at 4096 px, a 640-px MiDaS map:
+ * shoulder 0.68 → 0.18 over ~50 px, 0.01 per pixel; not cut, a move smeared the suit over the ground).
+ * Across the span it is cut as at the reference size. Tried first: the threshold divided by the scale,
+ * per pixel (a9cef3d on branch large-ldi-streaks): the same on straight ramps, but per-pixel noise and
+ * 8-bit steps of the map count in full at a quarter of the threshold. Across the map's sample spacing
+ * (6 px for moon at 4096, 1.6 samples per reference pixel): more slopes cut than at the reference size,
+ * and the revealed band behind the shoulder was brighter (10.5 % of it luma > 180, vs 1.3 %).
+ */
+function blurredStepSpanPixels(scale: number, depthSampleSpacingPixels: number): number {
+	return Math.max(1, Math.floor(Math.min(scale, depthSampleSpacingPixels)));
 }
 
 /**

@@ -54,12 +54,19 @@ export interface DepthEdgeOptions {
 	minEdgeLengthPixels: number;
 	/** Long side (pixels) at which `minEdgeLengthPixels` applies; it scales with the image. */
 	referenceSizePixels: number;
+	/**
+	 * Also compare each pixel with the pixel this many pixels away in each direction (1: the 4-neighbours
+	 * only): a step an upscaled map blurred over a few pixels is a step across that span. Only
+	 * {@link detectDepthEdges} reads it; updateDepthEdges and cutDepthEdges test the neighbours.
+	 */
+	stepSpanPixels: number;
 }
 
 export const DEPTH_EDGE_DEFAULTS: DepthEdgeOptions = {
 	thresholdDisparity: 0.02,
 	minEdgeLengthPixels: 10,
 	referenceSizePixels: 1024,
+	stepSpanPixels: 1,
 };
 
 /** The linked depth edges of one disparity map. */
@@ -106,8 +113,9 @@ export function detectDepthEdges(disparity: FloatImage, options: Partial<DepthEd
 	// One function per loop (see planar-quadtree.ts): as one function of five loops it was compiled 8
 	// times in moon's build, each loop's on-stack replacement deoptimized by the next loop. The functions
 	// that call them have no loop of their own, so they are never compiled with all of them inlined.
-	const occludedSides = occludedDirections(disparity, settings.thresholdDisparity);
-	return linkDepthEdges(disparity, occludedSides, silhouettePixels(occludedSides), new Int32Array(width * height).fill(-1), settings);
+	const span = Math.max(1, Math.floor(settings.stepSpanPixels));
+	const occludedSides = occludedDirections(disparity, settings.thresholdDisparity, span);
+	return linkDepthEdges(disparity, occludedSides, silhouettePixels(occludedSides), new Int32Array(width * height).fill(-1), settings, span);
 }
 
 /**
@@ -129,12 +137,17 @@ export function updateDepthEdges(previous: DepthEdges, disparity: FloatImage, ch
 	retestOccludedSides(disparity, settings.thresholdDisparity, tested, occludedSides);
 	const pixels = mergeSilhouettePixels(previous.silhouettePixels, tested, occludedSides);
 	clearPixels(edgeOfPixel, keptPixels);
-	return linkDepthEdges(disparity, occludedSides, pixels, edgeOfPixel, settings);
+	return linkDepthEdges(disparity, occludedSides, pixels, edgeOfPixel, settings, 1);
 }
 
-/** Links the silhouette pixels `pixels` of `occludedSides` into edges; `edgeOfPixel` comes all -1 and is filled in. */
-function linkDepthEdges(disparity: FloatImage, occludedSides: Uint8Array, pixels: Int32Array, edgeOfPixel: Int32Array, settings: DepthEdgeOptions): DepthEdges {
-	const {width, height, data} = disparity;
+/**
+ * Links the silhouette pixels `pixels` of `occludedSides` (found over `span`) into edges; `edgeOfPixel`
+ * comes all -1 and is filled in.
+ */
+function linkDepthEdges(
+	disparity: FloatImage, occludedSides: Uint8Array, pixels: Int32Array, edgeOfPixel: Int32Array, settings: DepthEdgeOptions, span: number,
+): DepthEdges {
+	const {width, height} = disparity;
 	const count = pixels.length;
 	const scale = Math.max(width, height) / settings.referenceSizePixels;
 	const minLength = Math.max(1, Math.round(settings.minEdgeLengthPixels * scale));
@@ -149,7 +162,7 @@ function linkDepthEdges(disparity: FloatImage, occludedSides: Uint8Array, pixels
 	// Views only now: growing the memory (every allocation may) detaches the views taken before.
 	const memory = kernel.memory.buffer;
 	new Int32Array(memory, pixelsAt, count).set(pixels);
-	listDisparities(pixels, occludedSides, data, width, new Float32Array(memory, own, count), new Float32Array(memory, foreground, count));
+	listDisparities(pixels, occludedSides, disparity, span, new Float32Array(memory, own, count), new Float32Array(memory, foreground, count));
 	const edgesFound = kernel.linkEdges(pixelsAt, own, foreground, count, width, height, settings.thresholdDisparity, minLength, parent, size, edgeOfEntry, lengths);
 	const edgeLengths = Array.from(new Int32Array(memory, lengths, kernel.keptEdges()));
 	const keptPixels = markKeptPixels(pixels, new Int32Array(memory, edgeOfEntry, count), edgeOfPixel);
@@ -183,16 +196,22 @@ function clearPixels(edgeOfPixel: Int32Array, pixels: Int32Array): void {
 	for (let k = 0; k < pixels.length; k++) edgeOfPixel[pixels[k]] = -1;
 }
 
-/** Per silhouette pixel, its own disparity into `own` and that of the nearest foreground hiding it into `foreground`. */
-function listDisparities(pixels: Int32Array, occludedSides: Uint8Array, data: Float32Array, width: number, own: Float32Array, foreground: Float32Array): void {
+/**
+ * Per silhouette pixel, its own disparity into `own` and that of the nearest foreground hiding it into
+ * `foreground`: the nearest of the pixels 1 and `span` away on its occluded sides (inside the image).
+ */
+function listDisparities(pixels: Int32Array, occludedSides: Uint8Array, disparity: FloatImage, span: number, own: Float32Array, foreground: Float32Array): void {
+	const {width, height, data} = disparity;
 	for (let j = 0; j < pixels.length; j++) {
 		const i = pixels[j];
 		const sides = occludedSides[i];
+		const x = i % width;
+		const y = (i - x) / width;
 		let nearest = -Infinity;
-		if (sides & LEFT) nearest = Math.max(nearest, data[i - 1]);
-		if (sides & RIGHT) nearest = Math.max(nearest, data[i + 1]);
-		if (sides & UP) nearest = Math.max(nearest, data[i - width]);
-		if (sides & DOWN) nearest = Math.max(nearest, data[i + width]);
+		if (sides & LEFT) nearest = Math.max(nearest, data[i - 1], x >= span ? data[i - span] : -Infinity);
+		if (sides & RIGHT) nearest = Math.max(nearest, data[i + 1], x + span < width ? data[i + span] : -Infinity);
+		if (sides & UP) nearest = Math.max(nearest, data[i - width], y >= span ? data[i - span * width] : -Infinity);
+		if (sides & DOWN) nearest = Math.max(nearest, data[i + width], y + span < height ? data[i + span * width] : -Infinity);
 		own[j] = data[i];
 		foreground[j] = nearest;
 	}
@@ -297,33 +316,39 @@ function mergeSilhouettePixels(previous: Int32Array, tested: Int32Array, sides: 
 
 /**
  * Per pixel, a bit set of the 4-neighbours nearer than it by more than `threshold` (1 left, 2 up,
- * 4 right, 8 down): non-zero marks a background silhouette pixel.
+ * 4 right, 8 down): non-zero marks a background silhouette pixel. With a `span` over 1, a side's bit is
+ * also set when the pixel `span` away on that side is.
  */
-export function occludedDirections(disparity: FloatImage, threshold: number): Uint8Array {
+export function occludedDirections(disparity: FloatImage, threshold: number, span = 1): Uint8Array {
 	const {width, height, data} = disparity;
 	const sides = new Uint8Array(width * height);
-	markHorizontalSteps(data, width, height, threshold, sides);
+	markHorizontalSteps(data, width, height, threshold, 1, sides);
 	markVerticalSteps(data, width * height, width, threshold, sides);
+	if (span > 1) {
+		markHorizontalSteps(data, width, height, threshold, span, sides);
+		markVerticalSteps(data, width * height, span * width, threshold, sides);
+	}
 	return sides;
 }
 
 /**
- * The RIGHT and LEFT bits of {@link occludedDirections}. Without branches (see listNonZero): the loops
- * as they were, one per image with `if`s, were compiled 4 times in a fresh build.
+ * The RIGHT and LEFT bits of {@link occludedDirections} between pixels `offset` apart in a row. Without
+ * branches (see listNonZero): the loops as they were, one per image with `if`s, were compiled 4 times in
+ * a fresh build.
  */
-function markHorizontalSteps(data: Float32Array, width: number, height: number, threshold: number, sides: Uint8Array): void {
+function markHorizontalSteps(data: Float32Array, width: number, height: number, threshold: number, offset: number, sides: Uint8Array): void {
 	for (let y = 0; y < height; y++) {
-		const end = (y + 1) * width - 1;
+		const end = (y + 1) * width - offset;
 		for (let i = y * width; i < end; i++) {
-			const difference = data[i + 1] - data[i];
+			const difference = data[i + offset] - data[i];
 			const nearer = difference > threshold;
 			sides[i] |= nearer ? RIGHT : 0;
-			sides[i + 1] |= !nearer && difference < -threshold ? LEFT : 0;
+			sides[i + offset] |= !nearer && difference < -threshold ? LEFT : 0;
 		}
 	}
 }
 
-/** The DOWN and UP bits of {@link occludedDirections} (`n` pixels in rows of `step`). */
+/** The DOWN and UP bits of {@link occludedDirections} between pixels `step` apart (`n` pixels). */
 function markVerticalSteps(data: Float32Array, n: number, step: number, threshold: number, sides: Uint8Array): void {
 	for (let i = 0; i + step < n; i++) {
 		const difference = data[i + step] - data[i];

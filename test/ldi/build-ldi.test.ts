@@ -69,6 +69,47 @@ describe('buildLdi on generated scenes', () => {
 		assert.ok(covered > hiddenPositions * 0.6, `${covered} of ${hiddenPositions} hidden positions have a background pixel`);
 	});
 
+	it('cuts and fills behind a step an upscaled map blurred, in a photo twice the reference size', async () => {
+		// A white disc on noise, its step blurred over 60 px as a map of a quarter of the photo's size,
+		// upscaled, blurs it: 0.013 per pixel, an edge of the 128-px reference photo (0.027 there) but not
+		// at 0.02 per pixel of the 256-px one. Found per pixel only, nothing was cut (0 edges): a move would
+		// stretch the disc's white over what it reveals, as it did behind the 4096-px moon's shoulder.
+		const white: [number, number, number] = [240, 240, 240];
+		const scene = makeScene(256, 256, 'noise', [{...disc(60, 128, 128, 0.9), color: white}]);
+		for (let y = 0; y < 256; y++) {
+			for (let x = 0; x < 256; x++) {
+				const t = Math.min(1, Math.max(0, (90 - Math.hypot(x - 128, y - 128)) / 60));
+				scene.disparity.data[y * 256 + x] = 0.1 + 0.8 * t;
+			}
+		}
+		const {ldi, stats} = await buildLdi(scene.image, scene.disparity, {extendBorder: false, referenceSizePixels: 128, depthSampleSpacingPixels: 4});
+		assert.ok(stats.edgesKept >= 1, `${stats.edgesKept} edges kept`);
+		let hidden = 0;
+		let whitish = 0;
+		for (const [p, i] of inpaintedPixels(ldi, scene)) {
+			if (scene.occluderAt[i] === 0) continue;
+			hidden++;
+			if (Math.min(ldi.color[p * 3], ldi.color[p * 3 + 1], ldi.color[p * 3 + 2]) > 180) whitish++;
+		}
+		assert.ok(hidden > 1000, `${hidden} inpainted pixels behind the disc`);
+		assert.ok(whitish <= hidden * 0.01, `${whitish} of ${hidden} inpainted pixels are the disc's white`);
+	});
+
+	it('does not cut an upscaled 8-bit slope in a photo four times the reference size', async () => {
+		// A plane from 0.2 to 0.8 across a 512-px photo, from a 128-px map upsampled and stored in 8 bits:
+		// normalized, 0.0078 across a reference pixel (4 px) in steps of 0.0065 (found at the threshold / 4 per pixel).
+		const scene = makeScene(512, 512, 'noise', []);
+		for (let y = 0; y < 512; y++) {
+			for (let x = 0; x < 512; x++) {
+				const mapX = Math.min(127, Math.max(0, (x + 0.5) / 4 - 0.5));
+				scene.disparity.data[y * 512 + x] = Math.round(255 * (0.2 + 0.6 * mapX / 127)) / 255;
+			}
+		}
+		const {stats} = await buildLdi(scene.image, scene.disparity, {extendBorder: false, referenceSizePixels: 128, depthSampleSpacingPixels: 4});
+		assert.equal(stats.edgesFound, 0);
+		assert.deepEqual(stats.pixelsPerLayer, [512 * 512]);
+	});
+
 	it('links the new layer to the context it continues', async () => {
 		const scene = makeScene(200, 160, 'checker', [disc(25, 100, 80, 0.8)]);
 		const {ldi} = await buildLdi(scene.image, scene.disparity, {inpainter: 'diffusion', extendBorder: false, passes: 1});
