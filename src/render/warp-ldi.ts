@@ -124,7 +124,8 @@ function drawSpan(
 
 /**
  * Fills the gaps of one line of the output (a row or a column) from their farther end, up to `maxDistance`;
- * 1 when the whole line is empty (nothing to fill from), else 0.
+ * 1 when the whole line is empty (nothing to fill from), else 0. The rule of the renderer's kernel
+ * (assembly/rasterize.ts, fillGapsAlongLine), over disparity and colour instead of 1/z and UVs.
  */
 function fillGaps(start: number, stride: number, length: number, maxDistance: number, nearest: Float32Array, rgba: Uint8Array): number {
 	let position = 0;
