@@ -113,7 +113,7 @@ export {
 } from './render/camera.js';
 export {RENDER_DEFAULTS, renderScene, type RenderOptions, type RenderResult} from './render/rasterize.js';
 export {
-	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderStereo, renderStereoFromLdi, stereoCameras, stereoSceneOptions,
+	STEREO_DEFAULTS, depthRangeForPixelDisparity, exactDisparityRightCamera, renderEyes, renderStereo, renderStereoFromLdi, stereoCameras, stereoSceneOptions,
 	type LdiView, type StereoCameras, type StereoEyes, type StereoOptions, type StereoPair, type StereoSceneOptions,
 } from './render/stereo.js';
 export {WARP_LDI_DEFAULTS, sidewaysViewShift, warpLdiSideways, type SidewaysViewShift, type WarpLdiOptions} from './render/warp-ldi.js';

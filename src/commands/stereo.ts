@@ -18,10 +18,9 @@ import {encodeWiggle} from '../render/animation.js';
 import {composeStereo, IMAGE_STEREO_LAYOUTS, type ImageStereoLayout, rgbFromRgba} from '../render/layouts.js';
 import {encodeMpo} from '../render/mpo.js';
 import {photoCamera} from '../render/camera.js';
-import {renderScene} from '../render/rasterize.js';
 import type {RenderCamera} from '../render/camera.js';
 import {
-	exactDisparityRightCamera, type StereoCameras, STEREO_DEFAULTS, stereoCameras, type StereoEyes, stereoSceneOptions,
+	exactDisparityRightCamera, renderEyes, type StereoCameras, STEREO_DEFAULTS, stereoCameras, type StereoEyes, stereoSceneOptions,
 } from '../render/stereo.js';
 import type {SceneFrame} from '../scene/scene.js';
 
@@ -132,8 +131,7 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 			const {scene, timingsMs} = await loadSceneForCommand(input, flags, plan, context);
 			loaded = performance.now();
 			cameras = camerasFor(scene, undefined);
-			const renderOptions = {ssaa: flags.ssaa, fillEmptyPixels: Number.POSITIVE_INFINITY};
-			pair = {left: renderScene(scene, cameras.left, renderOptions).image, right: renderScene(scene, cameras.right, renderOptions).image};
+			pair = renderEyes(scene, cameras, {ssaa: flags.ssaa});
 			loadMs = timingsMs;
 		} else {
 			// A photo's pair is drawn straight from its layered depth image, not meshed first, where it can be.

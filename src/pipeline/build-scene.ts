@@ -92,6 +92,11 @@ async function ldiSizedPhoto(photo: Photo, settings: BuildSceneOptions): Promise
 	return shrinkPhoto(photo, maxSize);
 }
 
+/** Layer 0's texture: the photo, with the mesh options (exact mode's over the caller's). */
+function layerZeroTexture(photo: Photo, settings: BuildSceneOptions, exactDisparity: ExactDisparitySetup | undefined): PhotoTexture {
+	return photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh});
+}
+
 function isDepthSource(value: BuildSceneOptions['depth']): value is DepthSource {
 	return typeof (value as DepthSource).estimate === 'function';
 }
@@ -169,7 +174,7 @@ export async function buildSceneLdi(input: string | Photo, options: Partial<Buil
 	const depth = await time('depth', async () => (await depthSource).estimate(ldiPhoto));
 	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
 	// Layer 0's texture is the photo: its encoding can start now and run on sharp's threads during the LDI.
-	const layerZero = settings.onTextureBaked ? photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh}) : undefined;
+	const layerZero = settings.onTextureBaked ? layerZeroTexture(photo, settings, exactDisparity) : undefined;
 	if (layerZero) settings.onTextureBaked?.(0, layerZero.texture);
 	const depthRange = exactDisparity?.depthRange ?? settings.depthRange ?? defaultDepthRange();
 	// The pivot a viewer orbits about: the median depth (about 10 ms for a 1024-px map).
@@ -203,7 +208,7 @@ export async function meshSceneLdi(built: SceneLdi, options: Partial<BuildSceneO
 	const start = performance.now();
 	const meshOptions = {
 		...settings.mesh, ...exactDisparity?.mesh, onTextureBaked: settings.onTextureBaked,
-		photoTexture: built.photoTexture ?? photoTexture(photo.image, {...settings.mesh, ...exactDisparity?.mesh}),
+		photoTexture: built.photoTexture ?? layerZeroTexture(photo, settings, exactDisparity),
 	};
 	// The backdrop reaches as far past the frame as any pose of the range looks, at its own farthest depth.
 	const comfortCamera = {width: ldi.width, height: ldi.height, fovYRadians: built.fovYRadians};

@@ -1,7 +1,6 @@
 import type {RgbaImage} from '../image/raster.js';
 import type {RenderCamera} from '../render/camera.js';
-import {renderScene} from '../render/rasterize.js';
-import {renderStereoFromLdi} from '../render/stereo.js';
+import {renderEyes, renderStereoFromLdi} from '../render/stereo.js';
 import {sceneCamera, type SceneFrame} from '../scene/scene.js';
 import {type BuildSceneOptions, meshSceneLdi, type SceneLdi} from './build-scene.js';
 
@@ -58,11 +57,5 @@ export async function renderSceneLdiPair(
 	const start = performance.now();
 	const {scene} = await meshSceneLdi(built, build);
 	const meshMs = performance.now() - start;
-	const renderOptions = {ssaa, fillEmptyPixels: Number.POSITIVE_INFINITY};
-	return {
-		left: renderScene(scene, cameras.left, renderOptions).image,
-		right: renderScene(scene, cameras.right, renderOptions).image,
-		viewsFrom: 'meshes',
-		meshMs,
-	};
+	return {...renderEyes(scene, cameras, {ssaa}), viewsFrom: 'meshes', meshMs};
 }

@@ -121,12 +121,20 @@ export function renderStereoFromLdi(view: LdiView, cameras: Pick<StereoCameras, 
  */
 export function renderStereo(scene: Scene, options: Partial<StereoOptions> = {}, render: Partial<RenderOptions> = {}): StereoPair {
 	const cameras = stereoCameras(scene, options);
+	return {...renderEyes(scene, cameras, render), cameras};
+}
+
+/**
+ * Rasterizes `scene` from both `cameras` (stereo or exact-disparity eyes); `render` options apply to each,
+ * and unless they say otherwise every gap is filled.
+ *
+ * ```ts
+ * const {left, right} = renderEyes(scene, stereoCameras(scene), {ssaa: 2});
+ * ```
+ */
+export function renderEyes(scene: Scene, cameras: Pick<StereoCameras, 'left' | 'right'>, render: Partial<RenderOptions> = {}): {left: RgbaImage; right: RgbaImage} {
 	const renderOptions = {fillEmptyPixels: Number.POSITIVE_INFINITY, ...render};
-	return {
-		left: renderScene(scene, cameras.left, renderOptions).image,
-		right: renderScene(scene, cameras.right, renderOptions).image,
-		cameras,
-	};
+	return {left: renderScene(scene, cameras.left, renderOptions).image, right: renderScene(scene, cameras.right, renderOptions).image};
 }
 
 /**
