@@ -43,7 +43,9 @@ export abstract class BaseCommand extends Command {
 	 */
 	override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
 		if (error instanceof Errors.ExitError) return super.catch(error);
-		const report = describeCliError(error);
+		const command = this.constructor as typeof Command;
+		const flagNames = [...Object.keys({...command.baseFlags, ...command.flags}), ...(command.enableJsonFlag ? ['json'] : [])];
+		const report = describeCliError(error, flagNames);
 		const hint = report.code === EXIT_CODES.internal && !this.verbose ? ' (run again with --verbose for details)' : '';
 		if (this.jsonEnabled()) this.logJson({error: report});
 		else this.logToStderr(`ldi-gltf: ${report.message}${hint}`);

@@ -39,14 +39,53 @@ function flagValueProblem(flag: string, inner: string): string {
 }
 
 /**
- * The UserError an oclif parser error means, or undefined when `error` is not one.
+ * The flag of `flagNames` (without dashes) that an unknown `given` flag (`--invert-depth`) most likely
+ * meant: the same words in another order, else one within a quarter of its letters' edits; undefined
+ * when none is that close.
+ *
+ * ```ts
+ * closestFlagName('--invert-depth', ['depth', 'depth-invert', 'out']); // 'depth-invert'
+ * ```
+ */
+export function closestFlagName(given: string, flagNames: readonly string[]): string | undefined {
+	const bare = given.replace(/^-+/, '').split('=')[0];
+	const words = (name: string): string => name.split('-').sort().join('-');
+	const sameWords = flagNames.find((name) => words(name) === words(bare));
+	if (sameWords) return sameWords;
+	let closest: string | undefined;
+	let closestEdits = Math.max(1, Math.floor(bare.length / 4)) + 1;
+	for (const name of flagNames) {
+		const edits = editDistance(bare, name);
+		if (edits < closestEdits) {
+			closest = name;
+			closestEdits = edits;
+		}
+	}
+	return closest;
+}
+
+/** Edits from `a` to `b`: insertions, deletions, substitutions and swaps of two neighbours (`depht`). */
+function editDistance(a: string, b: string): number {
+	const d = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (__, j) => (i === 0 ? j : j === 0 ? i : 0)));
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+		}
+	}
+	return d[a.length][b.length];
+}
+
+/**
+ * The UserError an oclif parser error means, or undefined when `error` is not one. An unknown flag close
+ * to one of `flagNames` (the command's, without dashes) is answered with it.
  *
  * ```ts
  * usageErrorFromOclif(new Error('Parsing --near \n\t--near abc: expected a positive number\nSee more help with --help'));
  * // usage error: 'expected a positive number, got abc' about '--near'
  * ```
  */
-export function usageErrorFromOclif(error: Error): UserError | undefined {
+export function usageErrorFromOclif(error: Error, flagNames: readonly string[] = []): UserError | undefined {
 	const text = error.message.replace(ANSI, '').replace(/\n*See more help with --help\s*$/, '');
 	const parsing = /^Parsing (--[\w-]+)\s*\n\t([\s\S]*)$/.exec(text);
 	if (parsing) return usageError(parsing[1], flagValueProblem(parsing[1], parsing[2].trim()), error);
@@ -58,7 +97,10 @@ export function usageErrorFromOclif(error: Error): UserError | undefined {
 	const once = /^Flag (--[\w-]+) can only be specified once$/.exec(text);
 	if (once) return usageError(once[1], 'given more than once', error);
 	const unknownFlag = /^Nonexistent flags?: (.*)$/.exec(text);
-	if (unknownFlag) return usageError(unknownFlag[1], 'unknown flag (see --help)', error);
+	if (unknownFlag) {
+		const suggestion = unknownFlag[1].includes(',') ? undefined : closestFlagName(unknownFlag[1], flagNames);
+		return usageError(unknownFlag[1], suggestion ? `unknown flag, did you mean --${suggestion}? (see --help)` : 'unknown flag (see --help)', error);
+	}
 	const unexpected = /^Unexpected arguments?: (.*)$/.exec(text);
 	if (unexpected) return usageError(unexpected[1], 'unexpected argument (see --help)', error);
 	const missingArgument = /^Missing \d+ required args?:\n(\S+)/.exec(text);
@@ -78,14 +120,15 @@ export function usageErrorFromOclif(error: Error): UserError | undefined {
 /**
  * The one-line report of any error a command meets. A {@link UserError} keeps its exit code; an oclif
  * parser error is a usage mistake (2); anything else is a bug: "internal error: …" with exit code 3.
+ * `flagNames` (the command's flags, without dashes) let an unknown flag be answered with the likely one.
  *
  * ```ts
- * const {message, code} = describeCliError(error);
+ * const {message, code} = describeCliError(error, Object.keys(Build.flags));
  * process.stderr.write(`ldi-gltf: ${message}\n`);
  * ```
  */
-export function describeCliError(error: unknown): CliErrorReport {
-	const userError = error instanceof UserError ? error : error instanceof Error ? usageErrorFromOclif(error) : undefined;
+export function describeCliError(error: unknown, flagNames: readonly string[] = []): CliErrorReport {
+	const userError = error instanceof UserError ? error : error instanceof Error ? usageErrorFromOclif(error, flagNames) : undefined;
 	if (userError) {
 		const message = userError.subject === undefined ? userError.message : `${userError.problem} (${userError.subject})`;
 		return {message: message.replace(/\s*\n\s*/g, ' '), code: userError.exitCode};

@@ -78,8 +78,12 @@ export class LayerTextureEncoder {
 		this.layerZeroQualityBoost = options.layerZeroQualityBoost;
 	}
 
-	/** The encoded bytes of layer `layerIndex`'s texture `image`, encoding it on the first call only. */
-	async encode(layerIndex: number, image: RgbaImage): Promise<Uint8Array> {
+	/**
+	 * The encoded bytes of layer `layerIndex`'s texture `image`, encoding it on the first call only. Not
+	 * `async`: the stored promise itself is returned, so a caller that starts an encoding and drops the
+	 * promise (`void encoder.encode(…)`) leaves no second, unhandled rejection behind if it fails.
+	 */
+	encode(layerIndex: number, image: RgbaImage): Promise<Uint8Array> {
 		let encoding = this.started.get(image);
 		if (!encoding) {
 			const quality = layerIndex === 0 ? Math.min(100, this.quality + this.layerZeroQualityBoost) : this.quality;

@@ -42,8 +42,15 @@ export interface BackdropOptions {
 	disparityMargin: number;
 	/** Pixels within this disparity of the envelope give the sheet its colour. */
 	backgroundTolerance: number;
-	/** How far the sheet reaches past the frame, photo pixels (not scaled). */
+	/** How far the sheet reaches past the frame, photo pixels (not scaled); at most `maxExtendPixels`. */
 	extendPixels: number;
+	/**
+	 * The farthest the sheet reaches past the frame, at the reference size (scaled). What an orbit reveals
+	 * grows without bound as the field of view widens (10° about a 160° photo looks along its image plane;
+	 * sample.jpg at 165°: a 4280² backdrop texture, 550 k triangles), so a photo wider than ~145° shows
+	 * empty space at the edges of its orbit range instead.
+	 */
+	maxExtendPixels: number;
 	/** Long side the sizes above are given for. */
 	referenceSizePixels: number;
 }
@@ -56,6 +63,7 @@ export const BACKDROP_DEFAULTS: BackdropOptions = {
 	disparityMargin: 0.03,
 	backgroundTolerance: 0.05,
 	extendPixels: 0,
+	maxExtendPixels: 1024,
 	referenceSizePixels: 1024,
 };
 
@@ -77,7 +85,8 @@ export function meshBackdrop(ldi: Ldi, layerIndex: number, camera: UnprojectCame
 	const scale = Math.max(width, height) / settings.referenceSizePixels;
 	const texel = Math.max(1, Math.round(settings.texelPixels * scale));
 	const cellTexels = Math.max(1, Math.round(settings.cellPixels / settings.texelPixels));
-	const extendTexels = Math.ceil(Math.max(0, settings.extendPixels) / texel) + 1;
+	const extendPixels = Math.min(Math.max(0, settings.extendPixels), settings.maxExtendPixels * scale);
+	const extendTexels = Math.ceil(extendPixels / texel) + 1;
 	// The texture grid: photo texels plus `extendTexels` on every side; a whole number of cells.
 	const innerW = Math.ceil(width / texel);
 	const innerH = Math.ceil(height / texel);

@@ -1,7 +1,7 @@
 import type {DepthSource, DepthEstimate} from '../depth/source.js';
-import {UserError} from '../errors.js';
+import {fileError, UserError} from '../errors.js';
 import {resolveDepthSource, type ResolveDepthOptions} from '../depth/resolve.js';
-import {checkPhotoSize, loadPhoto, type LoadPhotoOptions} from '../image/load.js';
+import {checkPhotoSize, loadPhoto, type LoadPhotoOptions, PHOTO_SIZE_LIMITS, workingSize} from '../image/load.js';
 import type {Photo, RgbaImage} from '../image/raster.js';
 import {buildLdi, type BuildLdiOptions, type LdiStats} from '../ldi/build-ldi.js';
 import type {Ldi} from '../ldi/ldi.js';
@@ -84,11 +84,20 @@ function depthSampleSpacing(depth: DepthEstimate, photo: Photo): number {
 	return Math.max(1, photo.image.width / depth.nativeSize.width, photo.image.height / depth.nativeSize.height);
 }
 
-/** The photo the LDI is built from: `photo` shrunk to `ldiMaxSizePixels` (see BuildSceneOptions). */
-async function ldiSizedPhoto(photo: Photo, settings: BuildSceneOptions): Promise<Photo> {
+/**
+ * The photo the LDI is built from: `photo` shrunk to `ldiMaxSizePixels` (see BuildSceneOptions); refused
+ * when that leaves less than the least photo ldi-gltf builds a scene from.
+ */
+async function ldiSizedPhoto(photo: Photo, photoName: string, settings: BuildSceneOptions): Promise<Photo> {
 	const maxSize = settings.ldiMaxSizePixels ?? BUILD_SCENE_DEFAULTS.ldiMaxSizePixels;
 	if (!(Number.isInteger(maxSize) && maxSize >= 0)) throw new UserError(`LDI max size ${maxSize}: must be a whole number of pixels ≥ 0 (0: the photo's size)`);
 	if (maxSize === 0 || settings.exactDisparity) return photo;
+	const {width, height} = photo.image;
+	const ldiSize = workingSize(width, height, maxSize);
+	const {minSide} = PHOTO_SIZE_LIMITS;
+	if (Math.min(ldiSize.width, ldiSize.height) < minSide) {
+		throw fileError(photoName, `photo is ${width}x${height}; its layered depth image at LDI max size ${maxSize} would be ${ldiSize.width}x${ldiSize.height}, smaller than ${minSide} px on its short side (raise --ldi-max-size, or 0 for the photo's size)`);
+	}
 	return shrinkPhoto(photo, maxSize);
 }
 
@@ -169,8 +178,7 @@ export async function buildSceneLdi(input: string | Photo, options: Partial<Buil
 	const photoName = photo.sourcePath || '<photo in memory>';
 	checkPhotoSize(photoName, photo.image.width, photo.image.height, Math.max(photo.image.width, photo.image.height));
 	// Shrinking a photo for the LDI counts as decoding it (sharp, ~60 ms at 4096 px).
-	const ldiPhoto = await time('decode', () => ldiSizedPhoto(photo, settings));
-	checkPhotoSize(photoName, ldiPhoto.image.width, ldiPhoto.image.height, Math.max(ldiPhoto.image.width, ldiPhoto.image.height));
+	const ldiPhoto = await time('decode', () => ldiSizedPhoto(photo, photoName, settings));
 	const depth = await time('depth', async () => (await depthSource).estimate(ldiPhoto));
 	const exactDisparity = settings.exactDisparity ? exactDisparitySetup(depth, photo, settings.exactDisparity) : undefined;
 	// Layer 0's texture is the photo: its encoding can start now and run on sharp's threads during the LDI.

@@ -3,6 +3,7 @@ import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
+import {closestFlagName} from '../../src/cli/error-report.js';
 import {pngHeaderOnly} from '../fixtures/png-header.js';
 import {assertOneLineError, runCli} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
@@ -52,6 +53,18 @@ describe('bad photo input (CLI: depth and build)', function () {
 		const result = await runCli(['build', 'text.jpg', '--json', '--no-such-flag'], {cwd: directory});
 		assert.equal(result.code, 2);
 		assert.deepEqual(JSON.parse(result.stdout), {error: {message: 'unknown flag (see --help) (--no-such-flag)', code: 2}});
+	});
+
+	it('an unknown flag close to a real one is answered with it', async () => {
+		const swapped = await runCli(['build', 'text.jpg', '--invert-depth'], {cwd: directory});
+		assert.equal(swapped.code, 2);
+		assert.equal(swapped.stderr.trim(), 'ldi-gltf: unknown flag, did you mean --depth-invert? (see --help) (--invert-depth)');
+		const typo = await runCli(['stereo', 'text.jpg', '--json', '--divergance', '3'], {cwd: directory});
+		assert.deepEqual(JSON.parse(typo.stdout), {error: {message: 'unknown flag, did you mean --divergence? (see --help) (--divergance)', code: 2}});
+		assert.deepEqual(
+			['--depht', '--qiet', '--out-directory', '--max-size-px'].map((flag) => closestFlagName(flag, ['depth', 'quiet', 'out', 'out-dir', 'max-size'])),
+			['depth', 'quiet', undefined, undefined],
+		);
 	});
 
 	it('--verbose adds the stack trace', async () => {

@@ -95,6 +95,15 @@ describe('odd but valid input, and kill -9 (CLI)', function () {
 		assert.deepEqual([scene.layers[0].texture.width, scene.layers[0].texture.height], [48, 64], 'layer 0 is the photo, turned upright');
 	});
 
+	it('a 170° field of view builds a valid scene within the triangle budget (its orbit reveal is unbounded; the backdrop is capped)', async () => {
+		const result = await runCli(['build', samplePhoto, '--depth', sampleDepth, '--fov', '170', '-o', 'wide.glb', '--json'], {cwd: directory});
+		assert.equal(result.code, 0, result.stderr);
+		const [record] = JSON.parse(result.stdout) as Array<{triangles: number; textureSizes: Array<[number, number]>}>;
+		assert.ok(record.triangles <= 150_000, `${record.triangles} triangles`);
+		assert.ok(record.textureSizes.every(([width, height]) => width <= 2048 && height <= 2048), JSON.stringify(record.textureSizes));
+		await assertValidGlb(join(directory, 'wide.glb'));
+	});
+
 	it('writes outputs with spaces, unicode and 245-character names (short temporary names)', async () => {
 		const names = ['a photo with spaces', 'фото-写真-ü', 'x'.repeat(245 - '.glb'.length)];
 		for (const name of names) writeFileSync(join(directory, `${name}.jpg`), readFileSync(samplePhoto));

@@ -81,6 +81,18 @@ describe('comfort range', () => {
 		assert.ok(mesh.texture.data.every((value, i) => i % 4 !== 3 || value === 255));
 	});
 
+	it('the backdrop reaches at most maxExtendPixels past the frame: an orbit about a very wide photo reveals without bound', () => {
+		const ldi = steppedLdi(64, 48, 40, 8);
+		// 10° about a 170° photo looks along its image plane: the reveal is many times the photo.
+		const camera = {width: 64, height: 48, fovYRadians: (170 * Math.PI) / 180};
+		const reveal = comfortReveal(comfortRangeFor(defaultDepthRange(), 2.2), camera, defaultDepthRange(), 'orbit');
+		assert.ok(reveal.framePixels > 16 * 64, `${reveal.framePixels}`);
+		const mesh = meshBackdrop(ldi, 2, camera, defaultDepthRange(), {extendPixels: reveal.framePixels});
+		// maxExtendPixels 1024 at 1024 px is 64 px past each side of this 64-px photo, in 1-px texels, whole 8-texel cells.
+		assert.ok(mesh.texture.width <= 64 + 2 * (64 + 1) + 8, `${mesh.texture.width}`);
+		assert.ok(mesh.texture.width >= 64 + 2 * 64, `${mesh.texture.width}`);
+	});
+
 	it('is stored in asset.extras.ldiGltf.comfortRange, read back, accepted by the validator and used by the viewer', async () => {
 		const {scene} = await ldiToScene(steppedLdi(64, 48, 40, 8), {fovYRadians: 1}, defaultDepthRange(), {backdrop: true});
 		scene.comfortRange = comfortRangeFor(scene.depthRange, 2.2);

@@ -10,7 +10,7 @@ import {sceneToDocument, type SceneMetadata} from '../../src/gltf/document.js';
 import {optimizeDocument, type OptimizeOptions} from '../../src/gltf/optimize.js';
 import {PRESETS} from '../../src/gltf/presets.js';
 import {readSceneFromGlb} from '../../src/gltf/read.js';
-import type {TextureFormat} from '../../src/gltf/texture-encode.js';
+import {LayerTextureEncoder, type TextureFormat} from '../../src/gltf/texture-encode.js';
 import {writeGlb, writeGltfFiles} from '../../src/gltf/write.js';
 import {defaultDepthRange, ldiToScene} from '../../src/mesh/build-scene-mesh.js';
 import type {Scene} from '../../src/scene/scene.js';
@@ -203,5 +203,24 @@ describe('glTF writing and reading', () => {
 			externalResourceFunction: async (uri: string) => files.get(decodeURIComponent(uri)) as Uint8Array,
 		});
 		assert.equal(report.issues.numErrors + report.issues.numWarnings, 0, describeIssues(report));
+	});
+
+	it('a texture encoding started and dropped leaves no unhandled rejection when it fails', async () => {
+		const unhandled: unknown[] = [];
+		const listener = (reason: unknown): void => {
+			unhandled.push(reason);
+		};
+		process.on('unhandledRejection', listener);
+		try {
+			const encoder = new LayerTextureEncoder({format: 'webp', quality: 90, layerZeroQualityBoost: 8});
+			// sharp refuses a 0×0 raw image: the encoding fails.
+			const broken = {width: 0, height: 0, data: new Uint8Array(0)};
+			void encoder.encode(1, broken);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			await assert.rejects(encoder.encode(1, broken));
+			assert.deepEqual(unhandled, []);
+		} finally {
+			process.off('unhandledRejection', listener);
+		}
 	});
 });

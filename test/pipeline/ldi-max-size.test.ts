@@ -56,5 +56,8 @@ describe('buildScene with a photo larger than ldiMaxSizePixels', () => {
 	it('refuses a size that is not a whole number of pixels ≥ 0', async () => {
 		const photo = await loadPhoto(photoPath, {maxSize: 64});
 		await assert.rejects(buildScene(photo, {depth: {depthPath}, ldiMaxSizePixels: -1}), (error: unknown) => error instanceof UserError && /LDI max size -1/.test(error.message));
+		// 64×48 at 12 px would be 12×9: the LDI, not the photo, is named as too small.
+		await assert.rejects(buildScene(photo, {depth: {depthPath}, ldiMaxSizePixels: 12}), (error: unknown) => error instanceof UserError
+			&& /photo is 64x48; its layered depth image at LDI max size 12 would be 12x9, smaller than 16 px/.test(error.message));
 	});
 });
