@@ -1,3 +1,4 @@
+import {existsSync, statSync} from 'node:fs';
 import {rm} from 'node:fs/promises';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
@@ -6,7 +7,9 @@ import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
 import {depthFlags} from '../cli/depth-flags.js';
+import {givenFlags} from '../cli/scene-flags.js';
 import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {usageError} from '../errors.js';
 import {encodeDisparityPng16, encodeDisparityPreview, encodePfm} from '../image/encode.js';
 import {loadPhoto} from '../image/load.js';
 import {writeFileAtomic} from '../io/atomic.js';
@@ -47,7 +50,7 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 	};
 
 	static override flags = {
-		out: Flags.string({char: 'o', description: 'Output file (default: <photo-name>.depth.png, or .pfm, in --out-dir).'}),
+		out: Flags.string({char: 'o', description: 'Output file, .png or .pfm (its extension sets the format; default: <photo-name>.depth.png, or .pfm, in --out-dir).'}),
 		'out-dir': Flags.string({description: 'Directory for the default output names (created when missing).', default: '.'}),
 		format: Flags.option({options: ['png', 'pfm'] as const, default: 'png' as const, description: 'png: 16-bit greyscale disparity in [0, 1]; pfm: float32 disparity in [0, 1].'})(),
 		preview: Flags.boolean({description: 'Also write a colour-mapped PNG (<output-name>.preview.png) for people to look at.', default: false}),
@@ -55,10 +58,11 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 	};
 
 	async run(): Promise<DepthCommandResult> {
-		const {args, flags} = await this.parse(Depth);
+		const {args, flags, raw} = await this.parse(Depth);
 		const started = performance.now();
 		const stem = basename(args.photo, extname(args.photo));
-		const output = resolve(flags.out ?? join(flags['out-dir'], `${stem}.depth.${flags.format}`));
+		const format = flags.out === undefined ? flags.format : outputFormat(flags.out, flags.format, givenFlags(raw).has('format'));
+		const output = resolve(flags.out === undefined ? join(flags['out-dir'], `${stem}.depth.${format}`) : extname(flags.out) === '' ? `${flags.out}.${format}` : flags.out);
 		const preview = flags.preview ? join(dirname(output), `${basename(output, extname(output))}.preview.png`) : undefined;
 		refuseOverwritingInputs([output, ...(preview ? [preview] : [])], [{path: args.photo, role: 'photo'}, ...flagInputs(flags)]);
 		await prepareOutputDirectory(dirname(output));
@@ -71,7 +75,7 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 		const estimate = await source.estimate(photo);
 		const estimated = performance.now();
 
-		const encoded = flags.format === 'pfm' ? encodePfm(estimate.disparity) : await encodeDisparityPng16(estimate.disparity);
+		const encoded = format === 'pfm' ? encodePfm(estimate.disparity) : await encodeDisparityPng16(estimate.disparity);
 		const previewBytes = preview ? await encodeDisparityPreview(estimate.disparity) : undefined;
 		const encodedAt = performance.now();
 		await writeFileAtomic(output, encoded, {createDirectory: false});
@@ -105,4 +109,19 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 			},
 		};
 	}
+}
+
+/**
+ * The format `-o out` is written in: its extension's (`.png`, `.pfm`) unless `--format` says otherwise, in
+ * which case it is refused, as is any other extension and a folder; a name without an extension gets
+ * `--format`'s.
+ */
+function outputFormat(out: string, format: 'png' | 'pfm', formatGiven: boolean): 'png' | 'pfm' {
+	if (existsSync(out) && statSync(out).isDirectory()) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
+	const extension = extname(out).toLowerCase();
+	if (extension === '') return format;
+	if (extension !== '.png' && extension !== '.pfm') throw usageError(`-o ${out}`, 'a depth map is written as .png (16-bit) or .pfm (float)');
+	const named = extension === '.png' ? 'png' : 'pfm';
+	if (formatGiven && named !== format) throw usageError(`-o ${out}`, `--format ${format} writes a .${format} file; name it ${basename(out, extname(out))}.${format}`);
+	return named;
 }

@@ -229,6 +229,6 @@ async function encodeImage(image: RgbImage, path: string): Promise<Uint8Array> {
 
 function parseNumber(input: string, flag: string, min: number, max: number): number {
 	const value = Number(input);
-	if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${flag} must be a number from ${min} to ${max}, got "${input}"`);
+	if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${flag} ${input}: expected a number from ${min} to ${max}`);
 	return value;
 }

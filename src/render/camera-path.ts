@@ -129,7 +129,7 @@ export function cameraPath(name: CameraPathName, options: Partial<CameraPathOpti
 	const ay = amplitude[1] * unitMeters;
 	const az = amplitude[2] * unitMeters;
 	if (name === 'dolly-zoom' && az >= referenceDepthMeters) {
-		throw new RangeError(`a dolly zoom cannot move ${az} m in: the subject is ${referenceDepthMeters} m away`);
+		throw new RangeError(`a dolly zoom cannot move ${az.toFixed(2)} m in: the subject is ${referenceDepthMeters.toFixed(2)} m away (give a smaller z amplitude)`);
 	}
 
 	const tanHalfFov = Math.tan(fovYRadians / 2);

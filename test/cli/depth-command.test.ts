@@ -73,6 +73,20 @@ describe('ldi-gltf depth (CLI)', function () {
 		assert.ok(png.data[100 * 300 + 20]! < 1000 && png.data[100 * 300 + 280]! > 64000, 'inverted: dark right half is near');
 	});
 
+	it('-o sets the format by its extension (.pfm, .PNG, none: --format\'s); another extension, a folder or a clash with --format is refused', async () => {
+		const run = (out: string, ...extra: string[]) => runCli(['depth', 'split.jpg', '--depth', 'map.png', '-o', out, '-q', ...extra], {cwd: directory});
+		const written = await Promise.all([run('named.pfm'), run('upper.PNG'), run('bare', '--format', 'pfm')]);
+		for (const result of written) assert.equal(result.code, 0, result.stderr);
+		assert.equal(readFileSync(join(directory, 'named.pfm')).subarray(0, 3).toString('latin1'), 'Pf\n');
+		assert.equal((await sharp(join(directory, 'upper.PNG')).metadata()).format, 'png');
+		assert.equal(readFileSync(join(directory, 'bare.pfm')).subarray(0, 3).toString('latin1'), 'Pf\n');
+		const refused = await Promise.all([run('map.txt'), run('.'), run('clash.png', '--format', 'pfm')]);
+		assertOneLineError(refused[0], '-o map.txt', /written as \.png \(16-bit\) or \.pfm/);
+		assertOneLineError(refused[1], '-o .', /is a folder/);
+		assertOneLineError(refused[2], '-o clash.png', /--format pfm writes a \.pfm file; name it clash\.pfm/);
+		assert.ok(!existsSync(join(directory, 'map.txt')) && !existsSync(join(directory, 'clash.png')));
+	});
+
 	it('a map of another aspect ratio: one line naming both sizes; --depth-fit stretch or crop uses it', async () => {
 		// 300×100 for the 300×200 photo: the left third bright, the rest dark.
 		const wide = new Uint8Array(300 * 100);
