@@ -7,6 +7,7 @@ import * as Flags from '@oclif/core/flags';
 import {BaseCommand} from '../cli/base-command.js';
 import {checkReadable, flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
 import {checkSceneFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
+import {usageError} from '../errors.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
 import {isSceneFile} from '../pipeline/scene-input.js';
@@ -51,7 +52,7 @@ A photo is built in memory first, with the same flags as \`build\`; a .glb is sh
 	};
 
 	static override flags = {
-		export: Flags.string({description: 'Write one self-contained HTML page here instead of serving (no network requests; opens from file://).'}),
+		export: Flags.string({description: 'Write one self-contained HTML page (.html) here instead of serving (no network requests; opens from file://).'}),
 		port: Flags.integer({description: 'Port on 127.0.0.1 (0: a free one).', default: 0, min: 0, max: 65535, exclusive: ['export']}),
 		open: Flags.boolean({description: 'Open the page in the default browser.', default: false, exclusive: ['export']}),
 		'camera-path': Flags.option({options: CAMERA_PATH_NAMES, description: 'Photo input: store this camera path, which the page plays (Space).'})(),
@@ -70,6 +71,7 @@ A photo is built in memory first, with the same flags as \`build\`; a .glb is sh
 		if (output) {
 			// `view scene.glb --export scene.glb` would replace the scene with its page: refused before any work.
 			refuseOverwritingInputs([flags.export as string], [{path: input, role: glbInput ? 'scene' : 'photo'}, ...flagInputs(flags)]);
+			if (!['.html', '.htm'].includes(extname(output).toLowerCase())) throw usageError(`--export ${flags.export}`, 'the page is written as .html; name it so');
 			await prepareOutputDirectory(dirname(output));
 		}
 

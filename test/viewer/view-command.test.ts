@@ -80,6 +80,8 @@ describe('ldi-gltf view and build --html (CLI)', function () {
 		writeFileSync(fake, 'not a glb at all, just text');
 		assertOneLineError(await runCli(['view', fake, '--export', join(workDir, 'x.html')], {cwd: workDir}), 'fake.glb', /not a binary glTF/);
 		assert.equal(existsSync(join(workDir, 'x.html')), false);
+		assertOneLineError(await runCli(['view', glbPath, '--export', 'page.txt'], {cwd: workDir}), '--export page.txt', /written as \.html/);
+		assert.equal(existsSync(join(workDir, 'page.txt')), false);
 		assertOneLineError(await runCli(['view', glbPath, '--near', '2'], {cwd: workDir}), 'sample.glb', /--near cannot apply to a built \.glb/);
 		assertOneLineError(await runCli(['view', join(workDir, 'missing.jpg')], {cwd: workDir}), 'missing.jpg', /cannot read/);
 	});
