@@ -188,7 +188,7 @@ export interface StereoSceneOptions {
  * Scene options for a stereo pair built from a photo (what `ldi-gltf stereo` uses): hidden layers and
  * frame extension sized by what the pair reveals relative to the photo (each eye's share of the
  * divergence: half of it with `eyes: both`) instead of the 4 % parallax and 64-px frame extension a
- * .glb is built for, and no meshoptimizer pass (two views of a scene that is thrown away: drawing the
+ * .glb is built for, the frame extended on the left and right only, and no meshoptimizer pass (two views of a scene that is thrown away: drawing the
  * planar pre-merge costs less than that pass).
  *
  * moon.jpg at 1024 px, sbs at the default 2.5 % divergence: hidden pixels 77 k + 85 k → 50 k + 60 k,
@@ -211,6 +211,8 @@ export function stereoSceneOptions(options: Partial<Pick<StereoOptions, 'diverge
 		ldi: {
 			maxParallaxPercent: STEREO_REGION_FACTOR * revealPercent,
 			borderPixels: Math.ceil(revealPercent / 100 * BUILD_LDI_DEFAULTS.referenceSizePixels) + STEREO_BORDER_MARGIN_PIXELS,
+			// The eyes move sideways only: nothing above or below the photo is ever seen.
+			borderSides: ['left', 'right'],
 		},
 		mesh: {meshoptimizer: false},
 	};

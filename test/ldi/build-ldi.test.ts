@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {CoherenceInpainter} from '../../src/inpaint/coherence.js';
 import type {InpaintRegion} from '../../src/inpaint/inpainter.js';
 import {buildLdi} from '../../src/ldi/build-ldi.js';
-import {NO_LINK, type Ldi} from '../../src/ldi/ldi.js';
+import {NO_LINK, type Ldi, pixelAt} from '../../src/ldi/ldi.js';
 import {linkProblems, makeScene, type Occluder, type Scene} from './scenes.js';
 
 const RED: [number, number, number] = [230, 20, 20];
@@ -226,5 +226,18 @@ describe('buildLdi on generated scenes', () => {
 		const patch = hiddenColorError((await buildLdi(scene.image, scene.disparity, {...options, inpainter: 'patch'})).ldi, scene);
 		console.log(`      hidden-background MAE: patch ${patch.toFixed(1)}, diffusion ${diffusion.toFixed(1)}`);
 		assert.ok(patch < diffusion * 0.8, `patch ${patch.toFixed(1)} vs diffusion ${diffusion.toFixed(1)}`);
+	});
+
+	it('borderSides extends only the sides asked for (a sideways-only view: left and right)', async () => {
+		const scene = makeScene(96, 64, 'stripes', [disc(12, 48, 32, 0.8)]);
+		const borderPixels = 6;
+		const {ldi, stats} = await buildLdi(scene.image, scene.disparity, {inpainter: 'diffusion', borderPixels, referenceSizePixels: 96, borderSides: ['left', 'right']});
+		assert.equal(stats.pixelsPerLayer[stats.borderLayerIndex], 2 * borderPixels * scene.height, 'the left and right strips, photo rows only');
+		for (let y = 0; y < scene.height; y++) {
+			for (const x of [-borderPixels, -1, scene.width, scene.width + borderPixels - 1]) assert.notEqual(pixelAt(ldi, x, y), NO_LINK, `(${x}, ${y})`);
+		}
+		for (const y of [-borderPixels, -1, scene.height, scene.height + borderPixels - 1]) {
+			for (let x = -borderPixels; x < scene.width + borderPixels; x++) assert.equal(pixelAt(ldi, x, y), NO_LINK, `(${x}, ${y}) above or below the photo`);
+		}
 	});
 });

@@ -139,8 +139,8 @@ describe('stereoSceneOptions', () => {
 	it('sizes hidden layers and the frame extension by what each eye reveals, and the pair still has no empty pixel', async function () {
 		this.timeout(60_000);
 		const options = stereoSceneOptions({divergencePercent: 2.5});
-		assert.deepEqual(options.ldi, {maxParallaxPercent: 2.5, borderPixels: 21});
-		assert.deepEqual(stereoSceneOptions({divergencePercent: 2.5, eyes: 'left'}).ldi, {maxParallaxPercent: 5, borderPixels: 34});
+		assert.deepEqual(options.ldi, {maxParallaxPercent: 2.5, borderPixels: 21, borderSides: ['left', 'right']});
+		assert.deepEqual(stereoSceneOptions({divergencePercent: 2.5, eyes: 'left'}).ldi, {maxParallaxPercent: 5, borderPixels: 34, borderSides: ['left', 'right']});
 		const build = (scene: Partial<StereoSceneOptions>) => buildScene(join(repoRoot, 'assets', 'sample.jpg'), {depth: {depthPath: join(repoRoot, 'assets', 'sample-depth.png')}, ...scene});
 		const [full, sized] = await Promise.all([build({}), build(options)]);
 		const hidden = (pixelsPerLayer: number[]): number => pixelsPerLayer.slice(1).reduce((sum, count) => sum + count, 0);
