@@ -188,13 +188,16 @@ export async function buildSceneLdi(input: string | Photo, options: Partial<Buil
 	// The pivot a viewer orbits about: the median depth (about 10 ms for a 1024-px map).
 	const comfortRange = comfortRangeFor(depthRange, medianDepthMeters(depth.disparity, depthRange), settings.comfort);
 	const comfortCamera = {width: ldiPhoto.image.width, height: ldiPhoto.image.height, fovYRadians: ldiPhoto.fovYRadians};
-	const comfortSizing = ldiSizingForComfort(comfortRange, comfortCamera, depthRange, settings.comfortSizing);
+	const ldiOptions = {...settings.ldi, ...exactDisparity?.ldi};
+	const sizingOptions: Partial<LdiSizingOptions> = settings.comfortSizing ?? {};
+	// Sized by the comfort range unless the caller sized the LDI for its own views (stereo pairs: ~18 ms).
+	const sized = ldiOptions.borderPixels !== undefined && (ldiOptions.maxParallaxPercent !== undefined || !sizingOptions.sizeHiddenLayers);
+	const comfortSizing = sized ? {} : ldiSizingForComfort(comfortRange, comfortCamera, depthRange, sizingOptions);
 	const {ldi, stats: ldiStats, debug: debugImages} = await time('ldi', () => buildLdi(ldiPhoto.image, depth.disparity, {
 		disparityName: depth.kind === 'file' ? depth.source : `disparity of ${photo.sourcePath || 'the photo'}`,
 		depthSampleSpacingPixels: depthSampleSpacing(depth, ldiPhoto),
 		...comfortSizing,
-		...settings.ldi,
-		...exactDisparity?.ldi,
+		...ldiOptions,
 	}));
 	return {
 		photo, depth, ldi, ldiStats, fovYRadians: ldiPhoto.fovYRadians, depthRange, comfortRange, debugImages, exactDisparity, photoTexture: layerZero, timingsMs,
