@@ -7,9 +7,9 @@ import type {UnprojectCamera} from './simplify.js';
  * The backdrop: one coarse, continuous sheet behind every other layer, so that no camera pose inside
  * the comfort range shows an empty pixel even where it looks farther behind an edge, or past the frame,
  * than the inpainted layers reach. The hidden layers and the frame extension are inpainted for the
- * parallax moves (8 % of the near depth sideways, 10 % forward); a 10° orbit about the median depth
- * moves the camera sideways by ~17 % of the pivot's depth (moon: 0.33 m, 4× the 8 % move), and
- * inpainting that deep doubled moon's inpainting crops (1.74 → 3.84 Mpx, ~+75 % of the LDI stage's
+ * parallax moves (8 % of the near depth sideways, 10 % forward); an orbit about the median depth moves
+ * the camera sideways by up to twice that (comfort-range.ts; 10° moved moon's 0.33 m, 4× the 8 % move),
+ * and inpainting for a 10° orbit doubled moon's inpainting crops (1.74 → 3.84 Mpx, ~+75 % of the LDI stage's
  * CPU). The sheet costs 25–55 ms of the mesh stage and ~1.2 k triangles (moon 1024²: 1,152, 192² texels).
  *
  * Depth: a height field over the photo's pixel grid (extended past the frame by `extendPixels`), at the

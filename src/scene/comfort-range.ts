@@ -14,7 +14,8 @@
  * f·(p·sin θ / z − tan α + tan(α − θ)) on the other (largest at the near depth). Both depths are tried.
  *
  * Measured (1024-px photos with their depth maps, default near 1 m / far 10 m, 53.13° across the long
- * side): the default range (8 % / 8 % / 10 % of the near depth, 10° about the median depth) needs a
+ * side): the default range with a 10° orbit (8 % / 8 % / 10 % of the near depth, 10° about the median
+ * depth, before the orbit's travel was capped: `maxOrbitTravelFractionOfNear`) needs a
  * frame extension of 115 px (parallax moves) and 190–330 px (orbits), and behind a full-range step a
  * parallax of 86 px (parallax moves) and 260–400 px (orbits): see build-scene.ts for how the LDI is sized
  * from these.
@@ -45,8 +46,18 @@ export interface ComfortRangeOptions {
 	verticalFractionOfNear: number;
 	/** Forward (and backward) offset, fraction of the near depth. */
 	forwardFractionOfNear: number;
-	/** Orbit angle about the median depth, degrees. */
+	/** Orbit angle about the median depth, degrees (at most; see `maxOrbitTravelFractionOfNear`). */
 	orbitDegrees: number;
+	/**
+	 * Largest sideways travel of the orbiting camera (pivot · sin θ), fraction of the near depth: the
+	 * orbit's angle is lowered below `orbitDegrees` where the pivot is far. An orbit swings whatever is
+	 * nearer than the pivot across the view by that travel; past about twice the sideways comfort the
+	 * hidden layers (sized for the parallax moves) no longer cover what it reveals and the backdrop's blur
+	 * and the stretched soft steps of the depth map become much of the view. depthy_hut (pivot 3.07 m):
+	 * 10° moved the camera 0.53 m, and without the backdrop 18.9 % of the orbit-left view was empty (5.2 %
+	 * at 5°, 0.30 % at 3°, the angle this gives); moon (pivot 1.91 m) 10° → 4.8°, shelf (1.83 m) → 5.0°.
+	 */
+	maxOrbitTravelFractionOfNear: number;
 }
 
 export const COMFORT_RANGE_DEFAULTS: ComfortRangeOptions = {
@@ -54,26 +65,29 @@ export const COMFORT_RANGE_DEFAULTS: ComfortRangeOptions = {
 	verticalFractionOfNear: 0.08,
 	forwardFractionOfNear: 0.1,
 	orbitDegrees: 10,
+	maxOrbitTravelFractionOfNear: 0.16,
 };
 
 /**
  * The comfort range of a scene with depth range `depthRange` whose median depth is `medianDepthMeters`
- * (the orbit pivot: the subject a viewer turns about).
+ * (the orbit pivot: the subject a viewer turns about). The orbit's angle is `orbitDegrees`, lowered (to
+ * 0.01°) so that the camera travels at most `maxOrbitTravelFractionOfNear` of the near depth.
  *
  * ```ts
  * const range = comfortRangeFor({nearMeters: 1, farMeters: 10}, 2.4);
- * // {lateralMeters: 0.08, verticalMeters: 0.08, forwardMeters: 0.1, orbitDegrees: 10, orbitPivotMeters: 2.4}
+ * // {lateralMeters: 0.08, verticalMeters: 0.08, forwardMeters: 0.1, orbitDegrees: 3.82, orbitPivotMeters: 2.4}
  * ```
  */
 export function comfortRangeFor(depthRange: DepthRange, medianDepthMeters: number, options: Partial<ComfortRangeOptions> = {}): ComfortRange {
 	const settings = {...COMFORT_RANGE_DEFAULTS, ...options};
 	const near = depthRange.nearMeters;
 	const pivot = Number.isFinite(medianDepthMeters) && medianDepthMeters > 0 ? medianDepthMeters : Math.sqrt(near * depthRange.farMeters);
+	const travelDegrees = (Math.asin(Math.min(1, Math.max(0, settings.maxOrbitTravelFractionOfNear) * near / pivot)) * 180) / Math.PI;
 	return {
 		lateralMeters: settings.lateralFractionOfNear * near,
 		verticalMeters: settings.verticalFractionOfNear * near,
 		forwardMeters: settings.forwardFractionOfNear * near,
-		orbitDegrees: settings.orbitDegrees,
+		orbitDegrees: Math.min(settings.orbitDegrees, Math.floor(travelDegrees * 100) / 100),
 		orbitPivotMeters: pivot,
 	};
 }

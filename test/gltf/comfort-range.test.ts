@@ -21,9 +21,14 @@ const validator = createRequire(import.meta.url)('gltf-validator') as {
 };
 
 describe('comfort range', () => {
-	it('is 8 % / 8 % / 10 % of the near depth and 10° about the median depth by default', () => {
+	it('is 8 % / 8 % / 10 % of the near depth and up to 10° about the median depth by default, the orbit travelling at most 16 % of the near depth', () => {
 		const range = comfortRangeFor({nearMeters: 2, farMeters: 20}, 4.5);
-		assert.deepEqual(range, {lateralMeters: 0.16, verticalMeters: 0.16, forwardMeters: 0.2, orbitDegrees: 10, orbitPivotMeters: 4.5});
+		// asin(0.16 · 2 / 4.5) = 4.077°, down to 0.01°.
+		assert.deepEqual(range, {lateralMeters: 0.16, verticalMeters: 0.16, forwardMeters: 0.2, orbitDegrees: 4.07, orbitPivotMeters: 4.5});
+		assert.ok(range.orbitPivotMeters * Math.sin((range.orbitDegrees * Math.PI) / 180) <= 0.16 * 2);
+		// A pivot close to the near depth keeps the full 10° (1.5 m: asin(0.32 / 1.5) = 12.3°).
+		assert.equal(comfortRangeFor({nearMeters: 2, farMeters: 20}, 1.5).orbitDegrees, 10);
+		assert.equal(comfortRangeFor({nearMeters: 2, farMeters: 20}, 4.5, {maxOrbitTravelFractionOfNear: Infinity}).orbitDegrees, 10);
 	});
 
 	it('finds the median of a disparity map (non-finite values count as the farthest)', () => {
@@ -101,7 +106,7 @@ describe('comfort range', () => {
 		const report = await validator.validateBytes(plain);
 		assert.equal(report.issues.numErrors + report.issues.numWarnings, 0);
 		const extras = document.getRoot().getAsset().extras as {ldiGltf: {comfortRange: unknown}};
-		assert.deepEqual(extras.ldiGltf.comfortRange, {lateralMeters: 0.08, verticalMeters: 0.08, forwardMeters: 0.1, orbitDegrees: 10, orbitPivotMeters: 2.2});
+		assert.deepEqual(extras.ldiGltf.comfortRange, {lateralMeters: 0.08, verticalMeters: 0.08, forwardMeters: 0.1, orbitDegrees: 4.17, orbitPivotMeters: 2.2});
 		const {range, source} = comfortRangeFromExtras(extras.ldiGltf, {nearMeters: 0.5, farMeters: 20});
 		assert.equal(source, 'stored');
 		assert.deepEqual(range, scene.comfortRange);
@@ -115,7 +120,8 @@ describe('comfort range', () => {
 		assert.ok(range);
 		assert.equal(range.lateralMeters, 0.08 * scene.depthRange.nearMeters);
 		assert.equal(range.forwardMeters, 0.1 * scene.depthRange.nearMeters);
-		assert.equal(range.orbitDegrees, 10);
+		const travel = Math.asin(0.16 * scene.depthRange.nearMeters / range.orbitPivotMeters) * 180 / Math.PI;
+		assert.equal(range.orbitDegrees, Math.min(10, Math.floor(travel * 100) / 100));
 		assert.ok(range.orbitPivotMeters > scene.depthRange.nearMeters && range.orbitPivotMeters < scene.depthRange.farMeters);
 		assert.equal(scene.layers.at(-1)?.layerIndex, ldiStats.borderLayerIndex + 1);
 	});

@@ -88,10 +88,12 @@ describe('viewer page in headless Chromium', function () {
 		assert.equal(status?.sceneName, 'sample.glb');
 		// The photo, two inpainted layers, the frame extension and the backdrop.
 		assert.deepEqual(status?.layers, [0, 1, 2, 3, 4]);
-		// `build` stores the comfort range: 8 % / 8 % / 10 % of the near depth (1 m), 10° about the median depth.
+		// `build` stores the comfort range: 8 % / 8 % / 10 % of the near depth (1 m), an orbit about the median
+		// depth of up to 10° that moves the camera at most 0.16 m.
 		assert.equal(status?.comfortRangeSource, 'stored');
-		const {orbitPivotMeters, ...fractions} = status?.comfortRange ?? {orbitPivotMeters: 0};
-		assert.deepEqual(fractions, {lateralMeters: 0.08, verticalMeters: 0.08, forwardMeters: 0.1, orbitDegrees: 10});
+		const {orbitPivotMeters, orbitDegrees, ...fractions} = status?.comfortRange ?? {orbitPivotMeters: 0, orbitDegrees: 0};
+		assert.deepEqual(fractions, {lateralMeters: 0.08, verticalMeters: 0.08, forwardMeters: 0.1});
+		assert.equal(orbitDegrees, Math.min(10, Math.floor((Math.asin(0.16 / orbitPivotMeters) * 180 / Math.PI) * 100) / 100));
 		assert.ok(orbitPivotMeters > 1 && orbitPivotMeters < 10, `pivot ${orbitPivotMeters} m`);
 	});
 
