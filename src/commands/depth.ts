@@ -61,10 +61,11 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 		const {args, flags, raw} = await this.parse(Depth);
 		const started = performance.now();
 		const stem = basename(args.photo, extname(args.photo));
-		const format = flags.out === undefined ? flags.format : outputFormat(flags.out, flags.format, givenFlags(raw).has('format'));
-		const output = resolve(flags.out === undefined ? join(flags['out-dir'], `${stem}.depth.${format}`) : extname(flags.out) === '' ? `${flags.out}.${format}` : flags.out);
+		const output = resolve(flags.out === undefined ? join(flags['out-dir'], `${stem}.depth.${flags.format}`) : extname(flags.out) === '' ? `${flags.out}.${flags.format}` : flags.out);
 		const preview = flags.preview ? join(dirname(output), `${basename(output, extname(output))}.preview.png`) : undefined;
+		// Overwriting an input is the worse mistake: refused first, whatever the output's extension.
 		refuseOverwritingInputs([output, ...(preview ? [preview] : [])], [{path: args.photo, role: 'photo'}, ...flagInputs(flags)]);
+		const format = flags.out === undefined ? flags.format : outputFormat(flags.out, flags.format, givenFlags(raw).has('format'));
 		await prepareOutputDirectory(dirname(output));
 
 		const photo = await loadPhoto(args.photo, {maxSize: flags['max-size'], fovDegrees: flags.fov});
