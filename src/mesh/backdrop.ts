@@ -47,8 +47,8 @@ export interface BackdropOptions {
 	/**
 	 * The farthest the sheet reaches past the frame, at the reference size (scaled). What an orbit reveals
 	 * grows without bound as the field of view widens (10° about a 160° photo looks along its image plane;
-	 * sample.jpg at 165°: a 4280² backdrop texture, 550 k triangles), so a photo wider than ~145° shows
-	 * empty space at the edges of its orbit range instead.
+	 * sample.jpg at 165° with a 10° orbit: a 4280² backdrop texture, 550 k triangles), so a very wide photo
+	 * shows empty space at the edges of its orbit range instead (from ~145° at a 10° orbit, ~165° at 4°).
 	 */
 	maxExtendPixels: number;
 	/** Long side the sizes above are given for. */
