@@ -1,4 +1,7 @@
 import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
+
+import {setGarbageCollector} from '../memory/collect-garbage.js';
 
 /**
  * V8 settings for the CLI process, applied by every command (BaseCommand.init); the library never changes
@@ -25,4 +28,19 @@ export const CLI_V8_FLAGS: readonly string[] = ['--no-concurrent-osr', '--no-lif
  */
 export function applyCliV8Flags(): void {
 	for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
+	exposeGarbageCollector();
+}
+
+/**
+ * Hands V8's full collection to the build's stages (memory/collect-garbage.ts): `--expose-gc` set for a
+ * moment, a fresh context's `gc` taken, the flag unset (as Jest's leak detector does); this process's
+ * own global scope gets no `gc`.
+ */
+function exposeGarbageCollector(): void {
+	setFlagsFromString('--expose-gc');
+	try {
+		setGarbageCollector(runInNewContext('gc') as () => void);
+	} finally {
+		setFlagsFromString('--no-expose-gc');
+	}
 }

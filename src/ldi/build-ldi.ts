@@ -27,6 +27,7 @@ import type {FloatImage, RgbImage} from '../image/raster.js';
 import {inpaintDisparity} from '../inpaint/depth.js';
 import type {ColorInpainter} from '../inpaint/inpainter.js';
 import {releaseMembraneKernel} from '../inpaint/membrane.js';
+import {collectGarbage} from '../memory/collect-garbage.js';
 import {DEFAULT_COLOR_INPAINTER, getColorInpainter} from '../inpaint/registry.js';
 import {COARSE_TO_FINE_DEFAULTS, type CoarseToFineOptions, inpaintCoarseToFine} from '../inpaint/coarse-to-fine.js';
 import {ScratchArrays} from '../inpaint/scratch.js';
@@ -279,6 +280,8 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	let inpaintCropPixels = passCropPixels;
 
 	if (settings.relinkUnfilledCuts) relinkUnfilledCuts(ldi);
+	// The passes' garbage (region grower, silhouettes, crops) goes before the strips fill the border.
+	collectGarbage();
 	const borderLayerIndex = borderPixels > 0 ? passes + 1 : -1;
 	if (borderPixels > 0) {
 		// One set of crop and work arrays for the four strips, each merged before the next is made; no room

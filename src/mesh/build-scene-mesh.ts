@@ -2,6 +2,7 @@ import {isMainThread} from 'node:worker_threads';
 
 import type {RgbaImage} from '../image/raster.js';
 import {type Ldi, pixelsPerLayer} from '../ldi/ldi.js';
+import {collectGarbage} from '../memory/collect-garbage.js';
 import {type DepthRange, type LayerMesh, type Scene, sceneCamera} from '../scene/scene.js';
 import {PremergeThread} from './premerge-thread.js';
 import {SIMPLIFY_DEFAULTS, simplifyLayers, type SimplifyOptions, type UnprojectCamera} from './simplify.js';
@@ -213,10 +214,28 @@ function premergeWorkerPays(ldi: Ldi, settings: LdiToSceneOptions): boolean {
 	return settings.premergeWorker && settings.simplifyErrorPixels > 0 && isMainThread && inPremergeWorkerRange(ldi, settings);
 }
 
+/**
+ * What runs once this thread has pre-merged its layers: the pre-merge's WebAssembly memory (moon's layer
+ * 0: ~19 MB resident) is collected before meshoptimizer grows its own, then the textures baked later go
+ * to `onTextureBaked`. Made outside meshLayers: a closure made there shares its context, which holds the
+ * LDI, and sharp keeps its caller's stack (an Error whose call sites hold their closures) until an encode
+ * ends, which kept moon's LDI (~65 MB) alive into the glTF stage.
+ */
+function afterPremerge(
+	bakedLater: ReadonlyArray<{layerIndex: number; texture: RgbaImage}>, onTextureBaked: LdiToSceneOptions['onTextureBaked'],
+): () => void {
+	return () => {
+		collectGarbage();
+		for (const {layerIndex, texture} of bakedLater) onTextureBaked?.(layerIndex, texture);
+	};
+}
+
 async function meshLayers(
 	ldi: Ldi, camera: {fovYRadians: number}, depthRange: DepthRange, settings: LdiToSceneOptions, intrinsics: UnprojectCamera,
 	premergeThread: PremergeThread | undefined,
 ): Promise<{scene: Scene; stats: SceneMeshStats}> {
+	// The LDI stage's garbage (its frame strips' work) goes before the layers are triangulated.
+	collectGarbage();
 	let start = performance.now();
 	const border = settings.borderLayerIndex >= 0
 		? meshBorderLayer(ldi, settings.borderLayerIndex, intrinsics, depthRange, {...settings, pieceLengthPixels: settings.tileSizePixels || Infinity})
@@ -270,9 +289,7 @@ async function meshLayers(
 	if (backdrop) bakedLater.push({layerIndex: backdrop.layerIndex, texture: backdrop.texture});
 	const simplified = await simplifyLayers(ldi, triangulated, intrinsics, depthRange, {
 		...simplifyOptions, triangleBudget: Math.max(0, settings.triangleBudget - 2 * splatPixels.length - borderTriangles - backdropTriangles),
-	}, [layerZeroPremerge], () => {
-		for (const {layerIndex, texture} of bakedLater) settings.onTextureBaked?.(layerIndex, texture);
-	});
+	}, [layerZeroPremerge], afterPremerge(bakedLater, settings.onTextureBaked));
 	const simplifyMs = performance.now() - start;
 
 	start = performance.now();
