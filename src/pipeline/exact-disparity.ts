@@ -1,45 +1,18 @@
 /**
  * Exact-disparity mode: the supplied map is the true disparity, in pixels, between the photo (the left
- * view) and a right view, with the Middlebury convention (a left pixel (x, y) with disparity d appears at
- * (x − d, y) in the right view). The scene is built so that the right camera of
- * {@link exactDisparityRightCamera} sees every photo pixel exactly d pixels to the left: the depth range
- * comes from {@link depthRangeForPixelDisparity}, and the LDI engine's thresholds are given in real
- * pixels of that camera move rather than in normalized disparity.
+ * view) and a right view, Middlebury's convention (a left pixel (x, y) with disparity d appears at
+ * (x − d, y) in the right view). The depth range comes from {@link depthRangeForPixelDisparity}, so the
+ * right camera of {@link exactDisparityRightCamera} sees every photo pixel exactly d pixels to the left,
+ * and the LDI's thresholds are in real pixels of that move.
  *
- * Settings, measured with `npm run eval:stereo` (right-view synthesis on the four Middlebury pairs of
- * ../shared/eval/stereo, diffusion inpainter, mean disoccluded-pixel PSNR gain over the README's classic
- * DIBR figures):
- * - no bilateral median filter: it sharpens blurred, estimated depth; a true map has sharp steps already,
- *   and filtering moves them off the colour edges they belong to.
- * - depth-edge threshold, pixels of disparity between 4-neighbours: 1 px +0.31 dB, 1.5 px +0.53, 3 px
- *   +0.83, 4 px +1.10, 5 px +0.84, 8 px +0.21. Smaller thresholds cut slanted, quantized surfaces into
- *   strips; larger ones stretch real edges into rubber sheets. 4 px is the default; it was chosen on the
- *   same four scenes, so read the gain as an upper estimate.
- * - no edge too short to cut (buildLdi's `minEdgeLengthPixels`, 10 px at 1024): on estimated maps short
- *   steps are the filter's and the 8-bit map's noise; a true map's steps are real whatever their length
- *   (kept with the filter, which says the map is estimated). Coherence cones 2.85 → 2.93, teddy 2.05 →
- *   2.09, tsukuba and venus unchanged, mean 2.35 → 2.38 dB (diffusion 1.42 → 1.44, patch 1.25 → 1.27;
- *   EVAL_SSAA=2 2.28 → 2.30); cones keeps 136 edges instead of 66, the LDI's CPU within the noise.
- * - no re-synthesized band of context next to each silhouette (buildLdi's `dilationPixels`, 5 px at
- *   1024): that band is there for depth edges that sit a few pixels off the outline (estimated, snapped
- *   maps), so that the occluder's colour on the wrong side is not continued into the hole. The band's
- *   fill is discarded (the photo keeps its pixels), so it only takes the nearest context from the colour
- *   inpainter and has the new layer continue pixels that are not there; on a true map the outline's mixed
- *   ring is left to mixed-pixels.ts and to the inpainter (a silhouette ring is read at 0.2, and set aside
- *   when it breaks from the context behind it). Measured (coherence, disoccluded gain over the README's
- *   DIBR): cones 2.42 → 2.85, teddy 1.94 → 2.05, tsukuba 2.37 → 2.54, venus 1.99 → 1.97, mean 2.18 → 2.35
- *   dB (inpainted pixels behind edges: cones 17.09 → 18.17 dB); diffusion 1.35 → 1.42 (venus 1.47 → 1.34).
- *   A 1-px band: 2.24. With snapping on (EVAL_SNAP=1) the band is kept: without it tsukuba lost 0.42 dB.
- *   Tried: keeping a band pixel unless its colour lies half way to the occluder's from the background past
- *   the band (2.23; snapped tsukuba −0.46), or per 16-px tile unless its rings break from the rings behind
- *   (2.31; snapped tsukuba −0.42): the occluder's colour is not what a snapped band mostly holds.
- * - simplification error 0.25 px of this parallax (the parallax range is the map's own span, so the
- *   error bound is in real pixels of the right view).
- * - tried, not kept: a frame-border strip as wide as the largest disparity (so the band the right view
- *   reveals past the frame is inpainted rather than filled by the renderer's row fill): cones +0.36 dB
- *   disoccluded, teddy −0.21, tsukuba and venus unchanged (their strips were wide enough), mean +0.03.
- * With these settings (diffusion): all / disoccluded PSNR cones 23.44 / 16.39, teddy 26.05 / 18.61,
- * tsukuba 29.26 / 18.38, venus 30.93 / 21.00 dB; mean disoccluded gain over the README's DIBR +1.19 dB.
+ * A true map needs none of the guards an estimated one does: no bilateral filter (it would move sharp
+ * steps off their colour edges), no minimum edge length (short steps are real), no re-synthesized band
+ * beside silhouettes (the edges are where the map puts them; the band only took the nearest context
+ * from the inpainter). Edge threshold 4 px, simplification error 0.25 px. eval:stereo (coherence,
+ * disoccluded gain over the README's DIBR): 2.18 dB with the band and the length filter, 2.38 without
+ * (cones 2.93, teddy 2.09, tsukuba 2.54, venus 1.97); the threshold was chosen on the same four pairs
+ * (1 px +0.31, 4 px +1.10, 8 px +0.21 with diffusion), so read it as an upper estimate. With snapping
+ * on, the band is kept (tsukuba −0.42 dB without it). The tried alternatives are in bench/RESULTS.md.
  */
 import {UserError} from '../errors.js';
 import type {DepthEstimate} from '../depth/source.js';
