@@ -1,9 +1,10 @@
+import {existsSync, statSync} from 'node:fs';
 import {access, constants, mkdir, stat} from 'node:fs/promises';
 
 import type {DownloadResult} from '../depth/download.js';
 import type {ModelEntry} from '../depth/models.js';
 import {isModelFile, resolveDepthSource, type ResolvedDepthSource} from '../depth/resolve.js';
-import {fileError} from '../errors.js';
+import {fileError, usageError} from '../errors.js';
 import {probePhoto} from '../image/load.js';
 import {describeSystemError} from '../io/atomic.js';
 import type {NamedInput} from '../io/same-file.js';
@@ -62,6 +63,18 @@ export async function checkReadable(path: string): Promise<void> {
 	} catch (error) {
 		throw fileError(path, `cannot read (${describeSystemError(error)})`, error);
 	}
+}
+
+/**
+ * Refuses a folder given as `-o` (an output file's name): writing beside it under its name plus an
+ * extension would surprise (`build -o renders` wrote renders.glb next to the folder).
+ *
+ * ```ts
+ * if (flags.out !== undefined) refuseFolderAsOutputFile(flags.out);
+ * ```
+ */
+export function refuseFolderAsOutputFile(out: string): void {
+	if (existsSync(out) && statSync(out).isDirectory()) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
 }
 
 /**

@@ -1,10 +1,10 @@
-import {existsSync, statSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, refuseFolderAsOutputFile, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
 import {expandPhotoPatterns} from '../cli/globs.js';
 import {type CliErrorReport, describeCliError} from '../cli/error-report.js';
 import {depthOptionsFromFlags, depthPathFor, depthTemplateFlag, isDepthTemplate} from '../cli/depth-flags.js';
@@ -237,7 +237,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
  * wrote renders.glb beside it).
  */
 function checkOutputFileName(out: string, format: 'glb' | 'gltf'): void {
-	if (existsSync(out) && statSync(out).isDirectory()) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
+	refuseFolderAsOutputFile(out);
 	const extension = extname(out);
 	if (extension !== '' && extension !== `.${format}`) {
 		throw usageError(`-o ${out}`, `the output is a .${format} file (--format ${format}); name it ${basename(out, extension)}.${format}`);

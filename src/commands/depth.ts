@@ -1,4 +1,3 @@
-import {existsSync, statSync} from 'node:fs';
 import {rm} from 'node:fs/promises';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 
@@ -8,7 +7,7 @@ import * as Flags from '@oclif/core/flags';
 import {BaseCommand} from '../cli/base-command.js';
 import {depthFlags} from '../cli/depth-flags.js';
 import {givenFlags} from '../cli/scene-flags.js';
-import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, refuseFolderAsOutputFile, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
 import {usageError} from '../errors.js';
 import {encodeDisparityPng16, encodeDisparityPreview, encodePfm} from '../image/encode.js';
 import {loadPhoto} from '../image/load.js';
@@ -118,7 +117,7 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
  * `--format`'s.
  */
 function outputFormat(out: string, format: 'png' | 'pfm', formatGiven: boolean): 'png' | 'pfm' {
-	if (existsSync(out) && statSync(out).isDirectory()) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
+	refuseFolderAsOutputFile(out);
 	const extension = extname(out).toLowerCase();
 	if (extension === '') return format;
 	if (extension !== '.png' && extension !== '.pfm') throw usageError(`-o ${out}`, 'a depth map is written as .png (16-bit) or .pfm (float)');
