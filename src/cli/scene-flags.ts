@@ -49,6 +49,12 @@ export const sceneFlags = {
 	far: Flags.custom<number>({description: 'Depth of the farthest point, metres (> --near).', default: DEFAULT_DEPTH_RANGE_DEFAULTS.nearMeters * DEFAULT_DEPTH_RANGE_DEFAULTS.depthRatio, helpGroup: SCENE_GROUP, parse: async (input) => positiveNumber(input, '--far')})(),
 	inpainter: Flags.string({description: 'Colour inpainter: coherence (structure-following fill), patch (texture synthesis), diffusion (smooth, fast) or onnx (with --inpaint-model).', default: DEFAULT_COLOR_INPAINTER, helpGroup: SCENE_GROUP}),
 	'inpaint-model': Flags.string({description: 'Image-inpainting ONNX network for --inpainter onnx (image + mask in, image out; LaMa / MI-GAN style).', helpGroup: SCENE_GROUP}),
+	'depth-edges': Flags.option({
+		options: ['auto', 'exact', 'estimated'] as const,
+		default: BUILD_LDI_DEFAULTS.depthEdges,
+		description: 'Whether the depth map\'s steps lie on the objects\' outlines. exact (rendered, measured or ground-truth maps): cut where the map steps. estimated (depth networks, phone portrait maps, anything upscaled): steps moved onto the photo\'s colour edges and a band beside each outline inpainted again. auto: exact when its steps are one pixel sharp at the working size (never for a map smaller than that, which is upscaled).',
+		helpGroup: SCENE_GROUP,
+	})(),
 	passes: Flags.integer({description: 'Inpainting passes (edges revealed by one pass are inpainted by the next).', default: BUILD_LDI_DEFAULTS.passes, min: 0, max: 8, helpGroup: SCENE_GROUP}),
 	'extend-border': Flags.boolean({description: 'Extend the scene past the frame so camera moves reveal no empty space.', default: true, allowNo: true, helpGroup: SCENE_GROUP}),
 	'ldi-max-size': Flags.integer({description: 'Longest side of the layered depth image, pixels (0: the photo\'s). Larger photos keep their resolution in the photo layer\'s texture; depth edges, inpainting and meshes work on a copy this size.', default: BUILD_SCENE_DEFAULTS.ldiMaxSizePixels, min: 0, helpGroup: SCENE_GROUP}),
@@ -83,6 +89,7 @@ export interface SceneFlagValues extends DepthFlagValues {
 	far: number;
 	inpainter: string;
 	'inpaint-model'?: string;
+	'depth-edges': 'auto' | 'exact' | 'estimated';
 	passes: number;
 	'extend-border': boolean;
 	'ldi-max-size': number;
@@ -124,6 +131,7 @@ export function sceneOptionsFromFlags(flags: SceneFlagValues): Pick<BuildSceneOp
 		ldi: {
 			inpainter: flags.inpainter,
 			inpainterOptions: flags['inpaint-model'] ? {modelPath: flags['inpaint-model']} : {},
+			depthEdges: flags['depth-edges'],
 			passes: flags.passes,
 			extendBorder: flags['extend-border'],
 		},

@@ -33,6 +33,8 @@ export interface BuildRecord {
 	vertices: number;
 	layers: number;
 	textureSizes: Array<[number, number]>;
+	/** How the depth map's steps were taken: exact (cut where the map steps) or estimated (snapped to colour edges); absent when the photo failed first. */
+	depthEdges?: 'exact' | 'estimated';
 	timingsMs: Record<string, number>;
 	/** Why this photo failed (the same shape as a failed command's `{"error": …}`). */
 	error?: CliErrorReport;
@@ -192,7 +194,7 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 					record.bytes += Buffer.byteLength(html);
 				}
 				for (const [name, bytes] of built.debugFiles) await writeFileAtomic(join(debugDir, name), bytes);
-				Object.assign(record, {triangles: built.triangles, vertices: built.vertices, layers: built.layers, textureSizes: built.textureSizes});
+				Object.assign(record, {triangles: built.triangles, vertices: built.vertices, layers: built.layers, textureSizes: built.textureSizes, depthEdges: built.depthEdges});
 				record.timingsMs = Object.fromEntries(Object.entries({
 					...built.timingsMs,
 					write: performance.now() - writeStart,

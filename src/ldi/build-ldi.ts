@@ -43,6 +43,7 @@ import {mixedPixelMoves} from './mixed-pixels.js';
 import {type EdgeRegion, RegionGrower, type RegionOptions} from './regions.js';
 import {findSilhouetteEdges} from './silhouettes.js';
 import {snapDepthEdgesToColor} from './snap-edges.js';
+import {EXACT_STEP_SHARE, measureStepSharpness} from './step-sharpness.js';
 
 /** Options for {@link buildLdi}. Spatial sizes are at `referenceSizePixels` and scale with the photo. */
 export interface BuildLdiOptions {
@@ -55,8 +56,16 @@ export interface BuildLdiOptions {
 	/** Disparity step between 4-neighbours that is a depth edge (normalized disparity). */
 	thresholdDisparity: number;
 	/**
-	 * Move every kept depth edge onto the colour edge it belongs to before cutting (snap-edges.ts): off for
-	 * maps known to be exact, on for estimated and phone depth, whose steps sit a few pixels off the outline.
+	 * Whether the map's steps are on the objects' outlines. 'estimated' (networks, phones, upscaled maps:
+	 * steps a few pixels off and blurred): they are snapped to colour edges (`snapEdgesToColor`) and a band
+	 * of `dilationPixels` beside each outline is re-synthesized. 'exact' (rendered, measured, true maps):
+	 * neither. 'auto': exact when the map was made at the LDI's resolution or finer
+	 * (`depthSampleSpacingPixels` ≤ 1) and its steps are one pixel sharp (step-sharpness.ts).
+	 */
+	depthEdges: 'auto' | 'exact' | 'estimated';
+	/**
+	 * Move every kept depth edge onto the colour edge it belongs to before cutting (snap-edges.ts), for
+	 * estimated maps (see `depthEdges`), whose steps sit a few pixels off the outline.
 	 */
 	snapEdgesToColor: boolean;
 	/** Half-width of the zone around each edge that snapping may change, pixels (misalignment of a sharp map). */
@@ -95,7 +104,7 @@ export interface BuildLdiOptions {
 	 * the parallax-derived synthesis depth when that is more.
 	 */
 	contextThicknessPixels: number;
-	/** Context rings next to the edge re-synthesized rather than trusted (paper: 5). */
+	/** Context rings next to the edge re-synthesized rather than trusted, for estimated maps (paper: 5). */
 	dilationPixels: number;
 	/** Inpainted disparity stays at least this far below the foreground hiding it. */
 	disparityMargin: number;
@@ -143,6 +152,7 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	inpainterOptions: {},
 	passes: 2,
 	thresholdDisparity: 0.02,
+	depthEdges: 'auto',
 	snapEdgesToColor: true,
 	snapRadiusPixels: 4,
 	depthSampleSpacingPixels: 1,
@@ -198,6 +208,10 @@ export interface LdiStats {
 	edgesFound: number;
 	/** Edges kept (cut in layer 0). */
 	edgesKept: number;
+	/** How the map's steps were taken (`depthEdges`, 'auto' decided). */
+	depthEdges: 'exact' | 'estimated';
+	/** The median share of a step its own pixel pair makes (1: one-pixel steps; see step-sharpness.ts), when measured. */
+	stepShare?: number;
 	/** Edges inpainted in each pass (index 0 = pass 1). */
 	edgesPerPass: number[];
 	/** Pixels in each layer (index = layer). */
@@ -270,7 +284,7 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 		contextThicknessPixels: Math.max(1, scaled(settings.contextThicknessPixels), 2 * parallaxRings),
 		parallaxPixels,
 		synthesisMarginPixels: scaled(settings.synthesisMarginPixels),
-		dilationPixels: scaled(settings.dilationPixels),
+		dilationPixels: layerZero.exactEdges ? 0 : scaled(settings.dilationPixels),
 		thresholdDisparity: threshold,
 		disparityMargin: settings.disparityMargin,
 		contextCeilingFraction: settings.contextCeilingFraction,
@@ -306,6 +320,8 @@ export async function buildLdi(image: RgbImage, disparity: FloatImage, options: 
 	const stats: LdiStats = {
 		edgesFound: layerZero.edgesFound,
 		edgesKept: layerZero.edgesKept,
+		depthEdges: layerZero.exactEdges ? 'exact' : 'estimated',
+		...(layerZero.stepShare === undefined ? {} : {stepShare: layerZero.stepShare}),
 		edgesPerPass,
 		pixelsPerLayer: pixelsPerLayer(ldi),
 		borderLayerIndex,
@@ -388,6 +404,10 @@ interface LayerZero {
 	edgesKept: number;
 	/** Layer-0 pixels on the background side of a kept edge: the first pass's silhouette candidates. */
 	candidates: Int32Array;
+	/** Whether the map's steps were taken as exact (not snapped, no re-synthesized band). */
+	exactEdges: boolean;
+	/** The measured step sharpness ('auto' only). */
+	stepShare?: number;
 	/** The filtered disparity and its edges, kept only when the debug images are asked for. */
 	filtered?: FloatImage;
 	edges?: DepthEdges;
@@ -404,6 +424,7 @@ function cutLayerZero(
 	const threshold = settings.thresholdDisparity;
 	const {disparity: normalized, rawMin, rawMax} = normalizeDisparity(disparity);
 	if (!(rawMin <= rawMax)) throw new UserError(`${settings.disparityName}: no usable disparity values (all NaN or infinite)`);
+	const {exactEdges, stepShare} = judgeDepthEdges(normalized, settings);
 	const sharpened = bilateralMedianFilter(normalized, {
 		...BILATERAL_MEDIAN_DEFAULTS, ...settings.filter, discontinuityThreshold: threshold, referenceSizePixels: settings.referenceSizePixels,
 	});
@@ -414,7 +435,7 @@ function cutLayerZero(
 	// the cut's own), and the cut's neighbours are the only pixels reattaching has to look at.
 	let filtered = sharpened;
 	let edges = detectDepthEdges(sharpened, edgeOptions);
-	if (settings.snapEdgesToColor) {
+	if (settings.snapEdgesToColor && !exactEdges) {
 		// The steps to snap are also found across a span (blurredStepSpanPixels), so that a step an upscaled
 		// map blurred over many pixels is snapped sharp; the edges cut are found per pixel on the snapped map.
 		const span = blurredStepSpanPixels(scale, settings.depthSampleSpacingPixels);
@@ -439,9 +460,18 @@ function cutLayerZero(
 	reattachStripPixels(ldi, withNeighbours(edges.keptPixels, image.width, image.height));
 	clock.lap('edges');
 	return {
-		ldi, edgesFound: edges.edgesFound, edgesKept: edges.edgeLengths.length, candidates: edges.keptPixels,
+		ldi, edgesFound: edges.edgesFound, edgesKept: edges.edgeLengths.length, candidates: edges.keptPixels, exactEdges, stepShare,
 		...(settings.debug ? {filtered, edges} : {}),
 	};
+}
+
+/** Whether `normalized`'s steps are taken as exact, per `depthEdges` (measured for 'auto' on maps at the LDI's resolution). */
+function judgeDepthEdges(normalized: FloatImage, settings: BuildLdiOptions): {exactEdges: boolean; stepShare?: number} {
+	if (settings.depthEdges !== 'auto') return {exactEdges: settings.depthEdges === 'exact'};
+	// An upscaled map's steps are off the outline by construction, however sharp the upscaling left them.
+	if (settings.depthSampleSpacingPixels > 1) return {exactEdges: false};
+	const {medianShare} = measureStepSharpness(normalized, {thresholdDisparity: settings.thresholdDisparity});
+	return {exactEdges: medianShare >= EXACT_STEP_SHARE, stepShare: medianShare};
 }
 
 /**

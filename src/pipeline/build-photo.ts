@@ -40,6 +40,8 @@ export interface BuiltPhoto {
 	vertices: number;
 	layers: number;
 	textureSizes: Array<[number, number]>;
+	/** How the depth map's steps were taken (BuildLdiOptions.depthEdges, 'auto' decided). */
+	depthEdges: 'exact' | 'estimated';
 	/** Milliseconds per stage (decode, depth, LDI stages, mesh stages, gltf). */
 	timingsMs: Record<string, number>;
 }
@@ -73,7 +75,7 @@ export async function buildPhoto(input: string, options: BuildPhotoOptions, onSt
 		sourceFile: basename(input),
 		depthSource: suppliedDepth ? 'supplied' : options.depthModelName,
 		...(suppliedDepth ? {depthFile: basename(built.depth.source)} : {}),
-		options: options.recordedOptions,
+		options: {...options.recordedOptions, depthEdges: built.ldiStats.depthEdges},
 		layerStats: built.meshStats.layers,
 	}, options.baseName, {...options.encode, textureEncoder});
 	const gltfMs = performance.now() - encodeStart;
@@ -88,6 +90,7 @@ export async function buildPhoto(input: string, options: BuildPhotoOptions, onSt
 		vertices: built.meshStats.vertices,
 		layers: built.scene.layers.length,
 		textureSizes: built.scene.layers.map((layer) => [layer.texture.width, layer.texture.height]),
+		depthEdges: built.ldiStats.depthEdges,
 		timingsMs: {
 			decode: built.timingsMs.decode,
 			depth: built.timingsMs.depth,

@@ -126,11 +126,11 @@ export function exactDisparitySetup(depth: Pick<DepthEstimate, 'rawMin' | 'rawMa
 		baselineMeters: settings.baselineMeters,
 		ldi: {
 			thresholdDisparity: settings.edgeThresholdPixels / spanPixels,
-			snapEdgesToColor: settings.snapEdges,
+			// The edges are where the map puts them: not snapped, no band of misplaced outline to
+			// re-synthesize (see above); with snapping asked for, both as for an estimated map.
+			depthEdges: settings.snapEdges ? 'estimated' : 'exact',
 			// A true map: no filtering, and its short steps are not noise (see above).
 			...(settings.filter ? {} : {filter: {windowSizes: []}, minEdgeLengthPixels: 0}),
-			// The edges are where the map puts them: no band of misplaced outline to re-synthesize (see above).
-			...(settings.snapEdges ? {} : {dilationPixels: 0}),
 		},
 		// True pixel disparities: the error is in those pixels, whatever the photo's size.
 		mesh: {parallaxRangePixels: spanPixels, simplifyErrorPixels: settings.simplifyErrorPixels, simplifyErrorReferencePixels: 0},

@@ -20,6 +20,7 @@ interface BuildRecord {
 	triangles: number;
 	layers: number;
 	textureSizes: Array<[number, number]>;
+	depthEdges?: 'exact' | 'estimated';
 	timingsMs: Record<string, number>;
 	error?: {message: string; code: number};
 }
@@ -50,6 +51,26 @@ describe('ldi-gltf build (CLI)', function () {
 		assert.deepEqual(scene.layers.map((layer) => [layer.texture.width, layer.texture.height]), record.textureSizes);
 		assert.equal(scene.layers[0].texture.width, 320, 'layer 0 is the photo at --max-size');
 		assert.deepEqual(readdirSync(workDir).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
+	});
+
+	it('--depth-edges: the sample\'s exact map is cut where it steps (auto), snapped when said to be estimated', async () => {
+		const build = async (name: string, flags: string[]): Promise<{record: BuildRecord; recorded: unknown}> => {
+			const out = join(workDir, name);
+			const result = await runCli(['build', samplePhoto, '--depth', sampleDepth, '-o', out, '--json', ...flags], {cwd: workDir});
+			assert.equal(result.code, 0, result.stderr);
+			const bytes = readFileSync(out);
+			// The GLB's JSON chunk: its length at byte 12, its text from byte 20.
+			const json = JSON.parse(bytes.subarray(20, 20 + bytes.readUInt32LE(12)).toString('utf8')) as {asset: {extras: {ldiGltf: {options: {depthEdges: unknown}}}}};
+			return {record: (JSON.parse(result.stdout) as BuildRecord[])[0]!, recorded: json.asset.extras.ldiGltf.options.depthEdges};
+		};
+		const auto = await build('sample-auto.glb', []);
+		assert.equal(auto.record.depthEdges, 'exact');
+		assert.equal(auto.recorded, 'exact');
+		const estimated = await build('sample-estimated.glb', ['--depth-edges', 'estimated']);
+		assert.equal(estimated.record.depthEdges, 'estimated');
+		assert.equal(estimated.recorded, 'estimated');
+		// The band beside each outline is inpainted again and meshed as its own surface.
+		assert.ok(estimated.record.triangles > auto.record.triangles, `${estimated.record.triangles} vs ${auto.record.triangles} triangles`);
 	});
 
 	it('--ldi-max-size: the layered depth image at that size, the photo layer and the camera at --max-size', async () => {
