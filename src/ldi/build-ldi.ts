@@ -68,10 +68,11 @@ export interface BuildLdiOptions {
 	 */
 	depthSampleSpacingPixels: number;
 	/**
-	 * Samples of the depth map as it was made (× `depthSampleSpacingPixels` photo pixels) across which a
-	 * soft step is sharpened before the edges are found (soft-steps.ts): networks and phone maps spread an
-	 * outline's step over 2–4 samples, under the threshold per pixel. Only with `snapEdgesToColor` (it is
-	 * what puts the sharpened step on the outline); below 2: off.
+	 * Samples of the depth map as it was made (× `depthSampleSpacingPixels` photo pixels) over which a step
+	 * the map spread out (a ramp under the threshold per pixel, or a staircase of mixed values that the edge
+	 * linking breaks up) is made one pixel wide before the edges are found (soft-steps.ts): networks and
+	 * phone maps spread an outline's step over 2–4 samples. Only with `snapEdgesToColor` (it is what puts
+	 * the sharpened step on the outline); below 2: off.
 	 */
 	softStepSpanSamples: number;
 	/**
@@ -422,6 +423,8 @@ function cutLayerZero(
 	// rather than found again (a fresh process spent ~100 ms of moon's 380 in the three detections and
 	// the cut's own), and the cut's neighbours are the only pixels reattaching has to look at.
 	let filtered = sharpened;
+	// Steps the map spread over a few samples are made one pixel wide first, so that they are found, linked
+	// and snapped like any other; those that make no kept edge are put back (soft-steps.ts).
 	const steps = settings.snapEdgesToColor ? sharpenSoftSteps(sharpened, threshold, Math.round(settings.softStepSpanSamples * settings.depthSampleSpacingPixels)) : undefined;
 	let edges = detectDepthEdges(sharpened, edgeOptions);
 	if (steps && steps.changes > 0) {

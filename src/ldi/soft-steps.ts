@@ -13,8 +13,8 @@
  * just after it (the slope is concentrated inside the span: not a plane, however steep, nor a crease
  * between two planes, whose rise across the middle span is at most the larger of its neighbours'), and
  * the ramp is monotone. Each pixel inside such a ramp takes the value of the ramp's end it is closer to,
- * so the step becomes one pixel wide where the ramp crosses its middle (a map whose steps are one pixel
- * wide already is left as it is). The depth edges are then found on the result; the ramps that touch no
+ * so the step becomes one pixel wide where the ramp crosses its middle (a step one pixel wide already stays
+ * where it is; only a pixel beside it on a slanted side may take the nearer end's value). The depth edges are then found on the result; the ramps that touch no
  * kept edge are put back (a sharpened step that is not cut stretches as much as the ramp did, and most
  * such pieces are bumps of an 8-bit map's quantization or of leaves inside a bush), and snap-edges.ts moves
  * the kept ones onto the colour edge as it does every step. buildLdi's span is three samples of the map as
@@ -35,6 +35,10 @@
  * - two samples (kept version otherwise): degraded 1.37 / 0.71 dB, hut 1.771 / 0.706 %, moon unchanged;
  *   four: 1.40 / 0.74 dB, hut 1.153 / 0.471 %, but depthy_shelf's kept edges 216 → 433;
  * - sharpening before the bilateral median instead of after it: degraded 1.42 / 0.78 dB, no better.
+ * Cost (buildLdi CPU, median of 5 alternating in one process): 'filter' + 'edges' moon 180 → 207 ms, shelf
+ * 129 → 158, hut 307 → 401 (the sharpening ~8 ms and putting back ~2 ms of it on hut; the rest is snapping
+ * and cutting the new edges); the whole LDI stage +5 / +15 / +18 % (more edges inpainted). bench/RESULTS.md
+ * has the other figures (own view, triangles, poses).
  */
 import type {FloatImage} from '../image/raster.js';
 
