@@ -43,6 +43,7 @@ import {mixedPixelMoves} from './mixed-pixels.js';
 import {type EdgeRegion, RegionGrower, type RegionOptions} from './regions.js';
 import {findSilhouetteEdges} from './silhouettes.js';
 import {snapDepthEdgesToColor} from './snap-edges.js';
+import {restoreStepsOffEdges, sharpenSoftSteps} from './soft-steps.js';
 import {EXACT_STEP_SHARE, measureStepSharpness} from './step-sharpness.js';
 
 /** Options for {@link buildLdi}. Spatial sizes are at `referenceSizePixels` and scale with the photo. */
@@ -75,6 +76,14 @@ export interface BuildLdiOptions {
 	 * 1 when unknown); the snapping zone widens by twice this, since upscaling blurs each step over it.
 	 */
 	depthSampleSpacingPixels: number;
+	/**
+	 * Samples of the depth map as it was made (× `depthSampleSpacingPixels` photo pixels) over which a step
+	 * the map spread out (a ramp under the threshold per pixel, or a staircase of mixed values that the edge
+	 * linking breaks up) is made one pixel wide before the edges are found (soft-steps.ts): networks and
+	 * phone maps spread an outline's step over 2–4 samples. Only where edges are snapped (estimated maps
+	 * with `snapEdgesToColor`: the snapping puts the sharpened step on the outline); below 2: off.
+	 */
+	softStepSpanSamples: number;
 	/**
 	 * Give the mixed pixels just outside each outline (part object, part background) to the object when
 	 * their colour is mostly the object's (mixed-pixels.ts), so no outline of it stays on the background.
@@ -156,6 +165,7 @@ export const BUILD_LDI_DEFAULTS: BuildLdiOptions = {
 	snapEdgesToColor: true,
 	snapRadiusPixels: 4,
 	depthSampleSpacingPixels: 1,
+	softStepSpanSamples: 3,
 	mixedPixelsToForeground: true,
 	minEdgeLengthPixels: 10,
 	maxParallaxPercent: 4,
@@ -434,8 +444,16 @@ function cutLayerZero(
 	// rather than found again (a fresh process spent ~100 ms of moon's 380 in the three detections and
 	// the cut's own), and the cut's neighbours are the only pixels reattaching has to look at.
 	let filtered = sharpened;
+	// Steps the map spread over a few samples are made one pixel wide first, so that they are found, linked
+	// and snapped like any other; those that make no kept edge are put back (soft-steps.ts).
+	const snapping = settings.snapEdgesToColor && !exactEdges;
+	const steps = snapping ? sharpenSoftSteps(sharpened, threshold, Math.round(settings.softStepSpanSamples * settings.depthSampleSpacingPixels)) : undefined;
 	let edges = detectDepthEdges(sharpened, edgeOptions);
-	if (settings.snapEdgesToColor && !exactEdges) {
+	if (steps && steps.changes > 0) {
+		const restored = restoreStepsOffEdges(sharpened.data, steps, edges.edgeOfPixel);
+		if (restored.length > 0) edges = updateDepthEdges(edges, sharpened, restored, edgeOptions);
+	}
+	if (snapping) {
 		// The steps to snap are also found across a span (blurredStepSpanPixels), so that a step an upscaled
 		// map blurred over many pixels is snapped sharp; the edges cut are found per pixel on the snapped map.
 		const span = blurredStepSpanPixels(scale, settings.depthSampleSpacingPixels);

@@ -1,0 +1,195 @@
+/**
+ * Soft depth steps made sharp. Depth maps from networks and phones spread the step at an object's outline
+ * over 2–4 samples. Where no single 4-neighbour difference exceeds the edge threshold the step is not
+ * found; where some do, the pixels in between take values that change from row to row (hut's plants:
+ * 0.72 | 0.43 | 0.23, then 0.66 | 0.27), and the edge linking, which joins silhouette pixels only when
+ * their own and their occluders' disparities agree, splits the outline into pieces too short to keep.
+ * Either way the step is not cut, and a moved camera stretches colour between the object and what is
+ * behind it (a rubber sheet). The bilateral median does not help: the weighted median of a monotone ramp
+ * in a symmetric window is its centre value.
+ *
+ * What is a step and not a slanted surface: along a row or a column, the rise across a span of
+ * `spanPixels` exceeds the threshold by more than the rise across the span just before it and the span
+ * just after it (the slope is concentrated inside the span: not a plane, however steep, nor a crease
+ * between two planes, whose rise across the middle span is at most the larger of its neighbours'), and
+ * the ramp is monotone. Each pixel inside such a ramp takes the value of the ramp's end it is closer to,
+ * so the step becomes one pixel wide where the ramp crosses its middle (a step one pixel wide already stays
+ * where it is; only a pixel beside it on a slanted side may take the nearer end's value). The depth edges are then found on the result; the ramps that touch no
+ * kept edge are put back (a sharpened step that is not cut stretches as much as the ramp did, and most
+ * such pieces are bumps of an 8-bit map's quantization or of leaves inside a bush), and snap-edges.ts moves
+ * the kept ones onto the colour edge as it does every step. buildLdi's span is three samples of the map as
+ * it was made (BuildLdiOptions.softStepSpanSamples; 3 px for a map at the photo's size, 5 for MiDaS's
+ * 640 px under moon at 1024, 9 for the ×3 network-like maps of eval:stereo).
+ *
+ * Measured (before → now; eval:stereo with EVAL_DEGRADE=3 EVAL_FILTER=1 EVAL_SNAP=1, disoccluded gain of
+ * coherence / diffusion; streaks: share of a sideways view (±4 % of the long side) drawn by spans stretched
+ * over 1.5 px across a disparity change above the threshold within three links, left / right move):
+ *   degraded eval 1.35 / 0.68 → 1.42 / 0.76 dB; streaks moon 0.105 / 0.106 → 0.035 / 0.065 %,
+ *   depthy_shelf 0.224 / 0.467 → 0.189 / 0.360 %, depthy_hut 2.825 / 0.935 → 1.309 / 0.517 %.
+ * Tried and not kept:
+ * - only ramps without a single step above the threshold, nothing put back: degraded 1.42 / 0.77 dB, but
+ *   hut's streaks 2.825 → 3.018 % (its outlines are staircases, not smooth ramps), hut at rest in three.js
+ *   41.56 → 41.07 dB, depthy_shelf 114 k → 141 k triangles (bumps inside surfaces sharpened);
+ * - staircases too, nothing put back: hut 1.871 / 0.731 %, but depthy_shelf 0.373 / 0.676 % (its JPEG map's
+ *   quantization bumps sharpened into uncut one-pixel steps);
+ * - two samples (kept version otherwise): degraded 1.37 / 0.71 dB, hut 1.771 / 0.706 %, moon unchanged;
+ *   four: 1.40 / 0.74 dB, hut 1.153 / 0.471 %, but depthy_shelf's kept edges 216 → 433;
+ * - sharpening before the bilateral median instead of after it: degraded 1.42 / 0.78 dB, no better.
+ * Cost (buildLdi CPU, median of 5 alternating in one process): 'filter' + 'edges' moon 180 → 207 ms, shelf
+ * 129 → 158, hut 307 → 401 (the sharpening ~8 ms and putting back ~2 ms of it on hut; the rest is snapping
+ * and cutting the new edges); the whole LDI stage +5 / +15 / +18 % (more edges inpainted). bench/RESULTS.md
+ * has the other figures (own view, triangles, poses).
+ */
+import type {FloatImage} from '../image/raster.js';
+
+/**
+ * The ramps {@link sharpenSoftSteps} made sharp, in the order found, and the values it changed: per
+ * change the pixel, its value before and after, and the ramp it belongs to, so that the ramps that do not
+ * become part of a kept edge can be put back as they were ({@link restoreStepsOffEdges}).
+ */
+export class SharpenedSteps {
+	/** Per ramp: its first and last pixel and the index step between its pixels (1 along a row, the width along a column). */
+	rampFirst = new Int32Array(1024);
+	rampLast = new Int32Array(1024);
+	rampStride = new Int32Array(1024);
+	ramps = 0;
+	/** Per change: the pixel, its values before and after, and its ramp. */
+	pixel = new Int32Array(4096);
+	before = new Float32Array(4096);
+	after = new Float32Array(4096);
+	rampOf = new Int32Array(4096);
+	changes = 0;
+	/** Changes up to this index are written to the map (one pass's are written when the pass is done). */
+	applied = 0;
+
+	addRamp(first: number, last: number, stride: number): void {
+		if (this.ramps === this.rampFirst.length) {
+			this.rampFirst = grownInt32(this.rampFirst);
+			this.rampLast = grownInt32(this.rampLast);
+			this.rampStride = grownInt32(this.rampStride);
+		}
+		this.rampFirst[this.ramps] = first;
+		this.rampLast[this.ramps] = last;
+		this.rampStride[this.ramps] = stride;
+		this.ramps++;
+	}
+
+	/** A change of the newest ramp. */
+	addChange(pixel: number, before: number, after: number): void {
+		if (this.changes === this.pixel.length) {
+			this.pixel = grownInt32(this.pixel);
+			this.rampOf = grownInt32(this.rampOf);
+			this.before = grownFloat32(this.before);
+			this.after = grownFloat32(this.after);
+		}
+		this.pixel[this.changes] = pixel;
+		this.before[this.changes] = before;
+		this.after[this.changes] = after;
+		this.rampOf[this.changes] = this.ramps - 1;
+		this.changes++;
+	}
+
+	/** Writes the changes listed since the last call to `data`. */
+	apply(data: Float32Array): void {
+		for (let k = this.applied; k < this.changes; k++) data[this.pixel[k]] = this.after[k];
+		this.applied = this.changes;
+	}
+}
+
+function grownInt32(values: Int32Array): Int32Array<ArrayBuffer> {
+	const grown = new Int32Array(2 * values.length);
+	grown.set(values);
+	return grown;
+}
+
+function grownFloat32(values: Float32Array): Float32Array<ArrayBuffer> {
+	const grown = new Float32Array(2 * values.length);
+	grown.set(values);
+	return grown;
+}
+
+/**
+ * Sharpens, in place, the steps of `disparity` (normalized, larger = nearer) spread over at most
+ * `spanPixels` pixels whose rise exceeds `threshold` (see the file's header): rows first, then columns of
+ * the result. A span below 2 changes nothing.
+ *
+ * ```ts
+ * const steps = sharpenSoftSteps(filtered, 0.02, 3);
+ * let edges = detectDepthEdges(filtered, {thresholdDisparity: 0.02});
+ * const restored = restoreStepsOffEdges(filtered, steps, edges.edgeOfPixel);
+ * if (restored.length > 0) edges = updateDepthEdges(edges, filtered, restored, {thresholdDisparity: 0.02});
+ * ```
+ */
+export function sharpenSoftSteps(disparity: FloatImage, threshold: number, spanPixels: number): SharpenedSteps {
+	const span = Math.floor(spanPixels);
+	const {width, height, data} = disparity;
+	const steps = new SharpenedSteps();
+	if (span < 2) return steps;
+	if (width > span) for (let y = 0; y < height; y++) sharpenLine(data, y * width, width, 1, span, threshold, steps);
+	steps.apply(data);
+	if (height > span) for (let x = 0; x < width; x++) sharpenLine(data, x, height, width, span, threshold, steps);
+	steps.apply(data);
+	return steps;
+}
+
+/**
+ * Puts back, in `data`, the ramps of `steps` none of whose pixels is on a kept depth edge (`edgeOfPixel`
+ * not -1: found on the sharpened map): a sharpened step that is not cut is no better than the ramp, and a
+ * short piece of one is often a bump of the map's quantization or noise. Returns the pixels restored
+ * (where the edges are to be updated), ascending.
+ */
+export function restoreStepsOffEdges(data: Float32Array, steps: SharpenedSteps, edgeOfPixel: Int32Array): Int32Array {
+	const onEdge = new Uint8Array(steps.ramps);
+	for (let r = 0; r < steps.ramps; r++) onEdge[r] = rampTouchesEdge(steps.rampFirst[r], steps.rampLast[r], steps.rampStride[r], edgeOfPixel) ? 1 : 0;
+	const restored = new Int32Array(steps.changes);
+	let count = 0;
+	// Undo every ramp off the edges, newest first, then redo the kept ones in order: a pixel two ramps changed
+	// ends with the value of the last kept one, or its own.
+	for (let k = steps.changes - 1; k >= 0; k--) {
+		if (onEdge[steps.rampOf[k]] === 1) continue;
+		data[steps.pixel[k]] = steps.before[k];
+		restored[count++] = steps.pixel[k];
+	}
+	for (let k = 0; k < steps.changes; k++) if (onEdge[steps.rampOf[k]] === 1) data[steps.pixel[k]] = steps.after[k];
+	const sorted = restored.subarray(0, count).sort();
+	let unique = 0;
+	for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[unique++] = sorted[k];
+	return sorted.slice(0, unique);
+}
+
+function rampTouchesEdge(first: number, last: number, stride: number, edgeOfPixel: Int32Array): boolean {
+	for (let p = first; p <= last; p += stride) if (edgeOfPixel[p] >= 0) return true;
+	return false;
+}
+
+/**
+ * Lists in `steps` the ramps on one line of `data` and their sharpened values: `count` pixels from
+ * `start`, `stride` apart.
+ */
+function sharpenLine(data: Float32Array, start: number, count: number, stride: number, span: number, threshold: number, steps: SharpenedSteps): void {
+	const last = start + (count - 1) * stride;
+	const reach = span * stride;
+	for (let a = start, b = start + reach; b <= last; a += stride, b += stride) {
+		const rise = data[b] - data[a];
+		// Most pairs end here: no step across the span (and NaN never passes).
+		if (!(Math.abs(rise) > threshold)) continue;
+		const sign = rise > 0 ? 1 : -1;
+		const before = data[a] - data[Math.max(start, a - reach)];
+		const after = data[Math.min(last, b + reach)] - data[b];
+		if (!(sign * rise - Math.max(sign * before, sign * after) > threshold)) continue;
+		if (!isMonotoneRamp(data, a, b, stride, sign)) continue;
+		const low = data[a];
+		const high = data[b];
+		steps.addRamp(a, b, stride);
+		for (let p = a + stride; p < b; p += stride) {
+			const value = Math.abs(data[p] - low) <= Math.abs(high - data[p]) ? low : high;
+			if (value !== data[p]) steps.addChange(p, data[p], value);
+		}
+	}
+}
+
+/** Whether no single step from `a` to `b` (`stride` apart) goes against the direction `sign`. */
+function isMonotoneRamp(data: Float32Array, a: number, b: number, stride: number, sign: number): boolean {
+	for (let p = a; p < b; p += stride) if (sign * (data[p + stride] - data[p]) < 0) return false;
+	return true;
+}
