@@ -10,9 +10,11 @@
  *   HALO_MIN_CONTRAST) drawn nearer the occluder's colour than the truth's: foreground colour leaking
  *   into what the move uncovers;
  * - empty pixels (nothing drawn: the page's background in a viewer).
- * Beside it two references over the same exact depth: a rubber sheet (the depth map as one mesh) and the
- * classic DIBR fill (the mesh cut at depth steps, holes filled from their farther end).
- * Run with `npm run eval:scenes` (`EVAL_SCENES=boxes-1,thin-2` for some, `EVAL_OUT=DIR` to save the views).
+ * Beside it two references over the exact depth (also with EVAL_DEGRADE): a rubber sheet (the depth map
+ * as one mesh) and the classic DIBR fill (the mesh cut at depth steps, holes filled from their farther end).
+ * Run with `npm run eval:scenes` (`EVAL_SCENES=boxes-1,thin-2` for some, `EVAL_OUT=DIR` to save the views,
+ * `EVAL_LDI_OPTIONS='{"depthEdges":"estimated"}'` for buildLdi options, `EVAL_DEGRADE=3` to give `build`
+ * the exact map made network-like instead: averaged down ×3, blurred, its near side dilated, upsampled).
  */
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -31,6 +33,7 @@ import {gridScene} from '../src/render/grid-scene.js';
 import {rgbFromRgba} from '../src/render/layouts.js';
 import {renderScene} from '../src/render/rasterize.js';
 import {focalLengthPixels, type Scene} from '../src/scene/scene.js';
+import {networkLikeDisparity} from '../test/ldi/scenes.js';
 
 const WIDTH = 640;
 const HEIGHT = 480;
@@ -323,6 +326,7 @@ const MOVES: Array<{name: string; direction: Vec3; fraction: number}> = [
 
 const only = process.env.EVAL_SCENES?.split(',');
 const ldiOverrides = JSON.parse(process.env.EVAL_LDI_OPTIONS ?? '{}') as Partial<BuildLdiOptions>;
+const degradeFactor = Number(process.env.EVAL_DEGRADE ?? 1);
 const outDir = process.env.EVAL_OUT;
 const workDir = await mkdtemp(join(tmpdir(), 'ldi-gltf-eval-scenes-'));
 if (outDir) await mkdir(outDir, {recursive: true});
@@ -343,10 +347,13 @@ try {
 			}
 			if (outDir) await sharp(photo.image.data, {raw: {width: WIDTH, height: HEIGHT, channels: 3}}).png().toFile(join(outDir, `${generated.name}-photo.png`));
 			const depthPath = join(workDir, `${generated.name}.pfm`);
-			await writeFile(depthPath, encodePfm({width: WIDTH, height: HEIGHT, data: photo.depth}));
+			// Degraded, the map is disparity (1/z) made network-like; its range stays the exact one's.
+			const inverseDepth = Float32Array.from(photo.depth, (z) => 1 / z);
+			const suppliedMap = degradeFactor > 1 ? networkLikeDisparity({width: WIDTH, height: HEIGHT, data: inverseDepth}, 1, degradeFactor).data : photo.depth;
+			await writeFile(depthPath, encodePfm({width: WIDTH, height: HEIGHT, data: suppliedMap}));
 			const photoInput: Photo = {image: photo.image, fovYRadians: FOV_Y_RADIANS, fovSource: 'option', sourcePath: '', originalWidth: WIDTH, originalHeight: HEIGHT};
 			const depthRange = {nearMeters, farMeters};
-			const {scene, ldiStats} = await buildScene(photoInput, {depth: createSuppliedDepthSource(depthPath, {kind: 'depth'}), depthRange, ldi: ldiOverrides});
+			const {scene, ldiStats} = await buildScene(photoInput, {depth: createSuppliedDepthSource(depthPath, {kind: degradeFactor > 1 ? 'disparity' : 'depth'}), depthRange, ldi: ldiOverrides});
 			// References over the same exact depth: the depth map as one mesh, and cut at depth steps
 			// (a step of more than 3 % in depth) with the renderer filling holes from their farther end.
 			const rubber = {...gridScene(photo.image, photo.depth, {fovYRadians: FOV_Y_RADIANS}), depthRange};
