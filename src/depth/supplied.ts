@@ -24,9 +24,10 @@ import sharp from '../image/sharp.js';
 import {fileError, UserError} from '../errors.js';
 import type {FloatImage, Photo} from '../image/raster.js';
 import {type DepthFit, fitDepthMap} from './fit.js';
-import {resizeFloatImage} from '../image/resize.js';
+import {resizeFloatImage, resizeFloatImageNearest} from '../image/resize.js';
 import {describeSystemError} from '../io/atomic.js';
-import {normalizeDisparity} from './normalize.js';
+import {EXACT_STEP_SHARE, measureStepSharpness, STEP_SHARPNESS_DEFAULTS} from './step-sharpness.js';
+import {finiteRange, normalizeDisparity} from './normalize.js';
 import {decodePfm, isPfm} from './pfm.js';
 import type {DepthEstimate, DepthSource} from './source.js';
 
@@ -134,13 +135,27 @@ function depthFromRawMap(
 		throw fileError(name, 'depth map has no known values (every pixel is 0, NaN, infinite or a depth ≤ 0)');
 	}
 	lap('fill');
-	const resized = disparity.width === target.width && disparity.height === target.height
-		? disparity
-		: resizeFloatImage(disparity, target.width, target.height);
+	const resized = disparity.width === target.width && disparity.height === target.height ? disparity : resizeDepthMap(disparity, target);
 	lap('resize');
 	const {disparity: normalized, rawMin, rawMax} = normalizeDisparity(resized);
 	lap('normalize');
 	return {disparity: normalized, rawMin, rawMax, kind: 'file', source: sourcePath, timingsMs, nativeSize: {width: raw.image.width, height: raw.image.height}};
+}
+
+/**
+ * `disparity` at the `target` size: a larger map whose steps are one pixel sharp (rendered, measured, true:
+ * see step-sharpness.ts) is shrunk by picking samples, so that it stays exact at the working size and
+ * the LDI engine cuts it where it steps; any other map by averaging (a triangle filter). A 1280-px render's
+ * exact map averaged down to 1024 px spread its steps over two pixels and was handled as estimated.
+ */
+function resizeDepthMap(disparity: FloatImage, target: {width: number; height: number}): FloatImage {
+	const shrinking = target.width <= disparity.width && target.height <= disparity.height;
+	if (shrinking) {
+		const [min, max] = finiteRange(disparity.data);
+		const {medianShare} = measureStepSharpness(disparity, {thresholdDisparity: STEP_SHARPNESS_DEFAULTS.thresholdDisparity * (max - min)});
+		if (medianShare >= EXACT_STEP_SHARE) return resizeFloatImageNearest(disparity, target.width, target.height);
+	}
+	return resizeFloatImage(disparity, target.width, target.height);
 }
 
 /**

@@ -44,7 +44,7 @@ import {type EdgeRegion, RegionGrower, type RegionOptions} from './regions.js';
 import {findSilhouetteEdges} from './silhouettes.js';
 import {snapDepthEdgesToColor} from './snap-edges.js';
 import {restoreStepsOffEdges, sharpenSoftSteps} from './soft-steps.js';
-import {EXACT_STEP_SHARE, measureStepSharpness} from './step-sharpness.js';
+import {EXACT_STEP_SHARE, measureStepSharpness} from '../depth/step-sharpness.js';
 
 /** Options for {@link buildLdi}. Spatial sizes are at `referenceSizePixels` and scale with the photo. */
 export interface BuildLdiOptions {
@@ -61,7 +61,7 @@ export interface BuildLdiOptions {
 	 * steps a few pixels off and blurred): they are snapped to colour edges (`snapEdgesToColor`) and a band
 	 * of `dilationPixels` beside each outline is re-synthesized. 'exact' (rendered, measured, true maps):
 	 * neither. 'auto': exact when the map was made at the LDI's resolution or finer
-	 * (`depthSampleSpacingPixels` ≤ 1) and its steps are one pixel sharp (step-sharpness.ts).
+	 * (`depthSampleSpacingPixels` ≤ 1) and its steps are one pixel sharp (depth/step-sharpness.ts).
 	 */
 	depthEdges: 'auto' | 'exact' | 'estimated';
 	/**
@@ -220,7 +220,7 @@ export interface LdiStats {
 	edgesKept: number;
 	/** How the map's steps were taken (`depthEdges`, 'auto' decided). */
 	depthEdges: 'exact' | 'estimated';
-	/** The median share of a step its own pixel pair makes (1: one-pixel steps; see step-sharpness.ts), when measured. */
+	/** The median share of a step its own pixel pair makes (1: one-pixel steps; see depth/step-sharpness.ts), when measured. */
 	stepShare?: number;
 	/** Edges inpainted in each pass (index 0 = pass 1). */
 	edgesPerPass: number[];

@@ -66,6 +66,8 @@ describe('ldi-gltf build (CLI)', function () {
 		const auto = await build('sample-auto.glb', []);
 		assert.equal(auto.record.depthEdges, 'exact');
 		assert.equal(auto.recorded, 'exact');
+		// Shrunk to half its size, the map is still exact (samples picked, not averaged across its steps).
+		assert.equal((await build('sample-auto-320.glb', ['--max-size', '320'])).record.depthEdges, 'exact');
 		const estimated = await build('sample-estimated.glb', ['--depth-edges', 'estimated']);
 		assert.equal(estimated.record.depthEdges, 'estimated');
 		assert.equal(estimated.recorded, 'estimated');

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 
 import {normalizeDisparity} from '../../src/depth/normalize.js';
+import {decodeDepthMap} from '../../src/depth/supplied.js';
+import {encodePfm} from '../../src/image/encode.js';
+import {resizeFloatImage} from '../../src/image/resize.js';
 import type {FloatImage} from '../../src/image/raster.js';
 import {buildLdi} from '../../src/ldi/build-ldi.js';
 import type {Ldi} from '../../src/ldi/ldi.js';
-import {EXACT_STEP_SHARE, measureStepSharpness} from '../../src/ldi/step-sharpness.js';
-import {makeScene, networkLikeDisparity, type Occluder, type Scene} from './scenes.js';
+import {EXACT_STEP_SHARE, measureStepSharpness} from '../../src/depth/step-sharpness.js';
+import {makeScene, networkLikeDisparity, type Occluder, type Scene} from '../ldi/scenes.js';
 
 const WIDTH = 240;
 const HEIGHT = 180;
@@ -53,6 +56,17 @@ describe('depth step sharpness (exact or estimated maps)', () => {
 		const {steps, medianShare} = measureStepSharpness(normalized);
 		assert.ok(steps > 2000, `ramp and outline pairs: ${steps}`);
 		assert.ok(medianShare >= EXACT_STEP_SHARE, `sharp outline with a slope beside it: ${medianShare}`);
+	});
+
+	it('a larger exact map is shrunk by picking samples, so it stays exact; any other map is averaged', async () => {
+		const half = {width: WIDTH / 2, height: HEIGHT / 2};
+		const exact = await decodeDepthMap(encodePfm(scene.disparity), 'exact.pfm', half);
+		assert.ok(measureStepSharpness(exact.disparity).medianShare >= EXACT_STEP_SHARE, 'one-pixel steps after shrinking');
+		const values = new Set(exact.disparity.data);
+		assert.equal(values.size, 2, `only the disc's and the background's disparity: ${[...values].join(', ')}`);
+		const blurred = networkLikeDisparity(scene.disparity, 1, 3);
+		const estimated = await decodeDepthMap(encodePfm(blurred), 'estimated.pfm', half);
+		assert.deepEqual(estimated.disparity.data, normalizeDisparity(resizeFloatImage(blurred, half.width, half.height)).disparity.data);
 	});
 
 	it('buildLdi cuts an exact map where it steps, and snaps an estimated one', async () => {
