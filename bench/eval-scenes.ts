@@ -35,8 +35,10 @@ import {renderScene} from '../src/render/rasterize.js';
 import {focalLengthPixels, type Scene} from '../src/scene/scene.js';
 import {networkLikeDisparity} from '../test/ldi/scenes.js';
 
-const WIDTH = 640;
-const HEIGHT = 480;
+/** EVAL_SCALE=2: photos and maps ray-cast at 1280×960, the LDI built at 1024 px (the map shrunk to it). */
+const SCALE = Number(process.env.EVAL_SCALE ?? 1);
+const WIDTH = 640 * SCALE;
+const HEIGHT = 480 * SCALE;
 const FOV_Y_RADIANS = (50 * Math.PI) / 180;
 /** A revealed pixel counts for the halo share only where truth and occluder differ by this much (RGB distance). */
 const HALO_MIN_CONTRAST = 40;
@@ -353,7 +355,7 @@ try {
 			await writeFile(depthPath, encodePfm({width: WIDTH, height: HEIGHT, data: suppliedMap}));
 			const photoInput: Photo = {image: photo.image, fovYRadians: FOV_Y_RADIANS, fovSource: 'option', sourcePath: '', originalWidth: WIDTH, originalHeight: HEIGHT};
 			const depthRange = {nearMeters, farMeters};
-			const {scene, ldiStats} = await buildScene(photoInput, {depth: createSuppliedDepthSource(depthPath, {kind: degradeFactor > 1 ? 'disparity' : 'depth'}), depthRange, ldi: ldiOverrides});
+			const {scene, ldiStats} = await buildScene(photoInput, {depth: createSuppliedDepthSource(depthPath, {kind: degradeFactor > 1 ? 'disparity' : 'depth'}), depthRange, ldi: ldiOverrides, ...(SCALE > 1 ? {ldiMaxSizePixels: 1024} : {})});
 			// References over the same exact depth: the depth map as one mesh, and cut at depth steps
 			// (a step of more than 3 % in depth) with the renderer filling holes from their farther end.
 			const rubber = {...gridScene(photo.image, photo.depth, {fovYRadians: FOV_Y_RADIANS}), depthRange};
