@@ -83,7 +83,8 @@ export async function writeFileAtomic(
 		await writeFile(temporaryPath, data);
 		await rename(temporaryPath, path);
 	} catch (error) {
-		await rm(temporaryPath, {force: true});
+		// The clean-up fails too when the folder cannot be searched (EACCES): the write's own error is the one to report.
+		await rm(temporaryPath, {force: true}).catch(() => undefined);
 		throw fileError(path, `cannot write (${describeSystemError(error)})`, error);
 	}
 }
