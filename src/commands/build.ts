@@ -108,6 +108,8 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 		refuseOverwritingInputs(primaryOutputs.flatMap((primary) => (flags.format === 'gltf' ? [primary, primary.replace(/\.gltf$/, '.bin')] : flags.html ? [primary, primary.replace(/\.glb$/, '.html')] : [primary])), batchInputs);
 
 		if (flags.out) checkOutputFileName(flags.out, flags.format);
+		// Its images are written after each scene: an unwritable folder must fail before the work, not after it.
+		if (flags['debug-dir'] !== undefined) await prepareOutputDirectory(resolve(flags['debug-dir']));
 
 		const silent = flags.quiet || this.jsonEnabled();
 		// With a template each photo has its own depth flags (a supplied map: nothing to install).

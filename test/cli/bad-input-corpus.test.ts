@@ -112,6 +112,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['a photo name longer than the file system allows', {args: ['depth', `${'n'.repeat(300)}.jpg`, ...depth, ...out], code: 1, subject: 'nnnn.jpg', problem: /name too long/}],
 		['an output name longer than the file system allows (-o)', {args: ['build', 'p.jpg', ...depth, '-o', `out/${'o'.repeat(252)}.glb`], code: 2, subject: 'ooo.glb', problem: /file name is 256 bytes long, more than the 255/}],
 		['a stereo output name longer than the file system allows', {args: ['stereo', 'p.jpg', ...depth, '-o', `out/${'s'.repeat(250)}.png.png`], code: 2, subject: 'sss.png.png', problem: /file name is 258 bytes/}],
+		['--debug-dir that is a file: refused before the scene is built or written', {args: ['build', 'p.jpg', ...depth, '-o', 'out/p.glb', '--debug-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /cannot write output here \(not a directory\)/}],
 		['--out-dir that is a file', {args: ['build', 'p.jpg', ...depth, '--out-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /not a directory/}],
 		['a .glb that is not one (render)', {args: ['render', 'scene.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
 		['a .glb that is not one (stereo)', {args: ['stereo', 'scene.glb', '-o', 'out/s.png'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
