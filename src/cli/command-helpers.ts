@@ -54,18 +54,6 @@ export async function prepareOutputDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Fails with the photo loader's one-line error when `path` cannot be read: commands check a photo
- * before looking up (or downloading) a depth model for it.
- */
-export async function checkReadable(path: string): Promise<void> {
-	try {
-		await access(path, constants.R_OK);
-	} catch (error) {
-		throw fileError(path, `cannot read (${describeSystemError(error)})`, error);
-	}
-}
-
-/**
  * Refuses a folder given as `-o` (an output file's name): writing beside it under its name plus an
  * extension would surprise (`build -o renders` wrote renders.glb next to the folder).
  *

@@ -5,9 +5,10 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {checkReadable, flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
 import {checkSceneFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {usageError} from '../errors.js';
+import {probePhoto} from '../image/load.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
 import {isSceneFile} from '../pipeline/scene-input.js';
@@ -79,7 +80,8 @@ A photo is built in memory first, with the same flags as \`build\`; a .glb is sh
 		if (glbInput) {
 			glb = await readGlbFile(input);
 		} else {
-			await checkReadable(input);
+			// The photo's header before the depth model: a wrong file fails at once, not after a download.
+			await probePhoto(input, {maxSize: flags['max-size']});
 			const {source, model} = await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent);
 			glb = await buildGlbInMemory(input, {
 				scene: sceneOptionsFromFlags(flags),

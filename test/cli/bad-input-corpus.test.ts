@@ -101,6 +101,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		// Photos that are not, or cannot be, a scene (input errors, exit 1).
 		['a text file', {args: ['build', 'text.jpg', ...depth, ...out, '--quiet'], code: 1, subject: 'text.jpg', problem: /not an image/}],
 		['a text file, offline, no depth map: the photo, not the model', {args: ['build', 'text.jpg', '--offline', ...out, '--quiet'], code: 1, subject: 'text.jpg', problem: /not an image/}],
+		['view: a text file, offline, no depth map: the photo, not the model', {args: ['view', 'text.jpg', '--offline', '--export', 'out/v.html'], code: 1, subject: 'text.jpg', problem: /not an image/}],
 		['an empty file', {args: ['stereo', 'empty.jpg', ...depth], code: 1, subject: 'empty.jpg', problem: /empty/}],
 		['a truncated JPEG', {args: ['build', 'truncated.jpg', ...depth, ...out, '--quiet'], code: 1, subject: 'truncated.jpg', problem: /truncated|corrupt|premature/i}],
 		['a PNG with corrupt data', {args: ['build', 'corrupt.png', ...depth, ...out, '--quiet'], code: 1, subject: 'corrupt.png', problem: /cannot decode image/}],
