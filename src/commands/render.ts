@@ -192,7 +192,7 @@ function renderOutputKind(typed: string): RenderOutputKind {
 		// Not there yet: the extension decides.
 	}
 	if (extension === '.webp' || extension === '.gif' || extension === '.mp4') return extension.slice(1) as RenderOutputKind;
-	throw fileError(typed, 'unsupported output (use .webp, .gif, .mp4, or a directory for PNG frames)');
+	throw usageError(`-o ${typed}`, 'unsupported output (use .webp, .gif, .mp4, or a directory for PNG frames)');
 }
 
 /** Frame size: the long side is `size` (default: the scene's, capped), the scene's aspect ratio; even sides for H.264's 4:2:0. */

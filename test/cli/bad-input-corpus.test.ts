@@ -82,6 +82,9 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['depth without a photo', {args: ['depth'], code: 2, subject: '<photo>', problem: /missing argument/}],
 		['a mistyped command', {args: ['buidl', 'p.jpg'], code: 2, subject: 'buidl', problem: /unknown command; did you mean build/}],
 		['-o for two photos', {args: ['build', 'p.jpg', 'q.jpg', ...depth, '-o', 'x.glb'], code: 2, subject: '-o', problem: /one output file/}],
+		['stereo -o another extension', {args: ['stereo', 'p.jpg', ...depth, '-o', 'out/s.txt'], code: 2, subject: '-o out/s.txt', problem: /unsupported output format/}],
+		['stereo --layout mpo -o a .png (a JPEG file under a PNG name)', {args: ['stereo', 'p.jpg', ...depth, '--layout', 'mpo', '-o', 'out/s.png'], code: 2, subject: '-o out/s.png', problem: /an MPO is written as \.mpo/}],
+		['render -o another extension', {args: ['render', 'p.jpg', ...depth, '--path', 'circle', '-o', 'out/a.avi'], code: 2, subject: '-o out/a.avi', problem: /unsupported output/}],
 		// An output that is an input (usage errors, exit 2; nothing written, the input unchanged).
 		['depth -o the photo', {args: ['depth', 'p.png', ...depth, '-o', 'p.png'], code: 2, subject: 'p.png', problem: /overwrite the photo/}],
 		['depth -o a symbolic link to the photo', {args: ['depth', 'p.png', ...depth, '-o', 'link.png'], code: 2, subject: 'link.png', problem: /overwrite the photo/}],
