@@ -4,6 +4,7 @@ import {existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync,
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
+import {Document, NodeIO} from '@gltf-transform/core';
 import sharp from 'sharp';
 
 import {channelMeanModel, externalDataModel, nanDepthModel, vectorModel} from '../fixtures/onnx-builder.js';
@@ -23,6 +24,18 @@ interface BadInputCase {
 /** A PFM header and `values` as little-endian float32 (rows bottom to top, as PFM stores them). */
 function pfm(header: string, values: number[]): Buffer {
 	return Buffer.concat([Buffer.from(header), Buffer.from(new Float32Array(values).buffer)]);
+}
+
+/** A .glb as another tool writes one: a mesh around the origin, no texture, no camera, no ldi-gltf extras. */
+async function untexturedCubeGlb(): Promise<Uint8Array> {
+	const document = new Document();
+	const buffer = document.createBuffer();
+	const corners = [-1, -1, -1, 1, -1, -1, -1, 1, -1, 1, 1, -1, -1, -1, 1, 1, -1, 1, -1, 1, 1, 1, 1, 1];
+	const position = document.createAccessor().setType('VEC3').setArray(new Float32Array(corners)).setBuffer(buffer);
+	const indices = document.createAccessor().setType('SCALAR').setArray(new Uint16Array([0, 1, 2, 2, 1, 3, 4, 6, 5, 5, 6, 7])).setBuffer(buffer);
+	const mesh = document.createMesh('cube').addPrimitive(document.createPrimitive().setAttribute('POSITION', position).setIndices(indices));
+	document.createScene().addChild(document.createNode('cube').setMesh(mesh));
+	return new NodeIO().writeBinary(document);
 }
 
 function digest(path: string): string {
@@ -120,6 +133,8 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['--out-dir that is a file', {args: ['build', 'p.jpg', ...depth, '--out-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /not a directory/}],
 		['a .glb that is not one (render)', {args: ['render', 'scene.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
 		['a .glb that is not one (stereo)', {args: ['stereo', 'scene.glb', '-o', 'out/s.png'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
+		['another tool\'s .glb: an untextured cube around the origin (stereo)', {args: ['stereo', 'cube.glb', '-o', 'out/s.png'], code: 1, subject: 'cube.glb', problem: /not a scene written by ldi-gltf build/}],
+		['another tool\'s .glb: an untextured cube around the origin (render)', {args: ['render', 'cube.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'cube.glb', problem: /not a scene written by ldi-gltf build/}],
 		['a folder', {args: ['render', 'folder.jpg', ...depth, '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'folder.jpg', problem: /directory/}],
 		['a missing photo', {args: ['depth', 'missing.jpg', ...depth, ...out], code: 1, subject: 'missing.jpg', problem: /no such file/}],
 		['a decompression bomb', {args: ['build', 'bomb.png', ...depth, ...out, '--quiet'], code: 1, subject: 'bomb.png', problem: /pixel limit/}],
@@ -198,6 +213,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		}));
 		symlinkSync('loop.jpg', join(directory, 'loop.jpg'));
 		file('scene.glb', 'glTF, or so it says: not a scene at all');
+		file('cube.glb', await untexturedCubeGlb());
 		const solid = (width: number, height: number) => sharp({create: {width, height, channels: 3, background: '#808080'}}).png().toBuffer();
 		file('one.png', await solid(1, 1));
 		file('two.png', await solid(2, 1));
