@@ -13,7 +13,7 @@ import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cl
 import {fileError, UserError, usageError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
 import sharp from '../image/sharp.js';
-import {temporaryPathFor, writeFileAtomic} from '../io/atomic.js';
+import {temporaryPathFor, trackTemporaryFile, writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
 import {encodeAnimation} from '../render/animation.js';
 import {
@@ -299,6 +299,8 @@ function ffmpegSink(output: string, options: FrameSinkOptions): FrameSink {
 		'-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${options.width}x${options.height}`, '-r', String(options.fps), '-i', '-',
 		'-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', temporaryPath,
 	], {stdio: ['pipe', 'ignore', 'pipe']});
+	// Interrupted, the file must not outlive us: ffmpeg would finish it on its stdin's end, after the clean-up.
+	const done = trackTemporaryFile(temporaryPath, () => child.kill('SIGKILL'));
 	let stderr = '';
 	child.stderr.on('data', (chunk: Buffer) => {
 		stderr = (stderr + chunk.toString()).slice(-2000);
@@ -323,12 +325,14 @@ function ffmpegSink(output: string, options: FrameSinkOptions): FrameSink {
 			} catch (error) {
 				throw fileError(output, `cannot write (${(error as Error).message})`, error);
 			}
+			done();
 		},
 		abort: async () => {
 			child.stdin.destroy();
 			child.kill();
 			await exited;
 			await rm(temporaryPath, {force: true});
+			done();
 		},
 	};
 }
