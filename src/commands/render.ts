@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {accessSync, constants, statSync} from 'node:fs';
-import {rename, rm} from 'node:fs/promises';
+import {readdir, rename, rm} from 'node:fs/promises';
 import {basename, delimiter, dirname, extname, join, resolve, sep} from 'node:path';
 
 import * as Args from '@oclif/core/args';
@@ -264,12 +264,17 @@ function createFrameSink(kind: RenderOutputKind, output: string, options: FrameS
 			const png = await sharp(frame.data, {raw: {width: frame.width, height: frame.height, channels: 3}}).png().toBuffer();
 			await writeFileAtomic(join(output, frameFileName(index)), new Uint8Array(png));
 		};
+		let count = 0;
 		return {
 			add: async (frame, index) => {
 				await pending;
 				pending = writeFrame(frame, index);
+				count = Math.max(count, index + 1);
 			},
-			finish: () => pending,
+			finish: async () => {
+				await pending;
+				await removeFramesBeyond(output, count);
+			},
 			abort: async () => {
 				await pending.catch(() => {});
 			},
@@ -286,6 +291,17 @@ function createFrameSink(kind: RenderOutputKind, output: string, options: FrameS
 		},
 		abort: async () => {},
 	};
+}
+
+/**
+ * Removes the frames a longer earlier render left in `directory` (frame-0121.png… after 120 frames): they
+ * would join this render's sequence (`ffmpeg -i frame-%04d.png` encoded them all).
+ */
+async function removeFramesBeyond(directory: string, count: number): Promise<void> {
+	for (const name of await readdir(directory)) {
+		const match = /^frame-(\d{4,})\.png$/.exec(name);
+		if (match && Number(match[1]) > count) await rm(join(directory, name), {force: true});
+	}
 }
 
 /**

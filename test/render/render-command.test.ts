@@ -125,6 +125,16 @@ describe('ldi-gltf render (CLI)', function () {
 		assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
 	});
 
+	it('PNG frames into a folder of a longer earlier render: its later frames are removed, other files kept', async () => {
+		const folder = join(directory, 'rerendered');
+		const first = await runCli(['render', 'sample.glb', '--path', 'circle', '--frames', '5', '--size', '32', '-o', 'rerendered/', '-q'], {cwd: directory});
+		assert.equal(first.code, 0, first.stderr);
+		writeFileSync(join(folder, 'notes.txt'), 'mine');
+		const second = await runCli(['render', 'sample.glb', '--path', 'circle', '--frames', '2', '--size', '32', '-o', 'rerendered/', '-q'], {cwd: directory});
+		assert.equal(second.code, 0, second.stderr);
+		assert.deepEqual(readdirSync(folder).sort(), ['frame-0001.png', 'frame-0002.png', 'notes.txt']);
+	});
+
 	it('Ctrl-C (SIGINT) or SIGTERM during an MP4 render: no temporary file left, no ffmpeg still writing one', async function () {
 		if (!onPath('ffmpeg')) this.skip();
 		const folder = mkdtempSync(join(directory, 'interrupted-'));
