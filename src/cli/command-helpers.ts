@@ -66,6 +66,20 @@ export function refuseFolderAsOutputFile(out: string): void {
 }
 
 /**
+ * Refuses outputs that are existing folders (`view --export page.html` with a folder page.html, the .bin of
+ * a `--format gltf` build): found otherwise only when the finished file is renamed onto it, after the
+ * work, and for a .gltf after it was written without its .bin.
+ *
+ * ```ts
+ * refuseFoldersAsOutputs([output, preview]);
+ * ```
+ */
+export function refuseFoldersAsOutputs(outputs: readonly string[]): void {
+	const folder = outputs.find((output) => existsSync(output) && statSync(output).isDirectory());
+	if (folder !== undefined) throw usageError(folder, 'is a folder where a file is to be written; remove it or choose another output name');
+}
+
+/**
  * The files a command reads besides its main input, from its flags: the depth map, a model file, a model
  * spec and an inpainting model (for {@link refuseOverwritingInputs}).
  *

@@ -4,7 +4,7 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {buildOptionsForCommand, flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
+import {buildOptionsForCommand, flagInputs, loadSceneForCommand, prepareOutputDirectory, refuseFoldersAsOutputs, roundMs} from '../cli/command-helpers.js';
 import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
 import {UserError, usageError} from '../errors.js';
 import type {RgbaImage, RgbImage} from '../image/raster.js';
@@ -110,6 +110,7 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 			throw new UserError(`--depth-unit px renders the true right view; ${geometry.map((name) => `--${name}`).join(', ')} cannot apply`);
 		}
 		refuseOverwritingInputs(layoutOutputPaths(layout, output), [{path: input, role: plan.glb ? 'scene' : 'photo'}, ...flagInputs(flags)]);
+		refuseFoldersAsOutputs(layoutOutputPaths(layout, output));
 		await prepareOutputDirectory(dirname(output));
 
 		const loadStarted = performance.now();

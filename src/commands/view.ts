@@ -5,7 +5,7 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, refuseFoldersAsOutputs, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
 import {checkSceneFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {usageError} from '../errors.js';
 import {probePhoto} from '../image/load.js';
@@ -73,6 +73,7 @@ A photo is built in memory first, with the same flags as \`build\`; a .glb is sh
 			// `view scene.glb --export scene.glb` would replace the scene with its page: refused before any work.
 			refuseOverwritingInputs([flags.export as string], [{path: input, role: glbInput ? 'scene' : 'photo'}, ...flagInputs(flags)]);
 			if (!['.html', '.htm'].includes(extname(output).toLowerCase())) throw usageError(`--export ${flags.export}`, 'the page is written as .html; name it so');
+			refuseFoldersAsOutputs([output]);
 			await prepareOutputDirectory(dirname(output));
 		}
 

@@ -130,6 +130,9 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['an output name longer than the file system allows (-o)', {args: ['build', 'p.jpg', ...depth, '-o', `out/${'o'.repeat(252)}.glb`], code: 2, subject: 'ooo.glb', problem: /file name is 256 bytes long, more than the 255/}],
 		['a stereo output name longer than the file system allows', {args: ['stereo', 'p.jpg', ...depth, '-o', `out/${'s'.repeat(250)}.png.png`], code: 2, subject: 'sss.png.png', problem: /file name is 258 bytes/}],
 		['--debug-dir that is a file: refused before the scene is built or written', {args: ['build', 'p.jpg', ...depth, '-o', 'out/p.glb', '--debug-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /cannot write output here \(not a directory\)/}],
+		['view --export onto a folder', {args: ['view', 'p.jpg', ...depth, '--export', 'page.html'], code: 2, subject: 'page.html', problem: /is a folder where a file is to be written/}],
+		['build --format gltf whose .bin is a folder (the .gltf was written without it)', {args: ['build', 'p.jpg', ...depth, '--format', 'gltf', '-o', 'g.gltf', '--quiet'], code: 2, subject: 'g.bin', problem: /is a folder where a file is to be written/}],
+		['stereo --layout separate whose -R file is a folder', {args: ['stereo', 'p.jpg', ...depth, '--layout', 'separate', '-o', 'out/pair.png'], code: 2, subject: 'pair-R.png', problem: /is a folder where a file is to be written/}],
 		['--out-dir that is a file', {args: ['build', 'p.jpg', ...depth, '--out-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /not a directory/}],
 		['a .glb that is not one (render)', {args: ['render', 'scene.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
 		['a .glb that is not one (stereo)', {args: ['stereo', 'scene.glb', '-o', 'out/s.png'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
@@ -194,6 +197,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		file('empty.jpg', '');
 		file('truncated.jpg', photo.subarray(0, Math.floor(photo.length / 2)));
 		mkdirSync(join(directory, 'folder.jpg'));
+		for (const folder of ['page.html', 'g.bin', 'out/pair-R.png']) mkdirSync(join(directory, folder), {recursive: true});
 		file('bomb.png', pngHeaderOnly(30_000, 30_000));
 		const png = await sharp(photo).resize(64).png().toBuffer();
 		// Bytes of the compressed pixel data scrambled (the header stays valid), and a PNG cut at 60 %.
@@ -267,7 +271,8 @@ describe('bad-input corpus (CLI, every command)', function () {
 
 	it('left nothing in the output folder, no temporary file, and every input as it was', () => {
 		const outDir = join(directory, 'out');
-		assert.deepEqual(existsSync(outDir) ? readdirSync(outDir) : [], []);
+		assert.deepEqual(existsSync(outDir) ? readdirSync(outDir) : [], ['pair-R.png']);
+		assert.ok(!existsSync(join(directory, 'g.gltf')), 'no .gltf without its .bin');
 		assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith('.tmp')), []);
 		for (const [name, hash] of inputDigests) assert.equal(digest(join(directory, name)), hash, `${name} unchanged`);
 		assert.deepEqual(readdirSync(join(directory, 'frames')), ['frame-0001.png']);
