@@ -38,6 +38,22 @@ async function untexturedCubeGlb(): Promise<Uint8Array> {
 	return new NodeIO().writeBinary(document);
 }
 
+/** A textured quad in front of the camera, as ldi-gltf writes a scene, whose `asset.extras.ldiGltf` is `ldiGltf` (edited by hand). */
+async function quadGlbWithExtras(ldiGltf: Record<string, unknown>): Promise<Uint8Array> {
+	const document = new Document();
+	document.getRoot().getAsset().extras = {ldiGltf};
+	const buffer = document.createBuffer();
+	const position = document.createAccessor().setType('VEC3').setArray(new Float32Array([-1, -1, -2, 1, -1, -2, -1, 1, -2, 1, 1, -2])).setBuffer(buffer);
+	const uv = document.createAccessor().setType('VEC2').setArray(new Float32Array([0, 1, 1, 1, 0, 0, 1, 0])).setBuffer(buffer);
+	const indices = document.createAccessor().setType('SCALAR').setArray(new Uint16Array([0, 1, 2, 2, 1, 3])).setBuffer(buffer);
+	const texture = document.createTexture('photo').setMimeType('image/png')
+		.setImage(await sharp({create: {width: 32, height: 32, channels: 3, background: '#808080'}}).png().toBuffer());
+	const primitive = document.createPrimitive().setAttribute('POSITION', position).setAttribute('TEXCOORD_0', uv).setIndices(indices)
+		.setMaterial(document.createMaterial().setBaseColorTexture(texture));
+	document.createScene().addChild(document.createNode('layer-0').setMesh(document.createMesh().addPrimitive(primitive)));
+	return new NodeIO().writeBinary(document);
+}
+
 function digest(path: string): string {
 	return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
@@ -138,6 +154,9 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['a .glb that is not one (stereo)', {args: ['stereo', 'scene.glb', '-o', 'out/s.png'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
 		['another tool\'s .glb: an untextured cube around the origin (stereo)', {args: ['stereo', 'cube.glb', '-o', 'out/s.png'], code: 1, subject: 'cube.glb', problem: /not a scene written by ldi-gltf build/}],
 		['another tool\'s .glb: an untextured cube around the origin (render)', {args: ['render', 'cube.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'cube.glb', problem: /not a scene written by ldi-gltf build/}],
+		['a .glb whose stored image size is 0×0 (stereo)', {args: ['stereo', 'zero-size.glb', '-o', 'out/s.png'], code: 1, subject: 'zero-size.glb', problem: /image size 0x0, not 1 to 16384 px a side/}],
+		['a .glb whose stored image size is 0×0 (render)', {args: ['render', 'zero-size.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'zero-size.glb', problem: /image size 0x0/}],
+		['a .glb whose stored depth range is negative', {args: ['render', 'bad-depth-range.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'bad-depth-range.glb', problem: /depth range .*not 0 < near < far/}],
 		['a folder', {args: ['render', 'folder.jpg', ...depth, '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'folder.jpg', problem: /directory/}],
 		['a missing photo', {args: ['depth', 'missing.jpg', ...depth, ...out], code: 1, subject: 'missing.jpg', problem: /no such file/}],
 		['a decompression bomb', {args: ['build', 'bomb.png', ...depth, ...out, '--quiet'], code: 1, subject: 'bomb.png', problem: /pixel limit/}],
@@ -218,6 +237,8 @@ describe('bad-input corpus (CLI, every command)', function () {
 		symlinkSync('loop.jpg', join(directory, 'loop.jpg'));
 		file('scene.glb', 'glTF, or so it says: not a scene at all');
 		file('cube.glb', await untexturedCubeGlb());
+		file('zero-size.glb', await quadGlbWithExtras({imageWidth: 0, imageHeight: 0}));
+		file('bad-depth-range.glb', await quadGlbWithExtras({depthRange: {nearMeters: -1, farMeters: 0}}));
 		const solid = (width: number, height: number) => sharp({create: {width, height, channels: 3, background: '#808080'}}).png().toBuffer();
 		file('one.png', await solid(1, 1));
 		file('two.png', await solid(2, 1));
