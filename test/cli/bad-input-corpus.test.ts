@@ -114,6 +114,10 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['stereo -o another extension', {args: ['stereo', 'p.jpg', ...depth, '-o', 'out/s.txt'], code: 2, subject: '-o out/s.txt', problem: /unsupported output format/}],
 		['stereo --layout mpo -o a .png (a JPEG file under a PNG name)', {args: ['stereo', 'p.jpg', ...depth, '--layout', 'mpo', '-o', 'out/s.png'], code: 2, subject: '-o out/s.png', problem: /an MPO is written as \.mpo/}],
 		['render -o another extension', {args: ['render', 'p.jpg', ...depth, '--path', 'circle', '-o', 'out/a.avi'], code: 2, subject: '-o out/a.avi', problem: /unsupported output/}],
+		['--model-size 0x0', {args: ['depth', 'p.jpg', '--model', 'model.onnx', '--model-size', '0x0', ...out], code: 2, subject: '--model-size 0x0', problem: /WIDTHxHEIGHT \(256x256\), 1 to 4096 px/}],
+		['--model-std 0 (pixels divided by it)', {args: ['build', 'p.jpg', '--model', 'model.onnx', '--model-std', '0', ...out, '--quiet'], code: 2, subject: '--model-std 0', problem: /standard deviations must be positive/}],
+		['--model-mean of two numbers', {args: ['depth', 'p.jpg', '--model', 'model.onnx', '--model-mean', '1,2', ...out], code: 2, subject: '--model-mean 1,2', problem: /one or three comma-separated numbers/}],
+		['--model onnx (a source name, not a model)', {args: ['depth', 'p.jpg', '--model', 'onnx', ...out], code: 2, subject: '--model onnx', problem: /registry model name or a \.onnx file/}],
 		// An output that is an input (usage errors, exit 2; nothing written, the input unchanged).
 		['depth -o the photo', {args: ['depth', 'p.png', ...depth, '-o', 'p.png'], code: 2, subject: 'p.png', problem: /overwrite the photo/}],
 		['depth -o a symbolic link to the photo', {args: ['depth', 'p.png', ...depth, '-o', 'link.png'], code: 2, subject: 'link.png', problem: /overwrite the photo/}],
