@@ -118,6 +118,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['--model-std 0 (pixels divided by it)', {args: ['build', 'p.jpg', '--model', 'model.onnx', '--model-std', '0', ...out, '--quiet'], code: 2, subject: '--model-std 0', problem: /standard deviations must be positive/}],
 		['--model-mean of two numbers', {args: ['depth', 'p.jpg', '--model', 'model.onnx', '--model-mean', '1,2', ...out], code: 2, subject: '--model-mean 1,2', problem: /one or three comma-separated numbers/}],
 		['--model onnx (a source name, not a model)', {args: ['depth', 'p.jpg', '--model', 'onnx', ...out], code: 2, subject: '--model onnx', problem: /registry model name or a \.onnx file/}],
+		['--inpaint-model without --inpainter onnx (it was ignored)', {args: ['build', 'p.jpg', ...depth, '--inpaint-model', 'model.onnx', ...out, '--quiet'], code: 2, subject: '--inpaint-model', problem: /is for --inpainter onnx, not coherence/}],
 		// An output that is an input (usage errors, exit 2; nothing written, the input unchanged).
 		['depth -o the photo', {args: ['depth', 'p.png', ...depth, '-o', 'p.png'], code: 2, subject: 'p.png', problem: /overwrite the photo/}],
 		['depth -o a symbolic link to the photo', {args: ['depth', 'p.png', ...depth, '-o', 'link.png'], code: 2, subject: 'link.png', problem: /overwrite the photo/}],
