@@ -54,18 +54,6 @@ export async function prepareOutputDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Fails with the photo loader's one-line error when `path` cannot be read: commands check a photo
- * before looking up (or downloading) a depth model for it.
- */
-export async function checkReadable(path: string): Promise<void> {
-	try {
-		await access(path, constants.R_OK);
-	} catch (error) {
-		throw fileError(path, `cannot read (${describeSystemError(error)})`, error);
-	}
-}
-
-/**
  * Refuses a folder given as `-o` (an output file's name): writing beside it under its name plus an
  * extension would surprise (`build -o renders` wrote renders.glb next to the folder).
  *
@@ -75,6 +63,20 @@ export async function checkReadable(path: string): Promise<void> {
  */
 export function refuseFolderAsOutputFile(out: string): void {
 	if (existsSync(out) && statSync(out).isDirectory()) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
+}
+
+/**
+ * Refuses outputs that are existing folders (`view --export page.html` with a folder page.html, the .bin of
+ * a `--format gltf` build): found otherwise only when the finished file is renamed onto it, after the
+ * work, and for a .gltf after it was written without its .bin.
+ *
+ * ```ts
+ * refuseFoldersAsOutputs([output, preview]);
+ * ```
+ */
+export function refuseFoldersAsOutputs(outputs: readonly string[]): void {
+	const folder = outputs.find((output) => existsSync(output) && statSync(output).isDirectory());
+	if (folder !== undefined) throw usageError(folder, 'is a folder where a file is to be written; remove it or choose another output name');
 }
 
 /**

@@ -9,6 +9,8 @@ import {isAbsolute, resolve} from 'node:path';
 
 import type * as Tinyglobby from 'tinyglobby';
 
+import {canonicalPath} from '../io/same-file.js';
+
 // tinyglobby's CommonJS build, the copy oclif has loaded already (with fdir's) by the time a command runs:
 // an ES import would load its ES build (dist/index.mjs) and fdir's a second time in every process
 // (issue 15: one copy of each package at start-up).
@@ -19,7 +21,9 @@ const {glob, isDynamicPattern} = createRequire(import.meta.url)('tinyglobby') as
  * `a[1].jpg` are files, not patterns, when they exist); any other is a pattern, replaced by the files it
  * matches, sorted (paths relative to the working directory, absolute for an absolute pattern; directories
  * and names starting with a dot are not matched). A pattern that matches nothing is kept, so it fails
- * under its own name in one line, as a missing file does.
+ * under its own name in one line, as a missing file does. A file named twice (by overlapping patterns,
+ * or as `p.jpg` and `./p.jpg`) is kept once, where it first appears: it was refused as two photos
+ * writing the same output.
  *
  * ```ts
  * await expandPhotoPatterns(['shots/**\/*.{jpg,png}', 'extra.jpg']) // ['shots/a.jpg', 'shots/day2/b.png', 'extra.jpg']
@@ -35,5 +39,11 @@ export async function expandPhotoPatterns(patterns: readonly string[], cwd = pro
 		const matches = await glob(pattern, {cwd, absolute: isAbsolute(pattern), onlyFiles: true, expandDirectories: false}).catch(() => []);
 		inputs.push(...(matches.length > 0 ? matches.sort() : [pattern]));
 	}
-	return inputs;
+	const seen = new Set<string>();
+	return inputs.filter((input) => {
+		const file = canonicalPath(resolve(cwd, input));
+		if (seen.has(file)) return false;
+		seen.add(file);
+		return true;
+	});
 }

@@ -114,6 +114,8 @@ export function checkSceneFlags(flags: SceneFlagValues): void {
 	if (flags.far <= flags.near) throw usageError('--far', `${flags.far} must be larger than --near ${flags.near}`);
 	if (!listColorInpainters().includes(flags.inpainter)) throw usageError('--inpainter', `unknown inpainter ${flags.inpainter} (known: ${listColorInpainters().join(', ')})`);
 	if (flags.inpainter === 'onnx' && !flags['inpaint-model']) throw usageError('--inpaint-model', '--inpainter onnx needs --inpaint-model FILE.onnx');
+	// Ignored otherwise: the scene would be inpainted by another inpainter than the one the user named a network for.
+	if (flags.inpainter !== 'onnx' && flags['inpaint-model']) throw usageError('--inpaint-model', `is for --inpainter onnx, not ${flags.inpainter}; add --inpainter onnx`);
 }
 
 /**

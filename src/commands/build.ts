@@ -4,7 +4,7 @@ import {basename, dirname, extname, join, resolve} from 'node:path';
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {flagInputs, prepareOutputDirectory, refuseFolderAsOutputFile, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, refuseFolderAsOutputFile, refuseFoldersAsOutputs, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
 import {expandPhotoPatterns} from '../cli/globs.js';
 import {type CliErrorReport, describeCliError} from '../cli/error-report.js';
 import {depthOptionsFromFlags, depthPathFor, depthTemplateFlag, isDepthTemplate} from '../cli/depth-flags.js';
@@ -107,9 +107,13 @@ For each photo: depth (a model, or --depth FILE; for a batch, a --depth template
 			...flagInputs({...flags, depth: depthTemplate ? undefined : flags.depth}),
 			...(depthTemplate ? inputs.map((input) => ({path: depthPathFor(depthTemplate, input), role: 'depth map'})) : []),
 		];
-		refuseOverwritingInputs(primaryOutputs.flatMap((primary) => (flags.format === 'gltf' ? [primary, primary.replace(/\.gltf$/, '.bin')] : flags.html ? [primary, primary.replace(/\.glb$/, '.html')] : [primary])), batchInputs);
+		const batchOutputs = primaryOutputs.flatMap((primary) => (flags.format === 'gltf' ? [primary, primary.replace(/\.gltf$/, '.bin')] : flags.html ? [primary, primary.replace(/\.glb$/, '.html')] : [primary]));
+		refuseOverwritingInputs(batchOutputs, batchInputs);
 
 		if (flags.out) checkOutputFileName(flags.out, flags.format);
+		refuseFoldersAsOutputs(batchOutputs);
+		// Its images are written after each scene: an unwritable folder must fail before the work, not after it.
+		if (flags['debug-dir'] !== undefined) await prepareOutputDirectory(resolve(flags['debug-dir']));
 
 		const silent = flags.quiet || this.jsonEnabled();
 		// With a template each photo has its own depth flags (a supplied map: nothing to install).

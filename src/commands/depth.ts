@@ -7,7 +7,7 @@ import * as Flags from '@oclif/core/flags';
 import {BaseCommand} from '../cli/base-command.js';
 import {depthFlags} from '../cli/depth-flags.js';
 import {givenFlags} from '../cli/scene-flags.js';
-import {flagInputs, prepareOutputDirectory, refuseFolderAsOutputFile, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, refuseFolderAsOutputFile, refuseFoldersAsOutputs, resolveDepthSourceForCommand, roundMs} from '../cli/command-helpers.js';
 import {usageError} from '../errors.js';
 import {encodeDisparityPng16, encodeDisparityPreview, encodePfm} from '../image/encode.js';
 import {loadPhoto} from '../image/load.js';
@@ -65,6 +65,7 @@ Writes a 16-bit greyscale PNG at the photo's working size (long side --max-size)
 		// Overwriting an input is the worse mistake: refused first, whatever the output's extension.
 		refuseOverwritingInputs([output, ...(preview ? [preview] : [])], [{path: args.photo, role: 'photo'}, ...flagInputs(flags)]);
 		const format = flags.out === undefined ? flags.format : outputFormat(flags.out, flags.format, givenFlags(raw).has('format'));
+		refuseFoldersAsOutputs([output, ...(preview ? [preview] : [])]);
 		await prepareOutputDirectory(dirname(output));
 
 		const photo = await loadPhoto(args.photo, {maxSize: flags['max-size'], fovDegrees: flags.fov});

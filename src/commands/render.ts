@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {accessSync, constants, statSync} from 'node:fs';
-import {rename, rm} from 'node:fs/promises';
+import {readdir, rename, rm} from 'node:fs/promises';
 import {basename, delimiter, dirname, extname, join, resolve, sep} from 'node:path';
 
 import * as Args from '@oclif/core/args';
@@ -13,7 +13,7 @@ import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cl
 import {fileError, UserError, usageError} from '../errors.js';
 import type {RgbImage} from '../image/raster.js';
 import sharp from '../image/sharp.js';
-import {temporaryPathFor, writeFileAtomic} from '../io/atomic.js';
+import {temporaryPathFor, trackTemporaryFile, writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
 import {encodeAnimation} from '../render/animation.js';
 import {
@@ -192,7 +192,7 @@ function renderOutputKind(typed: string): RenderOutputKind {
 		// Not there yet: the extension decides.
 	}
 	if (extension === '.webp' || extension === '.gif' || extension === '.mp4') return extension.slice(1) as RenderOutputKind;
-	throw fileError(typed, 'unsupported output (use .webp, .gif, .mp4, or a directory for PNG frames)');
+	throw usageError(`-o ${typed}`, 'unsupported output (use .webp, .gif, .mp4, or a directory for PNG frames)');
 }
 
 /** Frame size: the long side is `size` (default: the scene's, capped), the scene's aspect ratio; even sides for H.264's 4:2:0. */
@@ -264,12 +264,17 @@ function createFrameSink(kind: RenderOutputKind, output: string, options: FrameS
 			const png = await sharp(frame.data, {raw: {width: frame.width, height: frame.height, channels: 3}}).png().toBuffer();
 			await writeFileAtomic(join(output, frameFileName(index)), new Uint8Array(png));
 		};
+		let count = 0;
 		return {
 			add: async (frame, index) => {
 				await pending;
 				pending = writeFrame(frame, index);
+				count = Math.max(count, index + 1);
 			},
-			finish: () => pending,
+			finish: async () => {
+				await pending;
+				await removeFramesBeyond(output, count);
+			},
 			abort: async () => {
 				await pending.catch(() => {});
 			},
@@ -289,6 +294,17 @@ function createFrameSink(kind: RenderOutputKind, output: string, options: FrameS
 }
 
 /**
+ * Removes the frames a longer earlier render left in `directory` (frame-0121.png… after 120 frames): they
+ * would join this render's sequence (`ffmpeg -i frame-%04d.png` encoded them all).
+ */
+async function removeFramesBeyond(directory: string, count: number): Promise<void> {
+	for (const name of await readdir(directory)) {
+		const match = /^frame-(\d{4,})\.png$/.exec(name);
+		if (match && Number(match[1]) > count) await rm(join(directory, name), {force: true});
+	}
+}
+
+/**
  * H.264 MP4 through ffmpeg: raw RGB frames piped to its stdin as they are rendered (no frame is kept),
  * written to a temporary file renamed into place at the end.
  */
@@ -299,6 +315,8 @@ function ffmpegSink(output: string, options: FrameSinkOptions): FrameSink {
 		'-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${options.width}x${options.height}`, '-r', String(options.fps), '-i', '-',
 		'-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', temporaryPath,
 	], {stdio: ['pipe', 'ignore', 'pipe']});
+	// Interrupted, the file must not outlive us: ffmpeg would finish it on its stdin's end, after the clean-up.
+	const done = trackTemporaryFile(temporaryPath, () => child.kill('SIGKILL'));
 	let stderr = '';
 	child.stderr.on('data', (chunk: Buffer) => {
 		stderr = (stderr + chunk.toString()).slice(-2000);
@@ -323,12 +341,14 @@ function ffmpegSink(output: string, options: FrameSinkOptions): FrameSink {
 			} catch (error) {
 				throw fileError(output, `cannot write (${(error as Error).message})`, error);
 			}
+			done();
 		},
 		abort: async () => {
 			child.stdin.destroy();
 			child.kill();
 			await exited;
 			await rm(temporaryPath, {force: true});
+			done();
 		},
 	};
 }

@@ -4,9 +4,9 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {buildOptionsForCommand, flagInputs, loadSceneForCommand, prepareOutputDirectory, roundMs} from '../cli/command-helpers.js';
+import {buildOptionsForCommand, flagInputs, loadSceneForCommand, prepareOutputDirectory, refuseFoldersAsOutputs, roundMs} from '../cli/command-helpers.js';
 import {exactDisparityFlags, givenFlags, planSceneInput, sceneFlags} from '../cli/scene-flags.js';
-import {fileError, UserError} from '../errors.js';
+import {UserError, usageError} from '../errors.js';
 import type {RgbaImage, RgbImage} from '../image/raster.js';
 import sharp from '../image/sharp.js';
 import {writeFileAtomic} from '../io/atomic.js';
@@ -103,13 +103,14 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 		const given = givenFlags(raw);
 		const layout = flags.layout as Layout;
 		const output = resolve(flags.out ?? join('.', defaultOutputName(basename(input, extname(input)), layout)));
-		checkOutputFormat(layout, output);
+		if (flags.out !== undefined) checkOutputFormat(layout, flags.out);
 		const plan = planSceneInput(input, flags, given);
 		const geometry = ['divergence', 'convergence', 'eyes'].filter((name) => given.has(name));
 		if (plan.exactDisparity && geometry.length > 0) {
 			throw new UserError(`--depth-unit px renders the true right view; ${geometry.map((name) => `--${name}`).join(', ')} cannot apply`);
 		}
 		refuseOverwritingInputs(layoutOutputPaths(layout, output), [{path: input, role: plan.glb ? 'scene' : 'photo'}, ...flagInputs(flags)]);
+		refuseFoldersAsOutputs(layoutOutputPaths(layout, output));
 		await prepareOutputDirectory(dirname(output));
 
 		const loadStarted = performance.now();
@@ -181,12 +182,16 @@ Exact-disparity mode (--depth FILE --depth-unit px --depth-scale S): the map's v
 	}
 }
 
-/** Refuses an output name the layout cannot be written as, before any work. */
-function checkOutputFormat(layout: Layout, output: string): void {
-	const extension = extname(output).toLowerCase();
-	if (layout === 'wiggle' && extension !== '.webp' && extension !== '.gif') throw fileError(output, 'a wiggle animation is written as .webp or .gif');
+/**
+ * Refuses an `-o` name the layout cannot be written as, before any work: a usage mistake, as `depth -o x.txt` is
+ * (an MPO is a JPEG file: under a .png name it was written as such).
+ */
+function checkOutputFormat(layout: Layout, out: string): void {
+	const extension = extname(out).toLowerCase();
+	if (layout === 'wiggle' && extension !== '.webp' && extension !== '.gif') throw usageError(`-o ${out}`, 'a wiggle animation is written as .webp or .gif');
+	if (layout === 'mpo' && !['.mpo', '.jpg', '.jpeg'].includes(extension)) throw usageError(`-o ${out}`, 'an MPO is written as .mpo (or .jpg)');
 	if (layout === 'mpo' || layout === 'wiggle') return;
-	if (!['.png', '.jpg', '.jpeg', '.webp'].includes(extension)) throw fileError(output, 'unsupported output format (use .png, .jpg or .webp)');
+	if (!['.png', '.jpg', '.jpeg', '.webp'].includes(extension)) throw usageError(`-o ${out}`, 'unsupported output format (use .png, .jpg or .webp)');
 }
 
 function defaultOutputName(stem: string, layout: Layout): string {

@@ -5,9 +5,10 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 
 import {BaseCommand} from '../cli/base-command.js';
-import {checkReadable, flagInputs, prepareOutputDirectory, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
+import {flagInputs, prepareOutputDirectory, refuseFoldersAsOutputs, resolveDepthSourceForCommand} from '../cli/command-helpers.js';
 import {checkSceneFlags, givenFlags, refuseBuildFlagsForScene, sceneFlags, sceneOptionsFromFlags} from '../cli/scene-flags.js';
 import {usageError} from '../errors.js';
+import {probePhoto} from '../image/load.js';
 import {writeFileAtomic} from '../io/atomic.js';
 import {refuseOverwritingInputs} from '../io/same-file.js';
 import {isSceneFile} from '../pipeline/scene-input.js';
@@ -72,6 +73,7 @@ A photo is built in memory first, with the same flags as \`build\`; a .glb is sh
 			// `view scene.glb --export scene.glb` would replace the scene with its page: refused before any work.
 			refuseOverwritingInputs([flags.export as string], [{path: input, role: glbInput ? 'scene' : 'photo'}, ...flagInputs(flags)]);
 			if (!['.html', '.htm'].includes(extname(output).toLowerCase())) throw usageError(`--export ${flags.export}`, 'the page is written as .html; name it so');
+			refuseFoldersAsOutputs([output]);
 			await prepareOutputDirectory(dirname(output));
 		}
 
@@ -79,7 +81,8 @@ A photo is built in memory first, with the same flags as \`build\`; a .glb is sh
 		if (glbInput) {
 			glb = await readGlbFile(input);
 		} else {
-			await checkReadable(input);
+			// The photo's header before the depth model: a wrong file fails at once, not after a download.
+			await probePhoto(input, {maxSize: flags['max-size']});
 			const {source, model} = await resolveDepthSourceForCommand(flags, (message) => this.info(message), silent);
 			glb = await buildGlbInMemory(input, {
 				scene: sceneOptionsFromFlags(flags),

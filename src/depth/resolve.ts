@@ -7,7 +7,7 @@
 import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 
-import {fileError, UserError} from '../errors.js';
+import {fileError, usageError} from '../errors.js';
 import {describeSystemError} from '../io/atomic.js';
 import {defaultModelName, listModels} from './models.js';
 import {MODEL_INPUT_SPEC_DEFAULTS, type InputSizeRule, type ModelInputSpec} from './preprocess.js';
@@ -53,18 +53,34 @@ export function isModelFile(value: string): boolean {
  */
 export function parseModelSize(text: string): InputSizeRule {
 	const fixed = /^(\d+)x(\d+)$/i.exec(text.trim());
-	if (fixed) return {fixed: [Number(fixed[1]), Number(fixed[2])]};
-	if (/^\d+$/.test(text.trim()) && Number(text) > 0) return {shortSide: Number(text), multipleOf: 14};
-	throw new UserError(`--model-size ${text}: expected a short side (518) or WIDTHxHEIGHT (256x256)`);
+	if (fixed && isModelInputSide(Number(fixed[1])) && isModelInputSide(Number(fixed[2]))) return {fixed: [Number(fixed[1]), Number(fixed[2])]};
+	if (/^\d+$/.test(text.trim()) && isModelInputSide(Number(text))) return {shortSide: Number(text), multipleOf: 14};
+	throw usageError(`--model-size ${text}`, `expected a short side (518) or WIDTHxHEIGHT (256x256), 1 to ${MAX_MODEL_INPUT_SIDE} px`);
 }
 
-/** Parses `--model-mean` / `--model-std`: one number for all channels, or three (R,G,B). */
+/**
+ * Largest side of a network's input: depth networks take 256–1536 px; `--model-size 0x0` failed inside
+ * sharp (an internal error), and 100000x100000 would be a 120 GB tensor.
+ */
+const MAX_MODEL_INPUT_SIDE = 4096;
+
+function isModelInputSide(value: number): boolean {
+	return Number.isInteger(value) && value >= 1 && value <= MAX_MODEL_INPUT_SIDE;
+}
+
+/**
+ * Parses `--model-mean` / `--model-std`: one number for all channels, or three (R,G,B). Standard
+ * deviations must be positive: pixels are divided by them (a 0 made every input, and so the model's output,
+ * NaN, reported as the model's fault).
+ */
 export function parseChannelTriple(text: string, flag: string): [number, number, number] {
 	const values = text.split(',').map((part) => Number(part.trim()));
 	if ((values.length === 1 || values.length === 3) && values.every((value) => Number.isFinite(value))) {
-		return values.length === 1 ? [values[0]!, values[0]!, values[0]!] : [values[0]!, values[1]!, values[2]!];
+		const triple: [number, number, number] = values.length === 1 ? [values[0]!, values[0]!, values[0]!] : [values[0]!, values[1]!, values[2]!];
+		if (flag === '--model-std' && !triple.every((value) => value > 0)) throw usageError(`${flag} ${text}`, 'standard deviations must be positive');
+		return triple;
 	}
-	throw new UserError(`${flag} ${text}: expected one or three comma-separated numbers`);
+	throw usageError(`${flag} ${text}`, 'expected one or three comma-separated numbers');
 }
 
 function isTriple(value: unknown): value is [number, number, number] {
@@ -74,8 +90,8 @@ function isTriple(value: unknown): value is [number, number, number] {
 function isSizeRule(value: unknown): value is InputSizeRule {
 	const rule = value as Record<string, unknown>;
 	if (!rule || typeof rule !== 'object') return false;
-	if ('fixed' in rule) return Array.isArray(rule.fixed) && rule.fixed.length === 2 && rule.fixed.every((v) => Number.isInteger(v) && v > 0);
-	return Number.isInteger(rule.shortSide) && (rule.shortSide as number) > 0 && Number.isInteger(rule.multipleOf) && (rule.multipleOf as number) > 0;
+	if ('fixed' in rule) return Array.isArray(rule.fixed) && rule.fixed.length === 2 && rule.fixed.every((v) => isModelInputSide(v as number));
+	return isModelInputSide(rule.shortSide as number) && Number.isInteger(rule.multipleOf) && (rule.multipleOf as number) > 0;
 }
 
 /**
@@ -98,7 +114,8 @@ export async function readModelSpecFile(path: string, base: ModelInputSpec = MOD
 	const spec: ModelInputSpec = {...base};
 	for (const [key, value] of Object.entries(parsed)) {
 		if (key === 'size' && isSizeRule(value)) spec.size = value;
-		else if ((key === 'mean' || key === 'std') && isTriple(value)) spec[key] = value;
+		else if (key === 'mean' && isTriple(value)) spec.mean = value;
+		else if (key === 'std' && isTriple(value) && value.every((v) => v > 0)) spec.std = value;
 		else if (key === 'resize' && typeof value === 'string' && ['cubic', 'linear', 'lanczos3', 'mitchell', 'nearest'].includes(value)) spec.resize = value as ModelInputSpec['resize'];
 		else if (key === 'layout' && value === 'NCHW') spec.layout = 'NCHW';
 		else throw fileError(path, `model spec: bad or unknown field "${key}" (${JSON.stringify(value)})`);
@@ -137,7 +154,7 @@ export async function resolveDepthSource(options: Partial<ResolveDepthOptions> =
 		const modelSpec = await modelSpecFromOptions(resolved, MODEL_INPUT_SPEC_DEFAULTS);
 		return {source: await createDepthSource('onnx', {...resolved, modelPath: model, modelSpec}), kind: 'model', model};
 	}
-	if (model === 'file' || model === 'onnx') throw new UserError(`--model ${model}: give a registry model name or a .onnx file`);
+	if (model === 'file' || model === 'onnx') throw usageError(`--model ${model}`, 'give a registry model name or a .onnx file');
 	const registryOptions = hasSpecOverrides(resolved) ? {...resolved, modelSpec: await modelSpecFromOptions(resolved, listModels().find((entry) => entry.name === model)?.input ?? MODEL_INPUT_SPEC_DEFAULTS)} : resolved;
 	return {source: await createDepthSource(model, registryOptions), kind: 'model', model};
 }

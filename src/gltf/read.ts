@@ -1,5 +1,6 @@
 import {type Node, NodeIO, type vec3} from '@gltf-transform/core';
 import {ALL_EXTENSIONS} from '@gltf-transform/extensions';
+import {PHOTO_SIZE_LIMITS} from '../image/load.js';
 import sharp from '../image/sharp.js';
 import type {RgbaImage} from '../image/raster.js';
 import type {DepthRange, LayerMesh, Scene} from '../scene/scene.js';
@@ -90,10 +91,24 @@ export async function readSceneFromGlb(bytes: Uint8Array): Promise<Scene> {
 	const width = extras.imageWidth ?? Math.round(height * aspectRatio);
 	const znearMeters = camera?.getZNear() ?? 0.1;
 	const zfarMeters = camera?.getZFar() ?? 1000;
-	return {
+	const scene: Scene = {
 		camera: {width, height, fovYRadians: camera?.getYFov() ?? Math.PI / 3, znearMeters, zfarMeters},
 		depthRange: extras.depthRange ?? {nearMeters: znearMeters, farMeters: zfarMeters},
 		layers,
 		...(extras.comfortRange === undefined ? {} : {comfortRange: extras.comfortRange}),
 	};
+	checkStoredNumbers(scene);
+	return scene;
+}
+
+/**
+ * Refuses a scene whose stored sizes, field of view or depths the renderer cannot take (an edited or
+ * another tool's file: an `imageWidth` of 0 failed deep in the renderer with "memory access out of bounds").
+ */
+function checkStoredNumbers({camera, depthRange}: Scene): void {
+	const side = (value: number): boolean => Number.isInteger(value) && value >= 1 && value <= PHOTO_SIZE_LIMITS.maxSide;
+	if (!side(camera.width) || !side(camera.height)) throw new Error(`image size ${camera.width}x${camera.height}, not 1 to ${PHOTO_SIZE_LIMITS.maxSide} px a side`);
+	if (!(camera.fovYRadians > 0 && camera.fovYRadians < Math.PI)) throw new Error(`camera field of view ${camera.fovYRadians} rad, not between 0 and π`);
+	if (!(camera.znearMeters > 0 && camera.zfarMeters > camera.znearMeters)) throw new Error(`camera clip range ${camera.znearMeters}–${camera.zfarMeters} m, not 0 < near < far`);
+	if (!(depthRange?.nearMeters > 0 && depthRange.farMeters > depthRange.nearMeters)) throw new Error(`depth range ${JSON.stringify(depthRange)}, not 0 < near < far metres`);
 }

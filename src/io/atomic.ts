@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto';
+import {rmSync} from 'node:fs';
 import {mkdir, readdir, rename, rm, writeFile} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
 
@@ -62,6 +63,41 @@ export async function removeStaleTemporaryFiles(directory: string): Promise<stri
 	return removed;
 }
 
+/** Temporary files being written now, each with what stops its writer (an ffmpeg child) before it is removed. */
+const inFlight = new Map<string, (() => void) | undefined>();
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Removes the temporary files being written, then lets the signal do what it would have done (end the process). */
+function removeInFlightAndExit(signal: NodeJS.Signals): void {
+	for (const interrupt of INTERRUPTS) process.off(interrupt, removeInFlightAndExit);
+	for (const [path, stopWriter] of inFlight) {
+		stopWriter?.();
+		rmSync(path, {force: true});
+	}
+	inFlight.clear();
+	process.kill(process.pid, signal);
+}
+
+/**
+ * Marks `temporaryPath` as being written until the returned function is called: Ctrl-C (SIGINT), SIGTERM or
+ * SIGHUP in between remove it (after `stopWriter`, e.g. killing the ffmpeg that writes it) instead of
+ * leaving it for the next write into the folder. Only SIGKILL and crashes leave one
+ * ({@link removeStaleTemporaryFiles}).
+ *
+ * ```ts
+ * const done = trackTemporaryFile(temporaryPath, () => child.kill('SIGKILL'));
+ * try { … } finally { done(); }
+ * ```
+ */
+export function trackTemporaryFile(temporaryPath: string, stopWriter?: () => void): () => void {
+	if (inFlight.size === 0) for (const interrupt of INTERRUPTS) process.on(interrupt, removeInFlightAndExit);
+	inFlight.set(temporaryPath, stopWriter);
+	return () => {
+		if (!inFlight.delete(temporaryPath) || inFlight.size > 0) return;
+		for (const interrupt of INTERRUPTS) process.off(interrupt, removeInFlightAndExit);
+	};
+}
+
 /**
  * Writes `data` to a temporary file beside `path` and renames it into place, so a reader never sees a
  * half-written file and a failure leaves nothing behind.
@@ -77,14 +113,18 @@ export async function writeFileAtomic(
 ): Promise<void> {
 	const {createDirectory} = {...WRITE_FILE_ATOMIC_DEFAULTS, ...options};
 	const temporaryPath = temporaryPathFor(path);
+	const done = trackTemporaryFile(temporaryPath);
 	try {
 		if (createDirectory) await mkdir(dirname(path), {recursive: true});
 		await removeStaleTemporaryFiles(dirname(path));
 		await writeFile(temporaryPath, data);
 		await rename(temporaryPath, path);
 	} catch (error) {
-		await rm(temporaryPath, {force: true});
+		// The clean-up fails too when the folder cannot be searched (EACCES): the write's own error is the one to report.
+		await rm(temporaryPath, {force: true}).catch(() => undefined);
 		throw fileError(path, `cannot write (${describeSystemError(error)})`, error);
+	} finally {
+		done();
 	}
 }
 

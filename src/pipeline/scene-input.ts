@@ -3,7 +3,7 @@ import {extname} from 'node:path';
 
 import {fileError} from '../errors.js';
 import {describeSystemError} from '../io/atomic.js';
-import type {Scene} from '../scene/scene.js';
+import type {LayerMesh, Scene} from '../scene/scene.js';
 import {buildScene, type BuildSceneOptions, type BuildSceneResult} from './build-scene.js';
 
 /**
@@ -74,5 +74,19 @@ export async function loadScene(input: string, options: Partial<LoadSceneOptions
 		throw fileError(input, `not a glTF binary scene (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, error);
 	}
 	if (scene.layers.length === 0) throw fileError(input, 'has no layer meshes to render');
+	if (!isPhotoLayer(scene.layers.find((layer) => layer.layerIndex === 0) ?? scene.layers[0])) {
+		throw fileError(input, 'not a scene written by ldi-gltf build (its first layer is not a textured mesh in front of the camera)');
+	}
 	return {scene, kind: 'glb', timingsMs: {read: performance.now() - started}};
+}
+
+/**
+ * Whether a layer read from a .glb can be the photo layer of a scene: textured (a glTF without a texture
+ * reads back as 1×1 white, and was drawn as a 1×1 stereo pair) and wholly in front of the camera at the
+ * origin, looking down −z (another glTF's cube around the origin gave render a negative subject depth).
+ */
+function isPhotoLayer(layer: LayerMesh): boolean {
+	if (layer.texture.width * layer.texture.height <= 1 || layer.indices.length === 0) return false;
+	for (let z = 2; z < layer.positions.length; z += 3) if (!(layer.positions[z] < 0)) return false;
+	return true;
 }

@@ -4,6 +4,7 @@ import {existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync,
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
+import {Document, NodeIO} from '@gltf-transform/core';
 import sharp from 'sharp';
 
 import {channelMeanModel, externalDataModel, nanDepthModel, vectorModel} from '../fixtures/onnx-builder.js';
@@ -23,6 +24,34 @@ interface BadInputCase {
 /** A PFM header and `values` as little-endian float32 (rows bottom to top, as PFM stores them). */
 function pfm(header: string, values: number[]): Buffer {
 	return Buffer.concat([Buffer.from(header), Buffer.from(new Float32Array(values).buffer)]);
+}
+
+/** A .glb as another tool writes one: a mesh around the origin, no texture, no camera, no ldi-gltf extras. */
+async function untexturedCubeGlb(): Promise<Uint8Array> {
+	const document = new Document();
+	const buffer = document.createBuffer();
+	const corners = [-1, -1, -1, 1, -1, -1, -1, 1, -1, 1, 1, -1, -1, -1, 1, 1, -1, 1, -1, 1, 1, 1, 1, 1];
+	const position = document.createAccessor().setType('VEC3').setArray(new Float32Array(corners)).setBuffer(buffer);
+	const indices = document.createAccessor().setType('SCALAR').setArray(new Uint16Array([0, 1, 2, 2, 1, 3, 4, 6, 5, 5, 6, 7])).setBuffer(buffer);
+	const mesh = document.createMesh('cube').addPrimitive(document.createPrimitive().setAttribute('POSITION', position).setIndices(indices));
+	document.createScene().addChild(document.createNode('cube').setMesh(mesh));
+	return new NodeIO().writeBinary(document);
+}
+
+/** A textured quad in front of the camera, as ldi-gltf writes a scene, whose `asset.extras.ldiGltf` is `ldiGltf` (edited by hand). */
+async function quadGlbWithExtras(ldiGltf: Record<string, unknown>): Promise<Uint8Array> {
+	const document = new Document();
+	document.getRoot().getAsset().extras = {ldiGltf};
+	const buffer = document.createBuffer();
+	const position = document.createAccessor().setType('VEC3').setArray(new Float32Array([-1, -1, -2, 1, -1, -2, -1, 1, -2, 1, 1, -2])).setBuffer(buffer);
+	const uv = document.createAccessor().setType('VEC2').setArray(new Float32Array([0, 1, 1, 1, 0, 0, 1, 0])).setBuffer(buffer);
+	const indices = document.createAccessor().setType('SCALAR').setArray(new Uint16Array([0, 1, 2, 2, 1, 3])).setBuffer(buffer);
+	const texture = document.createTexture('photo').setMimeType('image/png')
+		.setImage(await sharp({create: {width: 32, height: 32, channels: 3, background: '#808080'}}).png().toBuffer());
+	const primitive = document.createPrimitive().setAttribute('POSITION', position).setAttribute('TEXCOORD_0', uv).setIndices(indices)
+		.setMaterial(document.createMaterial().setBaseColorTexture(texture));
+	document.createScene().addChild(document.createNode('layer-0').setMesh(document.createMesh().addPrimitive(primitive)));
+	return new NodeIO().writeBinary(document);
 }
 
 function digest(path: string): string {
@@ -82,6 +111,14 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['depth without a photo', {args: ['depth'], code: 2, subject: '<photo>', problem: /missing argument/}],
 		['a mistyped command', {args: ['buidl', 'p.jpg'], code: 2, subject: 'buidl', problem: /unknown command; did you mean build/}],
 		['-o for two photos', {args: ['build', 'p.jpg', 'q.jpg', ...depth, '-o', 'x.glb'], code: 2, subject: '-o', problem: /one output file/}],
+		['stereo -o another extension', {args: ['stereo', 'p.jpg', ...depth, '-o', 'out/s.txt'], code: 2, subject: '-o out/s.txt', problem: /unsupported output format/}],
+		['stereo --layout mpo -o a .png (a JPEG file under a PNG name)', {args: ['stereo', 'p.jpg', ...depth, '--layout', 'mpo', '-o', 'out/s.png'], code: 2, subject: '-o out/s.png', problem: /an MPO is written as \.mpo/}],
+		['render -o another extension', {args: ['render', 'p.jpg', ...depth, '--path', 'circle', '-o', 'out/a.avi'], code: 2, subject: '-o out/a.avi', problem: /unsupported output/}],
+		['--model-size 0x0', {args: ['depth', 'p.jpg', '--model', 'model.onnx', '--model-size', '0x0', ...out], code: 2, subject: '--model-size 0x0', problem: /WIDTHxHEIGHT \(256x256\), 1 to 4096 px/}],
+		['--model-std 0 (pixels divided by it)', {args: ['build', 'p.jpg', '--model', 'model.onnx', '--model-std', '0', ...out, '--quiet'], code: 2, subject: '--model-std 0', problem: /standard deviations must be positive/}],
+		['--model-mean of two numbers', {args: ['depth', 'p.jpg', '--model', 'model.onnx', '--model-mean', '1,2', ...out], code: 2, subject: '--model-mean 1,2', problem: /one or three comma-separated numbers/}],
+		['--model onnx (a source name, not a model)', {args: ['depth', 'p.jpg', '--model', 'onnx', ...out], code: 2, subject: '--model onnx', problem: /registry model name or a \.onnx file/}],
+		['--inpaint-model without --inpainter onnx (it was ignored)', {args: ['build', 'p.jpg', ...depth, '--inpaint-model', 'model.onnx', ...out, '--quiet'], code: 2, subject: '--inpaint-model', problem: /is for --inpainter onnx, not coherence/}],
 		// An output that is an input (usage errors, exit 2; nothing written, the input unchanged).
 		['depth -o the photo', {args: ['depth', 'p.png', ...depth, '-o', 'p.png'], code: 2, subject: 'p.png', problem: /overwrite the photo/}],
 		['depth -o a symbolic link to the photo', {args: ['depth', 'p.png', ...depth, '-o', 'link.png'], code: 2, subject: 'link.png', problem: /overwrite the photo/}],
@@ -101,6 +138,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		// Photos that are not, or cannot be, a scene (input errors, exit 1).
 		['a text file', {args: ['build', 'text.jpg', ...depth, ...out, '--quiet'], code: 1, subject: 'text.jpg', problem: /not an image/}],
 		['a text file, offline, no depth map: the photo, not the model', {args: ['build', 'text.jpg', '--offline', ...out, '--quiet'], code: 1, subject: 'text.jpg', problem: /not an image/}],
+		['view: a text file, offline, no depth map: the photo, not the model', {args: ['view', 'text.jpg', '--offline', '--export', 'out/v.html'], code: 1, subject: 'text.jpg', problem: /not an image/}],
 		['an empty file', {args: ['stereo', 'empty.jpg', ...depth], code: 1, subject: 'empty.jpg', problem: /empty/}],
 		['a truncated JPEG', {args: ['build', 'truncated.jpg', ...depth, ...out, '--quiet'], code: 1, subject: 'truncated.jpg', problem: /truncated|corrupt|premature/i}],
 		['a PNG with corrupt data', {args: ['build', 'corrupt.png', ...depth, ...out, '--quiet'], code: 1, subject: 'corrupt.png', problem: /cannot decode image/}],
@@ -112,9 +150,18 @@ describe('bad-input corpus (CLI, every command)', function () {
 		['a photo name longer than the file system allows', {args: ['depth', `${'n'.repeat(300)}.jpg`, ...depth, ...out], code: 1, subject: 'nnnn.jpg', problem: /name too long/}],
 		['an output name longer than the file system allows (-o)', {args: ['build', 'p.jpg', ...depth, '-o', `out/${'o'.repeat(252)}.glb`], code: 2, subject: 'ooo.glb', problem: /file name is 256 bytes long, more than the 255/}],
 		['a stereo output name longer than the file system allows', {args: ['stereo', 'p.jpg', ...depth, '-o', `out/${'s'.repeat(250)}.png.png`], code: 2, subject: 'sss.png.png', problem: /file name is 258 bytes/}],
+		['--debug-dir that is a file: refused before the scene is built or written', {args: ['build', 'p.jpg', ...depth, '-o', 'out/p.glb', '--debug-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /cannot write output here \(not a directory\)/}],
+		['view --export onto a folder', {args: ['view', 'p.jpg', ...depth, '--export', 'page.html'], code: 2, subject: 'page.html', problem: /is a folder where a file is to be written/}],
+		['build --format gltf whose .bin is a folder (the .gltf was written without it)', {args: ['build', 'p.jpg', ...depth, '--format', 'gltf', '-o', 'g.gltf', '--quiet'], code: 2, subject: 'g.bin', problem: /is a folder where a file is to be written/}],
+		['stereo --layout separate whose -R file is a folder', {args: ['stereo', 'p.jpg', ...depth, '--layout', 'separate', '-o', 'out/pair.png'], code: 2, subject: 'pair-R.png', problem: /is a folder where a file is to be written/}],
 		['--out-dir that is a file', {args: ['build', 'p.jpg', ...depth, '--out-dir', 'text.jpg', '--quiet'], code: 1, subject: 'text.jpg', problem: /not a directory/}],
 		['a .glb that is not one (render)', {args: ['render', 'scene.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
 		['a .glb that is not one (stereo)', {args: ['stereo', 'scene.glb', '-o', 'out/s.png'], code: 1, subject: 'scene.glb', problem: /not a glTF binary/}],
+		['another tool\'s .glb: an untextured cube around the origin (stereo)', {args: ['stereo', 'cube.glb', '-o', 'out/s.png'], code: 1, subject: 'cube.glb', problem: /not a scene written by ldi-gltf build/}],
+		['another tool\'s .glb: an untextured cube around the origin (render)', {args: ['render', 'cube.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'cube.glb', problem: /not a scene written by ldi-gltf build/}],
+		['a .glb whose stored image size is 0×0 (stereo)', {args: ['stereo', 'zero-size.glb', '-o', 'out/s.png'], code: 1, subject: 'zero-size.glb', problem: /image size 0x0, not 1 to 16384 px a side/}],
+		['a .glb whose stored image size is 0×0 (render)', {args: ['render', 'zero-size.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'zero-size.glb', problem: /image size 0x0/}],
+		['a .glb whose stored depth range is negative', {args: ['render', 'bad-depth-range.glb', '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'bad-depth-range.glb', problem: /depth range .*not 0 < near < far/}],
 		['a folder', {args: ['render', 'folder.jpg', ...depth, '--path', 'circle', '-o', 'out/a.webp'], code: 1, subject: 'folder.jpg', problem: /directory/}],
 		['a missing photo', {args: ['depth', 'missing.jpg', ...depth, ...out], code: 1, subject: 'missing.jpg', problem: /no such file/}],
 		['a decompression bomb', {args: ['build', 'bomb.png', ...depth, ...out, '--quiet'], code: 1, subject: 'bomb.png', problem: /pixel limit/}],
@@ -174,6 +221,7 @@ describe('bad-input corpus (CLI, every command)', function () {
 		file('empty.jpg', '');
 		file('truncated.jpg', photo.subarray(0, Math.floor(photo.length / 2)));
 		mkdirSync(join(directory, 'folder.jpg'));
+		for (const folder of ['page.html', 'g.bin', 'out/pair-R.png']) mkdirSync(join(directory, folder), {recursive: true});
 		file('bomb.png', pngHeaderOnly(30_000, 30_000));
 		const png = await sharp(photo).resize(64).png().toBuffer();
 		// Bytes of the compressed pixel data scrambled (the header stays valid), and a PNG cut at 60 %.
@@ -193,6 +241,9 @@ describe('bad-input corpus (CLI, every command)', function () {
 		}));
 		symlinkSync('loop.jpg', join(directory, 'loop.jpg'));
 		file('scene.glb', 'glTF, or so it says: not a scene at all');
+		file('cube.glb', await untexturedCubeGlb());
+		file('zero-size.glb', await quadGlbWithExtras({imageWidth: 0, imageHeight: 0}));
+		file('bad-depth-range.glb', await quadGlbWithExtras({depthRange: {nearMeters: -1, farMeters: 0}}));
 		const solid = (width: number, height: number) => sharp({create: {width, height, channels: 3, background: '#808080'}}).png().toBuffer();
 		file('one.png', await solid(1, 1));
 		file('two.png', await solid(2, 1));
@@ -246,7 +297,8 @@ describe('bad-input corpus (CLI, every command)', function () {
 
 	it('left nothing in the output folder, no temporary file, and every input as it was', () => {
 		const outDir = join(directory, 'out');
-		assert.deepEqual(existsSync(outDir) ? readdirSync(outDir) : [], []);
+		assert.deepEqual(existsSync(outDir) ? readdirSync(outDir) : [], ['pair-R.png']);
+		assert.ok(!existsSync(join(directory, 'g.gltf')), 'no .gltf without its .bin');
 		assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith('.tmp')), []);
 		for (const [name, hash] of inputDigests) assert.equal(digest(join(directory, name)), hash, `${name} unchanged`);
 		assert.deepEqual(readdirSync(join(directory, 'frames')), ['frame-0001.png']);

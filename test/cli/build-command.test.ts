@@ -209,14 +209,17 @@ describe('ldi-gltf build (CLI)', function () {
 	});
 
 	it('rejects contradictory flags in one line', async () => {
-		const result = await runCli(['build', samplePhoto, samplePhoto, '-o', join(workDir, 'x.glb'), '--depth', sampleDepth], {cwd: workDir});
+		// A second photo: the same file named twice is one photo.
+		const otherPhoto = join(workDir, 'other.jpg');
+		writeFileSync(otherPhoto, readFileSync(samplePhoto));
+		const result = await runCli(['build', samplePhoto, otherPhoto, '-o', join(workDir, 'x.glb'), '--depth', sampleDepth], {cwd: workDir});
 		assertOneLineError(result, 'x.glb', /one output file/);
 		const folder = await runCli(['build', samplePhoto, '-o', workDir, '--depth', sampleDepth], {cwd: workDir});
 		assertOneLineError(folder, workDir, /is a folder; name the output file, or use --out-dir/);
 		const otherExtension = await runCli(['build', samplePhoto, '-o', join(workDir, 'scene.png'), '--depth', sampleDepth], {cwd: workDir});
 		assertOneLineError(otherExtension, 'scene.png', /the output is a \.glb file \(--format glb\); name it scene\.glb/);
 		assert.ok(!existsSync(join(workDir, 'scene.glb')) && !existsSync(`${workDir}.glb`), 'nothing written');
-		const twoPhotosOneMap = await runCli(['build', samplePhoto, samplePhoto, '--depth', sampleDepth], {cwd: workDir});
+		const twoPhotosOneMap = await runCli(['build', samplePhoto, otherPhoto, '--depth', sampleDepth], {cwd: workDir});
 		assertOneLineError(twoPhotosOneMap, 'sample-depth.png', /one depth map for 2 photos; give a template/);
 	});
 });

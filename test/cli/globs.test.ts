@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 
@@ -45,6 +45,14 @@ describe('build photo patterns (tinyglobby)', function () {
 	it('plain paths are kept as they are, existing names with glob characters too; order of arguments kept', async () => {
 		assert.deepEqual(await expand(['missing.jpg', 'shots/a.jpg', 'odd[1].jpg', 'photo (1).jpg']), ['missing.jpg', 'shots/a.jpg', 'odd[1].jpg', 'photo (1).jpg']);
 		assert.deepEqual(await expand(['shots/b.png', 'shots/*.jpg']), ['shots/b.png', 'shots/a.jpg']);
+	});
+
+	it('a photo named twice (overlapping patterns, ./ or a symbolic link) is kept once, where it first appears', async () => {
+		symlinkSync('shots/a.jpg', join(directory, 'link-to-a.jpg'));
+		assert.deepEqual(await expand(['shots/*.jpg', 'shots/?.*', './shots/a.jpg', 'link-to-a.jpg', 'shots/a.jpg']), ['shots/a.jpg', 'shots/b.png']);
+		const result = await runCli(['build', 'shots/a.jpg', './shots/a.jpg', '--depth', `${directory}/{name}-depth.png`, '--out-dir', join(directory, 'twice'), '--max-size', '64', '--json'], {cwd: directory});
+		assert.equal(result.code, 0, result.stderr);
+		assert.equal((JSON.parse(result.stdout) as unknown[]).length, 1, 'one photo built');
 	});
 
 	it('a pattern that matches nothing is kept (it then fails under its own name); an absolute pattern gives absolute paths', async () => {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawn} from 'node:child_process';
+import {createRequire} from 'node:module';
 import {accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
+import {pathToFileURL} from 'node:url';
 
 import sharp from 'sharp';
 
@@ -10,6 +12,8 @@ import {psnr} from '../../src/image/metrics.js';
 import {assertOneLineError, runCli} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
 
+/** tsx's loader by absolute URL, for a CLI process the test signals itself. */
+const TSX_LOADER = pathToFileURL(createRequire(join(repoRoot, 'package.json')).resolve('tsx')).href;
 const samplePhoto = join(repoRoot, 'assets', 'sample.jpg');
 const sampleDepth = join(repoRoot, 'assets', 'sample-depth.png');
 /** Scene flags both the photo renders and the .glb build use, small for speed. */
@@ -119,6 +123,35 @@ describe('ldi-gltf render (CLI)', function () {
 			assert.deepEqual([stream.codec_name, stream.width, stream.height, Number(stream.nb_read_frames), stream.r_frame_rate], ['h264', 100, 76, 8, '24/1']);
 		}
 		assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith('.tmp')), [], 'no temporary files left');
+	});
+
+	it('PNG frames into a folder of a longer earlier render: its later frames are removed, other files kept', async () => {
+		const folder = join(directory, 'rerendered');
+		const first = await runCli(['render', 'sample.glb', '--path', 'circle', '--frames', '5', '--size', '32', '-o', 'rerendered/', '-q'], {cwd: directory});
+		assert.equal(first.code, 0, first.stderr);
+		writeFileSync(join(folder, 'notes.txt'), 'mine');
+		const second = await runCli(['render', 'sample.glb', '--path', 'circle', '--frames', '2', '--size', '32', '-o', 'rerendered/', '-q'], {cwd: directory});
+		assert.equal(second.code, 0, second.stderr);
+		assert.deepEqual(readdirSync(folder).sort(), ['frame-0001.png', 'frame-0002.png', 'notes.txt']);
+	});
+
+	it('Ctrl-C (SIGINT) or SIGTERM during an MP4 render: no temporary file left, no ffmpeg still writing one', async function () {
+		if (!onPath('ffmpeg')) this.skip();
+		const folder = mkdtempSync(join(directory, 'interrupted-'));
+		const temporaryFiles = (): string[] => readdirSync(folder).filter((name) => name.endsWith('.tmp'));
+		for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+			// Far more frames than the test waits for: the render is still streaming them to ffmpeg when signalled.
+			const child = spawn(process.execPath, [`--import=${TSX_LOADER}`, join(repoRoot, 'bin', 'dev.js'), 'render', join(directory, 'sample.glb'), '--path', 'circle', '--frames', '10000', '--size', '64', '-o', 'v.mp4', '-q'], {cwd: folder, stdio: 'ignore'});
+			const exited = new Promise<NodeJS.Signals | null>((resolveExit) => child.once('exit', (_code, killedBy) => resolveExit(killedBy)));
+			const deadline = Date.now() + 60_000;
+			while (temporaryFiles().length === 0 && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+			assert.equal(temporaryFiles().length, 1, 'ffmpeg is writing its temporary file');
+			child.kill(signal);
+			assert.equal(await exited, signal, 'ends as the signal would have ended it');
+			// An orphaned ffmpeg would finish the file once its stdin closes: give it the time to.
+			await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
+			assert.deepEqual(readdirSync(folder), [], `after ${signal}`);
+		}
 	});
 
 	it('refuses bad input with one line naming the file, path or flag, and leaves no output', async () => {
