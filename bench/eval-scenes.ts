@@ -33,6 +33,7 @@ import {gridScene} from '../src/render/grid-scene.js';
 import {rgbFromRgba} from '../src/render/layouts.js';
 import {renderScene} from '../src/render/rasterize.js';
 import {focalLengthPixels, type Scene} from '../src/scene/scene.js';
+import {seededRandom} from '../scripts/fuzz-mutations.js';
 import {networkLikeDisparity} from '../test/ldi/scenes.js';
 
 /** EVAL_SCALE=2: photos and maps ray-cast at 1280×960, the LDI built at 1024 px (the map shrunk to it). */
@@ -67,18 +68,6 @@ interface GeneratedScene {
 	nearMeters: number;
 }
 
-/** Mulberry32: a small seeded generator, so that scene k is the same on every machine. */
-function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
 function randomTexture(random: () => number): Texture {
 	const colour = (): Vec3 => [40 + 200 * random(), 40 + 200 * random(), 40 + 200 * random()];
 	const patterns: Texture['pattern'][] = ['checker', 'stripes', 'noise'];
@@ -87,6 +76,7 @@ function randomTexture(random: () => number): Texture {
 
 /** A scene of `family` made from `seed`: a back wall and what stands before it. */
 function generateScene(family: 'boxes' | 'spheres' | 'thin' | 'slanted', seed: number): GeneratedScene {
+	// Seeded: scene k is the same on every machine.
 	const random = seededRandom(seed * 7919 + family.length);
 	const wallDepth = 8 + 6 * random();
 	const floorHeight = -1.2 - 0.6 * random();
