@@ -5,7 +5,7 @@
  */
 import {existsSync} from 'node:fs';
 import {createRequire} from 'node:module';
-import {isAbsolute, resolve} from 'node:path';
+import {basename, dirname, isAbsolute, join, resolve} from 'node:path';
 
 import type * as Tinyglobby from 'tinyglobby';
 
@@ -22,8 +22,9 @@ const {glob, isDynamicPattern} = createRequire(import.meta.url)('tinyglobby') as
  * matches, sorted (paths relative to the working directory, absolute for an absolute pattern; directories
  * and names starting with a dot are not matched). A pattern that matches nothing is kept, so it fails
  * under its own name in one line, as a missing file does. A file named twice (by overlapping patterns,
- * or as `p.jpg` and `./p.jpg`) is kept once, where it first appears: it was refused as two photos
- * writing the same output.
+ * as `p.jpg` and `./p.jpg`, or through a linked folder) is kept once, where it first appears: it was
+ * refused as two photos writing the same output. A link of another name is another photo: its outputs
+ * and its `{name}` depth map are its own.
  *
  * ```ts
  * await expandPhotoPatterns(['shots/**\/*.{jpg,png}', 'extra.jpg']) // ['shots/a.jpg', 'shots/day2/b.png', 'extra.jpg']
@@ -41,7 +42,8 @@ export async function expandPhotoPatterns(patterns: readonly string[], cwd = pro
 	}
 	const seen = new Set<string>();
 	return inputs.filter((input) => {
-		const file = canonicalPath(resolve(cwd, input));
+		const path = resolve(cwd, input);
+		const file = join(canonicalPath(dirname(path)), basename(path));
 		if (seen.has(file)) return false;
 		seen.add(file);
 		return true;

@@ -47,9 +47,13 @@ describe('build photo patterns (tinyglobby)', function () {
 		assert.deepEqual(await expand(['shots/b.png', 'shots/*.jpg']), ['shots/b.png', 'shots/a.jpg']);
 	});
 
-	it('a photo named twice (overlapping patterns, ./ or a symbolic link) is kept once, where it first appears', async () => {
+	it('a photo named twice (overlapping patterns, ./ or a linked folder) is kept once, where it first appears; a link of another name is another photo', async () => {
 		symlinkSync('shots/a.jpg', join(directory, 'link-to-a.jpg'));
-		assert.deepEqual(await expand(['shots/*.jpg', 'shots/?.*', './shots/a.jpg', 'link-to-a.jpg', 'shots/a.jpg']), ['shots/a.jpg', 'shots/b.png']);
+		symlinkSync('shots', join(directory, 'shots-link'));
+		assert.deepEqual(
+			await expand(['shots/*.jpg', 'shots/?.*', './shots/a.jpg', 'shots-link/a.jpg', 'link-to-a.jpg', 'shots/a.jpg']),
+			['shots/a.jpg', 'shots/b.png', 'link-to-a.jpg'],
+		);
 		const result = await runCli(['build', 'shots/a.jpg', './shots/a.jpg', '--depth', `${directory}/{name}-depth.png`, '--out-dir', join(directory, 'twice'), '--max-size', '64', '--json'], {cwd: directory});
 		assert.equal(result.code, 0, result.stderr);
 		assert.equal((JSON.parse(result.stdout) as unknown[]).length, 1, 'one photo built');
