@@ -1,44 +1,14 @@
 /**
- * Soft depth steps made sharp. Depth maps from networks and phones spread the step at an object's outline
- * over 2–4 samples. Where no single 4-neighbour difference exceeds the edge threshold the step is not
- * found; where some do, the pixels in between take values that change from row to row (hut's plants:
- * 0.72 | 0.43 | 0.23, then 0.66 | 0.27), and the edge linking, which joins silhouette pixels only when
- * their own and their occluders' disparities agree, splits the outline into pieces too short to keep.
- * Either way the step is not cut, and a moved camera stretches colour between the object and what is
- * behind it (a rubber sheet). The bilateral median does not help: the weighted median of a monotone ramp
- * in a symmetric window is its centre value.
- *
- * What is a step and not a slanted surface: along a row or a column, the rise across a span of
- * `spanPixels` exceeds the threshold by more than the rise across the span just before it and the span
- * just after it (the slope is concentrated inside the span: not a plane, however steep, nor a crease
- * between two planes, whose rise across the middle span is at most the larger of its neighbours'), and
- * the ramp is monotone. Each pixel inside such a ramp takes the value of the ramp's end it is closer to,
- * so the step becomes one pixel wide where the ramp crosses its middle (a step one pixel wide already stays
- * where it is; only a pixel beside it on a slanted side may take the nearer end's value). The depth edges are then found on the result; the ramps that touch no
- * kept edge are put back (a sharpened step that is not cut stretches as much as the ramp did, and most
- * such pieces are bumps of an 8-bit map's quantization or of leaves inside a bush), and snap-edges.ts moves
- * the kept ones onto the colour edge as it does every step. buildLdi's span is three samples of the map as
- * it was made (BuildLdiOptions.softStepSpanSamples; 3 px for a map at the photo's size, 5 for MiDaS's
- * 640 px under moon at 1024, 9 for the ×3 network-like maps of eval:stereo).
- *
- * Measured (before → now; eval:stereo with EVAL_DEGRADE=3 EVAL_FILTER=1 EVAL_SNAP=1, disoccluded gain of
- * coherence / diffusion; streaks: share of a sideways view (±4 % of the long side) drawn by spans stretched
- * over 1.5 px across a disparity change above the threshold within three links, left / right move):
- *   degraded eval 1.35 / 0.68 → 1.42 / 0.76 dB; streaks moon 0.105 / 0.106 → 0.035 / 0.065 %,
- *   depthy_shelf 0.224 / 0.467 → 0.189 / 0.360 %, depthy_hut 2.825 / 0.935 → 1.309 / 0.517 %.
- * Tried and not kept:
- * - only ramps without a single step above the threshold, nothing put back: degraded 1.42 / 0.77 dB, but
- *   hut's streaks 2.825 → 3.018 % (its outlines are staircases, not smooth ramps), hut at rest in three.js
- *   41.56 → 41.07 dB, depthy_shelf 114 k → 141 k triangles (bumps inside surfaces sharpened);
- * - staircases too, nothing put back: hut 1.871 / 0.731 %, but depthy_shelf 0.373 / 0.676 % (its JPEG map's
- *   quantization bumps sharpened into uncut one-pixel steps);
- * - two samples (kept version otherwise): degraded 1.37 / 0.71 dB, hut 1.771 / 0.706 %, moon unchanged;
- *   four: 1.40 / 0.74 dB, hut 1.153 / 0.471 %, but depthy_shelf's kept edges 216 → 433;
- * - sharpening before the bilateral median instead of after it: degraded 1.42 / 0.78 dB, no better.
- * Cost (buildLdi CPU, median of 5 alternating in one process): 'filter' + 'edges' moon 180 → 207 ms, shelf
- * 129 → 158, hut 307 → 401 (the sharpening ~8 ms and putting back ~2 ms of it on hut; the rest is snapping
- * and cutting the new edges); the whole LDI stage +5 / +15 / +18 % (more edges inpainted). bench/RESULTS.md
- * has the other figures (own view, triangles, poses).
+ * Soft depth steps made sharp. Networks and phones spread an outline's step over 2–4 map samples: as a
+ * ramp under the edge threshold per pixel, or as a staircase whose middle level changes row to row (hut's
+ * plants), which edge linking splits into pieces too short to keep. Either way it is not cut and a moved
+ * camera stretches colour across it. A step here: along a row or column, the rise across `spanPixels`
+ * exceeds the threshold and the rises across the spans just before and after it (so no plane, however
+ * steep, nor a crease), and the ramp is monotone; its pixels take the nearer end's value. Ramps that make
+ * no kept edge are put back (quantization bumps, leaves inside a bush).
+ * Measured: streaks of a ±4 % sideways view (bench/streaks.ts) hut 2.83 → 1.31 %, moon 0.105 → 0.035 %,
+ * shelf 0.224 → 0.189 %; eval:stereo network-like 1.35 → 1.42 dB; LDI stage CPU +5 / +15 / +18 %. The
+ * variants tried (no putting back, staircases only, 2 or 4 samples, before the filter): bench/RESULTS.md.
  */
 import type {FloatImage} from '../image/raster.js';
 
