@@ -60,6 +60,7 @@
 import {createInpaintRegion, type InpaintRegion} from '../inpaint/inpainter.js';
 import {LINK_DX, LINK_DY, NO_LINK, type Ldi, latticeWidth, positionIndex} from './ldi.js';
 import {isHiddenAt} from './silhouettes.js';
+import {grownArray} from '../memory/grow-array.js';
 
 /** Options for {@link RegionGrower.grow}; spatial sizes are at the working resolution (already scaled). */
 export interface RegionOptions {
@@ -198,11 +199,9 @@ export class RegionGrower {
 	/** Grows the per-pixel arrays to the LDI's capacity (pixels were added since they were made). */
 	private growPixelArrays(): void {
 		const length = this.ldi.x.length;
-		this.contextStamp = growInt32(this.contextStamp, length);
-		this.contextDepth = growInt32(this.contextDepth, length);
-		const ceiling = new Float32Array(length);
-		ceiling.set(this.contextCeiling);
-		this.contextCeiling = ceiling;
+		this.contextStamp = grownArray(this.contextStamp, length);
+		this.contextDepth = grownArray(this.contextDepth, length);
+		this.contextCeiling = grownArray(this.contextCeiling, length);
 	}
 
 	/**
@@ -487,12 +486,6 @@ class IndexList {
 
 	/** Doubles the capacity (the rare path of {@link push}, kept out of it). */
 	private growData(): void {
-		this.data = growInt32(this.data, this.data.length * 2);
+		this.data = grownArray(this.data, this.data.length * 2);
 	}
-}
-
-function growInt32(array: Int32Array, length: number): Int32Array {
-	const grown = new Int32Array(length);
-	grown.set(array);
-	return grown;
 }

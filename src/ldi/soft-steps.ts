@@ -11,6 +11,7 @@
  * variants tried (no putting back, staircases only, 2 or 4 samples, before the filter): bench/RESULTS.md.
  */
 import type {FloatImage} from '../image/raster.js';
+import {grownArray} from '../memory/grow-array.js';
 
 /**
  * The ramps {@link sharpenSoftSteps} made sharp, in the order found, and the values it changed: per
@@ -34,9 +35,9 @@ export class SharpenedSteps {
 
 	addRamp(first: number, last: number, stride: number): void {
 		if (this.ramps === this.rampFirst.length) {
-			this.rampFirst = grownInt32(this.rampFirst);
-			this.rampLast = grownInt32(this.rampLast);
-			this.rampStride = grownInt32(this.rampStride);
+			this.rampFirst = grownArray(this.rampFirst, 2 * this.rampFirst.length);
+			this.rampLast = grownArray(this.rampLast, 2 * this.rampLast.length);
+			this.rampStride = grownArray(this.rampStride, 2 * this.rampStride.length);
 		}
 		this.rampFirst[this.ramps] = first;
 		this.rampLast[this.ramps] = last;
@@ -47,10 +48,10 @@ export class SharpenedSteps {
 	/** A change of the newest ramp. */
 	addChange(pixel: number, before: number, after: number): void {
 		if (this.changes === this.pixel.length) {
-			this.pixel = grownInt32(this.pixel);
-			this.rampOf = grownInt32(this.rampOf);
-			this.before = grownFloat32(this.before);
-			this.after = grownFloat32(this.after);
+			this.pixel = grownArray(this.pixel, 2 * this.pixel.length);
+			this.rampOf = grownArray(this.rampOf, 2 * this.rampOf.length);
+			this.before = grownArray(this.before, 2 * this.before.length);
+			this.after = grownArray(this.after, 2 * this.after.length);
 		}
 		this.pixel[this.changes] = pixel;
 		this.before[this.changes] = before;
@@ -64,18 +65,6 @@ export class SharpenedSteps {
 		for (let k = this.applied; k < this.changes; k++) data[this.pixel[k]] = this.after[k];
 		this.applied = this.changes;
 	}
-}
-
-function grownInt32(values: Int32Array): Int32Array<ArrayBuffer> {
-	const grown = new Int32Array(2 * values.length);
-	grown.set(values);
-	return grown;
-}
-
-function grownFloat32(values: Float32Array): Float32Array<ArrayBuffer> {
-	const grown = new Float32Array(2 * values.length);
-	grown.set(values);
-	return grown;
 }
 
 /**
