@@ -62,7 +62,7 @@ export async function prepareOutputDirectory(directory: string): Promise<void> {
  * ```
  */
 export function refuseFolderAsOutputFile(out: string): void {
-	if (existsSync(out) && statSync(out).isDirectory()) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
+	if (isExistingFolder(out)) throw usageError(`-o ${out}`, 'is a folder; name the output file, or use --out-dir for a folder');
 }
 
 /**
@@ -75,8 +75,12 @@ export function refuseFolderAsOutputFile(out: string): void {
  * ```
  */
 export function refuseFoldersAsOutputs(outputs: readonly string[]): void {
-	const folder = outputs.find((output) => existsSync(output) && statSync(output).isDirectory());
+	const folder = outputs.find(isExistingFolder);
 	if (folder !== undefined) throw usageError(folder, 'is a folder where a file is to be written; remove it or choose another output name');
+}
+
+function isExistingFolder(path: string): boolean {
+	return existsSync(path) && statSync(path).isDirectory();
 }
 
 /**
